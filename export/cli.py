@@ -1,0 +1,57 @@
+"""``paraphrase-studio export``: build a bundle from a recipe, or from a base + adapter."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from models.catalog import DEFAULT_BUNDLE
+
+from ._deps import MissingDependencyError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--recipe", default=DEFAULT_BUNDLE, help=f"catalog recipe to build (default {DEFAULT_BUNDLE})")
+    parser.add_argument("--name", help="bundle name (default: the recipe's)")
+    parser.add_argument("--base", help="base weights: a .gguf file or a Hugging Face folder (default: the recipe's)")
+    parser.add_argument("--adapter", type=Path, help="LoRA adapter folder to merge before export")
+    parser.add_argument("--template", help="prompt template with one {text} slot (default: the recipe's)")
+    parser.add_argument("--out", type=Path, help="folder of bundles to write into (default: models/bundles)")
+    parser.add_argument("--min-agreement", type=float, default=None,
+                        help="refuse a bundle whose next-token agreement with PyTorch is below this")
+    parser.add_argument("--force", action="store_true", help="rebuild even if the bundle is up to date")
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    try:
+        from .pipeline import ParityError, build_bundle
+        from .recipes_build import request_for_recipe
+
+        request = request_for_recipe(args.recipe, out_root=args.out)
+    except KeyError as exc:
+        parser.error(str(exc.args[0]))
+    except MissingDependencyError as exc:
+        print(f"paraphrase-studio: {exc}", file=sys.stderr)
+        return 1
+    if args.name:
+        request.name = args.name
+    if args.base:
+        request.base = args.base
+    if args.adapter:
+        request.adapter = args.adapter
+    if args.template:
+        if args.template.count("{text}") != 1:
+            parser.error("--template needs exactly one {text} slot")
+        request.template = args.template
+    if args.min_agreement is not None:
+        request.min_agreement = args.min_agreement
+    logging.getLogger("export").setLevel(logging.INFO)
+    try:
+        path = build_bundle(request, if_stale=not args.force)
+    except (MissingDependencyError, FileNotFoundError, ParityError) as exc:
+        print(f"paraphrase-studio: {exc}", file=sys.stderr)
+        return 1
+    print(f"bundle ready: {path}")
+    return 0

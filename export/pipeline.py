@@ -1,0 +1,237 @@
+"""Checkpoint (+ LoRA adapter) → verified int8 ONNX bundle, one stage at a time.
+
+Stages: load base → merge adapter → export fp32 ONNX → quantize → tokenizer → parity →
+write bundle. The bundle is assembled in a temporary folder beside its destination and
+renamed into place only after the parity gate passes, so a failed or interrupted export
+never leaves a half-written bundle where the app would find it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from tqdm.auto import tqdm
+
+from models.bundle import MANIFEST_NAME, ModelGeometry, file_record, read_manifest, verify_bundle, write_manifest
+from models.catalog import bundles_dir
+from models.errors import BundleError
+from models.prompt import PromptFormat
+
+from ._deps import require
+from .base_weights import BaseWeights, hf_folder, load_base, resolve_base
+from .parity import MIN_NEXT_TOKEN_AGREEMENT, parity_report
+from .quantize import QuantizationSettings, quantize_decoder
+
+log = logging.getLogger(__name__)
+
+#: Bump when the export code changes what it writes, so ``--if-stale`` rebuilds.
+EXPORT_VERSION = 1
+MODEL_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+
+
+class ParityError(RuntimeError):
+    """The quantized model disagrees with PyTorch too often to be shipped."""
+
+
+@dataclass
+class ExportRequest:
+    name: str
+    template: str
+    base: str | Path | None = None
+    adapter: Path | None = None
+    description: str = ""
+    quantization: QuantizationSettings = field(default_factory=QuantizationSettings)
+    min_agreement: float = MIN_NEXT_TOKEN_AGREEMENT
+    parity_sentences: list[str] | None = None
+    out_root: Path | None = None
+
+    @property
+    def destination(self) -> Path:
+        return (self.out_root or bundles_dir()) / self.name
+
+
+def fingerprint(request: ExportRequest, base: BaseWeights) -> str:
+    """Everything that determines the bundle's bytes; a change means the bundle is stale."""
+    payload = {
+        "export_version": EXPORT_VERSION,
+        "base_sha256": base.sha256,
+        "adapter_sha256": adapter_digest(request.adapter) if request.adapter else None,
+        "template": request.template,
+        "quantization": request.quantization.to_dict(),
+        "min_agreement": request.min_agreement,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def adapter_digest(adapter: Path) -> str:
+    """sha256 over the adapter's weight and config files (names and contents)."""
+    from models.bundle import sha256_file
+
+    digest = hashlib.sha256()
+    for path in sorted(p for p in adapter.iterdir() if p.is_file() and p.suffix in {".safetensors", ".json", ".bin"}):
+        digest.update(path.name.encode())
+        digest.update(sha256_file(path).encode())
+    return digest.hexdigest()
+
+
+def is_current(request: ExportRequest, base: BaseWeights) -> bool:
+    """True when the destination holds a verified bundle built from the same recipe."""
+    folder = request.destination
+    if not (folder / MANIFEST_NAME).is_file():
+        return False
+    try:
+        manifest = read_manifest(folder)
+        if manifest.raw.get("fingerprint") != fingerprint(request, base):
+            return False
+        verify_bundle(folder, manifest)
+    except BundleError as exc:
+        log.info("existing bundle is unusable, rebuilding: %s", exc)
+        return False
+    return True
+
+
+def build_bundle(request: ExportRequest, *, if_stale: bool = False) -> Path:
+    """Build (or, with ``if_stale``, reuse) the bundle described by ``request``."""
+    base = resolve_base(request.base)
+    if if_stale and is_current(request, base):
+        log.info("bundle %s is up to date", request.name)
+        return request.destination
+    started = time.perf_counter()
+    stages = tqdm(total=6, desc=f"export {request.name}", unit="stage")
+    destination = request.destination
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{request.name}-", dir=destination.parent) as tmp:
+        work = Path(tmp)
+        stages.set_postfix_str("load base weights")
+        model, tokenizer = load_base(base)
+        stages.update()
+        stages.set_postfix_str("merge adapter")
+        checkpoint = _merged_checkpoint(model, tokenizer, base, request.adapter, work / "checkpoint")
+        stages.update()
+        stages.set_postfix_str("export fp32 ONNX")
+        from .onnx_export import export_decoder
+
+        fp32 = export_decoder(checkpoint, work / "fp32")
+        stages.update()
+        stages.set_postfix_str("quantize")
+        bundle = work / "bundle"
+        quantize_decoder(fp32, bundle / MODEL_FILE, request.quantization)
+        shutil.rmtree(work / "fp32")
+        stages.update()
+        stages.set_postfix_str("tokenizer")
+        runtime_tokenizer = _write_tokenizer(tokenizer, bundle / TOKENIZER_FILE)
+        prompt = PromptFormat(template=request.template, stop_token_ids=stop_token_ids(runtime_tokenizer, tokenizer),
+                              description=request.description)
+        geometry = geometry_of(model.config)
+        stages.update()
+        stages.set_postfix_str("parity check")
+        if request.adapter is not None:
+            model = _load_merged(checkpoint)
+        report = parity_report(model, bundle / MODEL_FILE, geometry, prompt, runtime_tokenizer,
+                               sentences=request.parity_sentences)
+        report["threshold"] = request.min_agreement
+        stages.update()
+        stages.close()
+        if report["next_token_agreement"] < request.min_agreement:
+            raise ParityError(
+                f"bundle {request.name} refused: next-token agreement with PyTorch fp32 is "
+                f"{report['next_token_agreement']:.3f}, below the threshold {request.min_agreement:.2f}")
+        manifest = _manifest(request, base, geometry, prompt, report, bundle, time.perf_counter() - started)
+        write_manifest(bundle, manifest)
+        _replace_folder(bundle, destination)
+    log.info("bundle %s written to %s (agreement %.3f)", request.name, destination, report["next_token_agreement"])
+    return destination
+
+
+def stop_token_ids(runtime_tokenizer: Any, hf_tokenizer: Any) -> tuple[int, ...]:
+    """End-of-sequence ids plus every token whose text contains a newline."""
+    stops = {i for i in range(runtime_tokenizer.get_vocab_size())
+             if "\n" in runtime_tokenizer.decode([i], skip_special_tokens=False)}
+    for token_id in (hf_tokenizer.eos_token_id, hf_tokenizer.convert_tokens_to_ids("<|endoftext|>")):
+        if isinstance(token_id, int) and token_id >= 0 and token_id != getattr(hf_tokenizer, "unk_token_id", None):
+            stops.add(token_id)
+    return tuple(sorted(stops))
+
+
+def geometry_of(config: Any) -> ModelGeometry:
+    heads = config.num_attention_heads
+    return ModelGeometry(
+        num_layers=config.num_hidden_layers,
+        num_kv_heads=getattr(config, "num_key_value_heads", None) or heads,
+        head_dim=getattr(config, "head_dim", None) or config.hidden_size // heads,
+        vocab_size=config.vocab_size,
+        max_positions=config.max_position_embeddings,
+    )
+
+
+def _merged_checkpoint(model: Any, tokenizer: Any, base: BaseWeights, adapter: Path | None, out: Path) -> Path:
+    if adapter is None:
+        return hf_folder(base)
+    peft = require("peft")
+    if not (adapter / "adapter_config.json").is_file():
+        raise FileNotFoundError(f"{adapter} is not a LoRA adapter folder (no adapter_config.json)")
+    merged = peft.PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
+    merged.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+def _load_merged(checkpoint: Path) -> Any:
+    transformers = require("transformers")
+    return transformers.AutoModelForCausalLM.from_pretrained(checkpoint, dtype="float32").eval()
+
+
+def _write_tokenizer(hf_tokenizer: Any, path: Path) -> Any:
+    tokenizers = require("tokenizers")
+    hf_tokenizer.backend_tokenizer.save(str(path))
+    return tokenizers.Tokenizer.from_file(str(path))
+
+
+def _manifest(request: ExportRequest, base: BaseWeights, geometry: ModelGeometry, prompt: PromptFormat,
+              parity: dict[str, Any], bundle: Path, seconds: float) -> dict[str, Any]:
+    versions = {name: _version(name) for name in ("torch", "transformers", "optimum", "onnx", "onnxruntime")}
+    return {
+        "name": request.name,
+        "description": request.description,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "fingerprint": fingerprint(request, base),
+        "base_model": {"name": base.name, "source": base.source, "sha256": base.sha256},
+        "adapter": ({"path": request.adapter.name, "sha256": adapter_digest(request.adapter)}
+                    if request.adapter else None),
+        "quantization": request.quantization.to_dict(),
+        "model": {"file": MODEL_FILE, **geometry.__dict__},
+        "tokenizer_file": TOKENIZER_FILE,
+        "prompt": prompt.to_dict(),
+        "parity": parity,
+        "export": {"seconds": round(seconds, 1), "versions": versions, "export_version": EXPORT_VERSION},
+        "files": {name: file_record(bundle / name) for name in (MODEL_FILE, TOKENIZER_FILE)},
+    }
+
+
+def _version(module: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(module)
+    except PackageNotFoundError:
+        return None
+
+
+def _replace_folder(source: Path, destination: Path) -> None:
+    """Swap the new bundle in with renames, so readers see the old or the new one, never half."""
+    old = destination.with_name(f".{destination.name}.old{os.getpid()}")
+    if destination.exists():
+        destination.rename(old)
+    source.rename(destination)
+    shutil.rmtree(old, ignore_errors=True)

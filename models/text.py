@@ -1,0 +1,172 @@
+"""Input hygiene and sentence splitting.
+
+The model sees one sentence at a time (that is what it was trained on and what keeps a
+prompt short), so long text is split here, and the separators are kept so a composed
+paragraph has the writer's own spacing and line breaks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import InputError
+
+#: Longest input accepted in one request (about 3,000 words). Longer text is refused with
+#: a message rather than tying up the CPU for many minutes.
+MAX_INPUT_CHARS = 20_000
+#: A "sentence" longer than this is cut at clause punctuation or between words, so the
+#: prompt and the KV cache stay bounded.
+MAX_SENTENCE_CHARS = 400
+
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "no",
+    "fig", "approx", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "a.m", "p.m", "mt", "gen", "col",
+}
+_SENTENCE_END = re.compile(r"""([.!?…]+["'”’)\]]*)(\s+)""")
+_WORD_CHARS = re.compile(r"\w", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One piece of the input: ``text`` to paraphrase and the whitespace that followed it."""
+
+    text: str
+    trailing: str = ""
+
+    @property
+    def has_words(self) -> bool:
+        """Segments with no letters or digits (an emoji, a dash) are kept as they are."""
+        return bool(_WORD_CHARS.search(self.text))
+
+
+def clean_text(text: str) -> str:
+    """Normalise Unicode and drop control characters, keeping newlines and tabs.
+
+    NFC keeps accents composed (one token path for "é"); lone surrogates from badly decoded
+    bytes become U+FFFD so the tokenizer never sees invalid UTF-8.
+    """
+    text = text.encode("utf-8", "replace").decode("utf-8", "replace") if _has_surrogates(text) else text
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else " " for ch in text
+    )
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def looks_binary(text: str) -> bool:
+    """True for decoded binary files: many replacement or control characters."""
+    if not text:
+        return False
+    bad = sum(1 for ch in text if ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in "\n\t\r"))
+    return bad / len(text) > 0.10
+
+
+def check_input(text: str, *, max_chars: int = MAX_INPUT_CHARS) -> str:
+    """Return cleaned text or raise :class:`InputError` with a message for the user."""
+    if not isinstance(text, str):
+        raise InputError("Input must be text.")
+    if len(text) > max_chars:
+        raise InputError(
+            f"The text is {len(text):,} characters long; the limit is {max_chars:,} characters "
+            "per request. Paraphrase it in smaller parts."
+        )
+    if looks_binary(text):
+        raise InputError("The input looks like binary data, not text.")
+    cleaned = clean_text(text)
+    if not _WORD_CHARS.search(cleaned):
+        raise InputError("There is no text to paraphrase (the input is empty or has no words).")
+    return cleaned
+
+
+def split_sentences(text: str) -> list[Segment]:
+    """Split text into sentences, keeping each one's trailing whitespace.
+
+    ``"".join(s.text + s.trailing for s in segments)`` gives back the input exactly, minus
+    leading whitespace which is attached to the first segment's text. Line breaks always end
+    a sentence (lists, dialogue, headings).
+    """
+    segments: list[Segment] = []
+    for line, newline in _lines(text):
+        pieces = _split_line(line)
+        for i, (sentence, trailing) in enumerate(pieces):
+            if i == len(pieces) - 1:
+                trailing += newline
+            segments.extend(_cap_length(sentence, trailing))
+        if not pieces and newline:
+            if segments:
+                last = segments[-1]
+                segments[-1] = Segment(last.text, last.trailing + line + newline)
+            else:
+                segments.append(Segment("", line + newline))
+    return segments
+
+
+def join_segments(texts: list[str], segments: list[Segment]) -> str:
+    """Rebuild a paragraph from one replacement text per segment, keeping separators."""
+    return "".join(t + s.trailing for t, s in zip(texts, segments, strict=True))
+
+
+def _lines(text: str) -> list[tuple[str, str]]:
+    parts = re.split(r"(\n+)", text)
+    out: list[tuple[str, str]] = []
+    for i in range(0, len(parts), 2):
+        out.append((parts[i], parts[i + 1] if i + 1 < len(parts) else ""))
+    return out
+
+
+def _split_line(line: str) -> list[tuple[str, str]]:
+    stripped = line.rstrip()
+    if not stripped.strip():
+        return []
+    tail = line[len(stripped):]
+    pieces: list[tuple[str, str]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(stripped):
+        end = match.end(1)
+        if _is_abbreviation(stripped[start:end]) or not _starts_sentence(stripped[match.end():]):
+            continue
+        pieces.append((stripped[start:end], match.group(2)))
+        start = match.end()
+    pieces.append((stripped[start:], tail))
+    return [(s, t) for s, t in pieces if s]
+
+
+def _is_abbreviation(sentence: str) -> bool:
+    words = sentence.split()
+    if not words:
+        return False
+    last = words[-1].rstrip(".").lower()
+    return last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
+
+
+def _starts_sentence(rest: str) -> bool:
+    first = rest[:1]
+    return bool(first) and not first.islower()
+
+
+def _cap_length(sentence: str, trailing: str) -> list[Segment]:
+    if len(sentence) <= MAX_SENTENCE_CHARS:
+        return [Segment(sentence, trailing)]
+    out: list[Segment] = []
+    rest = sentence
+    while len(rest) > MAX_SENTENCE_CHARS:
+        window = rest[:MAX_SENTENCE_CHARS]
+        cut = max(window.rfind("; "), window.rfind(", "), window.rfind(": "))
+        if cut < MAX_SENTENCE_CHARS // 3:
+            cut = window.rfind(" ")
+        if cut <= 0:
+            cut = MAX_SENTENCE_CHARS - 1
+        out.append(Segment(rest[: cut + 1], " " if rest[cut + 1: cut + 2] == " " else ""))
+        rest = rest[cut + 1:].lstrip(" ")
+    out.append(Segment(rest, trailing))
+    return out

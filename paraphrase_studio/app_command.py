@@ -1,0 +1,23 @@
+"""``paraphrase-studio app``: start the desktop app (PySide6 is imported only when chosen)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--self-test", action="store_true",
+                        help="open the window, run one real paraphrase, print one JSON line and exit")
+    parser.add_argument("--bundle", default=None, help="bundle name or folder (default: the default bundle)")
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    try:
+        from desktop.app import main as app_main
+    except ImportError as exc:
+        print(f"paraphrase-studio: the desktop app needs PySide6: pip install 'paraphrase-studio[app]' ({exc})",
+              file=sys.stderr)
+        return 1
+    argv = (["--self-test"] if args.self_test else []) + (["--bundle", args.bundle] if args.bundle else [])
+    return int(app_main(argv) or 0)
