@@ -27,6 +27,7 @@ _ABBREVIATIONS = {
 }
 _SENTENCE_END = re.compile(r"""([.!?…]+["'”’)\]]*)(\s+)""")
 _WORD_CHARS = re.compile(r"\w", re.UNICODE)
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -48,19 +49,11 @@ def clean_text(text: str) -> str:
     NFC keeps accents composed (one token path for "é"); lone surrogates from badly decoded
     bytes become U+FFFD so the tokenizer never sees invalid UTF-8.
     """
-    text = text.encode("utf-8", "replace").decode("utf-8", "replace") if _has_surrogates(text) else text
+    text = _SURROGATES.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     return "".join(
         ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else " " for ch in text
     )
-
-
-def _has_surrogates(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def looks_binary(text: str) -> bool:

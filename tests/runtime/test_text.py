@@ -1,0 +1,73 @@
+"""Input hygiene and sentence splitting (pure Python, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.errors import InputError
+from models.text import MAX_INPUT_CHARS, MAX_SENTENCE_CHARS, check_input, clean_text, join_segments, split_sentences
+
+
+def _roundtrip(text: str) -> str:
+    return "".join(s.text + s.trailing for s in split_sentences(text))
+
+
+@pytest.mark.parametrize("text", [
+    "One. Two! Three?",
+    "Dr. Smith arrived at 5 p.m. and left. She was tired.",
+    "First line\nSecond line.\n\nNew paragraph. With two sentences.\n",
+    "“Quoted sentence.” Next one.",
+    "No punctuation at all",
+])
+def test_split_keeps_every_character(text: str) -> None:
+    assert _roundtrip(text) == text.lstrip()
+
+
+def test_split_finds_sentences_and_respects_abbreviations() -> None:
+    parts = [s.text for s in split_sentences("Dr. Smith met Mr. Jones at 5 p.m. today. They talked, e.g. about work. Then they left.")]
+    assert parts == ["Dr. Smith met Mr. Jones at 5 p.m. today.", "They talked, e.g. about work.", "Then they left."]
+
+
+def test_line_breaks_end_sentences_and_survive_composition() -> None:
+    text = "Title\n\nThe first sentence. The second one.\nA last line."
+    segments = split_sentences(text)
+    assert [s.text for s in segments] == ["Title", "The first sentence.", "The second one.", "A last line."]
+    rebuilt = join_segments([s.text.upper() for s in segments], segments)
+    assert rebuilt == "TITLE\n\nTHE FIRST SENTENCE. THE SECOND ONE.\nA LAST LINE."
+
+
+def test_overlong_sentence_is_cut_into_bounded_pieces() -> None:
+    sentence = ", ".join(["a clause with several words in it"] * 40) + "."
+    segments = split_sentences(sentence)
+    assert len(segments) > 1
+    assert all(len(s.text) <= MAX_SENTENCE_CHARS for s in segments)
+    assert " ".join(s.text for s in segments).replace("  ", " ") == sentence
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "🙂🙂", "---"])
+def test_empty_or_wordless_input_is_refused(text: str) -> None:
+    with pytest.raises(InputError, match="no text"):
+        check_input(text)
+
+
+def test_huge_input_is_refused_with_the_limit_in_the_message() -> None:
+    with pytest.raises(InputError, match=f"{MAX_INPUT_CHARS:,}"):
+        check_input("word " * 20_000)
+
+
+def test_binary_garbage_is_refused() -> None:
+    garbage = bytes(range(256)).decode("utf-8", errors="replace") * 4
+    with pytest.raises(InputError, match="binary"):
+        check_input(garbage)
+
+
+def test_odd_unicode_is_kept_and_control_characters_dropped() -> None:
+    text = "Caf\u0065\u0301 \u202eRTL\u202c emoji 🙂 זה טקסט\x00\x07 end"
+    cleaned = check_input(text)
+    assert "\x00" not in cleaned and "\x07" not in cleaned
+    assert "Café" in cleaned  # NFC-composed
+    assert "🙂" in cleaned and "זה טקסט" in cleaned
+
+
+def test_lone_surrogates_become_replacement_characters() -> None:
+    assert clean_text("bad \udcff byte") == "bad \ufffd byte"

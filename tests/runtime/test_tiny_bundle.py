@@ -1,0 +1,122 @@
+"""The runtime on a tiny model exported by the real pipeline."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models import BundleError, CancelToken, Paraphraser
+from models.bundle import sha256_file
+
+
+def test_manifest_records_files_quantization_parity_and_prompt(tiny_bundle: Path) -> None:
+    manifest = json.loads((tiny_bundle / "manifest.json").read_text())
+    for name in ("model.onnx", "tokenizer.json"):
+        assert manifest["files"][name]["sha256"] == sha256_file(tiny_bundle / name)
+        assert manifest["files"][name]["size"] == (tiny_bundle / name).stat().st_size
+    assert manifest["quantization"]["matmul_bits"] == 8
+    assert manifest["quantization"]["block_size"] == 32
+    assert manifest["parity"]["prompts"] >= 16
+    assert 0.0 <= manifest["parity"]["next_token_agreement"] <= 1.0
+    assert "{text}" in manifest["prompt"]["template"]
+    assert 2 in manifest["prompt"]["stop_token_ids"]  # <|im_end|>
+    assert 3 in manifest["prompt"]["stop_token_ids"]  # the newline token
+    assert len(manifest["base_model"]["sha256"]) == 64
+    model_bytes = (tiny_bundle / "model.onnx").read_bytes()
+    assert b"MatMulNBits" in model_bytes
+
+
+def test_kv_cache_decoding_equals_uncached_decoding(tiny_bundle: Path) -> None:
+    decoder = Paraphraser.load(tiny_bundle).decoder
+    prompt = np.array([[4, 6, 8, 10, 12, 6, 14, 40, 3, 5]], dtype=np.int64)
+    cached_logits, past = decoder.forward(prompt, decoder.empty_cache(1))
+    sequence = prompt
+    for _ in range(8):
+        token = int(cached_logits[0].argmax())
+        sequence = np.concatenate([sequence, [[token]]], axis=1)
+        uncached_logits, _ = decoder.forward(sequence, decoder.empty_cache(1))
+        cached_logits, past = decoder.forward(np.array([[token]], dtype=np.int64), past)
+        np.testing.assert_allclose(cached_logits, uncached_logits, atol=1e-4, rtol=1e-3)
+        assert int(cached_logits[0].argmax()) == int(uncached_logits[0].argmax())
+
+
+def test_same_seed_same_candidates_and_n_come_back(tiny_bundle: Path) -> None:
+    paraphraser = Paraphraser.load(tiny_bundle)
+    first = paraphraser.paraphrase_sentence("the cat sat on the mat .", n=3, diversity=0.7, seed=11)
+    second = paraphraser.paraphrase_sentence("the cat sat on the mat .", n=3, diversity=0.7, seed=11)
+    assert [c.text for c in first.candidates] == [c.text for c in second.candidates]
+    assert [c.score for c in first.candidates] == [c.score for c in second.candidates]
+    assert len(first.candidates) == 3
+    assert len({c.text for c in first.candidates}) == 3
+    assert all(c.score <= 0 for c in first.candidates)
+    other = paraphraser.paraphrase_sentence("the cat sat on the mat .", n=3, diversity=0.7, seed=12)
+    assert [c.text for c in other.candidates] != [c.text for c in first.candidates]
+
+
+def test_candidates_stream_and_come_back_ranked(tiny_bundle: Path) -> None:
+    paraphraser = Paraphraser.load(tiny_bundle)
+    streamed = []
+    result = paraphraser.paraphrase_sentence("the dog ran under the red house .", n=4, seed=5,
+                                             on_candidate=streamed.append)
+    assert sorted(c.text for c in streamed) == sorted(c.text for c in result.candidates)
+    scores = [c.score for c in result.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert result.first_candidate_ms is not None and result.first_candidate_ms <= result.elapsed_ms
+
+
+def test_cancel_before_start_does_no_work(tiny_bundle: Path) -> None:
+    token = CancelToken()
+    token.cancel()
+    result = Paraphraser.load(tiny_bundle).paraphrase_sentence("the cat sat .", n=5, seed=1, cancel=token)
+    assert result.cancelled
+    assert result.candidates == []
+
+
+def test_cancel_midway_stops_after_current_step(tiny_bundle: Path) -> None:
+    paraphraser = Paraphraser.load(tiny_bundle)
+    token = CancelToken()
+    steps = {"n": 0}
+    original = paraphraser.decoder.forward
+
+    def counting_forward(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        steps["n"] += 1
+        if steps["n"] == 3:
+            token.cancel()
+        return original(*args, **kwargs)
+
+    paraphraser.decoder.forward = counting_forward  # type: ignore[method-assign]
+    result = paraphraser.paraphrase_sentence("the cat sat on the mat .", n=5, seed=1, cancel=token)
+    assert result.cancelled
+    assert steps["n"] == 3  # no decoding step ran after the cancel
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        (lambda b: b.joinpath("model.onnx").write_bytes(b.joinpath("model.onnx").read_bytes()[:-100]), "truncated"),
+        (lambda b: _flip_byte(b / "model.onnx"), "corrupt"),
+        (lambda b: b.joinpath("tokenizer.json").unlink(), "missing"),
+        (lambda b: b.joinpath("manifest.json").write_text("{not json"), "damaged"),
+        (lambda b: b.joinpath("manifest.json").unlink(), "manifest.json is missing"),
+    ],
+    ids=["truncated", "altered", "missing-file", "bad-manifest", "no-manifest"],
+)
+def test_damaged_bundle_is_refused_with_a_clear_error(tiny_bundle: Path, tmp_path: Path, damage, expected: str) -> None:  # noqa: ANN001
+    copy = tmp_path / "tiny"
+    shutil.copytree(tiny_bundle, copy)
+    damage(copy)
+    with pytest.raises(BundleError) as info:
+        Paraphraser.load(copy)
+    message = str(info.value)
+    assert expected in message
+    assert "Rebuild it with:" in message
+
+
+def _flip_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
