@@ -1,0 +1,8 @@
+"""Distillation: teacher paraphrases -> filtered training pairs -> a LoRA student.
+
+Everything here is offline and CPU-friendly. The heavy dependencies (torch, transformers,
+peft) are imported inside the functions that need them, so the data and critic rules can
+be used and tested without them; install ``paraphrase-studio[export]`` to train.
+"""
+
+from __future__ import annotations
