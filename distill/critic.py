@@ -1,0 +1,196 @@
+"""The critic: which teacher pairs are good enough to distil.
+
+Teacher outputs include copies, partial paraphrases of long seeds, chatbot answers and
+"diversity incentive" outputs that drift away from the meaning. The rules, cheapest first:
+
+1. ``empty``: source or target has no word;
+2. ``copy``: the target equals the source once case and punctuation are ignored;
+3. ``length_ratio``: target/source word count outside ``[min_length_ratio, max_length_ratio]``
+   (catches paraphrases of half a news item and rambling answers);
+4. ``low_diversity``: the target reuses too much of the source's wording (a BLEU-like
+   n-gram overlap above ``1 - min_diversity``): the student would learn to copy;
+5. ``adequacy``: cosine of all-MiniLM-L6-v2 embeddings below ``min_adequacy`` (meaning lost);
+6. ``near_duplicate``: a target nearly identical (token Jaccard) to a target already kept
+   for the same group: repeating one output teaches little.
+
+Each pair is removed by the first rule it fails, so the report's counts add up.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .pairs import Pair
+
+log = logging.getLogger(__name__)
+
+_WORD = re.compile(r"[0-9a-z]+")
+
+RULES = ("empty", "copy", "length_ratio", "low_diversity", "adequacy", "near_duplicate")
+
+
+@dataclass(frozen=True)
+class CriticThresholds:
+    """Filter thresholds. Defaults were set from the distributions on the kinit data.
+
+    min_adequacy: MiniLM cosine; median for teacher pairs is ~0.80, unrelated sentences are
+        near 0, and below ~0.6 the target usually covers only part of the source.
+    min_diversity / max_diversity: 1 - n-gram overlap; below 0.25 the target is a near copy
+        (one word swapped in a ten-word sentence scores ~0.24; 95% of teacher pairs are > 0.45),
+        above 0.95 (almost no shared word) it is usually a different sentence altogether.
+    min_length_ratio / max_length_ratio: target words / source words.
+    near_duplicate_jaccard: token-set Jaccard at or above which two targets are duplicates.
+    min_words: shortest text kept on either side.
+    """
+
+    min_adequacy: float = 0.65
+    min_diversity: float = 0.25
+    max_diversity: float = 0.97
+    min_length_ratio: float = 0.5
+    max_length_ratio: float = 2.0
+    near_duplicate_jaccard: float = 0.8
+    min_words: int = 2
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class CriticReport:
+    """How many pairs each rule removed, and how many survived."""
+
+    total: int = 0
+    kept: int = 0
+    removed: Counter = field(default_factory=Counter)
+    thresholds: dict[str, Any] = field(default_factory=dict)
+    adequacy_quantiles: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "kept": self.kept,
+            "removed": {rule: int(self.removed.get(rule, 0)) for rule in RULES},
+            "thresholds": self.thresholds,
+            "adequacy_quantiles": self.adequacy_quantiles,
+        }
+
+    def merge(self, other: CriticReport) -> CriticReport:
+        return CriticReport(self.total + other.total, self.kept + other.kept,
+                            self.removed + other.removed, self.thresholds or other.thresholds)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens with apostrophes removed (matching how seeds were normalised)."""
+    return _WORD.findall(text.lower().replace("'", "").replace("\u2019", ""))
+
+
+def ngram_overlap(source: Sequence[str], target: Sequence[str], max_n: int = 3) -> float:
+    """BLEU-like overlap: mean clipped n-gram precision of ``target`` against ``source``.
+
+    1.0 for a copy, 0.0 for no shared word; n-grams longer than the target are skipped.
+    """
+    precisions = []
+    for n in range(1, max_n + 1):
+        tgt = Counter(tuple(target[i:i + n]) for i in range(len(target) - n + 1))
+        if not tgt:
+            break
+        src = Counter(tuple(source[i:i + n]) for i in range(len(source) - n + 1))
+        matched = sum(min(count, src[gram]) for gram, count in tgt.items())
+        precisions.append(matched / sum(tgt.values()))
+    return float(np.mean(precisions)) if precisions else 0.0
+
+
+def lexical_diversity(source: str, target: str) -> float:
+    """1 - n-gram overlap of the target with the source."""
+    return 1.0 - ngram_overlap(words(source), words(target))
+
+
+def jaccard(a: Sequence[str], b: Sequence[str]) -> float:
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / len(sa | sb) if sa or sb else 1.0
+
+
+def cheap_rule(pair: Pair, t: CriticThresholds) -> str | None:
+    """The first of the embedding-free rules ``pair`` fails, or None."""
+    src, tgt = words(pair.source), words(pair.target)
+    if len(src) < t.min_words or len(tgt) < t.min_words:
+        return "empty"
+    if src == tgt:
+        return "copy"
+    ratio = len(tgt) / len(src)
+    if not t.min_length_ratio <= ratio <= t.max_length_ratio:
+        return "length_ratio"
+    diversity = 1.0 - ngram_overlap(src, tgt)
+    if not t.min_diversity <= diversity <= t.max_diversity:
+        return "low_diversity"
+    return None
+
+
+AdequacyFn = Callable[[Sequence[str], Sequence[str]], np.ndarray]
+
+
+def filter_pairs(pairs: Sequence[Pair], thresholds: CriticThresholds | None = None,
+                 adequacy: AdequacyFn | None = None) -> tuple[list[Pair], CriticReport]:
+    """Apply the rules in order; returns (kept pairs in input order, report).
+
+    ``adequacy(sources, targets)`` returns cosine similarities; pass None to skip that rule
+    (e.g. in tests, or to filter without torch).
+    """
+    t = thresholds or CriticThresholds()
+    report = CriticReport(total=len(pairs), thresholds=t.as_dict())
+    survivors: list[Pair] = []
+    for pair in pairs:
+        rule = cheap_rule(pair, t)
+        if rule:
+            report.removed[rule] += 1
+        else:
+            survivors.append(pair)
+
+    if adequacy is not None and survivors:
+        scores = np.asarray(adequacy([p.source for p in survivors], [p.target for p in survivors]))
+        report.adequacy_quantiles = {
+            f"p{q}": round(float(v), 4) for q, v in zip((5, 25, 50, 75, 95),
+                                                        np.percentile(scores, [5, 25, 50, 75, 95]))}
+        kept_adequate = []
+        for pair, score in zip(survivors, scores):
+            if score < t.min_adequacy:
+                report.removed["adequacy"] += 1
+            else:
+                kept_adequate.append(pair)
+        survivors = kept_adequate
+    elif adequacy is None:
+        report.thresholds = {**report.thresholds, "min_adequacy": None}
+
+    kept: list[Pair] = []
+    targets_by_group: dict[str, list[list[str]]] = {}
+    for pair in survivors:
+        tgt = words(pair.target)
+        previous = targets_by_group.setdefault(pair.group, [])
+        if any(jaccard(tgt, other) >= t.near_duplicate_jaccard for other in previous):
+            report.removed["near_duplicate"] += 1
+            continue
+        previous.append(tgt)
+        kept.append(pair)
+    report.kept = len(kept)
+    log.info("critic kept %d of %d pairs; removed %s", report.kept, report.total,
+             dict(report.removed))
+    return kept, report
+
+
+def minilm_adequacy(embedder: Any = None, progress: bool = True) -> AdequacyFn:
+    """An adequacy function backed by :class:`distill.embedder.SentenceEmbedder`."""
+    from .embedder import SentenceEmbedder, cosine_pairs
+
+    model = embedder or SentenceEmbedder()
+
+    def score(sources: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+        return cosine_pairs(model, sources, targets, progress=progress)
+
+    return score

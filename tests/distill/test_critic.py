@@ -1,0 +1,74 @@
+"""Each critic rule removes what it should, and only that."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from distill.critic import (RULES, CriticThresholds, filter_pairs, lexical_diversity, ngram_overlap,
+                            words)
+from distill.pairs import Pair
+
+GOOD = Pair("the cat sat on the mat near the house", "Near the house, a cat was sitting on a rug.",
+            "g1", "seed", "gpt-3.5", "kinit_llm_vs_aug", "seed")
+
+
+def pair(source: str, target: str, group: str = "g1") -> Pair:
+    return Pair(source, target, group, "para", "gpt-3.5", "kinit_llm_vs_aug", "gpt-3.5")
+
+
+def run(pairs: list[Pair], adequacy=None, **overrides):  # noqa: ANN001, ANN202
+    return filter_pairs(pairs, CriticThresholds(**overrides), adequacy)
+
+
+@pytest.mark.parametrize("bad, rule", [
+    (pair("the cat sat", "!"), "empty"),
+    (pair("the cat sat on the mat", "The cat sat on the mat."), "copy"),
+    (pair("the cat sat on the mat near the house", "A cat."), "length_ratio"),
+    (pair("the cat sat", "In the morning, after a long and tiring day, the cat finally sat down."), "length_ratio"),
+    (pair("the cat sat on the mat near the house today", "The cat sat on the mat near the home today."),
+     "low_diversity"),
+    (pair("the cat sat on the mat", "Stock markets fell sharply overnight."), "low_diversity"),
+])
+def test_cheap_rules(bad: Pair, rule: str) -> None:
+    kept, report = run([GOOD, bad])
+    assert kept == [GOOD]
+    assert report.removed[rule] == 1 and sum(report.removed.values()) == 1
+    assert report.as_dict()["removed"].keys() == set(RULES)
+
+
+def test_adequacy_rule_uses_the_scores() -> None:
+    drift = pair("the cat sat on the mat near the house", "Near a big house, dogs were running happily.")
+
+    def fake(sources: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+        return np.array([0.2 if "dogs" in t else 0.9 for t in targets])
+
+    kept, report = run([GOOD, drift], adequacy=fake)
+    assert kept == [GOOD]
+    assert report.removed["adequacy"] == 1
+    assert set(report.adequacy_quantiles) == {"p5", "p25", "p50", "p75", "p95"}
+
+
+def test_near_duplicates_only_within_a_group() -> None:
+    twin = pair("a cat sat on a mat by the house", "Near the house, a cat was sitting on the rug.")
+    other_group = pair("a cat sat on a mat by the house", "Near the house, a cat was sitting on the rug.", "g2")
+    kept, report = run([GOOD, twin, other_group])
+    assert kept == [GOOD, other_group]
+    assert report.removed["near_duplicate"] == 1
+
+
+def test_report_adds_up_and_keeps_order() -> None:
+    pairs = [GOOD, pair("x y", "x y"), pair("the dog ran home", "Home is where the dog went running.", "g3")]
+    kept, report = run(pairs)
+    assert report.total == 3 and report.kept == len(kept) == 2
+    assert report.total == report.kept + sum(report.removed.values())
+    assert kept == [pairs[0], pairs[2]]
+
+
+def test_overlap_measures() -> None:
+    assert ngram_overlap(words("a b c d"), words("a b c d")) == 1.0
+    assert ngram_overlap(words("a b c d"), words("e f g h")) == 0.0
+    assert 0.0 < lexical_diversity("the cat sat on the mat", "the cat was sitting on a rug") < 1.0
+    assert words("It's the Cat's mat!") == ["its", "the", "cats", "mat"]
