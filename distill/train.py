@@ -1,0 +1,339 @@
+"""LoRA training of the student on CPU, resumable.
+
+Why it looks like this: a step takes seconds on a 2-core CPU and a run takes hours, so
+the loop checkpoints often (adapter + optimizer + scheduler + data position), resumes
+exactly where it stopped, stops cleanly on a step or time limit, and writes what it did
+to ``training.json``. Output: ``<run>/adapter/`` (``adapter_model.safetensors`` +
+``adapter_config.json``), the input of ``export``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import random
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from export._deps import require
+
+from .dataset import Example, bucket_batches, collate, encode_pairs, read_jsonl
+from .prompt_format import STUDENT_TEMPLATE
+
+log = logging.getLogger(__name__)
+
+LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+STATE_FILE = "trainer_state.pt"
+
+
+@dataclass
+class TrainConfig:
+    """Everything that defines a run (saved into ``training.json``)."""
+
+    run_dir: str
+    base: str = "smollm2-135m-instruct"
+    train_file: str = ""          # default: <run_dir>/train.jsonl
+    dev_file: str = ""            # default: <run_dir>/dev.jsonl when present
+    lora_r: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.05
+    target_modules: tuple[str, ...] = LORA_TARGETS
+    lr: float = 3e-4
+    warmup_steps: int = 20
+    weight_decay: float = 0.0
+    batch_size: int = 8
+    grad_accum: int = 1
+    epochs: int = 1
+    max_steps: int | None = None  # optimizer steps; also sets the LR decay horizon
+    max_minutes: float | None = None  # stop (and save) after this much wall time
+    max_tokens: int = 128         # longer rows are dropped
+    checkpoint_every: int = 50
+    keep_checkpoints: int = 3
+    dev_every: int | None = None  # dev loss every N steps (and always at the end)
+    dev_rows: int = 256
+    log_every: int = 10
+    seed: int = 0
+    threads: int | None = 2
+    resume: str = "auto"          # "auto" (latest checkpoint in run_dir), "none", or a path
+    init_adapter: str = ""        # start from this adapter dir (new optimizer)
+    template: str = STUDENT_TEMPLATE
+
+    @property
+    def run(self) -> Path:
+        return Path(self.run_dir)
+
+
+@dataclass
+class TrainState:
+    """The position of a run: restored on resume."""
+
+    step: int = 0                 # optimizer steps done
+    micro: int = 0                # micro-batches consumed in the current epoch
+    epoch: int = 0
+    tokens_seen: int = 0          # non-padding tokens fed to the model
+    target_tokens: int = 0        # tokens that carried loss
+    elapsed_s: float = 0.0        # training wall time before this process
+    losses: list[list[float]] = field(default_factory=list)  # [step, mean loss since last log]
+    dev: list[list[float]] = field(default_factory=list)     # [step, dev loss]
+
+
+def _set_seed(seed: int) -> None:
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def lr_lambda(warmup: int, total: int):  # noqa: ANN201 - a closure for LambdaLR
+    """Linear warm-up, then linear decay to 10% of the peak at ``total`` steps."""
+    def factor(step: int) -> float:
+        if warmup and step < warmup:
+            return (step + 1) / warmup
+        if total <= warmup:
+            return 1.0
+        progress = min(1.0, (step - warmup) / (total - warmup))
+        return 1.0 - 0.9 * progress
+    return factor
+
+
+def latest_checkpoint(run: Path) -> Path | None:
+    ckpts = sorted((run / "checkpoints").glob("step-*"), key=lambda p: p.name)
+    ckpts = [p for p in ckpts if (p / STATE_FILE).is_file()]
+    return ckpts[-1] if ckpts else None
+
+
+def _wrap_lora(model: Any, config: TrainConfig) -> Any:
+    peft = require("peft")
+    if config.init_adapter:
+        log.info("starting from adapter %s", config.init_adapter)
+        return peft.PeftModel.from_pretrained(model, config.init_adapter, is_trainable=True)
+    lora = peft.LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
+                           target_modules=list(config.target_modules), bias="none", task_type="CAUSAL_LM")
+    return peft.get_peft_model(model, lora)
+
+
+def _save_checkpoint(model: Any, optimizer: Any, scheduler: Any, state: TrainState, run: Path,
+                     keep: int) -> Path:
+    """Adapter + optimizer + scheduler + position, written atomically (tmp dir, rename)."""
+    import torch
+
+    target = run / "checkpoints" / f"step-{state.step:06d}"
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save_pretrained(tmp)
+    torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
+                "state": asdict(state), "torch_rng": torch.get_rng_state(),
+                "python_rng": random.getstate()}, tmp / STATE_FILE)
+    shutil.rmtree(target, ignore_errors=True)
+    tmp.rename(target)
+    for old in sorted((run / "checkpoints").glob("step-*"))[:-keep] if keep > 0 else []:
+        if old.suffix != ".tmp":
+            shutil.rmtree(old, ignore_errors=True)
+    log.info("checkpoint %s", target)
+    return target
+
+
+def _restore(path: Path, model: Any, optimizer: Any, scheduler: Any) -> TrainState:
+    import torch
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    set_peft_model_state_dict(model, load_file(str(path / "adapter_model.safetensors")))
+    blob = torch.load(path / STATE_FILE, weights_only=False)
+    optimizer.load_state_dict(blob["optimizer"])
+    scheduler.load_state_dict(blob["scheduler"])
+    torch.set_rng_state(blob["torch_rng"])
+    random.setstate(blob["python_rng"])
+    log.info("resumed from %s (step %d)", path, blob["state"]["step"])
+    return TrainState(**blob["state"])
+
+
+def _dev_loss(model: Any, examples: list[Example], pad_id: int, batch_size: int) -> float:
+    import torch
+
+    if not examples:
+        return float("nan")
+    model.eval()
+    total, count = 0.0, 0
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i].input_ids))
+    with torch.inference_mode():
+        for start in range(0, len(order), batch_size):
+            batch = collate([examples[i] for i in order[start:start + batch_size]], pad_id)
+            logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+            labels = batch["labels"][:, 1:]
+            loss = torch.nn.functional.cross_entropy(
+                logits[:, :-1].reshape(-1, logits.size(-1)), labels.reshape(-1),
+                ignore_index=-100, reduction="sum")
+            total += float(loss)
+            count += int((labels != -100).sum())
+    model.train()
+    return total / max(count, 1)
+
+
+def train(config: TrainConfig) -> dict[str, Any]:
+    """Run (or resume) training; returns the summary written to ``training.json``."""
+    torch = require("torch")
+    require("peft")
+    from tqdm.auto import tqdm
+
+    from .base_model import load_base
+
+    run = config.run
+    run.mkdir(parents=True, exist_ok=True)
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    _set_seed(config.seed)
+
+    base = load_base(config.base)
+    tokenizer = base.tokenizer
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+
+    train_file = Path(config.train_file or run / "train.jsonl")
+    dev_file = Path(config.dev_file) if config.dev_file else run / "dev.jsonl"
+    train_examples, too_long = encode_pairs(tokenizer, read_jsonl(train_file), config.max_tokens, config.template)
+    dev_examples: list[Example] = []
+    if dev_file.is_file():
+        dev_pairs = read_jsonl(dev_file)
+        random.Random(config.seed).shuffle(dev_pairs)
+        dev_examples, _ = encode_pairs(tokenizer, dev_pairs[:config.dev_rows], config.max_tokens, config.template)
+    if not train_examples:
+        raise ValueError(f"no training rows in {train_file} fit in {config.max_tokens} tokens")
+    log.info("%d training rows (%d dropped as longer than %d tokens), %d dev rows",
+             len(train_examples), too_long, config.max_tokens, len(dev_examples))
+
+    lengths = [len(ex.input_ids) for ex in train_examples]
+    micro_per_epoch = math.ceil(len(train_examples) / config.batch_size)
+    steps_per_epoch = max(1, micro_per_epoch // config.grad_accum)
+    total_steps = config.max_steps or steps_per_epoch * config.epochs
+
+    model = _wrap_lora(base.model, config)
+    model.train()
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=config.lr, weight_decay=config.weight_decay)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(config.warmup_steps, total_steps))
+
+    state = TrainState()
+    resume_from = None
+    if config.resume == "auto":
+        resume_from = latest_checkpoint(run)
+    elif config.resume and config.resume != "none":
+        resume_from = Path(config.resume)
+    if resume_from is not None:
+        state = _restore(resume_from, model, optimizer, scheduler)
+
+    n_trainable = sum(p.numel() for p in trainable)
+    log.info("LoRA r=%d: %.2fM trainable parameters; %d steps planned (%d per epoch)",
+             config.lora_r, n_trainable / 1e6, total_steps, steps_per_epoch)
+
+    started = time.monotonic()
+    start_step = state.step
+    window: list[float] = []
+    stop_reason = "done"
+    bar = tqdm(total=total_steps, initial=state.step, desc="train", unit="step", dynamic_ncols=True)
+    last_ckpt = state.step
+    try:
+        while state.step < total_steps:
+            batches = bucket_batches(lengths, config.batch_size, config.seed, state.epoch)
+            if state.micro >= len(batches):
+                state.epoch, state.micro = state.epoch + 1, 0
+                continue
+            optimizer.zero_grad(set_to_none=True)
+            step_loss = 0.0
+            for _ in range(config.grad_accum):
+                if state.micro >= len(batches):
+                    break
+                batch = collate([train_examples[i] for i in batches[state.micro]], pad_id)
+                state.micro += 1
+                out = model(**batch)
+                (out.loss / config.grad_accum).backward()
+                step_loss += float(out.loss.detach()) / config.grad_accum
+                state.tokens_seen += int(batch["attention_mask"].sum())
+                state.target_tokens += int((batch["labels"] != -100).sum())
+            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+            optimizer.step()
+            scheduler.step()
+            state.step += 1
+            window.append(step_loss)
+            bar.update(1)
+            bar.set_postfix(loss=f"{step_loss:.3f}", lr=f"{scheduler.get_last_lr()[0]:.2e}")
+            if state.step % config.log_every == 0 or state.step == total_steps:
+                mean = sum(window) / len(window)
+                state.losses.append([state.step, round(mean, 4)])
+                _append_log(run, {"step": state.step, "loss": round(mean, 4),
+                                  "lr": scheduler.get_last_lr()[0], "tokens": state.tokens_seen,
+                                  "elapsed_s": round(state.elapsed_s + time.monotonic() - started, 1)})
+                window = []
+            if config.dev_every and state.step % config.dev_every == 0:
+                state.dev.append([state.step, round(_dev_loss(model, dev_examples, pad_id, 16), 4)])
+                log.info("step %d dev loss %.4f", state.step, state.dev[-1][1])
+            if config.checkpoint_every and state.step % config.checkpoint_every == 0:
+                _checkpoint(model, optimizer, scheduler, state, started, config)
+                last_ckpt = state.step
+            if config.max_minutes and (time.monotonic() - started) / 60 >= config.max_minutes:
+                stop_reason = f"max_minutes ({config.max_minutes})"
+                break
+    except KeyboardInterrupt:
+        stop_reason = "interrupted"
+        log.warning("interrupted at step %d; saving", state.step)
+    finally:
+        bar.close()
+    elapsed_now = time.monotonic() - started
+    if state.step != last_ckpt:
+        _checkpoint(model, optimizer, scheduler, state, started, config)
+    state.elapsed_s += elapsed_now
+    if dev_examples:
+        state.dev.append([state.step, round(_dev_loss(model, dev_examples, pad_id, 16), 4)])
+    adapter_dir = run / "adapter"
+    model.save_pretrained(adapter_dir)
+    summary = _summary(config, state, base, len(train_examples), too_long, len(dev_examples),
+                       n_trainable, total_steps, stop_reason, elapsed_now / max(1, state.step - start_step))
+    (run / "training.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    log.info("adapter saved to %s (%s after %d steps)", adapter_dir, stop_reason, state.step)
+    return summary
+
+
+def _checkpoint(model: Any, optimizer: Any, scheduler: Any, state: TrainState, started: float,
+                config: TrainConfig) -> None:
+    # Checkpoints record the elapsed time including this process, without double counting.
+    saved = state.elapsed_s
+    state.elapsed_s = saved + time.monotonic() - started
+    _save_checkpoint(model, optimizer, scheduler, state, config.run, config.keep_checkpoints)
+    state.elapsed_s = saved
+
+
+def _append_log(run: Path, record: dict[str, Any]) -> None:
+    with open(run / "log.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record) + "\n")
+
+
+def _summary(config: TrainConfig, state: TrainState, base: Any, n_train: int, too_long: int,
+             n_dev: int, n_trainable: int, total_steps: int, stop_reason: str,
+             s_per_step: float) -> dict[str, Any]:
+    prepare = config.run / "prepare.json"
+    return {
+        "steps": state.step,
+        "planned_steps": total_steps,
+        "stop_reason": stop_reason,
+        "epochs_started": state.epoch + 1,
+        "tokens_seen": state.tokens_seen,
+        "target_tokens": state.target_tokens,
+        "elapsed_s": round(state.elapsed_s, 1),
+        "s_per_step_this_process": round(s_per_step, 3),
+        "final_train_loss": state.losses[-1][1] if state.losses else None,
+        "losses": state.losses,
+        "dev_loss": state.dev,
+        "data": {"train_rows": n_train, "dropped_too_long": too_long, "dev_rows": n_dev,
+                 "prepare": json.loads(prepare.read_text()) if prepare.is_file() else None},
+        "base": {"name": base.name, "sha256": base.sha256, "source": base.source},
+        "trainable_parameters": n_trainable,
+        "template": config.template,
+        "config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(config).items()},
+        "torch_threads": int(os.environ.get("OMP_NUM_THREADS", "0")) or config.threads,
+    }

@@ -1,0 +1,106 @@
+"""A few LoRA steps on the tiny Llama: a loadable adapter, exact resume, the CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("peft")
+
+from distill.dataset import write_jsonl  # noqa: E402
+from distill.pairs import Pair  # noqa: E402
+from distill.train import TrainConfig, train  # noqa: E402
+
+SENTENCES = [("the cat sat on the mat", "a cat was on the rug ."),
+             ("the dog ran quickly", "a dog ran , and quickly ."),
+             ("it was a big red house", "the house was big and red ."),
+             ("the blue cat was happy", "a happy cat , blue and small ."),
+             ("the old dog sat near the garden", "near the garden the old dog sat ."),
+             ("when it was evening the cat ran", "the cat ran in the evening .")]
+
+
+def make_run(folder: Path) -> Path:
+    pairs = [Pair(s, t, f"g{i}", "seed", "gpt-3.5", "kinit_llm_vs_aug", "seed")
+             for i, (s, t) in enumerate(SENTENCES * 2)]
+    folder.mkdir(parents=True)
+    write_jsonl(folder / "train.jsonl", pairs)
+    write_jsonl(folder / "dev.jsonl", pairs[:3])
+    return folder
+
+
+def config(run: Path, base: Path, **overrides) -> TrainConfig:  # noqa: ANN003
+    values = dict(run_dir=str(run), base=str(base), batch_size=4, max_steps=2, checkpoint_every=1,
+                  warmup_steps=1, threads=1, lora_r=4, lora_alpha=8, log_every=1, keep_checkpoints=5)
+    values.update(overrides)
+    return TrainConfig(**values)
+
+
+def adapter_tensors(folder: Path) -> dict:
+    from safetensors.torch import load_file
+
+    return load_file(str(folder / "adapter_model.safetensors"))
+
+
+def test_two_steps_make_a_loadable_adapter(tiny_checkpoint: Path, tmp_path: Path) -> None:
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    run = make_run(tmp_path / "run")
+    summary = train(config(run, tiny_checkpoint))
+    adapter = run / "adapter"
+    assert (adapter / "adapter_model.safetensors").is_file() and (adapter / "adapter_config.json").is_file()
+    info = json.loads((run / "training.json").read_text())
+    assert info["steps"] == summary["steps"] == 2
+    assert info["tokens_seen"] > info["target_tokens"] > 0
+    assert info["data"]["train_rows"] == 12 and info["dev_loss"]
+    assert set(json.loads((adapter / "adapter_config.json").read_text())["target_modules"]) >= {"q_proj", "down_proj"}
+
+    base = AutoModelForCausalLM.from_pretrained(tiny_checkpoint)
+    ids = torch.tensor([[4, 6, 7, 3, 5]])
+    before = base(ids).logits
+    tuned = PeftModel.from_pretrained(base, adapter).merge_and_unload()
+    assert not torch.allclose(before, tuned(ids).logits)
+    assert sorted(p.name for p in (run / "checkpoints").iterdir()) == ["step-000001", "step-000002"]
+
+
+def test_resume_from_checkpoint_replays_exactly(tiny_checkpoint: Path, tmp_path: Path) -> None:
+    import torch
+
+    full = make_run(tmp_path / "full")
+    train(config(full, tiny_checkpoint, max_steps=4, checkpoint_every=2))
+
+    resumed = make_run(tmp_path / "resumed")
+    shutil.copytree(full / "checkpoints" / "step-000002", resumed / "checkpoints" / "step-000002")
+    summary = train(config(resumed, tiny_checkpoint, max_steps=4, checkpoint_every=2))
+    assert summary["steps"] == 4
+    a, b = adapter_tensors(full / "adapter"), adapter_tensors(resumed / "adapter")
+    assert a.keys() == b.keys()
+    assert all(torch.allclose(a[k], b[k]) for k in a)
+
+
+def test_cli_prepare_then_train_from_an_adapter(teacher_root: Path, tiny_checkpoint: Path,
+                                                tmp_path: Path) -> None:
+    from distill.cli import main
+
+    run = tmp_path / "run"
+    assert main(["prepare", "--run", str(run), "--data-root", str(teacher_root), "--no-adequacy",
+                 "--dev-fraction", "0.3"]) == 0
+    prep = json.loads((run / "prepare.json").read_text())
+    assert prep["splits"]["train"]["pairs"]["pairs"] > 0
+    train_groups = {json.loads(line)["group"] for line in (run / "train.jsonl").open()}
+    dev_groups = {json.loads(line)["group"] for line in (run / "dev.jsonl").open()}
+    assert train_groups and not train_groups & dev_groups
+
+    first = make_run(tmp_path / "first")
+    train(config(first, tiny_checkpoint, max_steps=1))
+    assert main(["train", "--run", str(run), "--base", str(tiny_checkpoint), "--max-steps", "1",
+                 "--batch-size", "2", "--threads", "1", "--init-adapter", str(first / "adapter"),
+                 "--lora-r", "4"]) == 0
+    info = json.loads((run / "training.json").read_text())
+    assert info["steps"] == 1 and info["data"]["prepare"]["groups"] == prep["groups"]
+    assert info["config"]["init_adapter"] == str(first / "adapter")
