@@ -1,0 +1,1 @@
+"""Scripted benchmarks of the ONNX runtime against the obvious alternatives."""
