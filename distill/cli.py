@@ -82,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("lr", "lora_dropout", "weight_decay"):
         t.add_argument(f"--{name.replace('_', '-')}", type=float, default=getattr(cfg, name))
     t.add_argument("--max-steps", type=int, default=None)
-    t.add_argument("--max-minutes", type=float, default=None)
+    t.add_argument("--max-minutes", type=float, default=None, help="stop and save after this long")
+    t.add_argument("--decay-by-time", action="store_true",
+                   help="decay the LR by elapsed/max-minutes too (deadline runs on a shared CPU)")
     t.add_argument("--dev-every", type=int, default=None)
     t.add_argument("--threads", type=int, default=cfg.threads)
     t.add_argument("--resume", default="auto", help="auto | none | a checkpoint folder")

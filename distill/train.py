@@ -16,6 +16,7 @@ import os
 import random
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,8 @@ class TrainConfig:
     grad_accum: int = 1
     epochs: int = 1
     max_steps: int | None = None  # optimizer steps; also sets the LR decay horizon
-    max_minutes: float | None = None  # stop (and save) after this much wall time
+    max_minutes: float | None = None  # stop (and save) after this much wall time (this process)
+    decay_by_time: bool = False   # LR decay also follows max_minutes: a deadline run ends decayed
     max_tokens: int = 128         # longer rows are dropped
     checkpoint_every: int = 50
     keep_checkpoints: int = 3
@@ -91,15 +93,20 @@ def _set_seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def lr_lambda(warmup: int, total: int):  # noqa: ANN201 - a closure for LambdaLR
-    """Linear warm-up, then linear decay to 10% of the peak at ``total`` steps."""
+def lr_lambda(warmup: int, total: int,  # noqa: ANN201 - a closure for LambdaLR
+              time_progress: Callable[[], float] | None = None):
+    """Linear warm-up, then linear decay to 10% of the peak at ``total`` steps.
+
+    With ``time_progress`` (0..1 of the time budget used) the decay follows whichever of
+    steps or time runs out first: on a shared CPU the step rate is unknown in advance.
+    """
     def factor(step: int) -> float:
         if warmup and step < warmup:
             return (step + 1) / warmup
-        if total <= warmup:
-            return 1.0
-        progress = min(1.0, (step - warmup) / (total - warmup))
-        return 1.0 - 0.9 * progress
+        progress = (step - warmup) / (total - warmup) if total > warmup else 0.0
+        if time_progress is not None:
+            progress = max(progress, time_progress())
+        return 1.0 - 0.9 * min(1.0, progress)
     return factor
 
 
@@ -217,7 +224,13 @@ def train(config: TrainConfig) -> dict[str, Any]:
     model.train()
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=config.lr, weight_decay=config.weight_decay)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(config.warmup_steps, total_steps))
+    clock = {"start": time.monotonic()}
+    time_progress = None
+    if config.decay_by_time and config.max_minutes:
+        def time_progress() -> float:
+            return (time.monotonic() - clock["start"]) / (60 * config.max_minutes)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lr_lambda(config.warmup_steps, total_steps, time_progress))
 
     state = TrainState()
     resume_from = None
@@ -232,7 +245,7 @@ def train(config: TrainConfig) -> dict[str, Any]:
     log.info("LoRA r=%d: %.2fM trainable parameters; %d steps planned (%d per epoch)",
              config.lora_r, n_trainable / 1e6, total_steps, steps_per_epoch)
 
-    started = time.monotonic()
+    started = clock["start"] = time.monotonic()
     start_step = state.step
     window: list[float] = []
     stop_reason = "done"

@@ -7,7 +7,7 @@ into decoding settings, so the mapping is documented once:
 diversity  temperature  top-k  top-p  rep. pen.   copy penalty
 =========  ===========  =====  =====  ==========  ============
 0.0        0.50         10     0.80   1.10        0.0
-0.5        0.80         35     0.90   1.15        0.75
+0.5        0.80         35     0.89   1.15        0.75
 1.0        1.10         60     0.98   1.20        1.5
 =========  ===========  =====  =====  ==========  ============
 

@@ -104,3 +104,13 @@ def test_cli_prepare_then_train_from_an_adapter(teacher_root: Path, tiny_checkpo
     info = json.loads((run / "training.json").read_text())
     assert info["steps"] == 1 and info["data"]["prepare"]["groups"] == prep["groups"]
     assert info["config"]["init_adapter"] == str(first / "adapter")
+
+
+def test_lr_schedule_warms_up_and_decays_by_steps_or_time() -> None:
+    from distill.train import lr_lambda
+
+    f = lr_lambda(warmup=10, total=110)
+    assert f(0) == pytest.approx(0.1) and f(9) == pytest.approx(1.0)
+    assert f(60) == pytest.approx(0.55) and f(110) == pytest.approx(0.1) and f(500) == pytest.approx(0.1)
+    timed = lr_lambda(warmup=10, total=10_000, time_progress=lambda: 1.0)
+    assert timed(5) == pytest.approx(0.6) and timed(20) == pytest.approx(0.1)
