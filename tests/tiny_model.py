@@ -18,7 +18,7 @@ TINY_TEMPLATE = "Sentence: {text}\nParaphrase:"
 
 
 def make_tiny_checkpoint(folder: Path, *, seed: int = 0) -> Path:
-    """Write a ~200k-parameter LlamaForCausalLM and its tokenizer to ``folder``."""
+    """Write a ~300k-parameter LlamaForCausalLM and its tokenizer to ``folder``."""
     import torch
     from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
@@ -33,7 +33,7 @@ def make_tiny_checkpoint(folder: Path, *, seed: int = 0) -> Path:
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=backend, eos_token="<|im_end|>", pad_token="<|im_end|>",
                                         unk_token="<unk>", model_input_names=["input_ids", "attention_mask"])
     torch.manual_seed(seed)
-    config = LlamaConfig(vocab_size=len(vocab), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+    config = LlamaConfig(vocab_size=len(vocab), hidden_size=128, intermediate_size=256, num_hidden_layers=2,
                          num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
                          tie_word_embeddings=True, eos_token_id=2, bos_token_id=1, pad_token_id=2)
     model = LlamaForCausalLM(config).eval()

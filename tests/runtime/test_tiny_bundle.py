@@ -39,9 +39,15 @@ def test_kv_cache_decoding_equals_uncached_decoding(tiny_bundle: Path) -> None:
         token = int(cached_logits[0].argmax())
         sequence = np.concatenate([sequence, [[token]]], axis=1)
         uncached_logits, _ = decoder.forward(sequence, decoder.empty_cache(1))
+        stale_logits, _ = decoder.forward(np.array([[token]], dtype=np.int64), [kv[:, :, :-1] for kv in past])
         cached_logits, past = decoder.forward(np.array([[token]], dtype=np.int64), past)
-        np.testing.assert_allclose(cached_logits, uncached_logits, atol=1e-4, rtol=1e-3)
-        assert int(cached_logits[0].argmax()) == int(uncached_logits[0].argmax())
+        # 8-bit weights with int8 activation blocks (accuracy level 4) leave ~2e-3 of noise
+        # between a 1-token and an n-token run; a cache missing one position is off by more (2.8e-2 to 9e-2 measured).
+        assert np.abs(cached_logits - uncached_logits).max() < 1e-2
+        assert np.abs(stale_logits - uncached_logits).max() > 1.5e-2
+        top2 = np.sort(uncached_logits[0])[-2:]
+        if top2[1] - top2[0] > 1e-2:
+            assert int(cached_logits[0].argmax()) == int(uncached_logits[0].argmax())
 
 
 def test_same_seed_same_candidates_and_n_come_back(tiny_bundle: Path) -> None:
