@@ -17,6 +17,10 @@ SUBCOMMANDS = {
     "export": ("export.cli", "build a model bundle (ONNX, int8) from base weights and an adapter"),
     "app": ("paraphrase_studio.app_command", "start the desktop app"),
 }
+#: subcommand -> (module with its own ``main(argv)`` and parser, help): arguments pass through.
+PASSTHROUGH = {
+    "distill": ("distill.cli", "prepare teacher data and train a student adapter (see: distill --help)"),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,7 +36,20 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         module.add_arguments(sub_parser)
         sub_parser.set_defaults(_module=module, _parser=sub_parser)
+    for name, (_, help_text) in PASSTHROUGH.items():
+        sub.add_parser(name, help=help_text, add_help=False)  # listed in --help; main() dispatches it
     return parser
+
+
+def _run_passthrough(name: str, rest: list[str]) -> int:
+    module_name = PASSTHROUGH[name][0]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        print(f"paraphrase-studio: '{name}' needs the export extra: "
+              f"pip install 'paraphrase-studio[export]' ({exc})", file=sys.stderr)
+        return 2
+    return int(module.main(rest) or 0)
 
 
 def _optional_module(name: str):  # noqa: ANN202 - a module or None
@@ -46,6 +63,9 @@ def _optional_module(name: str):  # noqa: ANN202 - a module or None
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in PASSTHROUGH:  # its own parser handles everything after the name
+        return _run_passthrough(argv[0], argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
