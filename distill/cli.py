@@ -4,6 +4,7 @@ prepare  load the kinit teacher files, split by seed group, build pairs, run the
          write ``<run>/train.jsonl``, ``dev.jsonl`` and ``prepare.json`` (all counts).
 train    LoRA-train the student on ``<run>/train.jsonl``; resumes from the latest
          checkpoint in ``<run>/checkpoints`` unless ``--resume none``.
+publish  copy ``<run>/adapter`` (float16) and ``training.json`` to ``models/students/<name>/``.
 """
 
 from __future__ import annotations
@@ -89,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--threads", type=int, default=cfg.threads)
     t.add_argument("--resume", default="auto", help="auto | none | a checkpoint folder")
     t.add_argument("--init-adapter", default="", help="start from this adapter folder")
+
+    u = sub.add_parser("publish", help="copy a run's adapter into models/students/<name>/")
+    u.add_argument("--run", required=True)
+    u.add_argument("--name", required=True, help="student name, e.g. smollm2-135m-student-v1")
+    u.add_argument("--dtype", default="float16", choices=["float16", "bfloat16", "float32"])
+    u.add_argument("--students-dir", default=None, help="default: models/students")
     return parser
 
 
@@ -171,10 +178,14 @@ def _setup_logging(verbose: bool, run: str | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _setup_logging(args.verbose, getattr(args, "run", None))
+    _setup_logging(args.verbose, args.run if args.command != "publish" else None)
     if args.command == "prepare":
         summary = prepare(args)
         print(json.dumps({k: summary[k] for k in ("groups", "splits")}, indent=2))
+    elif args.command == "publish":
+        from .publish import STUDENTS_DIR, publish
+
+        print(publish(args.run, args.name, args.dtype, args.students_dir or STUDENTS_DIR))
     else:
         summary = run_train(args)
         print(json.dumps({k: summary[k] for k in ("steps", "stop_reason", "final_train_loss", "dev_loss",

@@ -114,3 +114,27 @@ def test_lr_schedule_warms_up_and_decays_by_steps_or_time() -> None:
     assert f(60) == pytest.approx(0.55) and f(110) == pytest.approx(0.1) and f(500) == pytest.approx(0.1)
     timed = lr_lambda(warmup=10, total=10_000, time_progress=lambda: 1.0)
     assert timed(5) == pytest.approx(0.6) and timed(20) == pytest.approx(0.1)
+
+
+def test_publish_writes_a_small_portable_student(tiny_checkpoint: Path, tmp_path: Path) -> None:
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    from distill.cli import main
+
+    run = make_run(tmp_path / "run")
+    train(config(run, tiny_checkpoint, max_steps=1))
+    assert main(["publish", "--run", str(run), "--name", "tiny-student",
+                 "--students-dir", str(tmp_path / "students")]) == 0
+    student = tmp_path / "students" / "tiny-student"
+    assert sorted(p.name for p in student.iterdir()) == ["adapter_config.json", "adapter_model.safetensors",
+                                                        "training.json"]
+    assert json.loads((student / "adapter_config.json").read_text())["base_model_name_or_path"] == \
+        "smollm2-135m-instruct"
+    assert all(t.dtype == torch.float16 for t in adapter_tensors(student).values())
+    base = AutoModelForCausalLM.from_pretrained(tiny_checkpoint)
+    ids = torch.tensor([[4, 6, 7, 3, 5]])
+    full = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(tiny_checkpoint), run / "adapter")
+    half = PeftModel.from_pretrained(base, student)
+    assert torch.allclose(full(ids).logits, half(ids).logits, atol=1e-3)
