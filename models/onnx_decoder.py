@@ -28,6 +28,10 @@ class OnnxDecoder:
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.inter_op_num_threads = 1
+        # The arena keeps the largest activations ever seen (prefill logits, 5-row KV
+        # caches) for the life of the session: without it peak RSS drops from ~535 to
+        # ~440 MB and decoding measured no slower (A/B, 8 alternating runs each).
+        options.enable_cpu_mem_arena = False
         if threads:
             options.intra_op_num_threads = int(threads)
         self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
