@@ -81,10 +81,6 @@ class CriticReport:
             "adequacy_quantiles": self.adequacy_quantiles,
         }
 
-    def merge(self, other: CriticReport) -> CriticReport:
-        return CriticReport(self.total + other.total, self.kept + other.kept,
-                            self.removed + other.removed, self.thresholds or other.thresholds)
-
 
 def words(text: str) -> list[str]:
     """Lower-case word tokens with apostrophes removed (matching how seeds were normalised)."""

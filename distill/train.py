@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import random
 import shutil
 import time
@@ -348,5 +347,5 @@ def _summary(config: TrainConfig, state: TrainState, base: Any, n_train: int, to
         "trainable_parameters": n_trainable,
         "template": config.template,
         "config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(config).items()},
-        "torch_threads": int(os.environ.get("OMP_NUM_THREADS", "0")) or config.threads,
+        "torch_threads": config.threads,
     }
