@@ -1,0 +1,431 @@
+"""``paraphrase-studio evaluate``: score bundles and teachers on the same inputs.
+
+For each set (the distillation dev split, MRPC, QQP) and each system (an ONNX bundle run
+through the app's own ``Paraphraser``, or a teacher's paraphrases from the kinit data) it
+reports adequacy (cosine under an embedder the critic does not use), lexical diversity
+(1 - BLEU against the source), set diversity (1 - self-BLEU among the N candidates), copy
+rate and the good rate (adequacy >= 0.75 and lexical diversity >= 0.30), as JSON and a
+Markdown table; ``--bar STUDENT`` also checks the distillation bar on the dev split.
+
+Candidates (``--candidates``):
+
+* ``app`` (default): what the app returns. Its filter drops copies and near-duplicates and
+  samples again, so the copy rate is measured on the *sampled rows* the filter saw (the
+  model's own tendency to copy), and adequacy/diversity/good rate on the returned candidates;
+* ``raw``: the first N finished samples, copies included, like the teacher rows.
+
+Example::
+
+    python -m distill.evaluate --systems smollm2-135m-fewshot,teacher:gpt-3.5 \\
+        --sets dev,mrpc,qqp --limit 50 --n 5 --json out.json --markdown out.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import platform
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from . import eval_data, metrics
+from .eval_data import EvalInput, TeacherIndex, TeacherSpec
+from .eval_embedder import EvalEmbedder, sanity_check
+from .paths import data_root
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SYSTEMS = "smollm2-135m-fewshot,teacher:gpt-3.5"
+DEFAULT_LIMIT = 100
+DEFAULT_N = 5
+DEFAULT_DIVERSITY = 0.5
+DEFAULT_SEED = 0
+TEACHER_PREFIX = "teacher:"
+
+#: The distillation bar (on the dev split).
+BAR_MIN_GOOD_VS_TEACHER = 0.95
+BAR_MAX_COPY_RATE = 0.05
+BAR_MIN_GOOD_VS_BASE = 2.0
+DEFAULT_BAR_BASE = "smollm2-135m-fewshot"
+DEFAULT_BAR_TEACHER = "teacher:gpt-3.5"
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    n: int = DEFAULT_N
+    diversity: float = DEFAULT_DIVERSITY
+    seed: int = DEFAULT_SEED
+    candidates: str = "app"    # "app" or "raw", see the module docstring
+
+
+@dataclass
+class SystemOutput:
+    """One system's candidates for one set: ``None`` where an input was not covered."""
+
+    candidates: list[list[str] | None]
+    seconds: float
+    copy_rate: float | None = None      # set when measured on sampled rows (app mode)
+    rows_checked: int = 0
+    errors: int = 0
+
+
+# -- systems ------------------------------------------------------------------------------
+
+
+def _counting_paraphraser_class():  # noqa: ANN202 - a Paraphraser subclass, built lazily
+    """A ``Paraphraser`` that counts the copies its filter sees, or (raw) keeps them.
+
+    Hooks ``_acceptable``, the one place every finished sample passes through, so the app's
+    decoding and filtering are exactly what is measured.
+    """
+    from models import Paraphraser
+    from models import dedupe
+
+    class CountingParaphraser(Paraphraser):
+        keep_all = False
+        rows_checked = 0
+        copies = 0
+
+        def _acceptable(self, text: str, source: str, accepted: list) -> bool:
+            if dedupe.words(text):
+                self.rows_checked += 1
+                self.copies += dedupe.is_copy(text, source)
+            if self.keep_all:
+                return bool(dedupe.words(text))
+            return super()._acceptable(text, source, accepted)
+
+    return CountingParaphraser
+
+
+def load_bundle(name: str, settings: GenerationSettings, threads: int | None = None):  # noqa: ANN201
+    """Load a bundle by name or folder with the copy-counting hook."""
+    paraphraser = _counting_paraphraser_class().load(name, threads=threads)
+    paraphraser.keep_all = settings.candidates == "raw"
+    return paraphraser
+
+
+def input_seed(seed: int, key: str) -> int:
+    """Sampling seed of one input: fixed, and independent of its position in the set."""
+    return int.from_bytes(hashlib.sha1(f"{seed}\0{key}".encode()).digest()[:4], "big")
+
+
+def run_bundle(paraphraser: Any, inputs: Sequence[EvalInput], settings: GenerationSettings,
+               desc: str = "") -> SystemOutput:
+    """Paraphrase every input with the app's decoding; an input the app refuses is ``[]``."""
+    from tqdm.auto import tqdm
+
+    from models import InputError
+
+    paraphraser.rows_checked = paraphraser.copies = 0
+    out: list[list[str] | None] = []
+    errors = 0
+    started = time.perf_counter()
+    for item in tqdm(inputs, desc=desc, unit="sent", leave=False):
+        try:
+            result = paraphraser.paraphrase_sentence(item.text, n=settings.n, diversity=settings.diversity,
+                                                     seed=input_seed(settings.seed, item.key))
+            out.append([c.text for c in result.candidates])
+        except InputError as exc:
+            log.warning("%s: input refused (%s): %.60s", desc, exc, item.text)
+            errors += 1
+            out.append([])
+    seconds = time.perf_counter() - started
+    checked = paraphraser.rows_checked
+    copy_rate = paraphraser.copies / checked if checked and settings.candidates == "app" else None
+    return SystemOutput(out, seconds, copy_rate, checked, errors)
+
+
+def run_teacher(index: TeacherIndex, spec: TeacherSpec, inputs: Sequence[EvalInput],
+                settings: GenerationSettings) -> SystemOutput:
+    """The teacher's own paraphrases of each input (up to N), ``None`` where it has none."""
+    started = time.perf_counter()
+    names = index.teacher_names()
+    out: list[list[str] | None] = []
+    for item in inputs:
+        texts = eval_data.teacher_candidates(index, item.key, spec, settings.n, settings.seed, names)
+        out.append(texts or None)
+    return SystemOutput(out, time.perf_counter() - started)
+
+
+# -- scoring ------------------------------------------------------------------------------
+
+
+def score_output(embedder: EvalEmbedder, inputs: Sequence[EvalInput], output: SystemOutput,
+                 requested: int) -> tuple[metrics.SystemMetrics, list[metrics.ScoredInput]]:
+    """Adequacy for every (input, candidate) pair in one embedder call, then the aggregates."""
+    covered = [(item, cands) for item, cands in zip(inputs, output.candidates) if cands is not None]
+    sources = [item.text for item, cands in covered for _ in cands]
+    targets = [c for _, cands in covered for c in cands]
+    cosines = embedder.cosine_pairs(sources, targets).tolist()
+    scored, at = [], 0
+    for item, cands in covered:
+        scored.append(metrics.score_input(item.text, cands, cosines[at:at + len(cands)], requested))
+        at += len(cands)
+    result = metrics.aggregate(scored, copy_rate=output.copy_rate)
+    result.extra.update({"seconds": round(output.seconds, 2),
+                         "copy_rate_basis": "sampled rows" if output.copy_rate is not None else "candidates"})
+    if output.rows_checked:
+        result.extra["rows_checked"] = output.rows_checked
+    if output.errors:
+        result.extra["errors"] = output.errors
+    return result, scored
+
+
+# -- orchestration ------------------------------------------------------------------------
+
+
+def load_inputs(set_name: str, root: Path, limit: int | None, index: TeacherIndex | None,
+                dev_fraction: float, reference: TeacherSpec | None) -> list[EvalInput]:
+    if set_name == "dev":
+        if index is None:
+            raise ValueError("the dev set needs the teacher index")
+        items = eval_data.dev_inputs(index, dev_fraction, reference)
+    elif set_name == "mrpc":
+        items = eval_data.mrpc_sources(root)
+    elif set_name == "qqp":
+        items = eval_data.qqp_sources(root)
+    else:
+        raise ValueError(f"unknown set '{set_name}' (known: {', '.join(eval_data.SETS)})")
+    return eval_data.sample(items, limit)
+
+
+def evaluate(systems: Sequence[str], sets: Sequence[str], *, limit: int | None = DEFAULT_LIMIT,
+             settings: GenerationSettings = GenerationSettings(), root: str | Path | None = None,
+             dev_fraction: float = eval_data.DEFAULT_DEV_FRACTION,
+             reference_teacher: str | None = eval_data.DEFAULT_REFERENCE_TEACHER,
+             run_dir: str | Path | None = None, threads: int | None = None,
+             embedder: EvalEmbedder | None = None, dump: str | Path | None = None,
+             inputs_override: dict[str, list[EvalInput]] | None = None) -> dict[str, Any]:
+    """Evaluate ``systems`` (bundle names/folders or ``teacher:NAME[@ORIGIN]``) on ``sets``.
+
+    ``inputs_override`` supplies a set's inputs directly (tests, ad-hoc sentence lists).
+    """
+    root = Path(root) if root else data_root()
+    bundles = [s for s in systems if not s.startswith(TEACHER_PREFIX)]
+    teachers = [TeacherSpec.parse(s[len(TEACHER_PREFIX):]) for s in systems if s.startswith(TEACHER_PREFIX)]
+    reference = TeacherSpec.parse(reference_teacher) if reference_teacher else None
+    embedder = embedder or EvalEmbedder(threads=threads)
+    sanity = sanity_check(embedder)
+    # Load every bundle first: a missing bundle should fail before minutes of generation.
+    loaded = {name: load_bundle(name, settings, threads) for name in bundles}
+    needs_index = bool(teachers) or any(s == "dev" and s not in (inputs_override or {}) for s in sets)
+    index = TeacherIndex.load(root) if needs_index else None
+
+    report: dict[str, Any] = {
+        "config": {
+            "systems": list(systems), "sets": list(sets), "limit": limit, "n": settings.n,
+            "diversity": settings.diversity, "seed": settings.seed, "candidates": settings.candidates,
+            "thresholds": {"min_adequacy": metrics.MIN_ADEQUACY,
+                           "min_lexical_diversity": metrics.MIN_LEXICAL_DIVERSITY},
+            "embedder": {**embedder.description, "sanity": {"paraphrase": round(sanity[0], 4),
+                                                           "unrelated": round(sanity[1], 4)}},
+            "bundles": {name: {"folder": str(p.folder), "model": p.name} for name, p in loaded.items()},
+            "data_root": str(root), "dev_fraction": dev_fraction, "reference_teacher": reference_teacher,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "host": platform.node(), "threads": threads,
+        },
+        "sets": {},
+    }
+    dump_fh = open(dump, "w", encoding="utf-8") if dump else None
+    try:
+        for set_name in sets:
+            if inputs_override and set_name in inputs_override:
+                inputs = list(inputs_override[set_name])
+            else:
+                inputs = load_inputs(set_name, root, limit, index, dev_fraction, reference)
+            entry: dict[str, Any] = {"n_inputs": len(inputs), "systems": {}, "unavailable": []}
+            if set_name == "dev" and run_dir:
+                entry["run_check"] = eval_data.check_against_run(inputs, run_dir)
+            log.info("%s: %d inputs", set_name, len(inputs))
+            outputs: dict[str, SystemOutput] = {}
+            for name, paraphraser in loaded.items():
+                outputs[name] = run_bundle(paraphraser, inputs, settings, desc=f"{set_name} {name}")
+            for spec in teachers:
+                out = run_teacher(index, spec, inputs, settings)
+                if all(c is None for c in out.candidates):
+                    entry["unavailable"].append(spec.label)
+                    log.info("%s: %s has no paraphrases of these inputs", set_name, spec.label)
+                    continue
+                outputs[spec.label] = out
+            for label, out in outputs.items():
+                result, scored = score_output(embedder, inputs, out, settings.n)
+                entry["systems"][label] = result.to_dict()
+                if dump_fh:
+                    _dump(dump_fh, set_name, label, scored)
+            report["sets"][set_name] = entry
+    finally:
+        if dump_fh:
+            dump_fh.close()
+    return report
+
+
+def _dump(fh: Any, set_name: str, label: str, scored: Sequence[metrics.ScoredInput]) -> None:
+    for item in scored:
+        fh.write(json.dumps({
+            "set": set_name, "system": label, "source": item.source,
+            "set_diversity": None if item.set_diversity is None else round(item.set_diversity, 4),
+            "candidates": [{"text": c.text, "adequacy": round(c.adequacy, 4),
+                            "lexical_diversity": round(c.lexical_diversity, 4), "copy": c.copy,
+                            "good": c.good} for c in item.candidates],
+        }, ensure_ascii=False) + "\n")
+
+
+# -- the bar ------------------------------------------------------------------------------
+
+
+def check_bar(report: dict[str, Any], student: str, base: str = DEFAULT_BAR_BASE,
+              teacher: str = DEFAULT_BAR_TEACHER, set_name: str = "dev") -> dict[str, Any]:
+    """The issue's bar on one set: good rate >= 0.95x the teacher's and >= 2x the base's,
+    copy rate <= 5%. Missing rows make the check fail with the reason, never pass."""
+    rows = report["sets"].get(set_name, {}).get("systems", {})
+    missing = [name for name in (student, base, teacher) if name not in rows]
+    if missing:
+        return {"set": set_name, "passed": False, "reason": f"no rows for {', '.join(missing)}"}
+    s, b, t = rows[student], rows[base], rows[teacher]
+
+    def at_least(num: float | None, den: float | None, factor: float) -> dict[str, Any]:
+        """``num >= factor * den``, compared by multiplication so a zero ``den`` is fine."""
+        ok = num is not None and den is not None and num >= factor * den and num > 0
+        value = None if num is None or not den else round(num / den, 4)
+        return {"value": value, "min": factor, "passed": ok}
+
+    copy = s["copy_rate"]
+    checks = {
+        "good_vs_teacher": at_least(s["good_rate"], t["good_rate"], BAR_MIN_GOOD_VS_TEACHER),
+        "copy_rate": {"value": copy, "max": BAR_MAX_COPY_RATE,
+                      "passed": copy is not None and copy <= BAR_MAX_COPY_RATE},
+        "good_vs_base": at_least(s["good_rate"], b["good_rate"], BAR_MIN_GOOD_VS_BASE),
+    }
+    return {"set": set_name, "student": student, "base": base, "teacher": teacher,
+            "passed": all(c["passed"] for c in checks.values()), "checks": checks}
+
+
+# -- output -------------------------------------------------------------------------------
+
+COLUMNS = (("n_inputs", "inputs"), ("n_candidates", "candidates"), ("adequacy_mean", "adequacy"),
+           ("lexical_diversity_mean", "lexical div."), ("set_diversity", "set div."),
+           ("copy_rate", "copy rate"), ("good_rate", "good rate"), ("seconds", "seconds"))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    """The report as Markdown: a config line, one table per set, then the bar if checked."""
+    cfg = report["config"]
+    lines = [f"Evaluation: n={cfg['n']}, diversity={cfg['diversity']}, seed={cfg['seed']}, "
+             f"candidates={cfg['candidates']}, limit={cfg['limit']}; adequacy = cosine under "
+             f"{cfg['embedder']['model']}; good = adequacy ≥ {cfg['thresholds']['min_adequacy']} and "
+             f"lexical diversity ≥ {cfg['thresholds']['min_lexical_diversity']}.", ""]
+    for set_name, entry in report["sets"].items():
+        lines += [f"### {set_name} ({entry['n_inputs']} inputs)", "",
+                  "| system | " + " | ".join(h for _, h in COLUMNS) + " |",
+                  "|---|" + "---:|" * len(COLUMNS)]
+        for label, row in entry["systems"].items():
+            lines.append(f"| {label} | " + " | ".join(_cell(row.get(k)) for k, _ in COLUMNS) + " |")
+        if entry.get("unavailable"):
+            lines.append(f"\nNo data for: {', '.join(entry['unavailable'])}.")
+        lines.append("")
+    bar = report.get("bar")
+    if bar:
+        verdict = "PASSED" if bar["passed"] else "FAILED"
+        lines.append(f"**Bar on {bar['set']}: {verdict}**" + (f" ({bar['reason']})" if "reason" in bar else ""))
+        for name, check in bar.get("checks", {}).items():
+            limit = f"≥ {check['min']}" if "min" in check else f"≤ {check['max']}"
+            lines.append(f"- {name}: {_cell(check['value'])} ({limit}) {'ok' if check['passed'] else 'FAIL'}")
+        lines.append("")
+    copy_note = any(r.get("copy_rate_basis") == "sampled rows"
+                    for e in report["sets"].values() for r in e["systems"].values())
+    if copy_note:
+        lines.append("Bundle copy rates are measured on all sampled rows the app's filter saw "
+                     "(it drops copies before returning); teacher copy rates on their paraphrases.")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# -- CLI ----------------------------------------------------------------------------------
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="paraphrase-studio evaluate", description=__doc__.split("\n")[0])
+    p.add_argument("--systems", default=DEFAULT_SYSTEMS,
+                   help="comma-separated bundle names/folders and teacher:NAME[@ORIGIN] rows "
+                        f"(default: {DEFAULT_SYSTEMS})")
+    p.add_argument("--sets", default=",".join(eval_data.SETS), help="comma-separated: dev, mrpc, qqp")
+    p.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help="sentences per set (0 = all)")
+    p.add_argument("--n", type=int, default=DEFAULT_N, help="candidates per sentence")
+    p.add_argument("--diversity", type=float, default=DEFAULT_DIVERSITY)
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    p.add_argument("--candidates", choices=("app", "raw"), default="app",
+                   help="app: what the app returns (copy rate on sampled rows); raw: first N samples")
+    p.add_argument("--data-root", help="default: $PARAPHRASE_STUDIO_DATA or ../shared/data")
+    p.add_argument("--run", help="a prepared run folder: use its dev fraction and check dev inputs against it")
+    p.add_argument("--dev-fraction", type=float, default=None,
+                   help=f"default: the run's, else {eval_data.DEFAULT_DEV_FRACTION}")
+    p.add_argument("--reference-teacher", default=eval_data.DEFAULT_REFERENCE_TEACHER,
+                   help="dev inputs are seeds this teacher paraphrased at least twice")
+    p.add_argument("--threads", type=int, default=None, help="onnxruntime threads (default: all cores)")
+    p.add_argument("--bar", metavar="STUDENT", help="check the distillation bar for this bundle on dev")
+    p.add_argument("--bar-base", default=DEFAULT_BAR_BASE)
+    p.add_argument("--bar-teacher", default=DEFAULT_BAR_TEACHER)
+    p.add_argument("--json", help="write the report here")
+    p.add_argument("--markdown", help="write the Markdown table here")
+    p.add_argument("--dump", help="write every candidate with its scores here (JSONL)")
+    p.add_argument("-v", "--verbose", action="store_true")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    systems = _csv(args.systems)
+    sets = _csv(args.sets)
+    if args.bar:
+        for name in (args.bar, args.bar_base, args.bar_teacher):
+            if name not in systems:
+                systems.append(name)
+        if "dev" not in sets:
+            sets.insert(0, "dev")
+    dev_fraction = args.dev_fraction
+    if dev_fraction is None and args.run:
+        dev_fraction = eval_data.run_dev_fraction(args.run)
+    from models import ParaphraseStudioError
+
+    settings = GenerationSettings(n=args.n, diversity=args.diversity, seed=args.seed, candidates=args.candidates)
+    try:
+        report = evaluate(systems, sets, limit=args.limit or None, settings=settings, root=args.data_root,
+                          dev_fraction=dev_fraction or eval_data.DEFAULT_DEV_FRACTION,
+                          reference_teacher=args.reference_teacher or None, run_dir=args.run,
+                          threads=args.threads, dump=args.dump)
+    except (FileNotFoundError, ValueError, RuntimeError, ParaphraseStudioError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.bar:
+        report["bar"] = check_bar(report, args.bar, args.bar_base, args.bar_teacher)
+    markdown = render_markdown(report)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if args.markdown:
+        Path(args.markdown).write_text(markdown, encoding="utf-8")
+    print(markdown)
+    return 0 if not args.bar or report["bar"]["passed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
