@@ -87,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--decay-by-time", action="store_true",
                    help="decay the LR by elapsed/max-minutes too (deadline runs on a shared CPU)")
     t.add_argument("--dev-every", type=int, default=None)
-    t.add_argument("--threads", type=int, default=cfg.threads)
+    t.add_argument("--threads", type=int, default=cfg.threads, help="torch threads (the maximum with --adaptive-threads)")
+    t.add_argument("--adaptive-threads", action="store_true",
+                   help="drop to fewer threads while other processes keep the CPUs busy")
     t.add_argument("--resume", default="auto", help="auto | none | a checkpoint folder")
     t.add_argument("--init-adapter", default="", help="start from this adapter folder")
 

@@ -60,6 +60,7 @@ class TrainConfig:
     log_every: int = 10
     seed: int = 0
     threads: int | None = 2
+    adaptive_threads: bool = False  # use fewer threads while other processes keep cores busy
     resume: str = "auto"          # "auto" (latest checkpoint in run_dir), "none", or a path
     init_adapter: str = ""        # start from this adapter dir (new optimizer)
     template: str = STUDENT_TEMPLATE
@@ -248,6 +249,12 @@ def train(config: TrainConfig) -> dict[str, Any]:
     start_step = state.step
     window: list[float] = []
     stop_reason = "done"
+    governor = None
+    if config.adaptive_threads and config.threads:
+        from .cpu import ThreadGovernor
+
+        governor = ThreadGovernor(config.threads)
+        governor.suggest()  # first sample
     bar = tqdm(total=total_steps, initial=state.step, desc="train", unit="step", dynamic_ncols=True)
     last_ckpt = state.step
     try:
@@ -288,6 +295,12 @@ def train(config: TrainConfig) -> dict[str, Any]:
             if config.checkpoint_every and state.step % config.checkpoint_every == 0:
                 _checkpoint(model, optimizer, scheduler, state, started, config)
                 last_ckpt = state.step
+            if governor is not None and state.step % 5 == 0:
+                threads = governor.suggest()
+                if threads and threads != torch.get_num_threads():
+                    log.info("step %d: %d torch threads (other processes keep CPUs busy)",
+                             state.step, threads)
+                    torch.set_num_threads(threads)
             if config.max_minutes and (time.monotonic() - started) / 60 >= config.max_minutes:
                 stop_reason = f"max_minutes ({config.max_minutes})"
                 break
