@@ -1,0 +1,66 @@
+"""How the app rebuilds a missing or damaged bundle: the command and its progress.
+
+The dialog runs the same ``paraphrase-studio export`` the error message tells the user
+to type, in a :class:`QProcess`, so nothing about building a model lives in the GUI. The
+export tool chain (torch) is optional: without it the dialog only shows the command.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.catalog import DEFAULT_BUNDLE
+
+#: tqdm's overall stage bar in ``export/pipeline.py``: "export NAME:  33%|███ | 2/6 [...]".
+_STAGE = re.compile(r"^export [^:]+:.*?(\d+)/(\d+)")
+_BAR = re.compile(r"\|[^|]*\|")
+
+
+def export_available() -> bool:
+    """True when the export extra (torch) is installed, i.e. the app can build a bundle itself."""
+    return importlib.util.find_spec("torch") is not None and importlib.util.find_spec("export") is not None
+
+
+@dataclass(frozen=True)
+class RebuildCommand:
+    program: str
+    arguments: list[str]
+
+    def display(self) -> str:
+        return " ".join([self.program, *self.arguments])
+
+
+def rebuild_command_for(bundle: str | None) -> RebuildCommand:
+    """``paraphrase-studio export …`` for a bundle name or folder (None = the default)."""
+    arguments = ["export", "--force"]
+    if bundle not in (None, "", DEFAULT_BUNDLE):
+        path = Path(bundle)  # type: ignore[arg-type]
+        if os.sep in str(bundle) or path.is_dir():
+            arguments += ["--name", path.name, "--out", str(path.parent)]
+        else:
+            arguments += ["--name", str(bundle)]
+    script = Path(sys.executable).with_name("paraphrase-studio.exe" if os.name == "nt" else "paraphrase-studio")
+    if script.is_file():
+        return RebuildCommand(str(script), arguments)
+    return RebuildCommand(sys.executable, ["-m", "paraphrase_studio", *arguments])
+
+
+def parse_progress(output: str) -> tuple[int, int] | None:
+    """The last "stage k of n" in a chunk of export output, if any (tqdm writes \\r-separated lines)."""
+    found = None
+    for line in re.split(r"[\r\n]+", output):
+        match = _STAGE.search(line.strip())
+        if match:
+            found = (int(match.group(1)), int(match.group(2)))
+    return found
+
+
+def readable_line(output: str) -> str:
+    """The newest non-empty line of output without tqdm's bar, for a one-line status."""
+    lines = [line.strip() for line in re.split(r"[\r\n]+", output) if line.strip()]
+    return _BAR.sub("", lines[-1]).strip() if lines else ""

@@ -1,0 +1,152 @@
+"""Candidate cards: one alternative each, with Copy, Use this and a quiet confidence hint."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
+                               QVBoxLayout, QWidget)
+
+from models import Candidate
+
+from ..quality import quality_hint
+
+
+class CandidateCard(QFrame):
+    """Shows one candidate; emits the text when the writer copies or uses it."""
+
+    copy_requested = Signal(object)  # Candidate
+    use_requested = Signal(object)  # Candidate
+
+    def __init__(self, candidate: Candidate, number: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.candidate = candidate
+        self.setObjectName("candidateCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+        self.text_label = QLabel(candidate.text)
+        self.text_label.setObjectName("candidateText")
+        self.text_label.setWordWrap(True)
+        # Selectable so a writer can take half a sentence; keyboard-selectable for accessibility.
+        self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.text_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.text_label.setTextFormat(Qt.TextFormat.PlainText)
+
+        hint = quality_hint(candidate.score)
+        self.hint = hint
+        self.quality_label = QLabel(f"{hint.dots}  {hint.label}")
+        self.quality_label.setObjectName("qualityHint")
+        self.quality_label.setToolTip(hint.tooltip)
+
+        self.copy_button = QPushButton("Copy")
+        self.use_button = QPushButton("Use this")
+        for button in (self.copy_button, self.use_button):
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setAutoDefault(False)
+        self.copy_button.clicked.connect(lambda: self.copy_requested.emit(self.candidate))
+        self.use_button.clicked.connect(lambda: self.use_requested.emit(self.candidate))
+
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.quality_label)
+        row.addStretch(1)
+        row.addWidget(self.copy_button)
+        row.addWidget(self.use_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.text_label)
+        layout.addLayout(row)
+        self.set_number(number)
+
+    def set_number(self, number: int) -> None:
+        """Position in the ranked list: names for screen readers and the Ctrl+N shortcut hint."""
+        self.number = number
+        self.setAccessibleName(f"Alternative {number}")
+        self.setAccessibleDescription(f"{self.candidate.text} ({self.hint.label})")
+        self.text_label.setAccessibleName(f"Alternative {number} text")
+        self.quality_label.setAccessibleName(f"Alternative {number} confidence: {self.hint.label}")
+        self.copy_button.setAccessibleName(f"Copy alternative {number}")
+        self.use_button.setAccessibleName(f"Use alternative {number}")
+        shortcut = f" (Ctrl+{number})" if number <= 9 else ""
+        self.use_button.setToolTip(f"Replace the highlighted sentence with this alternative{shortcut}")
+        self.copy_button.setToolTip("Copy this alternative to the clipboard")
+
+    def set_chosen(self, chosen: bool) -> None:
+        self.setProperty("chosen", "true" if chosen else "false")
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+
+class CandidateList(QScrollArea):
+    """A scrolling column of cards kept in score order as candidates stream in."""
+
+    copy_requested = Signal(object)
+    use_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAccessibleName("Alternatives")
+        self._container = QWidget()
+        self._container.setObjectName("cardContainer")
+        self._layout = QVBoxLayout(self._container)
+        self._layout.setContentsMargins(0, 0, 4, 0)
+        self._layout.setSpacing(8)
+        self.empty_label = QLabel("Alternatives appear here, one by one, as the model writes them.")
+        self.empty_label.setObjectName("sectionHint")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setAccessibleName("No alternatives yet")
+        self._layout.addWidget(self.empty_label)
+        self._layout.addStretch(1)
+        self.setWidget(self._container)
+        self._cards: list[CandidateCard] = []
+
+    def cards(self) -> list[CandidateCard]:
+        return list(self._cards)
+
+    def candidates(self) -> list[Candidate]:
+        return [card.candidate for card in self._cards]
+
+    def set_empty_text(self, text: str) -> None:
+        self.empty_label.setText(text)
+
+    def clear(self) -> None:
+        for card in self._cards:
+            self._layout.removeWidget(card)
+            card.deleteLater()
+        self._cards = []
+        self.empty_label.show()
+
+    def add_candidate(self, candidate: Candidate) -> CandidateCard:
+        """Insert a card at its rank, best score first, so the list is always in order."""
+        position = next((i for i, c in enumerate(self._cards) if candidate.score > c.candidate.score),
+                        len(self._cards))
+        card = CandidateCard(candidate, position + 1, self._container)
+        card.copy_requested.connect(self.copy_requested)
+        card.use_requested.connect(self.use_requested)
+        self.empty_label.hide()
+        self._layout.insertWidget(position, card)
+        self._cards.insert(position, card)
+        for number, existing in enumerate(self._cards, start=1):
+            if existing.number != number:
+                existing.set_number(number)
+        self._fix_tab_order()
+        return card
+
+    def mark_chosen(self, text: str | None) -> None:
+        for card in self._cards:
+            card.set_chosen(text is not None and card.candidate.text == text)
+
+    def _fix_tab_order(self) -> None:
+        """Tab walks the cards top to bottom: text, Copy, Use this, then the next card."""
+        chain: list[QWidget] = []
+        for card in self._cards:
+            chain += [card.text_label, card.copy_button, card.use_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)

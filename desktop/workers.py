@@ -1,0 +1,233 @@
+"""Model loading and generation off the GUI thread.
+
+Loading verifies ~170 MB of checksums and builds an ONNX Runtime session (seconds), and a
+paraphrase takes one to a few seconds, so both run as :class:`QRunnable` tasks on a
+private one-thread pool: jobs never overlap (one decoder, one prefix cache) and a new
+request simply queues behind a cancelled one, which stops within one decoding step.
+
+Tasks report through a :class:`QObject` living on the GUI thread; Qt queues signals
+emitted from the pool thread, so every slot runs on the GUI thread. Each request gets a
+job id and results of superseded jobs are dropped, so a late candidate from a cancelled
+job can never land under a newer sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from models import Candidate, CancelToken, Paraphraser, ParaphraseResult
+
+log = logging.getLogger(__name__)
+
+Loader = Callable[..., Paraphraser]
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    """What the GUI asks for; kept with the job so results can be matched to a sentence."""
+
+    sentence: str
+    n: int = 5
+    diversity: float = 0.5
+    seed: int | None = None
+    index: int = 0  # sentence index in the editor's session (for "Use this")
+
+
+class _TaskSignals(QObject):
+    """Signals a pool task emits; lives on the GUI thread so deliveries are queued there."""
+
+    loaded = Signal(object, float)  # Paraphraser, load_ms
+    load_failed = Signal(object)  # Exception
+    candidate = Signal(int, object)  # job id, Candidate
+    finished = Signal(int, object)  # job id, ParaphraseResult
+    failed = Signal(int, object)  # job id, Exception
+
+
+class _LoadTask(QRunnable):
+    def __init__(self, signals: _TaskSignals, loader: Loader, bundle: str | None, threads: int | None) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._signals, self._loader, self._bundle, self._threads = signals, loader, bundle, threads
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        try:
+            paraphraser = self._loader(self._bundle, threads=self._threads)
+        except Exception as exc:  # noqa: BLE001 - every failure must reach the GUI as a dialog
+            log.warning("loading bundle %s failed: %s", self._bundle or "(default)", exc)
+            self._signals.load_failed.emit(exc)
+            return
+        warm_up(paraphraser)
+        self._signals.loaded.emit(paraphraser, (time.perf_counter() - started) * 1000)
+
+
+def warm_up(paraphraser: Paraphraser) -> None:
+    """Run the prompt's fixed prefix once now, so the first click is as quick as the rest.
+
+    The runtime computes the few-shot prefix's KV cache lazily on the first request (about
+    0.7 s on two cores); doing it while the window is still showing "Loading model…" moves
+    that cost out of the writer's first wait. Failures are ignored: the first request then
+    simply pays for it.
+    """
+    hook = getattr(paraphraser, "warm_up", None) or getattr(paraphraser, "_prefix_cache", None)
+    if hook is None:
+        return
+    try:
+        hook()
+    except Exception as exc:  # noqa: BLE001 - an optimisation only
+        log.debug("warm-up skipped: %s", exc)
+
+
+class _ParaphraseTask(QRunnable):
+    def __init__(self, signals: _TaskSignals, paraphraser: Paraphraser, job: int, request: JobRequest,
+                 token: CancelToken) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._signals, self._paraphraser, self._job = signals, paraphraser, job
+        self._request, self._token = request, token
+
+    def run(self) -> None:
+        if self._token.cancelled:  # cancelled while still queued: do no work at all
+            self._signals.finished.emit(self._job, ParaphraseResult(
+                input=self._request.sentence, candidates=[], model=self._paraphraser.name,
+                elapsed_ms=0.0, cancelled=True))
+            return
+        request = self._request
+
+        def on_candidate(candidate: Candidate) -> None:
+            self._signals.candidate.emit(self._job, candidate)
+
+        try:
+            result = self._paraphraser.paraphrase_sentence(
+                request.sentence, n=request.n, diversity=request.diversity, seed=request.seed,
+                on_candidate=on_candidate, cancel=self._token)
+        except Exception as exc:  # noqa: BLE001 - InputError and ORT errors alike go to the GUI
+            log.info("paraphrase job %d failed: %s", self._job, exc)
+            self._signals.failed.emit(self._job, exc)
+            return
+        self._signals.finished.emit(self._job, result)
+
+
+class ModelWorker(QObject):
+    """GUI-side handle on the model: load it, submit jobs, cancel them.
+
+    Public signals fire on the GUI thread and only for the current job.
+    """
+
+    model_loaded = Signal(str, float)  # model name, load_ms
+    model_failed = Signal(object)  # Exception (BundleError for missing/corrupt bundles)
+    candidate_ready = Signal(int, object)  # job id, Candidate
+    job_finished = Signal(int, object)  # job id, ParaphraseResult
+    job_failed = Signal(int, object)  # job id, Exception
+    job_cancelled = Signal(int, object)  # job id, partial ParaphraseResult, when a cancelled job stops
+
+    def __init__(self, parent: QObject | None = None, *, threads: int | None = None,
+                 loader: Loader | None = None) -> None:
+        super().__init__(parent)
+        self.threads = threads
+        self._loader: Loader = loader or (lambda bundle, threads=None: Paraphraser.load(bundle, threads=threads))
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _TaskSignals(self)
+        self._signals.loaded.connect(self._on_loaded)
+        self._signals.load_failed.connect(self._on_load_failed)
+        self._signals.candidate.connect(self._on_candidate)
+        self._signals.finished.connect(self._on_finished)
+        self._signals.failed.connect(self._on_failed)
+        self.paraphraser: Paraphraser | None = None
+        self.loading = False
+        self._job = 0
+        self._token: CancelToken | None = None
+        self._running: set[int] = set()
+        self.last_request: JobRequest | None = None
+        self.submitted_at: float = 0.0
+
+    # -- model ---------------------------------------------------------------------------
+
+    def load(self, bundle: str | None = None) -> None:
+        """Start loading ``bundle`` (None = default); ``model_loaded`` or ``model_failed`` follows."""
+        self.loading = True
+        self._pool.start(_LoadTask(self._signals, self._loader, bundle, self.threads))
+
+    def set_paraphraser(self, paraphraser: Paraphraser) -> None:
+        """Use an already loaded model (tests load one per session; the self-test could too)."""
+        self.paraphraser = paraphraser
+        self.loading = False
+        self.model_loaded.emit(paraphraser.name, 0.0)
+
+    @property
+    def ready(self) -> bool:
+        return self.paraphraser is not None
+
+    def _on_loaded(self, paraphraser: Paraphraser, load_ms: float) -> None:
+        self.paraphraser = paraphraser
+        self.loading = False
+        self.model_loaded.emit(paraphraser.name, load_ms)
+
+    def _on_load_failed(self, exc: Exception) -> None:
+        self.loading = False
+        self.model_failed.emit(exc)
+
+    # -- jobs ----------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """True while the current job has not reported back (cancelled jobs stop counting at once)."""
+        return self._job in self._running
+
+    @property
+    def current_job(self) -> int:
+        return self._job
+
+    def submit(self, request: JobRequest) -> int:
+        """Queue a paraphrase; cancels the previous job first. Returns the new job id."""
+        if self.paraphraser is None:
+            raise RuntimeError("the model is not loaded yet")
+        self.cancel()
+        self._job += 1
+        self._token = CancelToken()
+        self._running.add(self._job)
+        self.last_request = request
+        self.submitted_at = time.perf_counter()
+        self._pool.start(_ParaphraseTask(self._signals, self.paraphraser, self._job, request, self._token))
+        return self._job
+
+    def cancel(self) -> bool:
+        """Stop the current job now; its remaining output is ignored. True if one was running."""
+        was_running = self.busy
+        if self._token is not None:
+            self._token.cancel()
+        self._running.discard(self._job)
+        return was_running
+
+    def wait_idle(self, timeout_ms: int) -> bool:
+        """True once the pool thread has no task (a cancelled job has really stopped)."""
+        return self._pool.waitForDone(timeout_ms)
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Cancel and wait for the pool thread, so no task outlives the window."""
+        self.cancel()
+        return self._pool.waitForDone(timeout_ms)
+
+    def _on_candidate(self, job: int, candidate: Candidate) -> None:
+        if job == self._job and job in self._running:
+            self.candidate_ready.emit(job, candidate)
+
+    def _on_finished(self, job: int, result: ParaphraseResult) -> None:
+        current = job == self._job and job in self._running
+        self._running.discard(job)
+        if current:
+            self.job_finished.emit(job, result)
+        elif result.cancelled:
+            self.job_cancelled.emit(job, result)
+
+    def _on_failed(self, job: int, exc: Exception) -> None:
+        current = job == self._job and job in self._running
+        self._running.discard(job)
+        if current:
+            self.job_failed.emit(job, exc)
