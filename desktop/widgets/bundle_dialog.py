@@ -127,7 +127,8 @@ class BundleDialog(QDialog):
     def _copy_command(self) -> None:
         QGuiApplication.clipboard().setText(self.command_field.text())
         self.copy_button.setText("Copied")
-        QTimer.singleShot(1500, lambda: self.copy_button.setText("Copy command"))
+        # The button is the timer's context: if the dialog is gone by then, the call is dropped.
+        QTimer.singleShot(1500, self.copy_button, lambda: self.copy_button.setText("Copy command"))
 
     def start_build(self) -> None:
         """Run the export command; progress comes from its output, success from its exit code."""
@@ -159,8 +160,8 @@ class BundleDialog(QDialog):
         self.progress_label.setText("Stopping…")
         self.process.terminate()
         process = self.process
-        QTimer.singleShot(TERMINATE_GRACE_MS, lambda: process.state() != QProcess.ProcessState.NotRunning
-                          and process.kill())
+        QTimer.singleShot(TERMINATE_GRACE_MS, process,
+                          lambda: process.state() != QProcess.ProcessState.NotRunning and process.kill())
 
     def _read_output(self) -> None:
         if self.process is None:
