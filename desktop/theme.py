@@ -21,13 +21,13 @@ _LIGHT = {
     "window": "#f4f4f2", "base": "#ffffff", "alternate": "#f0f0ee", "text": "#1d1d1f",
     "muted": "#6b6b70", "button": "#ececea", "mid": "#c9c9c6", "midlight": "#deded9",
     "highlight": "#2f6fde", "highlighted_text": "#ffffff", "link": "#2459c4",
-    "tooltip": "#fffbe6", "sentence": "#fff1b8",
+    "tooltip": "#fffbe6", "sentence": "#fff1b8", "soft_selection": "#dce7fb",
 }
 _DARK = {
     "window": "#1e1f22", "base": "#26272b", "alternate": "#2c2d31", "text": "#e6e5e2",
     "muted": "#9a9aa0", "button": "#303136", "mid": "#4a4b50", "midlight": "#3a3b40",
     "highlight": "#4f8cff", "highlighted_text": "#ffffff", "link": "#8ab4ff",
-    "tooltip": "#303136", "sentence": "#5a4a12",
+    "tooltip": "#303136", "sentence": "#5a4a12", "soft_selection": "#2f3d5a",
 }
 
 #: Cards, headers and hints; filled with the scheme's colours by :func:`stylesheet`.
@@ -56,6 +56,9 @@ QPushButton#primaryButton {
 QPushButton#primaryButton:disabled { background: palette(mid); color: palette(window); }
 QPushButton#primaryButton:focus { outline: 2px solid palette(text); }
 QPlainTextEdit#inputEditor { font-size: 11pt; padding: 4px; }
+QListWidget#historyList { border: 1px solid $midlight; border-radius: 6px; background: $base; }
+QListWidget#historyList::item { padding: 6px 6px; border-bottom: 1px solid $midlight; color: $text; }
+QListWidget#historyList::item:selected { background: $soft_selection; color: $text; }
 """
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
                                QVBoxLayout, QWidget)
 
@@ -41,10 +41,11 @@ class CandidateCard(QFrame):
 
         self.copy_button = QPushButton("Copy")
         self.use_button = QPushButton("Use this")
+        self.copy_button.setMinimumWidth(self.copy_button.fontMetrics().horizontalAdvance("Copied ✓") + 28)
         for button in (self.copy_button, self.use_button):
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.setAutoDefault(False)
-        self.copy_button.clicked.connect(lambda: self.copy_requested.emit(self.candidate))
+        self.copy_button.clicked.connect(self._copy_clicked)
         self.use_button.clicked.connect(lambda: self.use_requested.emit(self.candidate))
 
         row = QHBoxLayout()
@@ -60,6 +61,12 @@ class CandidateCard(QFrame):
         layout.addWidget(self.text_label)
         layout.addLayout(row)
         self.set_number(number)
+
+    def _copy_clicked(self) -> None:
+        self.copy_requested.emit(self.candidate)
+        self.copy_button.setText("Copied ✓")
+        # The button is the timer's context, so a card removed meanwhile is simply skipped.
+        QTimer.singleShot(1500, self.copy_button, lambda: self.copy_button.setText("Copy"))
 
     def set_number(self, number: int) -> None:
         """Position in the ranked list: names for screen readers and the Ctrl+N shortcut hint."""
@@ -132,6 +139,7 @@ class CandidateList(QScrollArea):
         card.use_requested.connect(self.use_requested)
         self.empty_label.hide()
         self._layout.insertWidget(position, card)
+        card.show()  # a layout would only show it from a queued call; be visible (and focusable) now
         self._cards.insert(position, card)
         for number, existing in enumerate(self._cards, start=1):
             if existing.number != number:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from models.text import join_segments, split_sentences
 
@@ -32,7 +32,13 @@ def type_and_paraphrase(qtbot, window, text: str, *, n: int = 3) -> None:  # noq
 def test_typing_and_clicking_streams_n_candidates(qtbot, make_window) -> None:  # noqa: ANN001
     window = make_window()
     arrivals: list[tuple[float, int]] = []
-    window.candidate_shown.connect(lambda _c: arrivals.append((time.perf_counter(), len(window.cards.cards()))))
+    visible: list[bool] = []
+
+    def on_shown(_candidate) -> None:  # noqa: ANN001
+        arrivals.append((time.perf_counter(), len(window.cards.cards())))
+        visible.append(all(card.isVisible() for card in window.cards.cards()))  # on screen now, not later
+
+    window.candidate_shown.connect(on_shown)
     finished: list[float] = []
     window.run_finished.connect(lambda _r: finished.append(time.perf_counter()))
 
@@ -44,6 +50,7 @@ def test_typing_and_clicking_streams_n_candidates(qtbot, make_window) -> None:  
     # One by one: each arrival added exactly one card, and the first was on screen before the end.
     assert [count for _t, count in arrivals] == [1, 2, 3, 4]
     assert arrivals[0][0] < finished[0]
+    assert all(visible)
     assert window.first_candidate_ms is not None and window.first_candidate_ms < window.last_total_ms
     scores = [card.candidate.score for card in cards]
     assert scores == sorted(scores, reverse=True)  # best first
@@ -248,10 +255,17 @@ def test_every_focusable_control_has_an_accessible_name(qtbot, make_window) -> N
         if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and not widget.accessibleName():
             unnamed.append(f"{type(widget).__name__}:{widget.objectName()}")
     assert unnamed == []
-    # Tab from the editor reaches the slider: the editor does not swallow Tab.
+    # Tab alone walks from the editor through the controls, the cards and the history.
     window.editor.setFocus()
-    qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
-    assert QGuiApplication.focusObject() is window.controls.slider
+    reached = []
+    for _ in range(40):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    card = window.cards.cards()[0]
+    for target in (window.controls.slider, window.controls.count, window.paraphrase_button,
+                   card.copy_button, card.use_button, window.history_panel.list):
+        assert target in reached, f"Tab never reaches {target.accessibleName()}"
+    assert reached.index(window.controls.slider) == 0  # the editor does not swallow Tab
 
 
 def test_theme_switches_palette(qtbot, make_window) -> None:  # noqa: ANN001
@@ -265,3 +279,25 @@ def test_theme_switches_palette(qtbot, make_window) -> None:  # noqa: ANN001
     assert window.palette().window().color().lightness() > 200
     window.set_theme("system")
     assert window.theme_actions["system"].isChecked()
+
+
+def test_the_app_opens_no_socket(qtbot, make_window, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """Offline means offline: a whole paraphrase-and-use round trip touches no network API."""
+    import socket
+
+    attempts: list[str] = []
+
+    def refuse(name: str):  # noqa: ANN202
+        def blocked(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+            attempts.append(name)
+            raise OSError(f"network access attempted: {name}")
+        return blocked
+
+    for name in ("connect", "connect_ex", "sendto"):
+        monkeypatch.setattr(socket.socket, name, refuse(name))
+    monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
+    monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
+    window = make_window()
+    type_and_paraphrase(qtbot, window, SENTENCE, n=2)
+    qtbot.mouseClick(window.cards.cards()[0].use_button, Qt.MouseButton.LeftButton)
+    assert attempts == []
