@@ -14,6 +14,7 @@ import logging
 import math
 import random
 import shutil
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -257,6 +258,7 @@ def train(config: TrainConfig) -> dict[str, Any]:
         governor.suggest()  # first sample
     bar = tqdm(total=total_steps, initial=state.step, desc="train", unit="step", dynamic_ncols=True)
     last_ckpt = state.step
+    previous_handlers = _stop_on_signals()
     try:
         while state.step < total_steps:
             batches = bucket_batches(lengths, config.batch_size, config.seed, state.epoch)
@@ -306,9 +308,11 @@ def train(config: TrainConfig) -> dict[str, Any]:
                 break
     except KeyboardInterrupt:
         stop_reason = "interrupted"
-        log.warning("interrupted at step %d; saving", state.step)
+        log.warning("interrupted at step %d; saving a checkpoint and the adapter", state.step)
     finally:
         bar.close()
+        for sig, old in previous_handlers.items():
+            signal.signal(sig, old)
     elapsed_now = time.monotonic() - started
     if state.step != last_ckpt:
         _checkpoint(model, optimizer, scheduler, state, started, config)
@@ -322,6 +326,20 @@ def train(config: TrainConfig) -> dict[str, Any]:
     (run / "training.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     log.info("adapter saved to %s (%s after %d steps)", adapter_dir, stop_reason, state.step)
     return summary
+
+
+def _stop_on_signals() -> dict[int, Any]:
+    """SIGTERM/SIGINT raise KeyboardInterrupt, so ``kill PID`` of a background run saves first."""
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            previous[sig] = signal.signal(sig, handler)
+        except ValueError:  # not the main thread: leave signals alone
+            break
+    return previous
 
 
 def _checkpoint(model: Any, optimizer: Any, scheduler: Any, state: TrainState, started: float,
