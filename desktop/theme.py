@@ -65,7 +65,8 @@ QListWidget#historyList::item:selected { background: $soft_selection; color: $te
 def stylesheet(scheme: str) -> str:
     """The app stylesheet with this scheme's colours substituted."""
     text = _STYLESHEET
-    for key, value in colors(scheme).items():
+    # Longest names first, or "$mid" would eat the start of "$midlight".
+    for key, value in sorted(colors(scheme).items(), key=lambda item: -len(item[0])):
         text = text.replace(f"${key}", value)
     return text
 

@@ -78,3 +78,19 @@ def make_window(qtbot, data_dir: Path, desktop_paraphraser) -> Iterator[Callable
     yield make
     for window in windows:
         window.close()
+
+
+#: Qt messages that say nothing about the app (the offscreen platform's own limits).
+_IGNORED_QT_MESSAGES = ("propagateSizeHints", "This plugin does not support")
+
+
+@pytest.fixture(autouse=True)
+def no_qt_warnings(qtlog) -> Iterator[None]:  # noqa: ANN001
+    """Fail on Qt warnings (a bad stylesheet colour, a cursor out of range) instead of ignoring them."""
+    from PySide6.QtCore import QtMsgType
+
+    yield
+    bad = [r.message for r in qtlog.records
+           if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg)
+           and not any(part in r.message for part in _IGNORED_QT_MESSAGES)]
+    assert bad == [], f"Qt warnings: {bad[:5]}"

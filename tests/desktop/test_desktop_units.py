@@ -119,3 +119,15 @@ def test_settings_are_typed_and_clamped(tmp_path: Path) -> None:
     settings.sync()
     reread = Storage(tmp_path).settings
     assert (reread.candidates, reread.diversity, reread.theme) == (10, 0.25, "system")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_stylesheet_has_every_colour_filled_in(scheme: str) -> None:
+    import re
+
+    from desktop.theme import colors, stylesheet
+
+    sheet = stylesheet(scheme)
+    assert "$" not in sheet
+    known = {value.lower() for value in colors(scheme).values()}
+    assert set(re.findall(r"#[0-9a-fA-F]{6}\w*", sheet)) <= known  # no "#c9c9c6light"-style leftovers
