@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self._shown = 0
         self._cache: dict[tuple[str, int, float], list[Candidate]] = {}
         self._too_long = False
+        self._banner_kind = ""
 
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName(APP_NAME)
@@ -379,15 +380,21 @@ class MainWindow(QMainWindow):
         self._pending = False
         self.load_bar.hide()
         self.model_label.setText("No model")
-        self._show_banner("The paraphrasing model could not be loaded. Press Paraphrase to see how to fix it.")
+        self._show_banner("The paraphrasing model could not be loaded. Press Paraphrase to see how to fix it.",
+                          kind="model")
         self._update_buttons()
         self.model_failed.emit(error)
         self.show_bundle_dialog(error)
 
     def show_bundle_dialog(self, error: Exception) -> QDialog:
         """Open the missing/damaged-model dialog without blocking the window."""
-        if self.bundle_dialog is not None and self.bundle_dialog.isVisible():
-            return self.bundle_dialog
+        if self.bundle_dialog is not None:
+            if self.bundle_dialog.isVisible():
+                return self.bundle_dialog
+            if getattr(self.bundle_dialog, "error", None) is error:  # same problem: show the same dialog
+                self.bundle_dialog.open()
+                return self.bundle_dialog
+            self.bundle_dialog.deleteLater()
         missing = not (resolve_bundle(self.bundle) / "manifest.json").is_file()
         if not isinstance(error, BundleError):
             missing = False
@@ -423,7 +430,7 @@ class MainWindow(QMainWindow):
             return
         index = session.index_at(self.editor.cursor_index())
         if index is None:
-            self._show_banner("There is no text to paraphrase yet: type or paste a sentence first.")
+            self._show_banner("There is no text to paraphrase yet: type or paste a sentence first.", kind="input")
             return
         self._start(index, use_cache=False)
 
@@ -465,6 +472,8 @@ class MainWindow(QMainWindow):
         if self.worker.cancel():
             self.cards_status.setText(f"Stopped after {self._shown} alternative{'s' if self._shown != 1 else ''}.")
             self.cards.set_empty_text("Stopped before the first alternative was finished.")
+        elif self._pending:
+            self.cards_status.setText("")
         self._pending = False
         self._update_buttons()
 
@@ -505,7 +514,7 @@ class MainWindow(QMainWindow):
         self.cards_status.setText("")
         self.cards.set_empty_text("No alternatives.")
         if isinstance(error, InputError):
-            self._show_banner(str(error))
+            self._show_banner(str(error), kind="input")
         else:
             log.error("paraphrasing failed: %s", error)
             self._show_banner(f"Paraphrasing failed: {error}")
@@ -604,7 +613,7 @@ class MainWindow(QMainWindow):
             try:
                 check_input(text)
             except InputError as error:
-                self._show_banner(str(error))
+                self._show_banner(str(error), kind="input")
                 return None
         if self._session is None or text != self._session_text:
             self._session = SentenceSession(text)
@@ -622,12 +631,11 @@ class MainWindow(QMainWindow):
             self._session_text = None
             self.editor.highlight(None, None)
             self.navigator.set_position(None, 0, "")
-            self._show_banner(
-                f"This text is {length:,} characters long; Paraphrase Studio works on up to "
-                f"{MAX_INPUT_CHARS:,} characters at a time (about 3,000 words). "
-                "Keep the part you are working on and paste the rest later.")
-        was_too_long, self._too_long = self._too_long, too_long
-        if was_too_long and not too_long:
+            self._show_banner(f"This text is {length:,} characters long; Paraphrase Studio works on up to "
+                              f"{MAX_INPUT_CHARS:,} characters at a time (about 3,000 words). "
+                              "Keep the part you are working on and paste the rest later.", kind="too_long")
+        self._too_long = too_long
+        if not too_long and self._banner_kind in ("input", "too_long"):  # the writer fixed the text
             self._hide_banner()
         self._update_buttons()
         if not too_long:
@@ -659,13 +667,17 @@ class MainWindow(QMainWindow):
         self.prev_action.setEnabled(self.navigator.prev_button.isEnabled())
         self.next_action.setEnabled(self.navigator.next_button.isEnabled())
 
-    def _show_banner(self, message: str) -> None:
+    def _show_banner(self, message: str, *, kind: str = "info") -> None:
+        """One message line above the sentences; ``kind`` decides what clears it (see callers)."""
+        self._banner_kind = kind
         self.banner.setText(message)
         self.banner.show()
 
     def _hide_banner(self) -> None:
-        if not self._too_long:
-            self.banner.hide()
+        if self._too_long:  # stays until the text is short enough
+            return
+        self._banner_kind = ""
+        self.banner.hide()
 
     def _update_buttons(self) -> None:
         busy = self.worker.busy

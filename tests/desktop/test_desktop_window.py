@@ -329,3 +329,12 @@ def test_the_model_loads_off_the_gui_thread_and_an_early_click_waits_for_it(qtbo
     assert window.load_ms and len(window.cards.cards()) == 1
     assert max(gaps) < 0.5  # session creation holds the GIL briefly; never a frozen window
     window.close()
+
+
+def test_empty_input_explains_itself_and_the_message_goes_once_text_is_typed(qtbot, make_window) -> None:  # noqa: ANN001
+    window = make_window()
+    window.paraphrase()
+    assert window.banner.isVisible() and "no text to paraphrase" in window.banner.text()
+    assert not window.worker.busy
+    qtbot.keyClicks(window.editor, "Now there is.")
+    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=2000)
