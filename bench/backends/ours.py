@@ -1,0 +1,80 @@
+"""Our numpy + onnxruntime decoding loop on the 8-bit bundle and on the fp32 export.
+
+This is the engine-level comparison: the full prompt is run (no prefix cache, unlike the
+product path), once, and its KV cache is copied to ``n`` rows that are sampled together
+with the product's own sampler. The breakdown separates the decoder's forward time from
+the sampler's (numpy) time, which is where a speed lever would act.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import numpy as np
+
+from models.onnx_decoder import OnnxDecoder
+from models.sampling import Sampler
+
+from ..artefacts import ensure_fp32_onnx, folder_size
+from .base import Backend, GenCase, WorkerContext
+
+log = logging.getLogger(__name__)
+
+
+class OursLoop(Backend):
+    def __init__(self, name: str, ctx: WorkerContext) -> None:
+        super().__init__(name, ctx)
+        self.decoder: OnnxDecoder | None = None
+
+    def prepare(self) -> dict[str, Any]:
+        if self.name == "ours-fp32":
+            self.ctx.status("fp32 ONNX export (once, ~1 min)")
+            ensure_fp32_onnx(self.ctx.base_weights())
+        return {}
+
+    def load(self) -> dict[str, Any]:
+        info: dict[str, Any] = {}
+        if self.name == "ours-int8":
+            model = self.ctx.bundle / self.ctx.manifest.model_file
+            info["weights"] = f"bundle {self.ctx.manifest.name} (8-bit MatMulNBits, 4-bit embedding)"
+        else:
+            model = ensure_fp32_onnx(self.ctx.base_weights()) / "model.onnx"
+            info["weights"] = "fp32 ONNX export of the same base weights"
+        info["file"] = str(model)
+        external = model.with_name(model.name + "_data")  # weights stored beside a >2 GB graph
+        info["size_bytes"] = folder_size(model) + (folder_size(external) if external.exists() else 0)
+        started = time.perf_counter()
+        self.decoder = OnnxDecoder(model, self.ctx.manifest.geometry, threads=self.ctx.threads)
+        info["load_s"] = round(time.perf_counter() - started, 3)
+        return info
+
+    def generate(self, case: GenCase, seed: int) -> dict[str, float]:
+        decoder = self.decoder
+        assert decoder is not None, "load() first"
+        sampler = Sampler(self.ctx.settings, np.random.default_rng(seed), np.array(case.source_ids, np.int64))
+        started = time.perf_counter()
+        logits, past = decoder.forward(np.array([case.prompt_ids], dtype=np.int64), decoder.empty_cache(1))
+        prefill = time.perf_counter() - started
+        if case.n > 1:
+            past = [np.repeat(kv, case.n, axis=0) for kv in past]
+            logits = np.repeat(logits, case.n, axis=0)
+        histories: list[list[int]] = [[] for _ in range(case.n)]
+        forward = sample = 0.0
+        for step in range(case.new_tokens):
+            t0 = time.perf_counter()
+            tokens, _ = sampler.sample(logits, histories)
+            t1 = time.perf_counter()
+            sample += t1 - t0
+            for row, token in enumerate(tokens):
+                histories[row].append(int(token))
+            if step == case.new_tokens - 1:
+                break
+            logits, past = decoder.forward(tokens[:, None], past)
+            forward += time.perf_counter() - t1
+        return {"prefill_s": prefill, "decode_forward_s": forward, "sample_s": sample}
+
+
+def create(name: str, ctx: WorkerContext) -> Backend:
+    return OursLoop(name, ctx)
