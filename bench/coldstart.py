@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 IMPORT_CODE = "import time; t = time.perf_counter(); import models; print(time.perf_counter() - t)"
 
 LOAD_CODE = r"""
-import json, resource, sys, time
+import json, sys, time
 t_start = time.time()
 import models
 from models import Paraphraser
@@ -40,7 +40,8 @@ t_session = time.time()
 first = []
 result = paraphraser.paraphrase(text, n=5, seed=1, on_candidate=lambda c: first or first.append(time.time()))
 t_done = time.time()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+from bench.worker import peak_rss_mb
+peak = peak_rss_mb()
 print(json.dumps({"t_start": t_start, "t_import": t_import, "t_verify": t_verify, "t_session": t_session,
                   "t_first": first[0] if first else t_done, "t_done": t_done, "peak_rss_mb": peak,
                   "candidates": len(result.candidates)}))
@@ -78,8 +79,10 @@ def measure_cold_start(bundle: Path, threads: int, sentence: str, *, repeat: int
         "process_import_wall_s": round(median(import_walls), 3),
     }
     for key in loads[0]:
-        summary[key] = round(median([run[key] for run in loads]), 3 if key != "peak_rss_mb" else 1)
-    summary["peak_rss_mb"] = round(max(run["peak_rss_mb"] for run in loads), 1)
+        if key != "peak_rss_mb":
+            summary[key] = round(median([run[key] for run in loads]), 3)
+    peaks = [run["peak_rss_mb"] for run in loads if run["peak_rss_mb"] is not None]
+    summary["peak_rss_mb"] = round(max(peaks), 1) if peaks else None
     return summary
 
 

@@ -14,6 +14,9 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+#: One colour per backend, the same in every plot, so two runs' PNGs compare at a glance.
+COLOURS = {"ours-int8": "tab:blue", "ours-fp32": "tab:cyan", "optimum": "tab:orange", "pytorch": "tab:green",
+           "llamacpp-q8_0": "tab:red", "llamacpp-q4_1": "tab:pink"}
 MATPLOTLIB_HINT = "pip install matplotlib  (or: pip install 'paraphrase-studio[bench]')"
 
 
@@ -47,7 +50,7 @@ def write_plot(doc: dict[str, Any], path: Path) -> Path:
                             if c["n"] == n and c["new_tokens"] == tokens and c["sentence"] in words)
             if points:
                 ax.plot([p[0] for p in points], [p[1] for p in points], marker=".", markersize=7,
-                        label=f"{name}: {entry.get('label', name)}")
+                        color=COLOURS.get(name), label=f"{name}: {entry.get('label', name)}")
         ax.set_title(f"{n} candidate{'s' if n > 1 else ''}: backends {n} × {tokens} tokens, product own length")
         ax.set_xlabel("input sentence length (words)")
         ax.set_ylabel("latency p50 (s)")

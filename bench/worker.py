@@ -15,7 +15,6 @@ import importlib
 import json
 import logging
 import os
-import resource
 import sys
 import time
 import traceback
@@ -38,10 +37,20 @@ class Channel:
         self._out.flush()
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident set size (Linux reports KiB, macOS bytes)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+def peak_rss_mb() -> float | None:
+    """This process's peak resident set size in MB (``None`` where the OS will not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        try:
+            import psutil
+
+            info = psutil.Process().memory_info()
+            return round(getattr(info, "peak_wset", info.rss) / 2**20, 1)
+        except ImportError:
+            return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # Linux: KiB, macOS: bytes
+    return round(peak / (2**20 if sys.platform == "darwin" else 1024), 1)
 
 
 def run_spec(spec: dict[str, Any], channel: Channel) -> dict[str, Any]:
