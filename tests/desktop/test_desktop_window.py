@@ -213,6 +213,14 @@ def test_history_and_settings_survive_a_restart(qtbot, make_window, data_dir: Pa
     assert again.height() == 580  # (the offscreen screen is 800 px wide, so only the height is comparable)
     assert (data_dir / "history.json").is_file()
 
+    again.editor.setPlainText("Something else entirely.")
+    qtbot.mouseClick(again.history_panel.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == chosen
+    qtbot.mouseClick(again.history_panel.restore_button, Qt.MouseButton.LeftButton)
+    assert again.editor.toPlainText() == SENTENCE
+    again.editor.undo()  # restoring is undoable
+    assert again.editor.toPlainText() == "Something else entirely."
+
 
 def test_a_100k_character_paste_stays_responsive_with_a_clear_message(qtbot, make_window) -> None:  # noqa: ANN001
     window = make_window()
