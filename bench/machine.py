@@ -163,21 +163,23 @@ class CpuMeter:
 
 
 class NoiseGuard:
-    """Re-run a timed call that other processes disturbed (up to ``retries`` times).
+    """Re-run a timed call that other processes disturbed, once they have gone quiet.
 
     The benchmark measures engines, not the neighbours: a run during which other
-    processes used more than ``threshold`` cores on average is thrown away and redone.
-    The last attempt is kept whatever happened, and every run records how busy the
-    others were, so the JSON shows how clean the numbers are. When the disturbance is
-    permanent (``give_up_after`` disturbed attempts in a row) retrying only wastes time,
-    so the guard stops retrying until a clean run comes by.
+    processes used more than ``threshold`` cores on average is thrown away, the guard
+    waits (in ``window_s`` steps) until the others are quiet again, and the run is redone,
+    up to ``retries`` times. Waiting is capped at ``max_wait_s`` for the guard's whole life,
+    so a machine that never goes quiet still finishes: then the last attempt is kept.
+    Every run records how busy the others were, so the JSON shows how clean it is.
     """
 
-    def __init__(self, threshold: float = 0.25, retries: int = 3, give_up_after: int = 6) -> None:
+    def __init__(self, threshold: float = 0.25, retries: int = 3, *, max_wait_s: float = 120.0,
+                 window_s: float = 1.0) -> None:
         self.threshold = threshold
         self.retries = retries
-        self.give_up_after = give_up_after
-        self._disturbed_in_a_row = 0
+        self.max_wait_s = max_wait_s
+        self.window_s = window_s
+        self.waited_s = 0.0
 
     def run(self, call: Callable[[], T]) -> tuple[float, T, float | None, int]:
         """``(seconds, call's result, others' cores during the kept attempt, attempts)``."""
@@ -189,8 +191,19 @@ class NoiseGuard:
             result = call()
             seconds = time.perf_counter() - started
             others = meter.finish()["others_cores_avg"]
-            clean = others is None or others <= self.threshold
-            self._disturbed_in_a_row = 0 if clean else self._disturbed_in_a_row + 1
-            if clean or attempt > self.retries or self._disturbed_in_a_row >= self.give_up_after:
+            if others is None or others <= self.threshold or attempt > self.retries:
                 return seconds, result, others, attempt
-            log.debug("run disturbed (others used %.2f cores); retrying", others)
+            log.debug("run disturbed (others used %.2f cores); waiting for quiet", others)
+            if not self.wait_for_quiet():
+                return seconds, result, others, attempt
+
+    def wait_for_quiet(self) -> bool:
+        """Sleep until one window passes with the others under the threshold (within budget)."""
+        while self.waited_s < self.max_wait_s:
+            meter = CpuMeter()
+            time.sleep(self.window_s)
+            self.waited_s += self.window_s
+            others = meter.finish()["others_cores_avg"]
+            if others is None or others <= self.threshold:
+                return True
+        return False

@@ -81,6 +81,7 @@ def _bundle_entry(folder: Path, outcome: dict[str, Any], work: dict[str, Any]) -
     entry["load_s"] = outcome.get("load_s")
     entry["peak_rss_mb"] = outcome.get("peak_rss_mb")
     entry["others_cores_avg"] = outcome.get("others_cores_avg")
+    entry["noise_wait_s"] = outcome.get("noise_wait_s")
     for n in CANDIDATE_COUNTS:
         pooled: list[float] = []
         per_sentence = []
@@ -96,6 +97,7 @@ def _bundle_entry(folder: Path, outcome: dict[str, Any], work: dict[str, Any]) -
                 "first_candidate_p50_s": round(median([r["first_candidate_s"] for r in runs]), 4),
                 "decode_steps_p50": median([r["decode_steps"] for r in runs]),
                 "decoded_row_tokens_p50": median([r["row_steps"] for r in runs]),
+                "prefill_tokens_p50": median([r["prefill_tokens"] for r in runs]),
                 "rounds_max": max(r.get("rounds") or 1 for r in runs),
                 "forward_prefill_p50_s": round(median([r["forward_prefill_s"] for r in runs]), 4),
                 "forward_decode_p50_s": round(median([r["forward_decode_s"] for r in runs]), 4),
@@ -120,7 +122,7 @@ def _backend_entry(name: str, outcome: dict[str, Any], work: dict[str, Any] | No
             entry["stderr_tail"] = outcome["stderr_tail"][-1500:]
         return entry
     for key in ("weights", "file", "size_bytes", "prepare_s", "prepare_peak_rss_mb", "import_s", "load_s",
-                "peak_rss_mb", "others_cores_avg"):
+                "peak_rss_mb", "others_cores_avg", "noise_wait_s"):
         if key in outcome:
             entry[key] = outcome[key]
     if "size_bytes" in entry:
@@ -273,6 +275,7 @@ def markdown(doc: dict[str, Any]) -> str:
         lines += [text + ".", ""]
     lines += _backend_table(doc) + [""]
     lines += _product_table(doc)
+    lines += _time_split(doc)
     lines += [""] + _length_table(doc)
     return "\n".join(lines) + "\n"
 
@@ -328,19 +331,48 @@ def _product_table(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _time_split(doc: dict[str, Any]) -> list[str]:
+    """One paragraph: where the headline case's time goes, from the metered forward calls."""
+    head = doc.get("headline", {})
+    bundle = doc["bundles"].get(head.get("bundle") or "", {})
+    ref = next((s for s in doc["sentences"] if s["reference"]), None)
+    row = next((r for r in bundle.get("n5", {}).get("per_sentence", []) if ref and r["sentence"] == ref["index"]), None)
+    if not row or not ref:
+        return []
+    run = row["prefill_tokens_p50"]
+    cached = ("the whole prompt: the prefix KV cache did not apply" if run >= ref["prompt_tokens"]
+              else f"of {ref['prompt_tokens']}: the few-shot prefix came from the cache")
+    steps = row["decode_steps_p50"]
+    per_step = row["forward_decode_p50_s"] / steps * 1000 if steps else None
+    text = (f"**Where the time goes** (product path, {ref['words']}-word sentence, 5 candidates, p50 of each part): "
+            f"prompt forward {row['forward_prefill_p50_s']:.3f} s ({run:.0f} tokens run, {cached}); "
+            f"decode forward {row['forward_decode_p50_s']:.3f} s ({steps:.0f} steps, "
+            f"{row['decoded_row_tokens_p50'] / steps if steps else 0:.1f} rows on average, "
+            f"{_fmt(per_step, 1)} ms/step); sampling, detokenizing and de-duplication "
+            f"{row['outside_forward_p50_s']:.3f} s.")
+    inside = doc["backends"].get(OURS, {}).get("reference", {}).get("measured_inside")
+    if inside:
+        text += (f" One decode step of the 8-bit model: {inside['forward_ms_per_step_n1']:.1f} ms with 1 row, "
+                 f"{inside['forward_ms_per_step_n5']:.1f} ms with 5 rows; the sampler adds "
+                 f"{inside['sample_ms_per_step_n1']:.1f} / {inside['sample_ms_per_step_n5']:.1f} ms.")
+    return ["", text]
+
+
 def _length_table(doc: dict[str, Any]) -> list[str]:
     """p50 seconds for 5 candidates by input length: product path and each backend."""
     tokens = doc["config"]["new_tokens"]
     bundle_name = next(iter(doc["bundles"]), None)
     product = {r["sentence"]: r for r in doc["bundles"].get(bundle_name, {}).get("n5", {}).get("per_sentence", [])}
     backends = [(name, e) for name, e in doc["backends"].items() if e["status"] == "ok"]
-    header = ["words", "prompt tokens", "product (n=5, own length)", "product decode steps"]
+    header = ["words", "prompt tokens", "product (n=5, own length)", "product decode steps",
+              "product prompt tokens run"]
     header += [f"{name} (5 × {tokens})" for name, _ in backends]
     lines = ["### 5 candidates by input length, p50 s", "", "| " + " | ".join(header) + " |",
              "|" + "---|" * len(header)]
     for s in doc["sentences"]:
         row = [str(s["words"]), str(s["prompt_tokens"]),
-               _fmt(product.get(s["index"], {}).get("p50_s")), _fmt(product.get(s["index"], {}).get("decode_steps_p50"), 0)]
+               _fmt(product.get(s["index"], {}).get("p50_s")), _fmt(product.get(s["index"], {}).get("decode_steps_p50"), 0),
+               _fmt(product.get(s["index"], {}).get("prefill_tokens_p50"), 0)]
         for _, entry in backends:
             case = next((c for c in entry["cases"] if c["id"] == case_id(s["index"], 5, tokens)), None)
             row.append(_fmt(case["p50_s"]) if case else "–")

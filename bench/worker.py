@@ -91,7 +91,7 @@ def run_spec(spec: dict[str, Any], channel: Channel) -> dict[str, Any]:
             seconds, breakdown, others, attempts = guard.run(lambda: backend.generate(case, seed=r))
             runs[case.id].append({"total_s": seconds, "others_cores": others, "attempts": attempts, **breakdown})
             channel.send("tick")
-    return {**info, "runs": runs, "peak_rss_mb": peak_rss_mb()}
+    return {**info, "runs": runs, "peak_rss_mb": peak_rss_mb(), "noise_wait_s": guard.waited_s}
 
 
 def noise_guard(spec: dict[str, Any]) -> Any:
@@ -109,9 +109,10 @@ def _run_product(spec: dict[str, Any], bundle: Path, threads: int, channel: Chan
     paraphraser = Paraphraser.load(bundle, threads=threads)
     load_s = time.perf_counter() - started
     channel.send("status", text="warm-up")
+    guard = noise_guard(spec)
     result = run_product_cases(paraphraser, spec["cases"], int(spec["repeat"]), float(spec["diversity"]),
-                               spec["warmup_text"], noise_guard(spec), tick=lambda: channel.send("tick"))
-    return {"load_s": round(load_s, 3), **result, "peak_rss_mb": peak_rss_mb()}
+                               spec["warmup_text"], guard, tick=lambda: channel.send("tick"))
+    return {"load_s": round(load_s, 3), **result, "peak_rss_mb": peak_rss_mb(), "noise_wait_s": guard.waited_s}
 
 
 def main() -> int:

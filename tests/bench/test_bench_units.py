@@ -124,18 +124,35 @@ def test_unknown_backend_is_refused() -> None:
     assert selected_backends(BenchOptions(quick=True)) == ["ours-int8", "pytorch"]
 
 
-def test_noise_guard_redoes_disturbed_runs_but_gives_up_on_permanent_noise(monkeypatch) -> None:  # noqa: ANN001
+def test_noise_guard_waits_for_quiet_and_redoes_disturbed_runs(monkeypatch) -> None:  # noqa: ANN001
     import bench.machine as machine
 
-    busy = iter([0.9, 0.9, 0.0] + [0.9] * 20)
+    # run (busy), wait window (busy), wait window (quiet), run (quiet)
+    busy = iter([0.9, 0.9, 0.0, 0.0])
 
     class FakeMeter:
         def finish(self) -> dict[str, float]:
             return {"others_cores_avg": next(busy)}
 
     monkeypatch.setattr(machine, "CpuMeter", FakeMeter)
-    guard = machine.NoiseGuard(threshold=0.25, retries=3, give_up_after=4)
+    monkeypatch.setattr(machine.time, "sleep", lambda s: None)
+    guard = machine.NoiseGuard(threshold=0.25, retries=3, max_wait_s=10, window_s=1)
     _, result, others, attempts = guard.run(lambda: "done")
-    assert (result, others, attempts) == ("done", 0.0, 3)
-    assert guard.run(lambda: None)[3] == 4  # 3 retries, then keeps the last attempt
-    assert guard.run(lambda: None)[3] == 1  # 4 disturbed in a row: stops retrying
+    assert (result, others, attempts) == ("done", 0.0, 2)
+    assert guard.waited_s == 2
+
+
+def test_noise_guard_keeps_the_last_attempt_when_the_machine_never_goes_quiet(monkeypatch) -> None:  # noqa: ANN001
+    import bench.machine as machine
+
+    class BusyMeter:
+        def finish(self) -> dict[str, float]:
+            return {"others_cores_avg": 1.0}
+
+    monkeypatch.setattr(machine, "CpuMeter", BusyMeter)
+    monkeypatch.setattr(machine.time, "sleep", lambda s: None)
+    guard = machine.NoiseGuard(threshold=0.25, retries=3, max_wait_s=3, window_s=1)
+    assert guard.run(lambda: None)[2:] == (1.0, 1)  # waited 3 windows in vain: keeps the run
+    assert guard.run(lambda: None)[2:] == (1.0, 1)  # budget spent: no more waiting
+    assert guard.waited_s == 3
+    assert machine.NoiseGuard(retries=0).run(lambda: None)[3] == 1
