@@ -68,12 +68,9 @@ def parity_report(torch_model: Any, bundle_model: Path, geometry: ModelGeometry,
         reference = _torch_greedy(torch, torch_model, prompt_ids, stops, max_new_tokens)
         ours = _onnx_greedy(decoder, prompt_ids, stops, max_new_tokens)
         exact += int(reference == ours)
-        forced = np.array([prompt_ids + reference[:-1]], dtype=np.int64) if reference else None
-        if forced is not None:
-            logits, _ = decoder.forward(forced, decoder.empty_cache(1), all_positions=True)
-            predicted = logits[0, len(prompt_ids) - 1:].argmax(axis=-1)
-            agree += int((predicted == np.array(reference)).sum())
-            positions += len(reference)
+        predicted = _onnx_teacher_forced(decoder, prompt_ids, reference)
+        agree += sum(int(p == r) for p, r in zip(predicted, reference))
+        positions += len(reference)
     return {
         "reference": "PyTorch fp32 greedy",
         "prompts": len(sentences),
@@ -99,6 +96,17 @@ def _torch_greedy(torch: Any, model: Any, prompt_ids: list[int], stops: set[int]
                 break
             ids = torch.tensor([[token]])
     return out
+
+
+def _onnx_teacher_forced(decoder: OnnxDecoder, prompt_ids: list[int], reference: list[int]) -> list[int]:
+    """The bundle's argmax at each position while being fed PyTorch's tokens."""
+    predicted: list[int] = []
+    logits, past = decoder.forward(np.array([prompt_ids], dtype=np.int64), decoder.empty_cache(1))
+    for i, token in enumerate(reference):
+        predicted.append(int(logits[0].argmax()))
+        if i + 1 < len(reference):
+            logits, past = decoder.forward(np.array([[token]], dtype=np.int64), past)
+    return predicted
 
 
 def _onnx_greedy(decoder: OnnxDecoder, prompt_ids: list[int], stops: set[int], max_new: int) -> list[int]:

@@ -35,7 +35,7 @@ from .quantize import QuantizationSettings, quantize_decoder
 log = logging.getLogger(__name__)
 
 #: Bump when the export code changes what it writes, so ``--if-stale`` rebuilds.
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: logits for the last position only
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 

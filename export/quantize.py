@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ._deps import require
+from .graph_edits import keep_last_position_logits
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +36,13 @@ class QuantizationSettings:
 
 
 def quantize_decoder(fp32_model: Path, out_model: Path, settings: QuantizationSettings) -> Path:
-    """Write the quantized decoder to ``out_model`` (one file, no external data)."""
+    """Write the quantized decoder to ``out_model`` (one file, no external data).
+
+    The logits are restricted to the last position first (:mod:`export.graph_edits`).
+    """
     onnx = require("onnx")
     quantizer_mod = require("onnxruntime.quantization.matmul_nbits_quantizer")
-    model = onnx.load(str(fp32_model))
+    model = keep_last_position_logits(onnx.load(str(fp32_model)))
     quantizer = quantizer_mod.MatMulNBitsQuantizer(
         model,
         bits=settings.matmul_bits,

@@ -50,12 +50,11 @@ class OnnxDecoder:
         g = self.geometry
         return [np.zeros((batch, g.num_kv_heads, 0, g.head_dim), dtype=self.kv_dtype) for _ in self._past_names]
 
-    def forward(self, input_ids: np.ndarray, past: list[np.ndarray], *,
-                all_positions: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
+    def forward(self, input_ids: np.ndarray, past: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
         """Run ``input_ids`` [B, S] after ``past`` (all rows share one past length).
 
-        Returns logits of the last position [B, V] (or of every position [B, S, V] with
-        ``all_positions``, for parity checks) and the grown cache.
+        Returns the logits of the last position [B, V] (bundles compute no others) and
+        the grown cache.
         """
         batch, length = input_ids.shape
         past_len = past[0].shape[2]
@@ -67,5 +66,4 @@ class OnnxDecoder:
             feeds["position_ids"] = np.tile(np.arange(past_len, past_len + length, dtype=np.int64), (batch, 1))
         feeds.update(zip(self._past_names, past))
         outputs = self.session.run(self._output_names, feeds)
-        logits = outputs[0] if all_positions else outputs[0][:, -1, :]
-        return logits, outputs[1:]
+        return outputs[0][:, -1, :], outputs[1:]
