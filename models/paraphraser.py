@@ -173,6 +173,10 @@ class Paraphraser:
                                 elapsed_ms=(time.perf_counter() - started) * 1000, cancelled=cancelled,
                                 first_candidate_ms=first_ms[0] if first_ms else None, stats=stats)
 
+    def warm_up(self) -> None:
+        """Compute the fixed prompt prefix's KV cache now, so the first request doesn't pay for it."""
+        self._prefix_cache()
+
     # -- internals ----------------------------------------------------------------------
 
     def _run_prompt(self, source: str) -> _PromptState:
@@ -195,7 +199,9 @@ class Paraphraser:
         session instead of once per request removes most of the prefill time.
         """
         if self._prefix is None:
-            prefix_text = self.prompt.template.split("{text}", 1)[0]
+            # A trailing space would tokenize alone here but merge into the next word in the
+            # full prompt ("Ġ" vs "ĠThe"), so the cached prefix would never match.
+            prefix_text = self.prompt.template.split("{text}", 1)[0].rstrip(" ")
             ids = self.tokenizer.encode(prefix_text, add_special_tokens=False).ids
             if ids:
                 _, past = self.decoder.forward(np.array([ids], dtype=np.int64), self.decoder.empty_cache(1))

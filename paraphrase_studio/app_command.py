@@ -10,6 +10,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--self-test", action="store_true",
                         help="open the window, run one real paraphrase, print one JSON line and exit")
     parser.add_argument("--bundle", default=None, help="bundle name or folder (default: the default bundle)")
+    parser.add_argument("--threads", type=int, default=None, help="onnxruntime threads (default: all cores)")
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -19,5 +20,6 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(f"paraphrase-studio: the desktop app needs PySide6: pip install 'paraphrase-studio[app]' ({exc})",
               file=sys.stderr)
         return 1
-    argv = (["--self-test"] if args.self_test else []) + (["--bundle", args.bundle] if args.bundle else [])
+    argv = ((["--self-test"] if args.self_test else []) + (["--bundle", args.bundle] if args.bundle else [])
+            + (["--threads", str(args.threads)] if args.threads else []))
     return int(app_main(argv) or 0)

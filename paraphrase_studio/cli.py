@@ -16,10 +16,12 @@ SUBCOMMANDS = {
     "paraphrase": ("models.cli", "paraphrase text with the installed model"),
     "export": ("export.cli", "build a model bundle (ONNX, int8) from base weights and an adapter"),
     "app": ("paraphrase_studio.app_command", "start the desktop app"),
+    "bench": ("bench.cli", "benchmark the installed model against PyTorch, optimum and llama.cpp"),
 }
 #: subcommand -> (module with its own ``main(argv)`` and parser, help): arguments pass through.
 PASSTHROUGH = {
     "distill": ("distill.cli", "prepare teacher data and train a student adapter (see: distill --help)"),
+    "evaluate": ("distill.evaluate", "measure paraphrase quality of bundles and teachers (see: evaluate --help)"),
 }
 
 
