@@ -12,6 +12,7 @@ import importlib.util
 import logging
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,7 @@ def resolve_base(spec: str | Path | None) -> BaseWeights:
     if path.is_file():
         return BaseWeights(name=path.stem, path=path, sha256=sha256_file(path), source=f"file {path.name}")
     if path.is_dir() and (path / "config.json").is_file():
-        digest = _folder_digest(path)
+        digest = folder_digest(path, (p for p in path.rglob("*") if p.is_file()))
         return BaseWeights(name=path.name, path=path, sha256=digest, source=f"folder {path.name}")
     raise FileNotFoundError(f"base weights not found: {spec} (expected a .gguf file or a Hugging Face folder)")
 
@@ -126,12 +127,12 @@ def repair_tokenizer(tokenizer: Any) -> Any:
     return fixed
 
 
-def _folder_digest(folder: Path) -> str:
+def folder_digest(folder: Path, files: Iterable[Path]) -> str:
+    """sha256 over ``files`` of ``folder``: their relative paths and contents, in sorted order."""
     import hashlib
 
     digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(sha256_file(path).encode())
+    for path in sorted(files):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(sha256_file(path).encode())
     return digest.hexdigest()

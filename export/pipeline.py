@@ -28,7 +28,7 @@ from models.errors import BundleError
 from models.prompt import PromptFormat
 
 from ._deps import require
-from .base_weights import BaseWeights, hf_folder, load_base, resolve_base
+from .base_weights import BaseWeights, folder_digest, hf_folder, load_base, resolve_base
 from .parity import MIN_NEXT_TOKEN_AGREEMENT, parity_report
 from .quantize import QuantizationSettings, quantize_decoder
 
@@ -76,13 +76,8 @@ def fingerprint(request: ExportRequest, base: BaseWeights) -> str:
 
 def adapter_digest(adapter: Path) -> str:
     """sha256 over the adapter's weight and config files (names and contents)."""
-    from models.bundle import sha256_file
-
-    digest = hashlib.sha256()
-    for path in sorted(p for p in adapter.iterdir() if p.is_file() and p.suffix in {".safetensors", ".json", ".bin"}):
-        digest.update(path.name.encode())
-        digest.update(sha256_file(path).encode())
-    return digest.hexdigest()
+    weights = (p for p in adapter.iterdir() if p.is_file() and p.suffix in {".safetensors", ".json", ".bin"})
+    return folder_digest(adapter, weights)
 
 
 def is_current(request: ExportRequest, base: BaseWeights) -> bool:
