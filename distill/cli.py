@@ -5,6 +5,8 @@ prepare  load the kinit teacher files, split by seed group, build pairs, run the
 train    LoRA-train the student on ``<run>/train.jsonl``; resumes from the latest
          checkpoint in ``<run>/checkpoints`` unless ``--resume none``.
 publish  copy ``<run>/adapter`` (float16) and ``training.json`` to ``models/students/<name>/``.
+teach    ask an OpenAI-compatible server for k paraphrases of each source sentence (new domains);
+         see :mod:`distill.teach`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from .pairs import build_pairs, cap_pairs, count_pairs, split_groups
 from .paths import cache_root, data_root
 from .teacher_data import (DEFAULT_TEACHERS, DIV_INCENTIVES, LLM_VS_AUG, LoadReport, load_groups,
                            read_seed_list)
+from .teach_cli import add_arguments as add_teach_arguments
+from .teach_cli import main as teach_main
 from .train import TrainConfig, train
 
 log = logging.getLogger("distill")
@@ -98,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--name", required=True, help="student name, e.g. smollm2-135m-student-v1")
     u.add_argument("--dtype", default="float16", choices=["float16", "bfloat16", "float32"])
     u.add_argument("--students-dir", default=None, help="default: models/students")
+
+    add_teach_arguments(sub.add_parser("teach", help="ask an OpenAI-compatible server for k paraphrases per "
+                                                     "source sentence (append-only JSONL, resumable)"))
     return parser
 
 
@@ -188,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .publish import STUDENTS_DIR, publish
 
         print(publish(args.run, args.name, args.dtype, args.students_dir or STUDENTS_DIR))
+    elif args.command == "teach":
+        return teach_main(args)
     else:
         summary = run_train(args)
         print(json.dumps({k: summary[k] for k in ("steps", "stop_reason", "final_train_loss", "dev_loss",
