@@ -34,12 +34,15 @@ import logging
 import os
 import random
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from tqdm import tqdm
 
 from .teacher_client import (PROMPT_VERSION, ChatClient, FatalTeacherError, RetryableError, SourceError,
                              TeacherError, build_messages, host_of, parse_paraphrases)
@@ -170,10 +173,16 @@ def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
                 yield record
 
 
-def finished_ids(path: str | Path, include_failed: bool = False) -> set[str]:
-    """Ids of sources that a rerun should skip (``ok`` ones; also ``failed`` ones if asked)."""
+def finished_ids(path: str | Path, include_failed: bool = False,
+                 teachers: Counter | None = None) -> set[str]:
+    """Ids of sources that a rerun should skip (``ok`` ones; also ``failed`` ones if asked).
+
+    ``teachers``, when given, counts the records per teacher (to warn about mixed files).
+    """
     done = set()
     for record in read_records(path):
+        if teachers is not None:
+            teachers[str(record.get("teacher"))] += 1
         if record.get("status", "ok") == "ok" or include_failed:
             done.add(record.get("id") or source_id(record["source"]))
     return done
@@ -261,9 +270,7 @@ def make_client(config: TeachConfig) -> ChatClient:
                       max_tokens=config.max_tokens, seed=config.seed)
 
 
-def _progress(total: int, enabled: bool) -> Any:
-    from tqdm import tqdm
-
+def _progress(total: int, enabled: bool) -> tqdm:
     return tqdm(total=total, unit="sent", desc="teacher", disable=not enabled, dynamic_ncols=True)
 
 
@@ -279,7 +286,13 @@ def run_teach(sources: Iterable[str], config: TeachConfig, client: ChatClient | 
     summary = TeachSummary(output=str(output), teacher=client.model, base_url=host_of(client.base_url))
 
     repair_tail(output)
-    done = finished_ids(output, include_failed=not config.retry_failed)
+    teachers: Counter = Counter()
+    done = finished_ids(output, include_failed=not config.retry_failed, teachers=teachers)
+    others = sorted(t for t in teachers if t != client.model)
+    if others:
+        # Resume is keyed by the source alone: a source done by another teacher is not redone.
+        log.warning("%s already holds records from %s; sources in it are skipped whatever their teacher "
+                    "(use a separate --out per teacher)", output.name, ", ".join(others))
     todo: list[str] = []
     queued: set[str] = set()
     for source in sources:

@@ -216,7 +216,10 @@ def _error_detail(exc: urllib.error.HTTPError) -> str:
 # ----------------------------------------------------------------------------- parsing
 
 _FENCE = re.compile(r"```[a-zA-Z]*\s*\n?(.*?)```", re.S)
-_MARKER = re.compile(r"^\s*(?:\(?\d{1,2}\s*[.):\]]|\(\d{1,2}\)|[-*\u2022\u00b7\u2013\u2014+>]|#{1,6})\s*")
+_MARKER = re.compile(r"^\s*(?:\(?\d{1,2}\s*[.):\]]|\(\d{1,2}\)|[-*\u2022\u00b7\u2013\u2014+>])\s*")
+_HEADING = re.compile(r"^\s*#{1,6}\s")
+_BARE_LABEL = re.compile(r"^[\s#*\-\d.)]*(?:paraphrase|option|version|variant|alternative|rewrite|sentence)s?"
+                         r"\s*#?\s*\d{1,2}\s*[:.)\-\u2013]?[\s*]*$", re.I)
 _LABEL = re.compile(r"^\s*(?:\*\*)?(?:paraphrase|option|version|variant|alternative|rewrite|sentence)"
                     r"\s*#?\s*\d{0,2}\s*(?:\*\*)?\s*[:.)\-\u2013]\s*(?:\*\*)?\s*", re.I)
 _INLINE_NUMBERED = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s+")
@@ -328,9 +331,22 @@ def _line_candidates(text: str) -> list[str]:
     lines = [line for line in lines if line and line not in ("[", "]", "```")]
     if len(lines) == 1:
         lines = _split_inline(lines[0])
-    marked = [line for line in lines if _MARKER.match(line) and not _is_number_start(line) or _LABEL.match(line)]
+    items: list[tuple[str, bool]] = []   # (line, is a list item)
+    labelled = False                      # the previous line was a bare "Paraphrase 2:" label
+    for line in lines:
+        if _BARE_LABEL.match(line):
+            labelled = True
+            continue
+        if _HEADING.match(line):
+            continue
+        marked = bool(_MARKER.match(line) and not _is_number_start(line) or _LABEL.match(line))
+        items.append((line, marked or labelled))
+        labelled = False
+    marked_lines = [line for line, marked in items if marked]
     # With a list present, unmarked lines are preambles, epilogues or notes.
-    return marked if len(marked) >= 1 and len(marked) >= len(lines) / 3 else lines
+    if marked_lines and len(marked_lines) >= len(items) / 3:
+        return marked_lines
+    return [line for line, _ in items]
 
 
 def parse_paraphrases(text: str, source: str | None = None, k: int | None = None,

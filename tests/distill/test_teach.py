@@ -64,6 +64,10 @@ SOURCE = "The museum was closed for renovations, so we spent the afternoon in th
      "3. Museum closed; park instead.",
      ["The museum was closed, so we went to the park.", "We went to the park as the museum was shut.",
       "Museum closed; park instead."]),
+    # markdown headings and labels on a line of their own
+    ("### Paraphrases\n**Paraphrase 1:**\nThe museum was shut, so we went to the park.\n\n"
+     "**Paraphrase 2:**\nWe chose the park as the museum was closed.\n",
+     ["The museum was shut, so we went to the park.", "We chose the park as the museum was closed."]),
     # no list markers at all: one paraphrase per line
     ("The museum was shut, so we went to the park.\nWe went to the park since the museum was closed.",
      ["The museum was shut, so we went to the park.", "We went to the park since the museum was closed."]),
