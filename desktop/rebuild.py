@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.catalog import DEFAULT_BUNDLE
+from models.catalog import DEFAULT_BUNDLE, is_frozen
 
 #: tqdm's overall stage bar in ``export/pipeline.py``: "export NAME:  33%|███ | 2/6 [...]".
 _STAGE = re.compile(r"^export [^:]+:.*?(\d+)/(\d+)")
@@ -22,7 +22,13 @@ _BAR = re.compile(r"\|[^|]*\|")
 
 
 def export_available() -> bool:
-    """True when the export extra (torch) is installed, i.e. the app can build a bundle itself."""
+    """True when the export extra (torch) is installed, i.e. the app can build a bundle itself.
+
+    Never in the packaged app: the installer leaves torch out on purpose, and its
+    ``sys.executable`` is the app itself, not a Python that could run the exporter.
+    """
+    if is_frozen():
+        return False
     return importlib.util.find_spec("torch") is not None and importlib.util.find_spec("export") is not None
 
 

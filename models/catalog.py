@@ -7,6 +7,7 @@ an installed (or frozen) app may keep them elsewhere, hence the environment over
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 #: The bundle the app and CLI use when none is named.
@@ -15,17 +16,34 @@ DEFAULT_BUNDLE = "smollm2-135m-fewshot"
 #: Environment variable that points at a folder of bundles (installers, tests).
 BUNDLES_ENV = "PARAPHRASE_STUDIO_BUNDLES"
 
+#: What a writer with the packaged app does about a missing or damaged bundle: there is no
+#: export tool chain inside the installer, so the only fix is a fresh copy of the app.
+FROZEN_FIX = "unpack the Paraphrase Studio download again (the model ships inside it)"
+
+
+def is_frozen() -> bool:
+    """True inside the packaged (PyInstaller) app, which carries its bundles but cannot build any."""
+    return bool(getattr(sys, "frozen", False))
+
 
 def bundles_dir() -> Path:
-    """The folder holding one sub-folder per bundle."""
+    """The folder holding one sub-folder per bundle.
+
+    The environment override wins; the packaged app keeps its bundles in a ``bundles``
+    folder inside the unpacked app (``sys._MEIPASS``), because there is no source tree there.
+    """
     override = os.environ.get(BUNDLES_ENV)
     if override:
         return Path(override).expanduser()
+    if is_frozen():
+        return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "bundles"
     return Path(__file__).resolve().parent / "bundles"
 
 
 def rebuild_command(name: str) -> str:
     """The command a user runs to (re)build a bundle; shown in every bundle error."""
+    if is_frozen():
+        return FROZEN_FIX
     if name == DEFAULT_BUNDLE:
         return "./studio build   (or: paraphrase-studio export --force)"
     return f"paraphrase-studio export --name {name} --force"

@@ -15,6 +15,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
+from models.catalog import FROZEN_FIX, is_frozen
+
 from ..rebuild import RebuildCommand, parse_progress, readable_line
 
 log = logging.getLogger(__name__)
@@ -56,8 +58,10 @@ class BundleDialog(QDialog):
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setAccessibleName("What is wrong")
 
-        rebuild_text = getattr(error, "rebuild_command", "") or command.display()
-        self.command_label = QLabel("Build it with this command (run it in the project folder):")
+        frozen = is_frozen()  # the packaged app: no build tools, no project folder
+        rebuild_text = getattr(error, "rebuild_command", "") or (FROZEN_FIX if frozen else command.display())
+        self.command_label = QLabel("To fix it:" if frozen
+                                    else "Build it with this command (run it in the project folder):")
         self.command_field = QLineEdit(rebuild_text)
         self.command_field.setReadOnly(True)
         self.command_field.setAccessibleName("Command that builds the model")
@@ -72,7 +76,10 @@ class BundleDialog(QDialog):
         self.note = QLabel()
         self.note.setObjectName("mutedLabel")
         self.note.setWordWrap(True)
-        if can_build:
+        if frozen:
+            self.note.setText("This installed copy of Paraphrase Studio cannot build models itself: "
+                              "the model ships inside the download.")
+        elif can_build:
             self.note.setText("Or build it from here: it takes a few minutes and works offline "
                               "once the base weights are installed.")
         else:
