@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("lr", "lora_dropout", "weight_decay"):
         t.add_argument(f"--{name.replace('_', '-')}", type=float, default=getattr(cfg, name))
     t.add_argument("--max-steps", type=int, default=None)
+    t.add_argument("--stop-at-step", type=int, default=None,
+                   help="stop after this many steps while keeping the --max-steps LR schedule (ablations)")
     t.add_argument("--max-minutes", type=float, default=None, help="stop and save after this long")
     t.add_argument("--decay-by-time", action="store_true",
                    help="decay the LR by elapsed/max-minutes too (deadline runs on a shared CPU)")

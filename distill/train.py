@@ -52,6 +52,7 @@ class TrainConfig:
     epochs: int = 1
     max_steps: int | None = None  # optimizer steps; also sets the LR decay horizon
     max_minutes: float | None = None  # stop (and save) after this much wall time (this process)
+    stop_at_step: int | None = None  # stop early without changing the LR schedule (ablations)
     decay_by_time: bool = False   # LR decay also follows max_minutes: a deadline run ends decayed
     max_tokens: int = 128         # longer rows are dropped
     checkpoint_every: int = 50
@@ -303,6 +304,9 @@ def train(config: TrainConfig) -> dict[str, Any]:
                     log.info("step %d: %d torch threads (other processes keep CPUs busy)",
                              state.step, threads)
                     torch.set_num_threads(threads)
+            if config.stop_at_step and state.step >= config.stop_at_step:
+                stop_reason = f"stop_at_step ({config.stop_at_step})"
+                break
             if config.max_minutes and (time.monotonic() - started) / 60 >= config.max_minutes:
                 stop_reason = f"max_minutes ({config.max_minutes})"
                 break

@@ -83,6 +83,21 @@ def test_resume_from_checkpoint_replays_exactly(tiny_checkpoint: Path, tmp_path:
     assert all(torch.allclose(a[k], b[k]) for k in a)
 
 
+def test_stop_at_step_matches_the_longer_run_at_that_step(tiny_checkpoint: Path, tmp_path: Path) -> None:
+    """The ablation contract: stopping early keeps the long run's LR schedule exactly."""
+    import torch
+
+    full = make_run(tmp_path / "full")
+    train(config(full, tiny_checkpoint, max_steps=4, checkpoint_every=2))
+    early = make_run(tmp_path / "early")
+    summary = train(config(early, tiny_checkpoint, max_steps=4, stop_at_step=2, checkpoint_every=2))
+    assert summary["steps"] == 2 and summary["planned_steps"] == 4
+    assert summary["stop_reason"].startswith("stop_at_step")
+    a = adapter_tensors(full / "checkpoints" / "step-000002")
+    b = adapter_tensors(early / "adapter")
+    assert all(torch.allclose(a[k], b[k]) for k in a)
+
+
 def test_cli_prepare_then_train_from_an_adapter(teacher_root: Path, tiny_checkpoint: Path,
                                                 tmp_path: Path) -> None:
     from distill.cli import main
