@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 #: llama-cpp-python's server imports these on start; checked up front for a clear message.
 SERVER_MODULES = ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context", "pydantic_settings")
 INSTALL_HINT = ("pip install 'llama-cpp-python[server]>=0.3,<0.4'  (in the dev extra: "
-                "pip install -e '.[dev]'; it builds llama.cpp from source, ~10 minutes on 2 cores)")
+                "pip install -e '.[dev]'; it builds llama.cpp from source: ~10 minutes on 2 idle cores)")
 
 
 def require_llama_server() -> None:

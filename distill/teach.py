@@ -212,7 +212,8 @@ def teach_one(client: ChatClient, source: str, config: TeachConfig,
     attempt = 0
     for attempt in range(1, max(1, policy.attempts) + 1):
         try:
-            completion = client.complete(messages)
+            seed = None if client.seed is None else client.seed + attempt - 1
+            completion = client.complete(messages, seed=seed)
         except RetryableError as exc:
             last_error = str(exc)
             if attempt < policy.attempts:
@@ -339,6 +340,7 @@ def run_teach(sources: Iterable[str], config: TeachConfig, client: ChatClient | 
                                     record["attempts"], record.get("error"))
                     bar.update(1)
                     bar.set_postfix(ok=summary.ok, failed=summary.failed)
+                # Finished records are always written first: they are paid-for work.
                 if config.max_consecutive_failures and consecutive_failures >= config.max_consecutive_failures:
                     summary.stop_reason = f"{consecutive_failures} sources failed in a row"
                     log.error("stopping: %s; is the server up? Rerun the same command to resume.",

