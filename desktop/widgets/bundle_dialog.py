@@ -60,8 +60,7 @@ class BundleDialog(QDialog):
 
         frozen = is_frozen()  # the packaged app: no build tools, no project folder
         rebuild_text = getattr(error, "rebuild_command", "") or (FROZEN_FIX if frozen else command.display())
-        self.command_label = QLabel("To fix it:" if frozen
-                                    else "Build it with this command (run it in the project folder):")
+        self.command_label = QLabel("Build it with this command (run it in the project folder):")
         self.command_field = QLineEdit(rebuild_text)
         self.command_field.setReadOnly(True)
         self.command_field.setAccessibleName("Command that builds the model")
@@ -72,6 +71,11 @@ class BundleDialog(QDialog):
         command_row = QHBoxLayout()
         command_row.addWidget(self.command_field, 1)
         command_row.addWidget(self.copy_button)
+        if frozen:  # nothing to type or copy: a sentence reads better than a command field
+            self.command_label.setText(f"To fix it, {rebuild_text}.")
+            self.command_label.setWordWrap(True)
+            self.command_field.hide()
+            self.copy_button.hide()
 
         self.note = QLabel()
         self.note.setObjectName("mutedLabel")
@@ -127,7 +131,7 @@ class BundleDialog(QDialog):
         layout.addWidget(self.progress_label)
         layout.addWidget(self.log_view)
         layout.addWidget(self.buttons)
-        (self.build_button if can_build else self.copy_button).setFocus()
+        (self.build_button if can_build else self.close_button if frozen else self.copy_button).setFocus()
 
     # -- actions -------------------------------------------------------------------------
 

@@ -88,3 +88,21 @@ def test_frozen_app_never_offers_a_build(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     assert export_available() is False
+
+
+def test_frozen_dialog_explains_instead_of_offering_a_build(monkeypatch: pytest.MonkeyPatch, qtbot) -> None:  # noqa: ANN001
+    pytest.importorskip("PySide6")
+    from desktop.rebuild import export_available, rebuild_command_for
+    from desktop.widgets.bundle_dialog import BundleDialog
+    from models import BundleError
+    from models.catalog import DEFAULT_BUNDLE, FROZEN_FIX, rebuild_command
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    error = BundleError("file tokenizer.json is truncated", bundle=DEFAULT_BUNDLE,
+                        rebuild_command=rebuild_command(DEFAULT_BUNDLE))
+    dialog = BundleDialog(error, rebuild_command_for(None), missing=False, can_build=export_available())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.build_button.isVisible()
+    assert not dialog.command_field.isVisible() and not dialog.copy_button.isVisible()
+    assert FROZEN_FIX in dialog.command_label.text()
