@@ -65,6 +65,7 @@ class LocalLlamaServer:
         self.extra_args = tuple(extra_args)
         self.process: subprocess.Popen[bytes] | None = None
         self._log_handle = None
+        self._own_log = False  # a temporary log we made: removed after a clean stop
 
     @property
     def base_url(self) -> str:
@@ -88,6 +89,7 @@ class LocalLlamaServer:
             fd, name = tempfile.mkstemp(prefix="llama-server-", suffix=".log")
             os.close(fd)
             self.log_file = Path(name)
+            self._own_log = True
         self._log_handle = open(self.log_file, "wb")
         log.info("starting llama-cpp-python server on %s:%d (%s, n_ctx=%d, %d threads); log: %s",
                  self.host, self.port, self.model_path.name, self.n_ctx, self.n_threads, self.log_file)
@@ -128,8 +130,13 @@ class LocalLlamaServer:
         return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Terminate the server (kill it if it does not exit within ``timeout``)."""
-        if self.process is not None and self.process.poll() is None:
+        """Terminate the server (kill it if it does not exit within ``timeout``).
+
+        A temporary log is deleted when the server was still running (a clean stop) and kept,
+        with its path logged, when it had died on its own: that is when it is needed.
+        """
+        crashed = self.process is not None and self.process.poll() is not None
+        if self.process is not None and not crashed:
             self.process.terminate()
             try:
                 self.process.wait(timeout)
@@ -140,6 +147,12 @@ class LocalLlamaServer:
         if self._log_handle is not None:
             self._log_handle.close()
             self._log_handle = None
+        if self._own_log and self.log_file is not None:
+            if crashed:
+                log.warning("llama-cpp-python server had exited on its own; its log: %s", self.log_file)
+            else:
+                self.log_file.unlink(missing_ok=True)
+            self._own_log = False
 
     def __enter__(self) -> LocalLlamaServer:
         self.start()

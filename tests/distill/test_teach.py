@@ -504,3 +504,22 @@ def test_real_llama_cpp_server_batch_and_resume(llama_server: str, tmp_path: Pat
     again = run_teach(sentences, TeachConfig(**{**config.__dict__, "retry_failed": False}))
     assert (again.attempted, again.already_done) == (0, 3)
     assert len(list(read_records(config.output))) == 3
+
+
+def test_local_server_reports_a_failed_start(tmp_path: Path) -> None:
+    """A GGUF the server cannot load: a clear error with the server's own words, no orphan."""
+    from export._deps import MissingDependencyError
+
+    from distill.local_server import LocalLlamaServer, require_llama_server
+
+    try:
+        require_llama_server()
+    except MissingDependencyError as exc:
+        _unavailable(str(exc))
+    bogus = tmp_path / "not-a-model.gguf"
+    bogus.write_bytes(b"GGUF but not really")
+    server = LocalLlamaServer(bogus, n_threads=1, startup_timeout=120, log_file=tmp_path / "server.log")
+    with pytest.raises(RuntimeError, match="exited with code"):
+        server.start()
+    assert server.process is not None and server.process.poll() is not None
+    assert (tmp_path / "server.log").read_text(errors="replace").strip()
