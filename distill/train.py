@@ -321,7 +321,7 @@ def train(config: TrainConfig) -> dict[str, Any]:
     if state.step != last_ckpt:
         _checkpoint(model, optimizer, scheduler, state, started, config)
     state.elapsed_s += elapsed_now
-    if dev_examples:
+    if dev_examples and (not state.dev or state.dev[-1][0] != state.step):  # not twice at a dev_every step
         state.dev.append([state.step, round(_dev_loss(model, dev_examples, pad_id, 16), 4)])
     adapter_dir = run / "adapter"
     model.save_pretrained(adapter_dir)
