@@ -16,7 +16,7 @@ Candidates (``--candidates``):
 
 Example::
 
-    python -m distill.evaluate --systems smollm2-135m-fewshot,teacher:gpt-3.5 \\
+    python -m distill.evaluate --systems smollm2-135m-student-v1,smollm2-135m-fewshot,teacher:gpt-3.5 \\
         --sets dev,mrpc,qqp --limit 50 --n 5 --json out.json --markdown out.md
 """
 
@@ -35,6 +35,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from models.catalog import DEFAULT_BUNDLE
+
 from . import eval_data, metrics
 from .eval_data import EvalInput, TeacherIndex, TeacherSpec
 from .eval_embedder import EvalEmbedder, sanity_check
@@ -42,7 +44,8 @@ from .paths import data_root
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SYSTEMS = "smollm2-135m-fewshot,teacher:gpt-3.5"
+#: The default student, the zero-shot base it must beat 2x, and the teacher it must reach 0.95x.
+DEFAULT_SYSTEMS = f"{DEFAULT_BUNDLE},smollm2-135m-fewshot,teacher:gpt-3.5"
 DEFAULT_LIMIT = 100
 DEFAULT_N = 5
 DEFAULT_DIVERSITY = 0.5

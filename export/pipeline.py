@@ -55,6 +55,7 @@ class ExportRequest:
     min_agreement: float = MIN_NEXT_TOKEN_AGREEMENT
     parity_sentences: list[str] | None = None
     out_root: Path | None = None
+    prompt_extra: dict[str, float] = field(default_factory=dict)
 
     @property
     def destination(self) -> Path:
@@ -71,6 +72,8 @@ def fingerprint(request: ExportRequest, base: BaseWeights) -> str:
         "quantization": request.quantization.to_dict(),
         "min_agreement": request.min_agreement,
     }
+    if request.prompt_extra:  # absent when empty: older bundles keep their fingerprint
+        payload["prompt_extra"] = request.prompt_extra
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -127,7 +130,7 @@ def build_bundle(request: ExportRequest, *, if_stale: bool = False) -> Path:
         stages.set_postfix_str("tokenizer")
         runtime_tokenizer = _write_tokenizer(tokenizer, bundle / TOKENIZER_FILE)
         prompt = PromptFormat(template=request.template, stop_token_ids=stop_token_ids(runtime_tokenizer, tokenizer),
-                              description=request.description)
+                              description=request.description, extra=dict(request.prompt_extra))
         geometry = geometry_of(model.config)
         stages.update()
         stages.set_postfix_str("parity check")

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 #: The bundle the app and CLI use when none is named.
-DEFAULT_BUNDLE = "smollm2-135m-fewshot"
+DEFAULT_BUNDLE = "smollm2-135m-student-v1"
 
 #: Environment variable that points at a folder of bundles (installers, tests).
 BUNDLES_ENV = "PARAPHRASE_STUDIO_BUNDLES"

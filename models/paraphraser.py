@@ -83,6 +83,7 @@ class Paraphraser:
         self.name = manifest.name
         self.prompt = manifest.prompt
         self._stop_ids = frozenset(manifest.prompt.stop_token_ids)
+        self.copy_penalty_scale = float(manifest.prompt.extra.get("copy_penalty_scale", 1.0))
         self._prefix: tuple[list[int], list[np.ndarray]] | None = None
         try:
             self.tokenizer = Tokenizer.from_file(str(folder / manifest.tokenizer_file))
@@ -131,7 +132,7 @@ class Paraphraser:
         started = time.perf_counter()
         _check_n(n)
         source = check_input(sentence).strip()
-        settings = settings_for_diversity(diversity)
+        settings = settings_for_diversity(diversity, self.copy_penalty_scale)
         rng = np.random.default_rng(seed)
         state = self._run_prompt(source)
         max_new = min(MAX_NEW_TOKENS, 2 * len(state.source_ids) + 12)

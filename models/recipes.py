@@ -8,7 +8,7 @@ bad way to make an untuned 135M model paraphrase.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 #: Two examples teach the base model the shape of the task; the output is one line.
@@ -37,6 +37,8 @@ class Recipe:
     template: str
     adapter_dir: Path | None = None
     description: str = ""
+    #: Written into the manifest's prompt format (``extra``): decoding hints for the runtime.
+    prompt_extra: dict[str, float] = field(default_factory=dict)
 
 
 RECIPES: dict[str, Recipe] = {
@@ -45,6 +47,15 @@ RECIPES: dict[str, Recipe] = {
         base="smollm2-135m-instruct",
         template=FEWSHOT_TEMPLATE,
         description="SmolLM2-135M-Instruct, zero-shot with a two-example completion prompt.",
+    ),
+    "smollm2-135m-student-v1": Recipe(
+        name="smollm2-135m-student-v1",
+        base="smollm2-135m-instruct",
+        template=STUDENT_TEMPLATE,
+        adapter_dir=STUDENTS_DIR / "smollm2-135m-student-v1",
+        prompt_extra={"copy_penalty_scale": 0.0},
+        description=("SmolLM2-135M-Instruct + LoRA student distilled from critic-filtered GPT-3.5 "
+                     "paraphrases (models/students/smollm2-135m-student-v1/README.md)."),
     ),
 }
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from models.catalog import DEFAULT_BUNDLE
+
 CLI = [sys.executable, "-m", "paraphrase_studio"]
 
 
@@ -29,7 +31,7 @@ def test_json_prints_one_object_per_input(default_bundle: Path) -> None:
     assert [o["input"] for o in objects] == ["It was a cold morning in the valley.", "The shop opens at nine."]
     for obj in objects:
         assert set(obj) == {"input", "paraphrases", "model", "elapsed_ms"}
-        assert obj["model"] == "smollm2-135m-fewshot"
+        assert obj["model"] == DEFAULT_BUNDLE
         assert len(obj["paraphrases"]) == 3
         assert all(set(p) == {"text", "score"} and isinstance(p["score"], float) for p in obj["paraphrases"])
         assert obj["elapsed_ms"] > 0

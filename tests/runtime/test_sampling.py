@@ -26,6 +26,15 @@ def _settings(**overrides: float) -> DecodingSettings:
     return DecodingSettings(**base)  # type: ignore[arg-type]
 
 
+def test_bundle_scale_switches_the_copy_penalty_off_but_keeps_the_slider() -> None:
+    student = [settings_for_diversity(d, copy_penalty_scale=0.0) for d in (0.0, 0.5, 1.0)]
+    base = [settings_for_diversity(d) for d in (0.0, 0.5, 1.0)]
+    assert all(s.copy_penalty == 0.0 for s in student)
+    assert base[2].copy_penalty == pytest.approx(1.5)
+    assert [s.temperature for s in student] == [s.temperature for s in base]
+    assert student[0].temperature < student[2].temperature
+
+
 def test_top_k_one_is_greedy_and_scores_are_true_log_probs() -> None:
     rng = np.random.default_rng(0)
     logits = rng.normal(size=(3, 1000)).astype(np.float32)
