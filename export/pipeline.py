@@ -78,8 +78,14 @@ def fingerprint(request: ExportRequest, base: BaseWeights) -> str:
 
 
 def adapter_digest(adapter: Path) -> str:
-    """sha256 over the adapter's weight and config files (names and contents)."""
-    weights = (p for p in adapter.iterdir() if p.is_file() and p.suffix in {".safetensors", ".json", ".bin"})
+    """sha256 over the adapter's weight and config files (names and contents).
+
+    Only ``adapter_model.*`` and ``adapter_config.json``: a student folder also holds its model
+    card, ``training.json`` and evaluation reports, and editing those must not make the
+    bundle stale.
+    """
+    weights = (p for p in adapter.iterdir() if p.is_file() and p.suffix in {".safetensors", ".json", ".bin"}
+               and (p.name.startswith("adapter_model.") or p.name == "adapter_config.json"))
     return folder_digest(adapter, weights)
 
 
