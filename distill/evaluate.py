@@ -44,8 +44,6 @@ from .paths import data_root
 
 log = logging.getLogger(__name__)
 
-#: The default student, the zero-shot base it must beat 2x, and the teacher it must reach 0.95x.
-DEFAULT_SYSTEMS = f"{DEFAULT_BUNDLE},smollm2-135m-fewshot,teacher:gpt-3.5"
 DEFAULT_LIMIT = 100
 DEFAULT_N = 5
 DEFAULT_DIVERSITY = 0.5
@@ -58,6 +56,8 @@ BAR_MAX_COPY_RATE = 0.05
 BAR_MIN_GOOD_VS_BASE = 2.0
 DEFAULT_BAR_BASE = "smollm2-135m-fewshot"
 DEFAULT_BAR_TEACHER = "teacher:gpt-3.5"
+#: The default student, the zero-shot base it must beat 2x, and the teacher it must reach 0.95x.
+DEFAULT_SYSTEMS = f"{DEFAULT_BUNDLE},{DEFAULT_BAR_BASE},{DEFAULT_BAR_TEACHER}"
 
 
 @dataclass(frozen=True)

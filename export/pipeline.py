@@ -84,8 +84,8 @@ def adapter_digest(adapter: Path) -> str:
     card, ``training.json`` and evaluation reports, and editing those must not make the
     bundle stale.
     """
-    weights = (p for p in adapter.iterdir() if p.is_file() and p.suffix in {".safetensors", ".json", ".bin"}
-               and (p.name.startswith("adapter_model.") or p.name == "adapter_config.json"))
+    weights = (p for p in adapter.iterdir() if p.is_file() and (
+        p.name == "adapter_config.json" or (p.name.startswith("adapter_model.") and p.suffix in {".safetensors", ".bin"})))
     return folder_digest(adapter, weights)
 
 
