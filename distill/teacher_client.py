@@ -279,10 +279,7 @@ def _json_candidates(text: str) -> list[str] | None:
     if obj_start != -1 and (start == -1 or obj_start < start):
         end = text.rfind("}")
         if end > obj_start:
-            try:
-                data = json.loads(text[obj_start:end + 1])
-            except ValueError:
-                data = None
+            data = _json_or_none(text[obj_start:end + 1])
             if isinstance(data, dict):
                 for value in data.values():
                     if isinstance(value, list):
@@ -291,10 +288,7 @@ def _json_candidates(text: str) -> list[str] | None:
         return None
     end = text.rfind("]")
     if end > start:
-        try:
-            data = json.loads(text[start:end + 1])
-        except ValueError:
-            data = None
+        data = _json_or_none(text[start:end + 1])
         if isinstance(data, list):
             return _strings(data)
     # A truncated array (max_tokens hit) or one with a stray comment: take the complete strings,
@@ -310,6 +304,14 @@ def _json_candidates(text: str) -> list[str] | None:
         except ValueError:
             continue
     return found or None
+
+
+def _json_or_none(fragment: str) -> Any:
+    """``fragment`` parsed as JSON, or None: a model's "JSON" is often only JSON-shaped."""
+    try:
+        return json.loads(fragment)
+    except ValueError:
+        return None
 
 
 def _strings(items: list[Any]) -> list[str]:
