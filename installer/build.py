@@ -57,6 +57,21 @@ def run_pyinstaller(dist: Path, work: Path) -> None:
         raise SystemExit(f"PyInstaller failed (exit code {result.returncode}); its output is above")
 
 
+def check_icu(app_dir: Path) -> bool:
+    """Linux: the shipped ICU (filtered by ``installer/icu_data.py``) still serves Qt's calls; False if no ICU."""
+    from . import icu_data  # noqa: PLC0415
+
+    lib_dir = app_dir / "_internal" / "PySide6" / "Qt" / "lib"
+    if not sys.platform.startswith("linux") or not any(lib_dir.glob("libicudata.so.*")):
+        return False
+    try:
+        icu_data.check_folder(lib_dir)
+    except RuntimeError as exc:
+        raise SystemExit(f"INSTALLER BUILD FAILED: {exc}") from exc
+    log.info("ICU in %s answers collation, case mapping, code pages and zone names", lib_dir)
+    return True
+
+
 def sign_windows(app_dir: Path) -> bool:
     """signtool on the .exe when ``PARAPHRASE_STUDIO_SIGN_CERT`` (a .pfx) is set; False when not asked."""
     certificate = os.environ.get("PARAPHRASE_STUDIO_SIGN_CERT")
@@ -101,6 +116,7 @@ def build(dist: Path, work: Path, *, archive: bool = True) -> dict[str, object]:
     run_pyinstaller(dist, work)
     pyinstaller_s = time.perf_counter() - started
     check_dist(app_dir, executable_path(app_dir))
+    icu = check_icu(app_dir)
     signed = sign_windows(app_dir)
     sizes = measure(app_dir)
     report: dict[str, object] = {
@@ -112,6 +128,7 @@ def build(dist: Path, work: Path, *, archive: bool = True) -> dict[str, object]:
         "budget_bytes": BUDGET_BYTES,
         "within_budget": sizes.within_budget(),
         "largest_files": sizes.largest,
+        "icu_checked": icu,
         "signed": signed or bool(os.environ.get("PARAPHRASE_STUDIO_CODESIGN_IDENTITY")),
     }
     print(f"\n{app_dir} ({version}), PyInstaller {pyinstaller_s:.0f} s\n\n{sizes.table()}\n", flush=True)

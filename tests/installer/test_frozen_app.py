@@ -86,3 +86,12 @@ def test_app_carries_the_default_bundle_and_an_archive(build_report: dict[str, o
     sizes = build_report["sizes_bytes"]
     assert isinstance(sizes, dict) and sizes["model"] > 0 and sizes["total"] == sum(
         value for key, value in sizes.items() if key != "total")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PySide6 ships ICU on Linux only")
+def test_frozen_icu_is_the_filtered_one(build_report: dict[str, object]) -> None:
+    """installer/icu_data.py's 3 MB libicudata, not the wheel's 32 MB one, and the build probed it."""
+    lib_dir = Path(str(build_report["app_dir"])) / "_internal" / "PySide6" / "Qt" / "lib"
+    (library,) = lib_dir.glob("libicudata.so.*")
+    assert library.stat().st_size < 5_000_000
+    assert build_report["icu_checked"] is True
