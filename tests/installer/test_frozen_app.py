@@ -95,3 +95,12 @@ def test_frozen_icu_is_the_filtered_one(build_report: dict[str, object]) -> None
     (library,) = lib_dir.glob("libicudata.so.*")
     assert library.stat().st_size < 5_000_000
     assert build_report["icu_checked"] is True
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the OpenBLAS stand-in is Linux-only")
+def test_frozen_numpy_carries_the_blas_stand_in(build_report: dict[str, object]) -> None:
+    """installer/noblas.py's 40 kB library instead of OpenBLAS, and no Fortran runtime."""
+    libs = Path(str(build_report["app_dir"])) / "_internal" / "numpy.libs"
+    (library,) = libs.glob("libscipy_openblas*.so")
+    assert library.stat().st_size < 100_000
+    assert not list(libs.glob("libgfortran*")) and not list(libs.glob("libquadmath*"))
