@@ -106,3 +106,31 @@ def test_frozen_dialog_explains_instead_of_offering_a_build(monkeypatch: pytest.
     assert not dialog.build_button.isVisible()
     assert not dialog.command_field.isVisible() and not dialog.copy_button.isVisible()
     assert FROZEN_FIX in dialog.command_label.text()
+
+
+def test_system_provided_libraries_leave_with_what_only_they_link(monkeypatch: pytest.MonkeyPatch) -> None:
+    from installer import linkage
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    graph = {"ext.so": ["libQt6DBus.so.6", "libxcb.so.1"], "libQt6DBus.so.6": ["libdbus-1.so.3", "libzstd.so.1"],
+             "libdbus-1.so.3": ["libsystemd.so.0"], "libsystemd.so.0": ["libgcrypt.so.20", "libzstd.so.1"],
+             "libxcb.so.1": ["libXau.so.6"]}
+    names = ["ext.so", "libQt6DBus.so.6", "libdbus-1.so.3", "libsystemd.so.0", "libgcrypt.so.20", "libzstd.so.1",
+             "libXau.so.6"]  # libxcb.so.1 itself is not bundled (PyInstaller's exclude list)
+    entries = [(name, f"/src/{name}", "EXTENSION" if name == "ext.so" else "BINARY") for name in names]
+    entries.append(("libdbus-1.so", "libdbus-1.so.3", "SYMLINK"))
+    kept = linkage.drop_system_provided(entries, lambda entry: entry[2] == "EXTENSION",
+                                        needed_of=lambda src: graph.get(Path(src).name, []))
+    assert [entry[0] for entry in kept] == ["ext.so", "libQt6DBus.so.6", "libzstd.so.1", "libdbus-1.so"]
+
+
+def test_an_unreadable_binary_keeps_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    from installer import linkage
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    entries = [("ext.so", "/src/ext.so", "EXTENSION"), ("libdbus-1.so.3", "/src/libdbus-1.so.3", "BINARY")]
+
+    def unreadable(src: str) -> list[str]:
+        raise OSError(f"readelf cannot read {src}")
+
+    assert linkage.drop_system_provided(entries, lambda entry: entry[2] == "EXTENSION", needed_of=unreadable) == entries

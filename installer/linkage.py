@@ -1,0 +1,73 @@
+"""System libraries the installer leaves to the system, and what goes with them.
+
+PyInstaller copies every shared library a collected binary links to, except a short list
+(libc, libGL, Wayland…). For ``libdbus-1`` that means the build machine's D-Bus client and
+its private dependencies: ``libsystemd``, ``libgcrypt``, ``libgpg-error``, ``liblz4`` and
+``libcap`` (2.9 MB). Every Linux desktop that can show a window has ``libdbus-1.so.3`` (its
+ABI has been stable since 2006; session buses, AT-SPI accessibility and input methods use
+it), and loading the distribution's copy also keeps the build machine's libsystemd away
+from the user's. So :data:`SYSTEM_PROVIDED` is not bundled, and :func:`drop_system_provided`
+removes it together with every library reachable only through libraries that are not in the
+folder (direct ``DT_NEEDED`` edges from the binaries that are loaded by path: extensions,
+plugins, dlopened libraries). That also drops libXau, libXdmcp, libbsd and libmd: PyInstaller
+collects them because the system's ``libxcb.so.1`` links them, but it does not bundle
+``libxcb.so.1`` itself, and a system that has libxcb has its dependencies too.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+#: Libraries taken from the user's system rather than bundled (Linux).
+SYSTEM_PROVIDED = ("libdbus-1.so.3",)
+
+Entry = tuple[str, str, str]
+
+
+@lru_cache(maxsize=None)
+def needed(library: str) -> frozenset[str]:
+    """Direct ``DT_NEEDED`` names of an ELF file (``readelf -d``); OSError if it cannot be read."""
+    result = subprocess.run(["readelf", "-d", library], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise OSError(f"readelf cannot read {library}: {result.stderr.strip()}")
+    return frozenset(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", result.stdout))
+
+
+def drop_system_provided(entries: Iterable[Entry], is_root: Callable[[Entry], bool], *,
+                         provided: Iterable[str] = SYSTEM_PROVIDED,
+                         needed_of: Callable[[str], Iterable[str]] = needed) -> list[Entry]:
+    """``entries`` without ``provided`` and the libraries that only they link to (Linux only).
+
+    A library stays when a root reaches it through ``DT_NEEDED`` edges that do not pass through
+    a provided library; roots and symlinks always stay (dangling links are removed later).
+    """
+    entries = list(entries)
+    if not sys.platform.startswith("linux"):
+        return entries
+    provided = set(provided)
+    by_name = {Path(dest).name: src for dest, src, kind in entries if kind != "SYMLINK"}
+    reached: set[str] = set()
+    stack = [src for dest, src, kind in entries if kind != "SYMLINK" and is_root((dest, src, kind))]
+    try:
+        while stack:
+            for name in needed_of(stack.pop()):
+                if name in by_name and name not in provided and name not in reached:
+                    reached.add(name)
+                    stack.append(by_name[name])
+    except OSError as exc:  # an unreadable binary: keep everything rather than guess
+        log.warning("%s: not leaving anything to the system", exc)
+        return entries
+    kept = [entry for entry in entries
+            if entry[2] == "SYMLINK" or is_root(entry) or Path(entry[0]).name in reached]
+    dropped = sorted({Path(entry[0]).name for entry in entries} - {Path(entry[0]).name for entry in kept})
+    log.info("left to the system: %s (with %s)", ", ".join(sorted(provided & set(by_name))) or "nothing",
+             ", ".join(name for name in dropped if name not in provided) or "nothing else")
+    return kept
