@@ -26,8 +26,14 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-#: Libraries taken from the user's system rather than bundled (Linux).
-SYSTEM_PROVIDED = ("libdbus-1.so.3",)
+#: Libraries taken from the user's system rather than bundled (Linux): D-Bus (above), and the
+#: ones AppImage's excludelist (github.com/AppImageCommunity/pkg2appimage, "excludelist") names
+#: as present on every desktop system and better loaded from it: X11 (QtGui links libX11
+#: directly; PyInstaller already leaves libxcb.so.1 out), fontconfig with the FreeType and
+#: expat it needs (a bundled fontconfig older than the system's cannot read its fonts.conf),
+#: zlib and libgcc_s.
+SYSTEM_PROVIDED = ("libdbus-1.so.3", "libX11.so.6", "libX11-xcb.so.1", "libfontconfig.so.1", "libfreetype.so.6",
+                   "libexpat.so.1", "libz.so.1", "libgcc_s.so.1")
 
 Entry = tuple[str, str, str]
 

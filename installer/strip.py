@@ -4,8 +4,10 @@ PyInstaller's own ``strip=True`` strips everything, and that corrupts libraries 
 auditwheel rewrote with patchelf (numpy's OpenBLAS fails with "ELF load command
 address/offset not page-aligned"). Stripping matters mostly for libpython and the
 stdlib extensions (built with debug info: 23 MB → 6 MB for libpython alone), so this
-strips every library except the ones from an auditwheel-repaired wheel, i.e. a package
-with a ``<name>.libs`` folder next to it in site-packages.
+strips every library except the vendored ones in an auditwheel ``<name>.libs/`` folder, whose
+SONAME and dependencies patchelf rewrote. The package's own extension modules (where
+auditwheel only set an RPATH) are stripped: numpy's lose 0.8 MB and still load (the frozen
+``--self-test`` imports numpy, numpy.random and numpy.linalg).
 """
 
 from __future__ import annotations
@@ -24,13 +26,8 @@ BINARY_KINDS = ("BINARY", "EXTENSION")
 
 
 def patched_by_auditwheel(src: Path) -> bool:
-    """True for a file inside ``X.libs/`` or inside a package ``X`` that has a sibling ``X.libs/``."""
-    for parent in src.parents:
-        if parent.name.endswith(".libs"):
-            return True
-        if parent.parent != parent and (parent.parent / f"{parent.name}.libs").is_dir():
-            return True
-    return False
+    """True for a library vendored by auditwheel, i.e. a file inside a ``X.libs/`` folder."""
+    return any(parent.name.endswith(".libs") for parent in src.parents)
 
 
 def strip_collected(dist: Path, entries: Iterable[tuple[str, str, str]], *, strip: str = "strip") -> int:

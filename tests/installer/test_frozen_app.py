@@ -108,12 +108,13 @@ def test_frozen_numpy_carries_the_blas_stand_in(build_report: dict[str, object])
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux folder layout")
 def test_frozen_app_leaves_out_dbus_cjk_codecs_and_numpy_extras(build_report: dict[str, object]) -> None:
-    """libdbus-1 comes from the system (installer/linkage.py); no CJK codecs, so UTF-8 mode is on."""
+    """libdbus-1, X11, fontconfig… come from the system (installer/linkage.py); no CJK codecs, UTF-8 mode on."""
     from PyInstaller.archive.readers import CArchiveReader
 
     internal = Path(str(build_report["app_dir"])) / "_internal"
     names = {path.name for path in internal.rglob("*")}
-    for prefix in ("libdbus-1", "libsystemd", "libgcrypt", "libgpg-error", "liblz4", "libcap", "_codecs_",
+    for prefix in ("libdbus-1", "libsystemd", "libgcrypt", "libgpg-error", "liblz4", "libcap", "libX11.", "libfontconfig",
+                   "libfreetype", "libexpat", "libz.", "libgcc_s", "_codecs_",
                    "_multibytecodec", "_multiarray_tests", "_pocketfft"):
         assert not [name for name in names if name.startswith(prefix)], prefix
     assert not (internal / "numpy" / "fft").exists()

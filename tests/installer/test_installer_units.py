@@ -134,3 +134,12 @@ def test_an_unreadable_binary_keeps_everything(monkeypatch: pytest.MonkeyPatch) 
         raise OSError(f"readelf cannot read {src}")
 
     assert linkage.drop_system_provided(entries, lambda entry: entry[2] == "EXTENSION", needed_of=unreadable) == entries
+
+
+def test_strip_skips_only_auditwheel_vendored_libraries(tmp_path: Path) -> None:
+    from installer.strip import patched_by_auditwheel
+
+    (tmp_path / "numpy.libs").mkdir()
+    assert patched_by_auditwheel(tmp_path / "numpy.libs" / "libscipy_openblas64_.so")
+    assert not patched_by_auditwheel(tmp_path / "numpy" / "_core" / "_multiarray_umath.so")
+    assert not patched_by_auditwheel(tmp_path / "PySide6" / "Qt" / "lib" / "libQt6Core.so.6")
