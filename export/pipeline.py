@@ -1,7 +1,7 @@
-"""Checkpoint (+ LoRA adapter) → verified int8 ONNX bundle, one stage at a time.
+"""Checkpoint (+ LoRA adapter) → verified 8-bit ONNX bundle, one stage at a time.
 
-Stages: load base → merge adapter → export fp32 ONNX → quantize → tokenizer → parity →
-write bundle. The bundle is assembled in a temporary folder beside its destination and
+Stages: load base → merge adapter → write the quantized graph (:mod:`export.llama_graph`)
+→ tokenizer → parity against the merged PyTorch model → write bundle. The bundle is assembled in a temporary folder beside its destination and
 renamed into place only after the parity gate passes, so a failed or interrupted export
 never leaves a half-written bundle where the app would find it.
 """
@@ -28,14 +28,14 @@ from models.errors import BundleError
 from models.prompt import PromptFormat
 
 from ._deps import require
-from .base_weights import BaseWeights, folder_digest, hf_folder, load_base, resolve_base
+from .base_weights import BaseWeights, folder_digest, load_base, resolve_base
 from .parity import MIN_NEXT_TOKEN_AGREEMENT, parity_report
-from .quantize import QuantizationSettings, quantize_decoder
+from .quantize import QuantizationSettings
 
 log = logging.getLogger(__name__)
 
 #: Bump when the export code changes what it writes, so ``--if-stale`` rebuilds.
-EXPORT_VERSION = 2  # 2: logits for the last position only
+EXPORT_VERSION = 3  # 2: logits for the last position only; 3: fused graph, tied 8-bit embedding
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 
@@ -112,7 +112,7 @@ def build_bundle(request: ExportRequest, *, if_stale: bool = False) -> Path:
         log.info("bundle %s is up to date", request.name)
         return request.destination
     started = time.perf_counter()
-    stages = tqdm(total=6, desc=f"export {request.name}", unit="stage")
+    stages = tqdm(total=5, desc=f"export {request.name}", unit="stage")
     destination = request.destination
     destination.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{request.name}-", dir=destination.parent) as tmp:
@@ -121,17 +121,13 @@ def build_bundle(request: ExportRequest, *, if_stale: bool = False) -> Path:
         model, tokenizer = load_base(base)
         stages.update()
         stages.set_postfix_str("merge adapter")
-        checkpoint = _merged_checkpoint(model, tokenizer, base, request.adapter, work / "checkpoint")
+        model = _merged(model, request.adapter)
         stages.update()
-        stages.set_postfix_str("export fp32 ONNX")
-        from .onnx_export import export_decoder
+        stages.set_postfix_str("write quantized graph")
+        from .llama_graph import write_decoder
 
-        fp32 = export_decoder(checkpoint, work / "fp32")
-        stages.update()
-        stages.set_postfix_str("quantize")
         bundle = work / "bundle"
-        quantize_decoder(fp32, bundle / MODEL_FILE, request.quantization)
-        shutil.rmtree(work / "fp32")
+        write_decoder(model, bundle / MODEL_FILE, request.quantization)
         stages.update()
         stages.set_postfix_str("tokenizer")
         runtime_tokenizer = _write_tokenizer(tokenizer, bundle / TOKENIZER_FILE)
@@ -140,8 +136,6 @@ def build_bundle(request: ExportRequest, *, if_stale: bool = False) -> Path:
         geometry = geometry_of(model.config)
         stages.update()
         stages.set_postfix_str("parity check")
-        if request.adapter is not None:
-            model = _load_merged(checkpoint)
         report = parity_report(model, bundle / MODEL_FILE, geometry, prompt, runtime_tokenizer,
                                sentences=request.parity_sentences)
         report["threshold"] = request.min_agreement
@@ -179,26 +173,19 @@ def geometry_of(config: Any) -> ModelGeometry:
     )
 
 
-def _merged_checkpoint(model: Any, tokenizer: Any, base: BaseWeights, adapter: Path | None, out: Path) -> Path:
+def _merged(model: Any, adapter: Path | None) -> Any:
+    """``model`` with the LoRA adapter folded into its weights (in memory)."""
     if adapter is None:
-        return hf_folder(base)
+        return model
     peft = require("peft")
     if not (adapter / "adapter_config.json").is_file():
         raise FileNotFoundError(f"{adapter} is not a LoRA adapter folder (no adapter_config.json)")
-    merged = peft.PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
-    merged.save_pretrained(out)
-    tokenizer.save_pretrained(out)
-    return out
-
-
-def _load_merged(checkpoint: Path) -> Any:
-    transformers = require("transformers")
-    return transformers.AutoModelForCausalLM.from_pretrained(checkpoint, dtype="float32").eval()
+    return peft.PeftModel.from_pretrained(model, str(adapter)).merge_and_unload().eval()
 
 
 def _write_tokenizer(hf_tokenizer: Any, path: Path) -> Any:
     tokenizers = require("tokenizers")
-    hf_tokenizer.backend_tokenizer.save(str(path))
+    hf_tokenizer.backend_tokenizer.save(str(path), pretty=False)  # 1.3 MB smaller than indented
     return tokenizers.Tokenizer.from_file(str(path))
 
 

@@ -21,7 +21,8 @@ from .prompt import PromptFormat
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.json"
-FORMAT_VERSION = 1
+#: 2: the fused graph (GroupQueryAttention with the KV cache written in place), tied 8-bit embedding.
+FORMAT_VERSION = 2
 _HASH_CHUNK = 4 * 1024 * 1024
 
 

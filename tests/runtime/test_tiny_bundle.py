@@ -33,14 +33,16 @@ def test_manifest_records_files_quantization_parity_and_prompt(tiny_bundle: Path
 def test_kv_cache_decoding_equals_uncached_decoding(tiny_bundle: Path) -> None:
     decoder = Paraphraser.load(tiny_bundle).decoder
     prompt = np.array([[4, 6, 8, 10, 12, 6, 14, 40, 3, 5]], dtype=np.int64)
-    cached_logits, past = decoder.forward(prompt, decoder.empty_cache(1))
+    cache = decoder.new_cache(1, capacity=12)  # too small on purpose: forward must grow it
+    cached_logits = decoder.forward(prompt, cache).copy()
     sequence = prompt
     for _ in range(8):
         token = int(cached_logits[0].argmax())
         sequence = np.concatenate([sequence, [[token]]], axis=1)
-        uncached_logits, _ = decoder.forward(sequence, decoder.empty_cache(1))
-        stale_logits, _ = decoder.forward(np.array([[token]], dtype=np.int64), [kv[:, :, :-1] for kv in past])
-        cached_logits, past = decoder.forward(np.array([[token]], dtype=np.int64), past)
+        uncached_logits = decoder.forward(sequence, decoder.new_cache(1, sequence.shape[1])).copy()
+        stale = cache.rewound(cache.length - 1)
+        stale_logits = decoder.forward(np.array([[token]], dtype=np.int64), stale).copy()
+        cached_logits = decoder.forward(np.array([[token]], dtype=np.int64), cache).copy()
         # 8-bit weights with int8 activation blocks (accuracy level 4) leave ~2e-3 of noise
         # between a 1-token and an n-token run; a cache missing one position is off by more (2.8e-2 to 9e-2 measured).
         assert np.abs(cached_logits - uncached_logits).max() < 1e-2
@@ -48,6 +50,28 @@ def test_kv_cache_decoding_equals_uncached_decoding(tiny_bundle: Path) -> None:
         top2 = np.sort(uncached_logits[0])[-2:]
         if top2[1] - top2[0] > 1e-2:
             assert int(cached_logits[0].argmax()) == int(uncached_logits[0].argmax())
+    assert cache.length == sequence.shape[1] and cache.capacity >= cache.length
+
+
+def test_cache_rows_fan_out_and_drop_without_touching_the_source(tiny_bundle: Path) -> None:
+    """repeat/select give new buffers: decoding them never writes into the prompt's cache."""
+    decoder = Paraphraser.load(tiny_bundle).decoder
+    prompt_cache = decoder.new_cache(1, capacity=16)
+    decoder.forward(np.array([[4, 6, 8, 10, 12]], dtype=np.int64), prompt_cache)
+    before = [b.copy() for b in prompt_cache.buffers]
+    rows = prompt_cache.repeat(3)
+    step = decoder.forward(np.array([[7], [9], [11]], dtype=np.int64), rows).copy()
+    kept = rows.select(np.array([0, 2]))
+    again = decoder.forward(np.array([[13], [13]], dtype=np.int64), kept).copy()
+    assert all(np.array_equal(a, b) for a, b in zip(before, prompt_cache.buffers))
+    assert prompt_cache.length == 5 and rows.length == 6 and kept.length == 7
+    # each row on its own gives the same logits as in the batch
+    for row, (token, follow) in enumerate([(7, 13), (11, 13)]):
+        single = prompt_cache.with_capacity(16)
+        first = decoder.forward(np.array([[token]], dtype=np.int64), single).copy()
+        assert np.abs(first[0] - step[[0, 2][row]]).max() < 1e-2
+        second = decoder.forward(np.array([[follow]], dtype=np.int64), single)
+        assert np.abs(second[0] - again[row]).max() < 1e-2
 
 
 def test_same_seed_same_candidates_and_n_come_back(tiny_bundle: Path) -> None:

@@ -1,0 +1,61 @@
+"""The fused graph builder against PyTorch, and the blockwise quantizer it uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from export.blockwise import quantize_blockwise
+from models.bundle import ModelGeometry
+from models.onnx_decoder import OnnxDecoder
+
+
+def test_blockwise_8bit_reproduces_a_q8_0_table_exactly() -> None:
+    """A table already on a Q8_0 grid (block 32, scale = max|w| / 127) must come back bit for bit."""
+    rng = np.random.default_rng(3)
+    levels = rng.integers(-127, 128, size=(64, 96)).astype(np.float32)
+    levels[:, ::32] = 127  # every block holds its extreme, as Q8_0 guarantees
+    scales = rng.uniform(1e-3, 2e-2, size=(64, 3)).astype(np.float16).astype(np.float32)
+    table = (levels.reshape(64, 3, 32) * scales[:, :, None]).reshape(64, 96)
+    q = quantize_blockwise(table.T, bits=8, block_size=32)
+    assert q.data.shape == (64, 3, 32) and q.scales.shape == (64, 3)
+    assert np.array_equal(q.dequantize(), table.T)
+    assert np.array_equal(q.scales.astype(np.float16).astype(np.float32), q.scales)  # float16 storage is lossless here
+
+
+@pytest.mark.parametrize("bits", [4, 8])
+def test_blockwise_error_is_within_half_a_step(bits: int) -> None:
+    rng = np.random.default_rng(bits)
+    weight = rng.normal(size=(128, 40)).astype(np.float32)
+    q = quantize_blockwise(weight, bits=bits, block_size=32)
+    step = np.repeat(q.scales, 32, axis=1).T  # [K, N]
+    assert np.all(np.abs(q.dequantize() - weight) <= step / 2 + 1e-6)
+
+
+def test_fp32_graph_matches_pytorch_through_prefill_chunks_and_batched_steps(tiny_checkpoint: Path, tmp_path: Path) -> None:
+    """Same weights, no quantization: the fused ops must compute what transformers computes."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    from export.llama_graph import write_decoder
+    from export.pipeline import geometry_of
+
+    model = transformers.AutoModelForCausalLM.from_pretrained(tiny_checkpoint, dtype="float32").eval()
+    path = write_decoder(model, tmp_path / "model.onnx", None)
+    decoder = OnnxDecoder(path, ModelGeometry(**geometry_of(model.config).__dict__))
+    ids = torch.tensor([[4, 6, 8, 10, 12, 6, 14, 40, 3, 5, 9, 11]])
+    with torch.no_grad():
+        first = model(ids[:, :7], use_cache=True)
+        second = model(ids[:, 7:], past_key_values=first.past_key_values, use_cache=True)
+        rows = torch.tensor([[7], [9], [7]])
+        past = second.past_key_values
+        past.batch_repeat_interleave(3)
+        third = model(rows, past_key_values=past, use_cache=True)
+    cache = decoder.new_cache(1, capacity=8)  # grows on the second chunk
+    decoder.forward(ids[:, :7].numpy(), cache)
+    logits = decoder.forward(ids[:, 7:].numpy(), cache)
+    assert np.abs(logits[0] - second.logits[0, -1].numpy()).max() < 1e-4
+    batch = cache.repeat(3)
+    logits = decoder.forward(rows.numpy(), batch)
+    assert np.abs(logits - third.logits[:, -1].numpy()).max() < 1e-4
