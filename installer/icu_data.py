@@ -1,4 +1,12 @@
-"""A smaller ``libicudata``: ICU's data blob with only what Qt can ask for.
+"""ICU for the installer: none at all (the default), or a smaller ``libicudata``.
+
+``PARAPHRASE_STUDIO_ICU`` picks (Linux): ``stub`` (default) replaces the three ICU libraries
+(37.7 MB) by ``installer/icu_stub.c`` (50 kB), whose 31 functions report "unsupported" so Qt
+falls back to its own code (see that file for what changes: Qt's locale-independent case
+mapping, code-point collation, no legacy codecs, zone abbreviations instead of names; the
+app uses none of them). ``filtered`` keeps ICU's code with the filtered data described
+below (3.1 MB of data, everything Qt can ask ICU answers as before), ``full`` ships the
+wheel's ICU as it is. The rest of this docstring describes ``filtered``.
 
 PySide6's Linux wheels ship ICU 73, and ``libicudata.so.73`` (32 MB) is nothing but one
 symbol, ``icudt73_dat``: an ICU *common data* package (a header, a table of contents and
@@ -294,8 +302,20 @@ EXPECTED = {
     "zone_Europe/Berlin": [["Europe/Berlin", 0], True,
                            ["Central European Standard Time", "GMT+1", "Central European Summer Time"]],
 }
-#: Set to 1 to ship the wheel's full ``libicudata`` (32 MB) instead of the filtered one.
-FULL_ICU_ENV = "PARAPHRASE_STUDIO_FULL_ICU"
+#: Which ICU the installer ships (Linux): "stub" (default: no ICU at all, ``installer/icu_stub.c``,
+#: 8.7 MB less), "filtered" (the wheel's ICU code with the filtered data above, 3.1 MB of data)
+#: or "full" (the wheel's 32 MB data library as it is).
+ICU_ENV = "PARAPHRASE_STUDIO_ICU"
+ICU_MODES = ("stub", "filtered", "full")
+STUB_SOURCE = Path(__file__).with_name("icu_stub.c")
+_ICU_LIBRARY = re.compile(r"^lib(icuuc|icui18n|icudata)\.so\.(\d+)$")
+
+
+def icu_mode() -> str:
+    mode = os.environ.get(ICU_ENV, "stub")
+    if mode not in ICU_MODES:
+        raise RuntimeError(f"{ICU_ENV}={mode!r}: expected one of {', '.join(ICU_MODES)}")
+    return mode
 
 
 def check_folder(lib_dir: Path) -> dict[str, object]:
@@ -307,28 +327,79 @@ def check_folder(lib_dir: Path) -> dict[str, object]:
     return answers
 
 
-def replace_in_toc(entries: list[tuple[str, str, str]], work: Path) -> list[tuple[str, str, str]]:
-    """PyInstaller TOC with ``libicudata.so.*`` swapped for the filtered build (under ``work/icu/``).
+def _undefined(library: Path) -> set[str]:
+    result = subprocess.run(["nm", "-D", "--undefined-only", str(library)], capture_output=True, text=True, check=True)
+    return {line.split()[-1].split("@")[0] for line in result.stdout.splitlines() if line.strip()}
 
-    Linux only; ``PARAPHRASE_STUDIO_FULL_ICU=1`` keeps the original. A Linux machine without
-    gcc or readelf fails the build rather than silently shipping 29 MB more.
+
+def _defined(library: Path) -> set[str]:
+    result = subprocess.run(["nm", "-D", "--defined-only", str(library)], capture_output=True, text=True, check=True)
+    return {line.split()[-1].split("@")[0] for line in result.stdout.splitlines() if line.strip()}
+
+
+def build_stub(folder: Path, version: str, *, cc: str = "gcc") -> dict[str, Path]:
+    """``libicuuc.so.NN`` with the functions of ``icu_stub.c``, and empty ``libicui18n``/``libicudata``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {name: folder / f"lib{name}.so.{version}" for name in ("icuuc", "icui18n", "icudata")}
+    flags = ["-shared", "-Wl,-z,noexecstack"]
+    subprocess.run([cc, "-O2", "-fPIC", f"-DICU_SUFFIX=_{version}", *flags,
+                    f"-Wl,-soname,{paths['icuuc'].name}", "-o", str(paths["icuuc"]), str(STUB_SOURCE)], check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = Path(tmp) / "empty.c"
+        empty.write_text("/* this ICU library is empty: see installer/icu_stub.c */\n", encoding="ascii")
+        for name in ("icui18n", "icudata"):
+            subprocess.run([cc, "-nostdlib", *flags, f"-Wl,-soname,{paths[name].name}", "-o", str(paths[name]),
+                            str(empty)], check=True)
+    return paths
+
+
+def stub_missing(stub: Path, importers: Iterable[Path], version: str) -> set[str]:
+    """ICU functions (``*_NN``) that ``importers`` need and the stub does not define."""
+    wanted = set().union(*(_undefined(path) for path in importers))
+    return {name for name in wanted if name.endswith(f"_{version}")} - _defined(stub)
+
+
+def _needed(library: Path) -> set[str]:
+    result = subprocess.run(["readelf", "-d", str(library)], capture_output=True, text=True, check=False)
+    return set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", result.stdout))
+
+
+def replace_in_toc(entries: list[tuple[str, str, str]], work: Path) -> list[tuple[str, str, str]]:
+    """PyInstaller TOC with ICU replaced as :func:`icu_mode` says (built under ``work/icu/``).
+
+    Linux only. A Linux machine without gcc, nm or readelf fails the build rather than silently
+    shipping the full ICU (set ``PARAPHRASE_STUDIO_ICU=full`` for that).
     """
-    if not sys.platform.startswith("linux") or os.environ.get(FULL_ICU_ENV) == "1":
+    mode = icu_mode()
+    libraries = {Path(dest).name: src for dest, src, kind in entries
+                 if kind != "SYMLINK" and _ICU_LIBRARY.match(Path(dest).name)}
+    if not sys.platform.startswith("linux") or mode == "full" or not libraries:
         return entries
-    replaced = []
-    for dest, src, kind in entries:
-        if kind != "SYMLINK" and Path(dest).name.startswith("libicudata.so"):
-            if not available():
-                raise RuntimeError(f"building the filtered {Path(dest).name} needs gcc and readelf "
-                                   f"(or set {FULL_ICU_ENV}=1 to ship the full 32 MB one)")
-            src = str(build(Path(src), work / "icu" / Path(dest).name)["path"])
-        replaced.append((dest, src, kind))
-    return replaced
+    if not available():
+        raise RuntimeError(f"replacing ICU needs gcc, nm and readelf (or set {ICU_ENV}=full to ship the wheel's ICU)")
+    replacements: dict[str, Path] = {}
+    if mode == "filtered":
+        for name, src in libraries.items():
+            if name.startswith("libicudata"):
+                replacements[name] = build(Path(src), work / "icu" / name)["path"]  # type: ignore[assignment]
+    else:
+        version = _ICU_LIBRARY.match(next(iter(libraries))).group(2)  # type: ignore[union-attr]
+        stub = build_stub(work / "icu-stub", version)
+        importers = [Path(src) for dest, src, kind in entries if kind in ("BINARY", "EXTENSION")
+                     and Path(dest).name not in libraries and _needed(Path(src)) & set(libraries)]
+        missing = stub_missing(stub["icuuc"], importers, version)
+        if missing:
+            raise RuntimeError(f"Qt needs ICU functions that installer/icu_stub.c lacks: {sorted(missing)} "
+                               f"(add them there, or set {ICU_ENV}=filtered)")
+        replacements = {path.name: path for path in stub.values()}
+        log.info("ICU %s: replaced by the stub (%s call it)", version, ", ".join(path.name for path in importers))
+    return [(dest, str(replacements.get(Path(dest).name, src)), kind) if kind != "SYMLINK" else (dest, src, kind)
+            for dest, src, kind in entries]
 
 
 def available(cc: str = "gcc") -> bool:
-    """Whether this machine can build the filtered library (Linux x86_64/aarch64 with a C compiler and readelf)."""
-    return sys.platform.startswith("linux") and shutil.which(cc) is not None and shutil.which("readelf") is not None
+    """Whether this machine can build the replacements (Linux with a C compiler, nm and readelf)."""
+    return sys.platform.startswith("linux") and all(shutil.which(tool) for tool in (cc, "nm", "readelf"))
 
 
 def main(argv: list[str] | None = None) -> int:

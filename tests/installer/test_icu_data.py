@@ -1,6 +1,7 @@
-"""The filtered ``libicudata`` (installer/icu_data.py): the package format, the filter policy,
-and proof on the real wheel that Qt's ICU calls answer as before, with the only differences
-the filter intends (language collation tailorings, multi-byte code pages)."""
+"""ICU for the installer (installer/icu_data.py): the filtered ``libicudata`` (package format,
+filter policy, and proof on the real wheel that Qt's ICU calls answer as before, with the only
+differences the filter intends) and the stub (every function Qt imports, and the app's editor
+behaving exactly as with the real ICU)."""
 
 from __future__ import annotations
 
@@ -119,7 +120,7 @@ def test_filtered_data_answers_like_the_full_data_where_qt_asks(filtered: Path) 
     assert 100 < small["converters_available"] < full["converters_available"]
 
 
-def _qt_probe(preload: Path | None) -> dict[str, object]:
+def _qt_probe(preload: Path | str | None) -> dict[str, object]:
     env = {key: value for key, value in os.environ.items() if key != "LD_PRELOAD"}
     env |= {"QT_QPA_PLATFORM": "offscreen"} | ({"LD_PRELOAD": str(preload)} if preload else {})
     result = subprocess.run([sys.executable, str(QT_PROBE)], cwd=ROOT, env=env, capture_output=True, text=True,
@@ -142,3 +143,30 @@ def test_the_app_editor_and_qt_behave_the_same_with_the_filtered_data(filtered: 
             assert value["typed_ok"] and value["composed_ok"] and value["pasted_ok"], key
     assert small["case"]["tr_TR"] == ["İSTANBUL İ", "istanbul i"]
     assert small["decoder_windows-1252"] == "windows-1252" and small["zone"] == [True, "Central European Standard Time"]
+
+
+@pytest.fixture(scope="module")
+def stub(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    version = next(QT_LIB.glob("libicuuc.so.*")).name.rsplit(".", 1)[1]
+    return icu_data.build_stub(tmp_path_factory.mktemp("icu-stub"), version)
+
+
+@needs_wheel_icu
+def test_stub_defines_every_icu_function_qt_imports(stub: dict[str, Path]) -> None:
+    version = stub["icuuc"].name.rsplit(".", 1)[1]
+    assert icu_data.stub_missing(stub["icuuc"], [QT_LIB / "libQt6Core.so.6"], version) == set()
+    assert {icu_data.soname(path) for path in stub.values()} == {path.name for path in stub.values()}
+    assert sum(path.stat().st_size for path in stub.values()) < 100_000
+
+
+@needs_wheel_icu
+def test_the_app_editor_behaves_the_same_without_icu(stub: dict[str, Path]) -> None:
+    """Only Qt's ICU services change (case mapping by locale, collation, codecs, zone names)."""
+    pytest.importorskip("PySide6.QtWidgets")
+    full, none = _qt_probe(None), _qt_probe(" ".join(str(path) for path in stub.values()))
+    assert none["mapped"] == [str(stub["icudata"])]
+    changed = {key for key in full if full[key] != none[key]}
+    assert {key for key in changed if key.startswith("editor_")} == set()  # typing, IME, paste, cursor, pixels, sentences
+    assert changed <= {"mapped", "case", "codecs", "zone"} | {key for key in full if key.startswith(("collate_", "decoder_"))}
+    assert none["case"]["de_DE"] == full["case"]["de_DE"] and none["case"]["tr_TR"][0] == "ISTANBUL İ"  # Qt's own mapping
+    assert none["collate_C"] == full["collate_C"] and none["zone"][0] is True
