@@ -31,9 +31,18 @@ log = logging.getLogger(__name__)
 #: as present on every desktop system and better loaded from it: X11 (QtGui links libX11
 #: directly; PyInstaller already leaves libxcb.so.1 out), fontconfig with the FreeType and
 #: expat it needs (a bundled fontconfig older than the system's cannot read its fonts.conf),
-#: zlib and libgcc_s.
+#: zlib and libgcc_s. Then the C++ runtime and base libraries of every glibc desktop: the app
+#: needs glibc 2.35 (libpython is built here), and every distribution with glibc 2.35 or newer
+#: (Ubuntu 22.04, Debian 12, Fedora 36 on) has libstdc++ from GCC 12 (GLIBCXX_3.4.30), above the
+#: GLIBCXX_3.4.29 the Qt wheels need (checked by :func:`symbol_versions` in the tests), and
+#: glib, zstd, xz, bzip2 and libffi, which its init system and package manager need. A
+#: bundled libstdc++ older than the system's also breaks the system's Mesa drivers.
 SYSTEM_PROVIDED = ("libdbus-1.so.3", "libX11.so.6", "libX11-xcb.so.1", "libfontconfig.so.1", "libfreetype.so.6",
-                   "libexpat.so.1", "libz.so.1", "libgcc_s.so.1")
+                   "libexpat.so.1", "libz.so.1", "libgcc_s.so.1",
+                   "libstdc++.so.6", "libglib-2.0.so.0", "libgthread-2.0.so.0", "libzstd.so.1", "liblzma.so.5",
+                   "libbz2.so.1.0", "libffi.so.8")
+#: The newest symbol versions the bundled binaries may need from the system (see above).
+SYSTEM_BASELINE = {"GLIBC": (2, 35), "GLIBCXX": (3, 4, 30), "CXXABI": (1, 3, 13)}
 
 Entry = tuple[str, str, str]
 
@@ -77,3 +86,20 @@ def drop_system_provided(entries: Iterable[Entry], is_root: Callable[[Entry], bo
     log.info("left to the system: %s (with %s)", ", ".join(sorted(provided & set(by_name))) or "nothing",
              ", ".join(name for name in dropped if name not in provided) or "nothing else")
     return kept
+
+
+def symbol_versions(folder: Path) -> dict[str, tuple[int, ...]]:
+    """The newest ``GLIBC_``, ``GLIBCXX_`` and ``CXXABI_`` version any ELF file under ``folder`` needs."""
+    newest: dict[str, tuple[int, ...]] = {}
+    for path in folder.rglob("*"):
+        if path.is_symlink() or not path.is_file() or path.stat().st_size < 1024:
+            continue
+        with open(path, "rb") as handle:
+            if handle.read(4) != b"\x7fELF":
+                continue
+        result = subprocess.run(["readelf", "-V", "-W", str(path)], capture_output=True, text=True, check=False)
+        needs = result.stdout.split("Version needs section", 1)[-1] if "Version needs section" in result.stdout else ""
+        for family, version in re.findall(r"Name: (GLIBC|GLIBCXX|CXXABI)_([0-9.]+)", needs):
+            parsed = tuple(int(part) for part in version.split("."))
+            newest[family] = max(newest.get(family, parsed), parsed)
+    return newest

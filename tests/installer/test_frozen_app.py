@@ -114,8 +114,20 @@ def test_frozen_app_leaves_out_dbus_cjk_codecs_and_numpy_extras(build_report: di
     internal = Path(str(build_report["app_dir"])) / "_internal"
     names = {path.name for path in internal.rglob("*")}
     for prefix in ("libdbus-1", "libsystemd", "libgcrypt", "libgpg-error", "liblz4", "libcap", "libX11.", "libfontconfig",
-                   "libfreetype", "libexpat", "libz.", "libgcc_s", "libcrypto", "libssl", "_hashlib", "_ssl", "_codecs_",
+                   "libfreetype", "libexpat", "libz.", "libgcc_s", "libstdc++", "libglib", "libzstd", "liblzma", "libbz2",
+                   "libffi", "libcrypto", "libssl", "_hashlib", "_ssl", "_codecs_",
                    "_multibytecodec", "_multiarray_tests", "_pocketfft"):
         assert not [name for name in names if name.startswith(prefix)], prefix
     assert not (internal / "numpy" / "fft").exists()
     assert "X utf8_mode=1" in CArchiveReader(str(build_report["executable"])).options
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc symbol versions")
+def test_frozen_app_needs_no_newer_system_than_its_baseline(build_report: dict[str, object]) -> None:
+    """What the folder needs from glibc and the system's libstdc++ stays within linkage.SYSTEM_BASELINE."""
+    from installer.linkage import SYSTEM_BASELINE, symbol_versions
+
+    needs = symbol_versions(Path(str(build_report["app_dir"])))
+    assert needs["GLIBC"] >= (2, 28)  # the scan really read the files
+    for family, newest in needs.items():
+        assert newest <= SYSTEM_BASELINE[family], (family, newest)
