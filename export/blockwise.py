@@ -69,3 +69,50 @@ def _unpack(data: np.ndarray, bits: int) -> np.ndarray:
     out[..., 0::2] = data & 0x0F
     out[..., 1::2] = data >> 4
     return out
+
+
+class NotOnGridError(ValueError):
+    """The weight is not a dequantized 4-bit (GGUF Q4_1-style) tensor."""
+
+
+@dataclass(frozen=True)
+class AffineGrid4:
+    """A weight that is exactly ``d * q + m`` per block of 32 along K (q in 0..15).
+
+    That is what a GGUF ``Q4_1`` tensor dequantizes to, and SmolLM2's packaged base
+    weights are ``Q4_1``. Stored as ``MatMulNBits`` 4-bit with its default zero point 8,
+    the product is ``d * (q - 8)``; the remaining ``m + 8 d`` per block is a constant
+    the graph adds back (:mod:`export.llama_graph`), so nothing is rounded.
+    """
+
+    levels: BlockQuantized  # 4-bit, scale d, data = q (the op subtracts 8)
+    minimums: np.ndarray    # m [N, K / 32], float16-exact
+
+    @property
+    def offsets(self) -> np.ndarray:
+        """``m + 8 d`` [N, blocks]: what each block adds per unit of its inputs' sum."""
+        return self.minimums + 8.0 * self.levels.scales
+
+
+def affine_grid4(weight_kn: np.ndarray, block_size: int = 32) -> AffineGrid4:
+    """Recover ``q``, ``d``, ``m`` from a dequantized Q4_1 weight [K, N]; raise if it is not one.
+
+    In each block the smallest value is ``m`` (q = 0) and the largest ``m + 15 d``
+    (q = 15), both float16 in the file. The result is checked element by element.
+    """
+    k, n = weight_kn.shape
+    if k % block_size:
+        raise NotOnGridError(f"K={k} is not a multiple of {block_size}")
+    blocks = np.ascontiguousarray(weight_kn.T, dtype=np.float32).reshape(n, k // block_size, block_size)
+    low, high = blocks.min(axis=2), blocks.max(axis=2)
+    d = ((high - low) / 15.0).astype(np.float16).astype(np.float32)
+    m = low.astype(np.float16).astype(np.float32)
+    safe = np.where(d > 0, d, 1.0)
+    q = np.rint((blocks - m[:, :, None]) / safe[:, :, None])
+    rebuilt = q * d[:, :, None] + m[:, :, None]
+    tolerance = 1e-6 * (np.abs(m) + 15.0 * d)[:, :, None] + 1e-30
+    if q.min() < 0 or q.max() > 15 or not np.all(np.abs(rebuilt - blocks) <= tolerance):
+        worst = float(np.abs(rebuilt - blocks).max())
+        raise NotOnGridError(f"not a 4-bit affine grid (largest mismatch {worst:.3g})")
+    levels = BlockQuantized(_pack(q.astype(np.uint8), 4), d, 4, block_size)
+    return AffineGrid4(levels, m)

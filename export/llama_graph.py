@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ._deps import require
-from .blockwise import quantize_blockwise
+from .blockwise import affine_grid4, quantize_blockwise
 from .quantize import QuantizationSettings
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,14 @@ class LlamaShape:
                    rms_eps=float(config.rms_norm_eps))
 
 
+@dataclass(frozen=True)
+class LoraFactor:
+    """One adapted Linear: ``W + b @ a`` with the adapter's scaling already in ``b``."""
+
+    a: np.ndarray  # [rank, in]
+    b: np.ndarray  # [out, rank]
+
+
 class _GraphWriter:
     """Collects nodes and initializers; names every tensor it makes after the node."""
 
@@ -91,11 +99,20 @@ class LlamaGraphBuilder:
     """Builds the graph from a name → numpy weight mapping in transformers' naming."""
 
     def __init__(self, shape: LlamaShape, weights: Mapping[str, np.ndarray],
-                 quantization: QuantizationSettings | None) -> None:
-        """``quantization=None`` keeps every weight in float32 (references and tests)."""
+                 quantization: QuantizationSettings | None, lora: Mapping[str, LoraFactor] | None = None) -> None:
+        """``quantization=None`` keeps every weight in float32 (references and tests).
+
+        With 4-bit weights, ``weights`` are the *base* weights and ``lora`` the adapter's
+        factors by module (kept beside the base, see :meth:`_grid4_matmul`); otherwise
+        ``weights`` already include any adapter.
+        """
         self.shape = shape
         self.weights = weights
         self.q = quantization
+        self.lora = dict(lora or {})
+        if self.lora and (quantization is None or quantization.matmul_bits != 4):
+            raise ValueError("separate LoRA factors are only kept with 4-bit weights; merge them otherwise")
+        self._made: set[str] = set()
         if quantization is not None and not quantization.symmetric:
             raise ValueError("only symmetric blockwise quantization is implemented")
         self.onnx = require("onnx")
@@ -105,20 +122,88 @@ class LlamaGraphBuilder:
     def _w(self, key: str) -> np.ndarray:
         return np.asarray(self.weights[key], dtype=np.float32)
 
-    def _matmul(self, x: str, torch_weight: np.ndarray, name: str) -> str:
-        """``x @ torch_weight.T`` (a transformers Linear weight is [out, in])."""
+    def _matmul(self, x: str, modules: list[str], name: str) -> str:
+        """``x @ W.T`` for the Linear layers ``modules`` packed along their outputs."""
+        torch_weight = np.concatenate([self._w(f"{m}.weight") for m in modules], axis=0)  # [out, in]
         k, n = torch_weight.shape[1], torch_weight.shape[0]
         out = f"{name}/out"
         if self.q is None:
             w = self.g.constant(f"{name}.weight", np.ascontiguousarray(torch_weight.T))
             self.g.node("MatMul", [x, w], [out], name)
             return out
+        if self.q.matmul_bits == 4:
+            return self._grid4_matmul(x, modules, torch_weight, name)
         q = quantize_blockwise(torch_weight.T, self.q.matmul_bits, self.q.block_size)
         data = self.g.constant(f"{name}.qweight", q.data)
         scales = self._scales(q.scales, f"{name}.scales")
         self.g.node("MatMulNBits", [x, data, scales], [out], name, MS_DOMAIN, K=k, N=n, bits=q.bits,
                     block_size=q.block_size, accuracy_level=self.q.accuracy_level)
         return out
+
+    def _grid4_matmul(self, x: str, modules: list[str], base_weight: np.ndarray, name: str) -> str:
+        """Base weight exactly in 4 bits, plus a small float32 side branch.
+
+        ``x @ W.T = MatMulNBits(x) + (x @ P) @ Q`` where ``P = [A.T | blocks]`` and
+        ``Q = [s B.T ; (m + 8 d).T]``: the LoRA update (rank r, never merged, so never
+        rounded) and each block's constant offset (the sum of the block's inputs times
+        ``m + 8 d``) share two thin matmuls. P's block indicator and Q's offsets are
+        computed in the graph from float16 ``d`` and ``m`` and folded at load.
+        """
+        g, TP = self.g, self.onnx.TensorProto
+        k, n = base_weight.shape[1], base_weight.shape[0]
+        grid = affine_grid4(base_weight.T, self.q.block_size)
+        data = g.constant(f"{name}.qweight", grid.levels.data)
+        scales = self._scales(grid.levels.scales, f"{name}.scales")
+        g.node("MatMulNBits", [x, data, scales], [f"{name}/base"], name, MS_DOMAIN, K=k, N=n, bits=4,
+               block_size=self.q.block_size, accuracy_level=self.q.accuracy_level)
+        minimums = self._fp16_as_float(grid.minimums, f"{name}.minimums")
+        g.node("Mul", [scales, g.constant(f"{name}/eight", np.array(8.0, np.float32))], [f"{name}/8d"], f"{name}/8d")
+        g.node("Add", [minimums, f"{name}/8d"], [f"{name}/offsets"], f"{name}/offsets")
+        g.node("Transpose", [f"{name}/offsets"], [f"{name}/offsets_t"], f"{name}/offsets_t", perm=[1, 0])
+        left = [self._block_indicator(k)]
+        right = [f"{name}/offsets_t"]
+        factors = [(m, self.lora[m]) for m in modules if m in self.lora]
+        if factors:
+            a = np.concatenate([f.a.T for _, f in factors], axis=1)  # [K, R]
+            left.insert(0, self._fp16_as_float(a, f"{name}.lora_a"))
+            column = 0
+            offsets = {m: sum(self._w(f"{p}.weight").shape[0] for p in modules[:i]) for i, m in enumerate(modules)}
+            blocks = []
+            for module, factor in factors:
+                b_t = self._fp16_as_float(factor.b.T, f"{name}.lora_b.{module.rsplit('.', 1)[-1]}")  # [r, out_m]
+                start = offsets[module]
+                pads = g.constant(f"{name}/pads.{column}", np.array([0, start, 0, n - start - factor.b.shape[0]], np.int64))
+                g.node("Pad", [b_t, pads], [f"{b_t}/padded"], f"{b_t}/pad")
+                blocks.append(f"{b_t}/padded")
+                column += 1
+            right = blocks + right
+        g.node("Concat", left, [f"{name}/side_p"], f"{name}/side_p", axis=1)
+        g.node("Concat", right, [f"{name}/side_q"], f"{name}/side_q", axis=0)
+        g.node("MatMul", [x, f"{name}/side_p"], [f"{name}/side_h"], f"{name}/side_h")
+        g.node("MatMul", [f"{name}/side_h", f"{name}/side_q"], [f"{name}/side"], f"{name}/side")
+        g.node("Add", [f"{name}/base", f"{name}/side"], [f"{name}/out"], f"{name}/add")
+        return f"{name}/out"
+
+    def _block_indicator(self, k: int) -> str:
+        """[K, K / block] with 1 where input k belongs to block b (built from an identity, folded)."""
+        name = f"const/blocks{k}"
+        if name in self._made:
+            return name
+        g, blocks, size = self.g, k // self.q.block_size, self.q.block_size
+        g.node("ConstantOfShape", [g.constant(f"{name}/shape", np.array([blocks, blocks], np.int64))],
+               [f"{name}/zeros"], f"{name}/zeros", value=self.onnx.helper.make_tensor("v", self.onnx.TensorProto.FLOAT, [1], [0.0]))
+        g.node("EyeLike", [f"{name}/zeros"], [f"{name}/eye"], f"{name}/eye")
+        g.node("Unsqueeze", [f"{name}/eye", g.constant(f"{name}/axis", np.array([1], np.int64))], [f"{name}/eye3"], f"{name}/eye3")
+        g.node("Expand", [f"{name}/eye3", g.constant(f"{name}/wide", np.array([blocks, size, blocks], np.int64))],
+               [f"{name}/wide_eye"], f"{name}/expand")
+        g.node("Reshape", [f"{name}/wide_eye", g.constant(f"{name}/flat", np.array([k, blocks], np.int64))], [name], f"{name}/reshape")
+        self._made.add(name)
+        return name
+
+    def _fp16_as_float(self, values: np.ndarray, name: str) -> str:
+        half = self.g.constant(f"{name}.fp16", np.ascontiguousarray(values, dtype=np.float16))
+        self.g.node("Cast", [half], [name], f"{name}/cast", to=self.onnx.TensorProto.FLOAT)
+        return name
 
     def _scales(self, scales: np.ndarray, name: str) -> str:
         """Block scales stored as float16 and cast to float32 in the graph.
@@ -128,9 +213,7 @@ class LlamaGraphBuilder:
         at block 32). The relative rounding (2^-11) is far below the 8-bit step (1/254),
         and a GGUF Q8_0 table's scales are float16 already, so those stay exact.
         """
-        half = self.g.constant(f"{name}.fp16", scales.astype(np.float16))
-        self.g.node("Cast", [half], [name], f"{name}/cast", to=self.onnx.TensorProto.FLOAT)
-        return name
+        return self._fp16_as_float(scales, name)
 
     # -- graph --------------------------------------------------------------------------
     def build(self) -> Any:
@@ -152,15 +235,14 @@ class LlamaGraphBuilder:
         for i in range(s.layers):
             p = f"model.layers.{i}"
             normed, residual = self._norm(pending, residual, self._w(f"{p}.input_layernorm.weight"), f"/layers.{i}/input_norm")
-            qkv_weight = np.concatenate([self._w(f"{p}.self_attn.{m}_proj.weight") for m in "qkv"], axis=0)
-            qkv = self._matmul(normed, qkv_weight, f"/layers.{i}/attn/qkv")
+            qkv = self._matmul(normed, [f"{p}.self_attn.{m}_proj" for m in "qkv"], f"/layers.{i}/attn/qkv")
             attn = g.node("GroupQueryAttention",
                           [qkv, "", "", f"past_key_values.{i}.key", f"past_key_values.{i}.value", seqlens, total,
                            cos_name, sin_name],
                           [f"/layers.{i}/attn/out", f"present.{i}.key", f"present.{i}.value"],
                           f"/layers.{i}/attn/gqa", MS_DOMAIN, num_heads=s.heads, kv_num_heads=s.kv_heads,
                           do_rotary=1, rotary_interleaved=0)[0]
-            attn_out = self._matmul(attn, self._w(f"{p}.self_attn.o_proj.weight"), f"/layers.{i}/attn/o_proj")
+            attn_out = self._matmul(attn, [f"{p}.self_attn.o_proj"], f"/layers.{i}/attn/o_proj")
             normed, residual = self._norm(attn_out, residual, self._w(f"{p}.post_attention_layernorm.weight"),
                                           f"/layers.{i}/post_attention_norm")
             pending = self._mlp(normed, p, f"/layers.{i}/mlp")
@@ -247,13 +329,12 @@ class LlamaGraphBuilder:
 
     def _mlp(self, x: str, prefix: str, name: str) -> str:
         g = self.g
-        gate_up = np.concatenate([self._w(f"{prefix}.mlp.gate_proj.weight"), self._w(f"{prefix}.mlp.up_proj.weight")], axis=0)
-        both = self._matmul(x, gate_up, f"{name}/gate_up")
+        both = self._matmul(x, [f"{prefix}.mlp.gate_proj", f"{prefix}.mlp.up_proj"], f"{name}/gate_up")
         g.node("Split", [both], [f"{name}/gate", f"{name}/up"], f"{name}/split", axis=-1, num_outputs=2)
         g.node("Sigmoid", [f"{name}/gate"], [f"{name}/sigmoid"], f"{name}/sigmoid")
         g.node("Mul", [f"{name}/gate", f"{name}/sigmoid"], [f"{name}/silu"], f"{name}/silu")
         g.node("Mul", [f"{name}/silu", f"{name}/up"], [f"{name}/act"], f"{name}/act")
-        return self._matmul(f"{name}/act", self._w(f"{prefix}.mlp.down_proj.weight"), f"{name}/down_proj")
+        return self._matmul(f"{name}/act", [f"{prefix}.mlp.down_proj"], f"{name}/down_proj")
 
     def _last_position(self, x: str, name: str) -> str:
         g = self.g
@@ -265,15 +346,36 @@ class LlamaGraphBuilder:
 
 def torch_weights(model: Any) -> dict[str, np.ndarray]:
     """A transformers model's parameters as float32 numpy arrays, by name."""
-    return {k: v.detach().float().cpu().numpy() for k, v in model.state_dict().items()}
+    return {k: v.detach().float().cpu().numpy().copy() for k, v in model.state_dict().items()}
 
 
-def write_decoder(model: Any, out_model: Path, quantization: QuantizationSettings | None) -> Path:
-    """Build the graph for the transformers ``model`` and save it as one file."""
+def write_decoder(config: Any, weights: Mapping[str, np.ndarray], out_model: Path,
+                  quantization: QuantizationSettings | None, lora: Mapping[str, LoraFactor] | None = None) -> Path:
+    """Build the graph for a transformers Llama ``config`` and its ``weights``; save it as one file.
+
+    With 4-bit settings ``weights`` are the unmerged base (:func:`torch_weights` before
+    the adapter is applied) and ``lora`` the adapter's factors (:func:`lora_factors`);
+    otherwise ``weights`` already include the adapter.
+    """
     onnx = require("onnx")
-    shape = LlamaShape.from_config(model.config)
-    proto = LlamaGraphBuilder(shape, torch_weights(model), quantization).build()
+    proto = LlamaGraphBuilder(LlamaShape.from_config(config), weights, quantization, lora).build()
     out_model.parent.mkdir(parents=True, exist_ok=True)
     onnx.save_model(proto, str(out_model))
     log.info("decoder graph: %d nodes, %.1f MB", len(proto.graph.node), out_model.stat().st_size / 1e6)
     return out_model
+
+
+def lora_factors(peft_model: Any) -> dict[str, LoraFactor]:
+    """The LoRA factors of a peft model, by the base model's module names (scaling folded into b)."""
+    factors: dict[str, LoraFactor] = {}
+    for name, module in peft_model.named_modules():
+        lora_a = getattr(module, "lora_A", None)
+        if not lora_a or "default" not in lora_a:
+            continue
+        if getattr(module, "use_dora", {}).get("default", False):
+            raise ValueError(f"{name}: DoRA adapters cannot be kept as separate factors")
+        scaling = float(module.scaling["default"])
+        a = lora_a["default"].weight.detach().float().cpu().numpy().copy()
+        b = module.lora_B["default"].weight.detach().float().cpu().numpy() * scaling
+        factors[name.removeprefix("base_model.model.")] = LoraFactor(a=a, b=b)
+    return factors

@@ -120,14 +120,19 @@ def build_bundle(request: ExportRequest, *, if_stale: bool = False) -> Path:
         stages.set_postfix_str("load base weights")
         model, tokenizer = load_base(base)
         stages.update()
-        stages.set_postfix_str("merge adapter")
-        model = _merged(model, request.adapter)
+        stages.set_postfix_str("apply adapter")
+        from .llama_graph import torch_weights, write_decoder
+
+        base_weights = torch_weights(model)  # a copy: merging below rewrites the model's tensors
+        model, lora = _with_adapter(model, request.adapter)
         stages.update()
         stages.set_postfix_str("write quantized graph")
-        from .llama_graph import write_decoder
-
         bundle = work / "bundle"
-        write_decoder(model, bundle / MODEL_FILE, request.quantization)
+        if request.quantization.matmul_bits == 4:  # exact base grid + the adapter beside it
+            write_decoder(model.config, base_weights, bundle / MODEL_FILE, request.quantization, lora)
+        else:
+            del base_weights
+            write_decoder(model.config, torch_weights(model), bundle / MODEL_FILE, request.quantization)
         stages.update()
         stages.set_postfix_str("tokenizer")
         runtime_tokenizer = _write_tokenizer(tokenizer, bundle / TOKENIZER_FILE)
@@ -173,14 +178,19 @@ def geometry_of(config: Any) -> ModelGeometry:
     )
 
 
-def _merged(model: Any, adapter: Path | None) -> Any:
-    """``model`` with the LoRA adapter folded into its weights (in memory)."""
+def _with_adapter(model: Any, adapter: Path | None) -> tuple[Any, dict[str, Any]]:
+    """(``model`` with the LoRA adapter merged in, the adapter's factors) — the merged
+    model is the parity reference; the factors go into a 4-bit graph unmerged."""
     if adapter is None:
-        return model
+        return model, {}
     peft = require("peft")
+    from .llama_graph import lora_factors
+
     if not (adapter / "adapter_config.json").is_file():
         raise FileNotFoundError(f"{adapter} is not a LoRA adapter folder (no adapter_config.json)")
-    return peft.PeftModel.from_pretrained(model, str(adapter)).merge_and_unload().eval()
+    wrapped = peft.PeftModel.from_pretrained(model, str(adapter))
+    factors = lora_factors(wrapped)
+    return wrapped.merge_and_unload().eval(), factors
 
 
 def _write_tokenizer(hf_tokenizer: Any, path: Path) -> Any:

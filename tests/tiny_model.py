@@ -37,7 +37,35 @@ def make_tiny_checkpoint(folder: Path, *, seed: int = 0) -> Path:
                          num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
                          tie_word_embeddings=True, eos_token_id=2, bos_token_id=1, pad_token_id=2)
     model = LlamaForCausalLM(config).eval()
+    snap_to_gguf_grids(model)
     folder.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
+
+
+def snap_to_gguf_grids(model: object) -> None:
+    """Round the weights the way the packaged GGUF stores SmolLM2's, in place.
+
+    Linear layers become Q4_1 (per 32 inputs: ``d * q + m``, q in 0..15, d and m float16)
+    and the tied embedding Q8_0 (``d * q``, |q| <= 127), so the tiny base exercises the
+    exact 4-bit path of ``export.llama_graph`` like the real one.
+    """
+    import numpy as np
+    import torch
+
+    with torch.no_grad():
+        for name, tensor in model.state_dict().items():  # type: ignore[attr-defined]
+            if tensor.dim() != 2:
+                continue
+            w = tensor.numpy().reshape(tensor.shape[0], -1, 32).astype(np.float32)
+            if name.endswith("embed_tokens.weight") or name == "lm_head.weight":
+                d = (np.abs(w).max(axis=2) / 127).astype(np.float16).astype(np.float32)
+                q = np.clip(np.rint(w / np.where(d > 0, d, 1)[:, :, None]), -127, 127)
+                snapped = q * d[:, :, None]
+            else:
+                low = w.min(axis=2).astype(np.float16).astype(np.float32)
+                d = ((w.max(axis=2) - low) / 15).astype(np.float16).astype(np.float32)
+                q = np.clip(np.rint((w - low[:, :, None]) / np.where(d > 0, d, 1)[:, :, None]), 0, 15)
+                snapped = q * d[:, :, None] + low[:, :, None]
+            tensor.copy_(torch.from_numpy(snapped.reshape(tensor.shape)))

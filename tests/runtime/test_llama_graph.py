@@ -38,11 +38,11 @@ def test_fp32_graph_matches_pytorch_through_prefill_chunks_and_batched_steps(tin
     """Same weights, no quantization: the fused ops must compute what transformers computes."""
     torch = pytest.importorskip("torch")
     transformers = pytest.importorskip("transformers")
-    from export.llama_graph import write_decoder
+    from export.llama_graph import torch_weights, write_decoder
     from export.pipeline import geometry_of
 
     model = transformers.AutoModelForCausalLM.from_pretrained(tiny_checkpoint, dtype="float32").eval()
-    path = write_decoder(model, tmp_path / "model.onnx", None)
+    path = write_decoder(model.config, torch_weights(model), tmp_path / "model.onnx", None)
     decoder = OnnxDecoder(path, ModelGeometry(**geometry_of(model.config).__dict__))
     ids = torch.tensor([[4, 6, 8, 10, 12, 6, 14, 40, 3, 5, 9, 11]])
     with torch.no_grad():
@@ -59,3 +59,42 @@ def test_fp32_graph_matches_pytorch_through_prefill_chunks_and_batched_steps(tin
     batch = cache.repeat(3)
     logits = decoder.forward(rows.numpy(), batch)
     assert np.abs(logits - third.logits[:, -1].numpy()).max() < 1e-4
+
+
+def test_4bit_graph_keeps_a_gguf_base_and_its_adapter_exact(tiny_checkpoint: Path, tmp_path: Path) -> None:
+    """Base on its Q4_1 grid + LoRA beside it: with float activations (accuracy level 1)
+    the 4-bit graph computes what the merged float32 model computes."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    peft = pytest.importorskip("peft")
+    from export.llama_graph import lora_factors, torch_weights, write_decoder
+    from export.pipeline import geometry_of
+    from export.quantize import QuantizationSettings
+
+    model = transformers.AutoModelForCausalLM.from_pretrained(tiny_checkpoint, dtype="float32").eval()
+    base = torch_weights(model)
+    torch.manual_seed(1)
+    config = peft.LoraConfig(r=4, lora_alpha=8, init_lora_weights=False,
+                             target_modules=["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
+    adapted = peft.get_peft_model(model, config)
+    with torch.no_grad():  # float16-exact factors, as an adapter saved in float16 has
+        for name, p in adapted.named_parameters():
+            if "lora_" in name:
+                p.copy_(p.half().float())
+    factors = lora_factors(adapted)
+    assert len(factors) == 2 * 7
+    merged = adapted.merge_and_unload().eval()
+    geometry = ModelGeometry(**geometry_of(merged.config).__dict__)
+    exact = QuantizationSettings(matmul_bits=4, accuracy_level=1)
+    four = OnnxDecoder(write_decoder(merged.config, base, tmp_path / "q4.onnx", exact, factors), geometry)
+    ref = OnnxDecoder(write_decoder(merged.config, torch_weights(merged), tmp_path / "fp32.onnx", None), geometry)
+    ids = np.array([[4, 6, 8, 10, 12, 6, 14, 40, 3, 5]], dtype=np.int64)
+    a = four.forward(ids, four.new_cache(1, 16))
+    b = ref.forward(ids, ref.new_cache(1, 16))
+    assert np.abs(a - b).max() < 1e-4 * max(1.0, float(np.abs(b).max()))
+    assert (tmp_path / "q4.onnx").stat().st_size < 0.5 * (tmp_path / "fp32.onnx").stat().st_size
+    # An adapter merged into the base is off the grid: the 4-bit path refuses it instead of rounding.
+    from export.blockwise import NotOnGridError
+
+    with pytest.raises(NotOnGridError):
+        write_decoder(merged.config, torch_weights(merged), tmp_path / "bad.onnx", exact)
