@@ -119,7 +119,7 @@ def test_system_provided_libraries_leave_with_what_only_they_link(monkeypatch: p
              "libXau.so.6"]  # libxcb.so.1 itself is not bundled (PyInstaller's exclude list)
     entries = [(name, f"/src/{name}", "EXTENSION" if name == "ext.so" else "BINARY") for name in names]
     entries.append(("libdbus-1.so", "libdbus-1.so.3", "SYMLINK"))
-    kept = linkage.drop_system_provided(entries, lambda entry: entry[2] == "EXTENSION",
+    kept = linkage.drop_system_provided(entries, lambda entry: entry[2] == "EXTENSION", provided=["libdbus-1.so.3"],
                                         needed_of=lambda src: graph.get(Path(src).name, []))
     assert [entry[0] for entry in kept] == ["ext.so", "libQt6DBus.so.6", "libzstd.so.1", "libdbus-1.so"]
 
