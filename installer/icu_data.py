@@ -221,7 +221,9 @@ uc = ctypes.CDLL(str(next(lib.glob("libicuuc.so.*"))), mode=ctypes.RTLD_GLOBAL)
 i18n = ctypes.CDLL(str(next(lib.glob("libicui18n.so.*"))), mode=ctypes.RTLD_GLOBAL)
 v = re.search(r"\.so\.(\d+)", next(lib.glob("libicuuc.so.*")).name).group(1)
 f = lambda library, name: getattr(library, f"{name}_{v}")
-U = lambda text: ctypes.create_unicode_buffer(text) if ctypes.sizeof(ctypes.c_wchar) == 2 else (ctypes.c_uint16 * (len(text.encode("utf-16-le")) // 2 + 1))(*[int.from_bytes(text.encode("utf-16-le")[i:i + 2], "little") for i in range(0, len(text.encode("utf-16-le")), 2)], 0)
+def U(text):  # a NUL-terminated UTF-16 buffer (UChar*)
+    units = text.encode("utf-16-le")
+    return (ctypes.c_uint16 * (len(units) // 2 + 1))(*[int.from_bytes(units[i:i + 2], "little") for i in range(0, len(units), 2)], 0)
 def text(buffer, length):
     return bytes(ctypes.cast(buffer, ctypes.POINTER(ctypes.c_uint8))[:2 * length]).decode("utf-16-le")
 def status():
