@@ -100,18 +100,16 @@ class LlamaGraphBuilder:
 
     def __init__(self, shape: LlamaShape, weights: Mapping[str, np.ndarray],
                  quantization: QuantizationSettings | None, lora: Mapping[str, LoraFactor] | None = None) -> None:
-        """``quantization=None`` keeps every weight in float32 (references and tests).
+        """``weights`` are the base model's; ``lora`` the adapter's factors by module, if any.
 
-        With 4-bit weights, ``weights`` are the *base* weights and ``lora`` the adapter's
-        factors by module (kept beside the base, see :meth:`_grid4_matmul`); otherwise
-        ``weights`` already include any adapter.
+        ``quantization=None`` keeps every weight in float32 (references and tests). Layers
+        stored in 8 bits get the adapter merged in before rounding; layers stored in 4 bits
+        keep the base exactly on its GGUF grid and the adapter beside it (:meth:`_grid4_matmul`).
         """
         self.shape = shape
         self.weights = weights
         self.q = quantization
         self.lora = dict(lora or {})
-        if self.lora and (quantization is None or quantization.matmul_bits != 4):
-            raise ValueError("separate LoRA factors are only kept with 4-bit weights; merge them otherwise")
         self._made: set[str] = set()
         if quantization is not None and not quantization.symmetric:
             raise ValueError("only symmetric blockwise quantization is implemented")
@@ -122,25 +120,30 @@ class LlamaGraphBuilder:
     def _w(self, key: str) -> np.ndarray:
         return np.asarray(self.weights[key], dtype=np.float32)
 
-    def _matmul(self, x: str, modules: list[str], name: str) -> str:
+    def _merged(self, module: str) -> np.ndarray:
+        """The module's weight with its adapter update added (what peft's merge computes)."""
+        weight = self._w(f"{module}.weight")
+        factor = self.lora.get(module)
+        return weight + factor.b @ factor.a if factor is not None else weight
+
+    def _matmul(self, x: str, modules: list[str], name: str, bits: int | None) -> str:
         """``x @ W.T`` for the Linear layers ``modules`` packed along their outputs."""
-        torch_weight = np.concatenate([self._w(f"{m}.weight") for m in modules], axis=0)  # [out, in]
-        k, n = torch_weight.shape[1], torch_weight.shape[0]
         out = f"{name}/out"
-        if self.q is None:
-            w = self.g.constant(f"{name}.weight", np.ascontiguousarray(torch_weight.T))
-            self.g.node("MatMul", [x, w], [out], name)
+        if self.q is None or bits is None:
+            weight = np.concatenate([self._merged(m) for m in modules], axis=0)  # [out, in]
+            self.g.node("MatMul", [x, self.g.constant(f"{name}.weight", np.ascontiguousarray(weight.T))], [out], name)
             return out
-        if self.q.matmul_bits == 4:
-            return self._grid4_matmul(x, modules, torch_weight, name)
-        q = quantize_blockwise(torch_weight.T, self.q.matmul_bits, self.q.block_size)
+        if bits == 4:
+            return self._grid4_matmul(x, modules, name)
+        weight = np.concatenate([self._merged(m) for m in modules], axis=0)
+        q = quantize_blockwise(weight.T, bits, self.q.block_size)
         data = self.g.constant(f"{name}.qweight", q.data)
         scales = self._scales(q.scales, f"{name}.scales")
-        self.g.node("MatMulNBits", [x, data, scales], [out], name, MS_DOMAIN, K=k, N=n, bits=q.bits,
-                    block_size=q.block_size, accuracy_level=self.q.accuracy_level)
+        self.g.node("MatMulNBits", [x, data, scales], [out], name, MS_DOMAIN, K=weight.shape[1], N=weight.shape[0],
+                    bits=q.bits, block_size=q.block_size, accuracy_level=self.q.accuracy_level)
         return out
 
-    def _grid4_matmul(self, x: str, modules: list[str], base_weight: np.ndarray, name: str) -> str:
+    def _grid4_matmul(self, x: str, modules: list[str], name: str) -> str:
         """Base weight exactly in 4 bits, plus a small float32 side branch.
 
         ``x @ W.T = MatMulNBits(x) + (x @ P) @ Q`` where ``P = [A.T | blocks]`` and
@@ -149,7 +152,8 @@ class LlamaGraphBuilder:
         ``m + 8 d``) share two thin matmuls. P's block indicator and Q's offsets are
         computed in the graph from float16 ``d`` and ``m`` and folded at load.
         """
-        g, TP = self.g, self.onnx.TensorProto
+        g = self.g
+        base_weight = np.concatenate([self._w(f"{m}.weight") for m in modules], axis=0)  # [out, in]
         k, n = base_weight.shape[1], base_weight.shape[0]
         grid = affine_grid4(base_weight.T, self.q.block_size)
         data = g.constant(f"{name}.qweight", grid.levels.data)
@@ -235,14 +239,15 @@ class LlamaGraphBuilder:
         for i in range(s.layers):
             p = f"model.layers.{i}"
             normed, residual = self._norm(pending, residual, self._w(f"{p}.input_layernorm.weight"), f"/layers.{i}/input_norm")
-            qkv = self._matmul(normed, [f"{p}.self_attn.{m}_proj" for m in "qkv"], f"/layers.{i}/attn/qkv")
+            attn_bits = self.q.matmul_bits if self.q else None
+            qkv = self._matmul(normed, [f"{p}.self_attn.{m}_proj" for m in "qkv"], f"/layers.{i}/attn/qkv", attn_bits)
             attn = g.node("GroupQueryAttention",
                           [qkv, "", "", f"past_key_values.{i}.key", f"past_key_values.{i}.value", seqlens, total,
                            cos_name, sin_name],
                           [f"/layers.{i}/attn/out", f"present.{i}.key", f"present.{i}.value"],
                           f"/layers.{i}/attn/gqa", MS_DOMAIN, num_heads=s.heads, kv_num_heads=s.kv_heads,
                           do_rotary=1, rotary_interleaved=0)[0]
-            attn_out = self._matmul(attn, [f"{p}.self_attn.o_proj"], f"/layers.{i}/attn/o_proj")
+            attn_out = self._matmul(attn, [f"{p}.self_attn.o_proj"], f"/layers.{i}/attn/o_proj", attn_bits)
             normed, residual = self._norm(attn_out, residual, self._w(f"{p}.post_attention_layernorm.weight"),
                                           f"/layers.{i}/post_attention_norm")
             pending = self._mlp(normed, p, f"/layers.{i}/mlp")
@@ -329,12 +334,13 @@ class LlamaGraphBuilder:
 
     def _mlp(self, x: str, prefix: str, name: str) -> str:
         g = self.g
-        both = self._matmul(x, [f"{prefix}.mlp.gate_proj", f"{prefix}.mlp.up_proj"], f"{name}/gate_up")
+        bits = self.q.mlp_bits if self.q else None
+        both = self._matmul(x, [f"{prefix}.mlp.gate_proj", f"{prefix}.mlp.up_proj"], f"{name}/gate_up", bits)
         g.node("Split", [both], [f"{name}/gate", f"{name}/up"], f"{name}/split", axis=-1, num_outputs=2)
         g.node("Sigmoid", [f"{name}/gate"], [f"{name}/sigmoid"], f"{name}/sigmoid")
         g.node("Mul", [f"{name}/gate", f"{name}/sigmoid"], [f"{name}/silu"], f"{name}/silu")
         g.node("Mul", [f"{name}/silu", f"{name}/up"], [f"{name}/act"], f"{name}/act")
-        return self._matmul(f"{name}/act", [f"{prefix}.mlp.down_proj"], f"{name}/down_proj")
+        return self._matmul(f"{name}/act", [f"{prefix}.mlp.down_proj"], f"{name}/down_proj", bits)
 
     def _last_position(self, x: str, name: str) -> str:
         g = self.g
@@ -351,12 +357,8 @@ def torch_weights(model: Any) -> dict[str, np.ndarray]:
 
 def write_decoder(config: Any, weights: Mapping[str, np.ndarray], out_model: Path,
                   quantization: QuantizationSettings | None, lora: Mapping[str, LoraFactor] | None = None) -> Path:
-    """Build the graph for a transformers Llama ``config`` and its ``weights``; save it as one file.
-
-    With 4-bit settings ``weights`` are the unmerged base (:func:`torch_weights` before
-    the adapter is applied) and ``lora`` the adapter's factors (:func:`lora_factors`);
-    otherwise ``weights`` already include the adapter.
-    """
+    """Build the graph for a transformers Llama ``config``, its base ``weights`` and an
+    optional adapter (:func:`lora_factors`); save it as one file."""
     onnx = require("onnx")
     proto = LlamaGraphBuilder(LlamaShape.from_config(config), weights, quantization, lora).build()
     out_model.parent.mkdir(parents=True, exist_ok=True)

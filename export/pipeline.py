@@ -128,11 +128,8 @@ def build_bundle(request: ExportRequest, *, if_stale: bool = False) -> Path:
         stages.update()
         stages.set_postfix_str("write quantized graph")
         bundle = work / "bundle"
-        if request.quantization.matmul_bits == 4:  # exact base grid + the adapter beside it
-            write_decoder(model.config, base_weights, bundle / MODEL_FILE, request.quantization, lora)
-        else:
-            del base_weights
-            write_decoder(model.config, torch_weights(model), bundle / MODEL_FILE, request.quantization)
+        write_decoder(model.config, base_weights, bundle / MODEL_FILE, request.quantization, lora)
+        del base_weights
         stages.update()
         stages.set_postfix_str("tokenizer")
         runtime_tokenizer = _write_tokenizer(tokenizer, bundle / TOKENIZER_FILE)
@@ -179,8 +176,8 @@ def geometry_of(config: Any) -> ModelGeometry:
 
 
 def _with_adapter(model: Any, adapter: Path | None) -> tuple[Any, dict[str, Any]]:
-    """(``model`` with the LoRA adapter merged in, the adapter's factors) — the merged
-    model is the parity reference; the factors go into a 4-bit graph unmerged."""
+    """(``model`` with the LoRA adapter merged in, the adapter's factors): the merged
+    model is the parity reference; the graph builder takes the base and the factors."""
     if adapter is None:
         return model, {}
     peft = require("peft")
