@@ -334,13 +334,14 @@ class LlamaGraphBuilder:
 
     def _mlp(self, x: str, prefix: str, name: str) -> str:
         g = self.g
-        bits = self.q.mlp_bits if self.q else None
-        both = self._matmul(x, [f"{prefix}.mlp.gate_proj", f"{prefix}.mlp.up_proj"], f"{name}/gate_up", bits)
+        both = self._matmul(x, [f"{prefix}.mlp.gate_proj", f"{prefix}.mlp.up_proj"], f"{name}/gate_up",
+                            self.q.gate_up_bits if self.q else None)
         g.node("Split", [both], [f"{name}/gate", f"{name}/up"], f"{name}/split", axis=-1, num_outputs=2)
         g.node("Sigmoid", [f"{name}/gate"], [f"{name}/sigmoid"], f"{name}/sigmoid")
         g.node("Mul", [f"{name}/gate", f"{name}/sigmoid"], [f"{name}/silu"], f"{name}/silu")
         g.node("Mul", [f"{name}/silu", f"{name}/up"], [f"{name}/act"], f"{name}/act")
-        return self._matmul(f"{name}/act", [f"{prefix}.mlp.down_proj"], f"{name}/down_proj", bits)
+        return self._matmul(f"{name}/act", [f"{prefix}.mlp.down_proj"], f"{name}/down_proj",
+                            self.q.down_bits if self.q else None)
 
     def _last_position(self, x: str, name: str) -> str:
         g = self.g

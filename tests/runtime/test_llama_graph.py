@@ -85,7 +85,7 @@ def test_4bit_graph_keeps_a_gguf_base_and_its_adapter_exact(tiny_checkpoint: Pat
     assert len(factors) == 2 * 7
     merged = adapted.merge_and_unload().eval()
     geometry = ModelGeometry(**geometry_of(merged.config).__dict__)
-    exact = QuantizationSettings(matmul_bits=4, mlp_bits=4, accuracy_level=1)
+    exact = QuantizationSettings(matmul_bits=4, gate_up_bits=4, down_bits=4, accuracy_level=1)
     four = OnnxDecoder(write_decoder(merged.config, base, tmp_path / "q4.onnx", exact, factors), geometry)
     ref = OnnxDecoder(write_decoder(merged.config, torch_weights(merged), tmp_path / "fp32.onnx", None), geometry)
     ids = np.array([[4, 6, 8, 10, 12, 6, 14, 40, 3, 5]], dtype=np.int64)
@@ -98,7 +98,7 @@ def test_4bit_graph_keeps_a_gguf_base_and_its_adapter_exact(tiny_checkpoint: Pat
 
     with pytest.raises(NotOnGridError):
         write_decoder(merged.config, torch_weights(merged), tmp_path / "bad.onnx", exact)
-    # The default mixes 8-bit attention (adapter merged) with exact 4-bit MLP layers.
+    # The default mixes 8-bit layers (adapter merged) with the exact 4-bit gate|up projection.
     mixed = OnnxDecoder(write_decoder(merged.config, base, tmp_path / "mixed.onnx",
                                       QuantizationSettings(accuracy_level=1), factors), geometry)
     c = mixed.forward(ids, mixed.new_cache(1, 16))

@@ -80,3 +80,20 @@ def test_copies_and_near_duplicates_ignore_case_and_punctuation() -> None:
     assert not is_copy("A cat was sitting on the rug.", "The cat sat on the mat.")
     assert is_near_duplicate("It rained all day long!", ["it rained all day long", "something else"])
     assert not is_near_duplicate("It poured the whole day.", ["It rained all day long."])
+
+
+def test_thresholded_top_k_equals_a_full_partition() -> None:
+    """The sampler's fast top-k must pick exactly the k largest values, whatever the spread."""
+    from models.sampling import _top_k_indices
+
+    rng = np.random.default_rng(1)
+    for trial in range(200):
+        x = (rng.standard_normal((4, 3000)) * rng.uniform(0.1, 20)).astype(np.float32)
+        if trial % 7 == 0:
+            x[:, rng.integers(0, 3000, 2500)] = -np.inf  # banned tokens
+        if trial % 11 == 0:
+            x[0] = 1.0  # a flat row
+        k = int(rng.integers(1, 80))
+        got = np.sort(np.take_along_axis(x, _top_k_indices(x, k), axis=1), axis=1)
+        want = np.sort(np.take_along_axis(x, np.argpartition(-x, k - 1, axis=1)[:, :k], axis=1), axis=1)
+        assert np.array_equal(got, want), (trial, k)
