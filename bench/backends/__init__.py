@@ -39,7 +39,7 @@ class BackendSpec:
 
 
 BACKENDS: dict[str, BackendSpec] = {spec.name: spec for spec in (
-    BackendSpec("ours-int8", "our loop, 8-bit bundle (onnxruntime)", "ours", ("onnxruntime",),
+    BackendSpec("ours-int8", "our loop, the quantized bundle (onnxruntime)", "ours", ("onnxruntime",),
                 "pip install 'paraphrase-studio'", needs_base_gguf=False, in_quick=True),
     BackendSpec("ours-fp32", "our loop, the same graph with fp32 weights", "ours", ("onnxruntime",), EXPORT_HINT),
     BackendSpec("optimum", "optimum ORTModelForCausalLM, fp32 ONNX", "hf_generate",

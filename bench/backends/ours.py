@@ -1,4 +1,4 @@
-"""Our numpy + onnxruntime decoding loop on the 8-bit bundle and on the same graph in fp32.
+"""Our numpy + onnxruntime decoding loop on the quantized bundle and on the same graph in fp32.
 
 This is the engine-level comparison: the full prompt is run (no prefix cache, unlike the
 product path), once, and its KV cache is copied to ``n`` rows that are sampled together
