@@ -115,7 +115,7 @@ def test_frozen_app_leaves_out_dbus_cjk_codecs_and_numpy_extras(build_report: di
     names = {path.name for path in internal.rglob("*")}
     for prefix in ("libdbus-1", "libsystemd", "libgcrypt", "libgpg-error", "liblz4", "libcap", "libX11.", "libfontconfig",
                    "libfreetype", "libexpat", "libz.", "libgcc_s", "libstdc++", "libglib", "libzstd", "liblzma", "libbz2",
-                   "libffi", "libcrypto", "libssl", "_hashlib", "_ssl", "_codecs_",
+                   "libffi", "libssl", "_ssl", "_codecs_",
                    "_multibytecodec", "_multiarray_tests", "_pocketfft"):
         assert not [name for name in names if name.startswith(prefix)], prefix
     assert not (internal / "numpy" / "fft").exists()
