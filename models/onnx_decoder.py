@@ -113,10 +113,16 @@ class OnnxDecoder:
 
         Returns the logits of the last position [B, V]. They live in a buffer of the
         cache, overwritten by its next step: copy them to keep them longer.
+
+        Several tokens after a non-empty cache work for one row only: onnxruntime's
+        GroupQueryAttention refuses them for a batch (so prompts run on one row and the
+        cache is then fanned out, and batched speculative decoding is not possible with it).
         """
         batch, length = input_ids.shape
         if batch != cache.rows:
             raise ValueError(f"{batch} rows of input for a cache of {cache.rows} rows")
+        if batch > 1 and length > 1 and cache.length > 0:
+            raise ValueError("several tokens after a non-empty cache are supported for one row only")
         if cache.length + length > cache.capacity:
             grown = cache.with_capacity(max(2 * cache.capacity, cache.length + length))
             cache.buffers, cache.binding = grown.buffers, None

@@ -65,6 +65,8 @@ def test_cache_rows_fan_out_and_drop_without_touching_the_source(tiny_bundle: Pa
     again = decoder.forward(np.array([[13], [13]], dtype=np.int64), kept).copy()
     assert all(np.array_equal(a, b) for a, b in zip(before, prompt_cache.buffers))
     assert prompt_cache.length == 5 and rows.length == 6 and kept.length == 7
+    with pytest.raises(ValueError, match="one row only"):  # GroupQueryAttention's limit, said clearly
+        decoder.forward(np.array([[13, 14], [13, 14]], dtype=np.int64), kept)
     # each row on its own gives the same logits as in the batch
     for row, (token, follow) in enumerate([(7, 13), (11, 13)]):
         single = prompt_cache.with_capacity(16)
