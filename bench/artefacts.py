@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -28,64 +29,74 @@ log = logging.getLogger(__name__)
 FP32_EXPORT_VERSION = 1  # bump when the export recipe below changes
 FP32_GRAPH_VERSION = 1  # bump when export.llama_graph changes what it writes
 
+
 def bench_cache_dir() -> Path:
     """``$PARAPHRASE_STUDIO_CACHE/bench`` (default ``~/.cache/paraphrase-studio/bench``)."""
     root = os.environ.get("PARAPHRASE_STUDIO_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "paraphrase-studio")
     return Path(root) / "bench"
 
+
 def fp32_onnx_dir(base_sha256: str) -> Path:
     return bench_cache_dir() / f"fp32-onnx-{base_sha256[:16]}-v{FP32_EXPORT_VERSION}"
+
 
 def q8_0_gguf_path(base_sha256: str) -> Path:
     return bench_cache_dir() / f"smollm2-135m-instruct-{base_sha256[:16]}.Q8_0.gguf"
 
+
 def fp32_onnx_cached(base_sha256: str) -> bool:
     return (fp32_onnx_dir(base_sha256) / "model.onnx").is_file()
+
 
 def fp32_graph_path(base_sha256: str) -> Path:
     return bench_cache_dir() / f"fp32-graph-{base_sha256[:16]}-v{FP32_GRAPH_VERSION}" / "model.onnx"
 
+
 def fp32_graph_cached(base_sha256: str) -> bool:
     return fp32_graph_path(base_sha256).is_file()
+
 
 def ensure_fp32_graph(base: object) -> Path:
     """Our fused decoder graph of ``base`` with float32 weights (~650 MB); built once."""
     path = fp32_graph_path(base.sha256)  # type: ignore[attr-defined]
-    if path.is_file():
-        return path
-    from export.base_weights import load_base
-    from export.llama_graph import torch_weights, write_decoder
+    if not path.is_file():
+        from export.base_weights import load_base
+        from export.llama_graph import torch_weights, write_decoder
 
-    log.info("writing the fp32 graph of the base weights once (about 15 s) into %s", path.parent)
-    tmp = path.parent.with_name(path.parent.name + f".tmp{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
+        def build(tmp: Path) -> None:
+            model, _ = load_base(base)  # type: ignore[arg-type]
+            write_decoder(model.config, torch_weights(model), tmp / path.name, None)
 
-    model, _ = load_base(base)  # type: ignore[arg-type]
-    write_decoder(model.config, torch_weights(model), tmp / path.name, None)
-    shutil.rmtree(path.parent, ignore_errors=True)
-    tmp.rename(path.parent)
+        log.info("writing the fp32 graph of the base weights once (about 15 s) into %s", path.parent)
+        _build_folder(path.parent, build)
     return path
+
 
 def ensure_fp32_onnx(base: object) -> Path:
     """The optimum fp32 export of ``base`` (an ``export.base_weights.BaseWeights``); built once.
 
-    Returns the folder (``model.onnx`` + ``config.json``), which our decoder and optimum's
-    ``ORTModelForCausalLM`` both load.
+    Returns the folder (``model.onnx`` + ``config.json``), which optimum's
+    ``ORTModelForCausalLM`` loads.
     """
     folder = fp32_onnx_dir(base.sha256)  # type: ignore[attr-defined]
-    if (folder / "model.onnx").is_file():
-        return folder
-    from export.base_weights import hf_folder
-    from export.onnx_export import export_decoder
+    if not (folder / "model.onnx").is_file():
+        from export.base_weights import hf_folder
+        from export.onnx_export import export_decoder
 
-    log.info("exporting the fp32 ONNX comparison model once (about a minute, ~3 GB RAM) into %s", folder)
+        log.info("exporting the fp32 ONNX comparison model once (about a minute, ~3 GB RAM) into %s", folder)
+        _build_folder(folder, lambda tmp: export_decoder(hf_folder(base), tmp))  # type: ignore[arg-type]
+    return folder
+
+
+def _build_folder(folder: Path, build: Callable[[Path], object]) -> None:
+    """Run ``build`` into a temporary sibling of ``folder``, then rename it into place."""
     tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
-    export_decoder(hf_folder(base), tmp)  # type: ignore[arg-type]
+    build(tmp)
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)
-    return folder
+
 
 def ensure_q8_0_gguf(source_gguf: Path, base_sha256: str, *, threads: int = 0) -> Path:
     """``source_gguf`` re-quantized to Q8_0 with llama.cpp (``allow_requantize``); built once."""
@@ -109,6 +120,7 @@ def ensure_q8_0_gguf(source_gguf: Path, base_sha256: str, *, threads: int = 0) -
         raise RuntimeError(f"llama_model_quantize failed with status {status}")
     tmp.rename(target)
     return target
+
 
 def folder_size(path: Path) -> int:
     """Bytes of every file under ``path`` (or of the file itself)."""
