@@ -128,14 +128,13 @@ class LlamaGraphBuilder:
 
     def _matmul(self, x: str, modules: list[str], name: str, bits: int | None) -> str:
         """``x @ W.T`` for the Linear layers ``modules`` packed along their outputs."""
+        if self.q is not None and bits == 4:
+            return self._grid4_matmul(x, modules, name)
         out = f"{name}/out"
+        weight = np.concatenate([self._merged(m) for m in modules], axis=0)  # [out, in]
         if self.q is None or bits is None:
-            weight = np.concatenate([self._merged(m) for m in modules], axis=0)  # [out, in]
             self.g.node("MatMul", [x, self.g.constant(f"{name}.weight", np.ascontiguousarray(weight.T))], [out], name)
             return out
-        if bits == 4:
-            return self._grid4_matmul(x, modules, name)
-        weight = np.concatenate([self._merged(m) for m in modules], axis=0)
         q = quantize_blockwise(weight.T, bits, self.q.block_size)
         data = self.g.constant(f"{name}.qweight", q.data)
         scales = self._scales(q.scales, f"{name}.scales")
@@ -153,8 +152,10 @@ class LlamaGraphBuilder:
         computed in the graph from float16 ``d`` and ``m`` and folded at load.
         """
         g = self.g
-        base_weight = np.concatenate([self._w(f"{m}.weight") for m in modules], axis=0)  # [out, in]
+        parts = [self._w(f"{m}.weight") for m in modules]
+        base_weight = np.concatenate(parts, axis=0)  # [out, in]
         k, n = base_weight.shape[1], base_weight.shape[0]
+        starts = dict(zip(modules, np.cumsum([0] + [part.shape[0] for part in parts[:-1]])))  # output row of each module
         grid = affine_grid4(base_weight.T, self.q.block_size)
         data = g.constant(f"{name}.qweight", grid.levels.data)
         scales = self._scales(grid.levels.scales, f"{name}.scales")
@@ -170,16 +171,13 @@ class LlamaGraphBuilder:
         if factors:
             a = np.concatenate([f.a.T for _, f in factors], axis=1)  # [K, R]
             left.insert(0, self._fp16_as_float(a, f"{name}.lora_a"))
-            column = 0
-            offsets = {m: sum(self._w(f"{p}.weight").shape[0] for p in modules[:i]) for i, m in enumerate(modules)}
             blocks = []
-            for module, factor in factors:
+            for column, (module, factor) in enumerate(factors):
                 b_t = self._fp16_as_float(factor.b.T, f"{name}.lora_b.{module.rsplit('.', 1)[-1]}")  # [r, out_m]
-                start = offsets[module]
+                start = int(starts[module])
                 pads = g.constant(f"{name}/pads.{column}", np.array([0, start, 0, n - start - factor.b.shape[0]], np.int64))
                 g.node("Pad", [b_t, pads], [f"{b_t}/padded"], f"{b_t}/pad")
                 blocks.append(f"{b_t}/padded")
-                column += 1
             right = blocks + right
         g.node("Concat", left, [f"{name}/side_p"], f"{name}/side_p", axis=1)
         g.node("Concat", right, [f"{name}/side_q"], f"{name}/side_q", axis=0)

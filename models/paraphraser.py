@@ -72,6 +72,7 @@ class _PromptState:
     cache: KVCache
     last_logits: np.ndarray
     source_ids: np.ndarray
+    max_new: int  # the cache has room for this many new tokens
 
 
 class Paraphraser:
@@ -135,7 +136,6 @@ class Paraphraser:
         settings = settings_for_diversity(diversity, self.copy_penalty_scale)
         rng = np.random.default_rng(seed)
         state = self._run_prompt(source)
-        max_new = _max_new_tokens(len(state.source_ids))
         sampler = Sampler(settings, rng, state.source_ids)
         accepted: list[Candidate] = []
         first_ms: list[float] = []
@@ -163,7 +163,7 @@ class Paraphraser:
                 break
             stats["rounds"] += 1
             stats["rows_sampled"] += rows
-            self._sample_rows(state, rows, max_new, sampler, offer, cancel)
+            self._sample_rows(state, rows, sampler, offer, cancel)
             missing = n - len(accepted)
             if missing <= 0:
                 break
@@ -185,14 +185,15 @@ class Paraphraser:
         if len(prompt_ids) + MAX_NEW_TOKENS > self.manifest.geometry.max_positions:
             raise InputError("The sentence is too long for this model.")
         source_ids = np.array(self.tokenizer.encode(" " + source, add_special_tokens=False).ids, dtype=np.int64)
-        capacity = len(prompt_ids) + _max_new_tokens(len(source_ids))
+        max_new = _max_new_tokens(len(source_ids))
+        capacity = len(prompt_ids) + max_new
         prefix_ids, prefix_cache = self._prefix_cache()
         if prefix_ids and prompt_ids[:len(prefix_ids)] == prefix_ids and len(prompt_ids) > len(prefix_ids):
             rest, cache = prompt_ids[len(prefix_ids):], prefix_cache.with_capacity(capacity)
         else:  # the text changed how the prefix tokenizes: run the whole prompt
             rest, cache = prompt_ids, self.decoder.new_cache(1, capacity)
         logits = self.decoder.forward(np.array([rest], dtype=np.int64), cache)
-        return _PromptState(cache=cache, last_logits=logits.copy(), source_ids=source_ids)
+        return _PromptState(cache=cache, last_logits=logits.copy(), source_ids=source_ids, max_new=max_new)
 
     def _prefix_cache(self) -> tuple[list[int], KVCache]:
         """KV cache of the template's fixed text before ``{text}``, computed once.
@@ -211,7 +212,7 @@ class Paraphraser:
             self._prefix = (ids, cache)
         return self._prefix
 
-    def _sample_rows(self, state: _PromptState, rows: int, max_new: int, sampler: Sampler,
+    def _sample_rows(self, state: _PromptState, rows: int, sampler: Sampler,
                      offer: Callable[[list[int], list[float], bool], bool],
                      cancel: CancelToken | None) -> None:
         """Decode ``rows`` candidates in one batch from the cached prompt."""
@@ -220,6 +221,7 @@ class Paraphraser:
         histories: list[list[int]] = [[] for _ in range(rows)]
         logps: list[list[float]] = [[] for _ in range(rows)]
         active = list(range(rows))
+        max_new = state.max_new
         for step in range(max_new):
             if cancel is not None and cancel.cancelled:
                 return
