@@ -1,7 +1,9 @@
 """PyTorch checkpoint folder → fp32 ONNX decoder with KV cache (optimum's exporter).
 
-optimum's ``text-generation-with-past`` export is the measured-good path: greedy output
-identical to PyTorch on 16/16 prompts for SmolLM2 (../shared/notes/measured-facts.md).
+Bundles no longer come from here (:mod:`export.llama_graph` writes a fused graph); this is
+the benchmark's optimum baseline only, since ``ORTModelForCausalLM`` loads optimum's own
+layout. Greedy output is identical to PyTorch on 16/16 prompts for SmolLM2
+(../shared/notes/measured-facts.md).
 """
 
 from __future__ import annotations
