@@ -28,14 +28,17 @@ log = logging.getLogger(__name__)
 class KVCache:
     """Keys and values of one batch: per layer [rows, kv_heads, capacity, head_dim].
 
-    Positions ``[0, length)`` are filled; :meth:`OnnxDecoder.forward` writes the next ones
-    in place and advances ``length``. Every method that changes the row set returns a new
-    cache, so a cache kept for reuse (the prompt's) is never written by accident.
+    Row ``r`` has positions ``[0, lengths[r])`` filled; :meth:`OnnxDecoder.forward` writes
+    the next ones in place and advances every row. Rows may hold different lengths (the
+    candidates of several sentences decoded in one batch): GroupQueryAttention reads each
+    row's own length, and positions past it are never attended to. Every method that changes
+    the row set returns a new cache, so a cache kept for reuse (the prompt's) is never
+    written by accident.
     """
 
-    def __init__(self, buffers: list[np.ndarray], length: int) -> None:
+    def __init__(self, buffers: list[np.ndarray], lengths: int | np.ndarray) -> None:
         self.buffers = buffers
-        self.length = length
+        self.lengths = np.broadcast_to(np.asarray(lengths, dtype=np.int64), (self.rows,)).copy()
         self.binding: Any = None  # the decoder's I/O binding of these exact buffers
         self.logits: np.ndarray | None = None
 
@@ -47,33 +50,84 @@ class KVCache:
     def capacity(self) -> int:
         return int(self.buffers[0].shape[2])
 
+    @property
+    def length(self) -> int:
+        """The filled length, when every row has the same (one prompt and its candidates)."""
+        if self.rows and np.any(self.lengths != self.lengths[0]):
+            raise ValueError("the rows of this cache hold different lengths")
+        return int(self.lengths[0]) if self.rows else 0
+
+    @property
+    def longest(self) -> int:
+        return int(self.lengths.max()) if self.rows else 0
+
     def repeat(self, rows: int) -> KVCache:
         """``rows`` copies of this one-row cache (the prompt, fanned out to N candidates)."""
         if self.rows != 1:
             raise ValueError("only a one-row cache can be repeated")
-        return KVCache([np.repeat(b, rows, axis=0) for b in self.buffers], self.length)
+        return KVCache([np.repeat(b, rows, axis=0) for b in self.buffers], self.lengths[0])
 
     def select(self, rows: np.ndarray) -> KVCache:
-        """The cache of the given rows only (rows whose candidates are still being written)."""
-        return KVCache([np.ascontiguousarray(b[rows]) for b in self.buffers], self.length)
+        """The cache of the given rows only (rows whose candidates are still being written).
+
+        Only the filled positions are copied: the rest of a row's room is still unwritten,
+        and a fresh ``np.zeros`` buffer costs nothing until a page is touched.
+        """
+        lengths = self.lengths[rows]
+        filled = int(lengths.max()) if len(lengths) else 0
+        fresh = []
+        for b in self.buffers:
+            out = np.zeros((len(rows),) + b.shape[1:], dtype=b.dtype)
+            out[:, :, :filled] = b[rows, :, :filled]
+            fresh.append(out)
+        return KVCache(fresh, lengths)
 
     def with_capacity(self, capacity: int) -> KVCache:
         """A copy with room for ``capacity`` positions (at least the filled ones)."""
-        capacity = max(capacity, self.length)
+        capacity = max(capacity, self.longest)
+        filled = self.longest
         fresh = []
         for b in self.buffers:
             grown = np.zeros(b.shape[:2] + (capacity,) + b.shape[3:], dtype=b.dtype)
-            grown[:, :, :self.length] = b[:, :, :self.length]
+            grown[:, :, :filled] = b[:, :, :filled]
             fresh.append(grown)
-        return KVCache(fresh, self.length)
+        return KVCache(fresh, self.lengths)
 
     def rewound(self, length: int) -> KVCache:
         """A copy that forgets every position from ``length`` on."""
         if not 0 <= length <= self.length:
             raise ValueError(f"cannot rewind a cache of length {self.length} to {length}")
         copy = self.with_capacity(self.capacity)
-        copy.length = length
+        copy.lengths[:] = length
         return copy
+
+    @classmethod
+    def stack(cls, caches: list[KVCache]) -> KVCache:
+        """The rows of several caches in one batch (room for the largest capacity among them).
+
+        Used when the candidates of another sentence join a batch that is already decoding:
+        their prompt is shorter or longer than the others', which the per-row lengths allow.
+        """
+        caches = [c for c in caches if c.rows]
+        if not caches:
+            raise ValueError("nothing to stack")
+        if len(caches) == 1:
+            return caches[0]
+        capacity = max(c.capacity for c in caches)
+        filled = max(c.longest for c in caches)
+        rows = sum(c.rows for c in caches)
+        fresh = []
+        for layer in range(len(caches[0].buffers)):
+            first = caches[0].buffers[layer]
+            out = np.zeros((rows,) + first.shape[1:2] + (capacity,) + first.shape[3:], dtype=first.dtype)
+            start = 0
+            for cache in caches:
+                part = cache.buffers[layer]
+                width = min(filled, part.shape[2])
+                out[start:start + cache.rows, :, :width] = part[:, :, :width]
+                start += cache.rows
+            fresh.append(out)
+        return cls(fresh, np.concatenate([c.lengths for c in caches]))
 
 
 class OnnxDecoder:
@@ -106,33 +160,40 @@ class OnnxDecoder:
     def new_cache(self, rows: int = 1, capacity: int = 64) -> KVCache:
         g = self.geometry
         shape = (rows, g.num_kv_heads, capacity, g.head_dim)
-        return KVCache([np.zeros(shape, dtype=np.float32) for _ in self._past_names], 0)
+        return KVCache([np.zeros(shape, dtype=np.float32) for _ in self._past_names], np.zeros(rows, np.int64))
 
     def forward(self, input_ids: np.ndarray, cache: KVCache) -> np.ndarray:
-        """Run ``input_ids`` [B, S] after ``cache`` (B rows, one shared length) and advance it.
+        """Run ``input_ids`` [B, S] after ``cache`` (B rows) and advance every row by S.
 
         Returns the logits of the last position [B, V]. They live in a buffer of the
         cache, overwritten by its next step: copy them to keep them longer.
 
         Several tokens after a non-empty cache work for one row only: onnxruntime's
         GroupQueryAttention refuses them for a batch (so prompts run on one row and the
-        cache is then fanned out, and batched speculative decoding is not possible with it).
+        cache is then fanned out). Rows of different lengths are fine one token at a time:
+        the attention mask is right-padded per row, and each row's new position is written
+        at its own length.
         """
         batch, length = input_ids.shape
         if batch != cache.rows:
             raise ValueError(f"{batch} rows of input for a cache of {cache.rows} rows")
-        if batch > 1 and length > 1 and cache.length > 0:
+        lengths = cache.lengths
+        longest = cache.longest
+        if batch > 1 and length > 1 and longest > 0:
             raise ValueError("several tokens after a non-empty cache are supported for one row only")
-        if cache.length + length > cache.capacity:
-            grown = cache.with_capacity(max(2 * cache.capacity, cache.length + length))
+        if longest + length > cache.capacity:
+            grown = cache.with_capacity(max(2 * cache.capacity, longest + length))
             cache.buffers, cache.binding = grown.buffers, None
         binding = cache.binding or self._bind(cache)
         ids = np.ascontiguousarray(input_ids, dtype=np.int64)
-        mask = np.ones((batch, cache.length + length), dtype=np.int64)
+        if np.all(lengths == longest):
+            mask = np.ones((batch, longest + length), dtype=np.int64)
+        else:
+            mask = (np.arange(longest + length)[None, :] < (lengths + length)[:, None]).astype(np.int64)
         binding.bind_cpu_input("input_ids", ids)
         binding.bind_cpu_input("attention_mask", mask)
         self.session.run_with_iobinding(binding)
-        cache.length += length
+        cache.lengths = lengths + length
         assert cache.logits is not None
         return cache.logits[:, -1, :]
 

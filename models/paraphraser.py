@@ -1,9 +1,9 @@
-"""Generate several paraphrases of a sentence from a verified bundle.
+"""Generate several paraphrases of a sentence, or of each sentence of a text, from a bundle.
 
-The prompt runs once; its KV cache is copied to N rows that are sampled together, and a
-row leaves the batch as soon as it finishes, so one slow candidate does not keep the others'
-compute alive. Copies of the input and near-duplicates are dropped and replaced by further
-samples drawn from the same cached prompt.
+The prompt runs once; its KV cache is copied to N rows that are sampled together
+(:mod:`models.batch_decode`). Copies of the input and near-duplicates are dropped and
+replaced by further samples drawn from the same cached prompt. The sentences of a longer
+text are decoded in one batch and the paraphrases composed back into paragraphs.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 from tokenizers import Tokenizer
 
 from . import dedupe
+from .batch_decode import Request, decode
 from .bundle import Manifest, load_manifest
 from .cancel import CancelToken
 from .catalog import rebuild_command, resolve_bundle
@@ -30,8 +31,6 @@ from .text import Segment, check_input, join_segments, split_sentences
 log = logging.getLogger(__name__)
 
 MAX_CANDIDATES = 10
-#: Extra sampling rounds allowed to replace duplicates before giving up.
-MAX_EXTRA_ROUNDS = 3
 #: Hard cap on new tokens for one candidate, whatever the input length.
 MAX_NEW_TOKENS = 200
 
@@ -133,46 +132,12 @@ class Paraphraser:
         started = time.perf_counter()
         _check_n(n)
         source = check_input(sentence).strip()
-        settings = settings_for_diversity(diversity, self.copy_penalty_scale)
-        rng = np.random.default_rng(seed)
-        state = self._run_prompt(source)
-        sampler = Sampler(settings, rng, state.source_ids)
-        accepted: list[Candidate] = []
-        first_ms: list[float] = []
-        stats = {"rows_sampled": 0, "rejected": 0, "truncated": 0, "rounds": 0}
-
-        def offer(token_ids: list[int], logps: list[float], finished: bool) -> bool:
-            """Accept a finished row if it is a new, usable paraphrase; True once we have n."""
-            text = self.tokenizer.decode(token_ids, skip_special_tokens=True).strip()
-            if not finished:
-                stats["truncated"] += 1
-            elif self._acceptable(text, source, accepted):
-                candidate = Candidate(text, float(np.mean(logps)) if logps else -99.0)
-                accepted.append(candidate)
-                if not first_ms:
-                    first_ms.append((time.perf_counter() - started) * 1000)
-                if on_candidate is not None:
-                    on_candidate(candidate)
-            else:
-                stats["rejected"] += 1
-            return len(accepted) >= n
-
-        rows = n + _spare_rows(n)
-        for _ in range(1 + MAX_EXTRA_ROUNDS):
-            if cancel is not None and cancel.cancelled:
-                break
-            stats["rounds"] += 1
-            stats["rows_sampled"] += rows
-            self._sample_rows(state, rows, sampler, offer, cancel)
-            missing = n - len(accepted)
-            if missing <= 0:
-                break
-            rows = missing + _spare_rows(missing)
+        job = self._sentence_job(source, n, diversity, seed, on_candidate, started)
+        decode(self.decoder, [job.request], self._stop_ids, cancel)
         cancelled = cancel is not None and cancel.cancelled
-        ranked = sorted(accepted[:n], key=lambda c: c.score, reverse=True)
-        return ParaphraseResult(input=sentence, candidates=ranked, model=self.name,
+        return ParaphraseResult(input=sentence, candidates=job.ranked(), model=self.name,
                                 elapsed_ms=(time.perf_counter() - started) * 1000, cancelled=cancelled,
-                                first_candidate_ms=first_ms[0] if first_ms else None, stats=stats)
+                                first_candidate_ms=job.first_ms, stats=job.request.stats)
 
     def warm_up(self) -> None:
         """Compute the fixed prompt prefix's KV cache now, so the first request doesn't pay for it."""
@@ -212,43 +177,6 @@ class Paraphraser:
             self._prefix = (ids, cache)
         return self._prefix
 
-    def _sample_rows(self, state: _PromptState, rows: int, sampler: Sampler,
-                     offer: Callable[[list[int], list[float], bool], bool],
-                     cancel: CancelToken | None) -> None:
-        """Decode ``rows`` candidates in one batch from the cached prompt."""
-        cache = state.cache.repeat(rows)
-        logits = np.repeat(state.last_logits, rows, axis=0)
-        histories: list[list[int]] = [[] for _ in range(rows)]
-        logps: list[list[float]] = [[] for _ in range(rows)]
-        active = list(range(rows))
-        max_new = state.max_new
-        for step in range(max_new):
-            if cancel is not None and cancel.cancelled:
-                return
-            tokens, token_logps = sampler.sample(logits, [histories[r] for r in active])
-            keep: list[int] = []
-            for j, row in enumerate(active):
-                token = int(tokens[j])
-                logps[row].append(float(token_logps[j]))
-                if token in self._stop_ids:
-                    if offer(histories[row], logps[row], True):
-                        return
-                    continue
-                histories[row].append(token)
-                keep.append(j)
-            if not keep:
-                return
-            if step == max_new - 1:
-                for j in keep:
-                    offer(histories[active[j]], logps[active[j]], False)
-                return
-            if len(keep) < len(active):
-                index = np.array(keep)
-                cache = cache.select(index)
-                tokens = tokens[index]
-            active = [active[j] for j in keep]
-            logits = self.decoder.forward(tokens[:, None], cache)
-
     def _acceptable(self, text: str, source: str, accepted: list[Candidate]) -> bool:
         if not dedupe.words(text):
             return False
@@ -256,35 +184,92 @@ class Paraphraser:
             return False
         return not dedupe.is_near_duplicate(text, [c.text for c in accepted])
 
+    def _sentence_job(self, source: str, n: int, diversity: float, seed: int | None,
+                      on_candidate: CandidateCallback | None, started: float) -> _SentenceJob:
+        """Run ``source``'s prompt and wrap it as a decode request that collects candidates."""
+        state = self._run_prompt(source)
+        sampler = Sampler(settings_for_diversity(diversity, self.copy_penalty_scale), np.random.default_rng(seed),
+                          state.source_ids)
+        job = _SentenceJob(source=source, n=n, started=started, on_candidate=on_candidate)
+
+        def offer(token_ids: list[int], log_probs: list[float], finished: bool) -> bool:
+            """Accept a finished row if it is a new, usable paraphrase; True once we have n."""
+            text = self.tokenizer.decode(token_ids, skip_special_tokens=True).strip()
+            if not finished:
+                job.request.stats["truncated"] += 1
+            elif self._acceptable(text, source, job.accepted):
+                job.accept(Candidate(text, float(np.mean(log_probs)) if log_probs else -99.0))
+            else:
+                job.request.stats["rejected"] += 1
+            return len(job.accepted) >= n
+
+        job.request = Request(cache=state.cache, last_logits=state.last_logits, max_new=state.max_new,
+                              sampler=sampler, offer=offer, wanted=lambda: n - len(job.accepted), spare=_spare_rows)
+        return job
+
     def _paraphrase_paragraph(self, text: str, segments: list[Segment], n: int, diversity: float,
                               seed: int | None, on_candidate: CandidateCallback | None,
                               cancel: CancelToken | None, started: float) -> ParaphraseResult:
-        per_segment: list[list[Candidate]] = []
-        cancelled = False
+        """Every sentence's candidates in one batched decode, then composed into paragraphs."""
+        jobs: dict[int, _SentenceJob] = {}
         for index, segment in enumerate(segments):
-            if not segment.has_words:
-                per_segment.append([Candidate(segment.text, 0.0)])
-                continue
-            part = self.paraphrase_sentence(segment.text, n=n, diversity=diversity,
-                                            seed=None if seed is None else seed + index, cancel=cancel)
-            cancelled = cancelled or part.cancelled
-            per_segment.append(part.candidates or [Candidate(segment.text, 0.0)])
-            if cancelled:
+            if cancel is not None and cancel.cancelled:
                 break
+            if segment.has_words:
+                jobs[index] = self._sentence_job(check_input(segment.text).strip(), n, diversity,
+                                                 None if seed is None else seed + index, None, started)
+        decode(self.decoder, [job.request for job in jobs.values()], self._stop_ids, cancel)
+        cancelled = cancel is not None and cancel.cancelled
         composed: list[Candidate] = []
         if not cancelled:
-            for k in range(n):
-                picks = [options[k % len(options)] for options in per_segment]
-                paragraph = join_segments([c.text for c in picks], segments).strip()
-                scores = [c.score for c, s in zip(picks, segments) if s.has_words]
-                candidate = Candidate(paragraph, float(np.mean(scores)) if scores else 0.0)
-                if any(c.text == paragraph for c in composed):
-                    continue
-                composed.append(candidate)
-                if on_candidate is not None:
-                    on_candidate(candidate)
+            # a sentence without usable candidates (or without words) stays as it was written
+            per_segment = [(jobs[i].ranked() if i in jobs else []) or [Candidate(segment.text, 0.0)]
+                           for i, segment in enumerate(segments)]
+            composed = _compose(per_segment, segments, n, on_candidate)
+        stats = {"sentences": len(jobs), "rounds": sum(j.request.stats["rounds"] for j in jobs.values()),
+                 "rows_sampled": sum(j.request.stats["rows_sampled"] for j in jobs.values())}
         return ParaphraseResult(input=text, candidates=composed, model=self.name,
-                                elapsed_ms=(time.perf_counter() - started) * 1000, cancelled=cancelled)
+                                elapsed_ms=(time.perf_counter() - started) * 1000, cancelled=cancelled,
+                                stats=stats)
+
+
+@dataclass
+class _SentenceJob:
+    """What one sentence's decode request has produced so far."""
+
+    source: str
+    n: int
+    started: float
+    on_candidate: CandidateCallback | None
+    accepted: list[Candidate] = field(default_factory=list)
+    first_ms: float | None = None
+    request: Request = field(init=False)
+
+    def accept(self, candidate: Candidate) -> None:
+        self.accepted.append(candidate)
+        if self.first_ms is None:
+            self.first_ms = (time.perf_counter() - self.started) * 1000
+        if self.on_candidate is not None:
+            self.on_candidate(candidate)
+
+    def ranked(self) -> list[Candidate]:
+        return sorted(self.accepted[:self.n], key=lambda c: c.score, reverse=True)
+
+
+def _compose(per_segment: list[list[Candidate]], segments: list[Segment], n: int,
+             on_candidate: CandidateCallback | None) -> list[Candidate]:
+    """Up to n distinct paragraphs: the k-th takes each sentence's k-th best candidate."""
+    composed: list[Candidate] = []
+    for k in range(n):
+        picks = [options[k % len(options)] for options in per_segment]
+        paragraph = join_segments([c.text for c in picks], segments).strip()
+        scores = [c.score for c, s in zip(picks, segments) if s.has_words]
+        if any(c.text == paragraph for c in composed):
+            continue
+        composed.append(Candidate(paragraph, float(np.mean(scores)) if scores else 0.0))
+        if on_candidate is not None:
+            on_candidate(composed[-1])
+    return composed
 
 
 def _max_new_tokens(source_tokens: int) -> int:

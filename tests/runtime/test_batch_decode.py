@@ -1,0 +1,126 @@
+"""Several sentences decoded in one batch: per-row cache lengths and the row scheduler."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models import CancelToken, Paraphraser
+from models import batch_decode
+from models.batch_decode import MAX_EXTRA_ROUNDS, Request, decode
+from models.onnx_decoder import KVCache
+from models.sampling import Sampler, settings_for_diversity
+
+
+def _prompt(decoder, ids: list[int], capacity: int = 24) -> tuple[KVCache, np.ndarray]:  # noqa: ANN001
+    cache = decoder.new_cache(1, capacity)
+    logits = decoder.forward(np.array([ids], dtype=np.int64), cache).copy()
+    return cache, logits
+
+
+def test_rows_of_different_lengths_decode_as_if_each_were_alone(tiny_bundle: Path) -> None:
+    decoder = Paraphraser.load(tiny_bundle).decoder
+    prompts = [[4, 6, 8, 10, 12, 6, 14], [5, 7, 9], [11, 13, 15, 17, 19]]
+    alone = [_prompt(decoder, ids, capacity=16 + 4 * i)[0] for i, ids in enumerate(prompts)]  # mixed capacities
+    together = KVCache.stack([_prompt(decoder, ids)[0] for ids in prompts])
+    assert together.lengths.tolist() == [7, 3, 5] and together.capacity == 24
+    with pytest.raises(ValueError, match="different lengths"):
+        _ = together.length
+    tokens = np.array([[20], [21], [22]], dtype=np.int64)
+    for _ in range(4):
+        batched = decoder.forward(tokens, together).copy()
+        single = np.stack([decoder.forward(tokens[i:i + 1], cache)[0] for i, cache in enumerate(alone)])
+        assert np.abs(batched - single).max() < 1e-3
+        tokens = single.argmax(axis=1)[:, None].astype(np.int64)
+    assert together.lengths.tolist() == [11, 7, 9]
+    dropped = together.select(np.array([0, 2]))  # the short row leaves; the others go on unchanged
+    assert dropped.lengths.tolist() == [11, 9]
+    step = decoder.forward(tokens[[0, 2]], dropped)
+    for row, cache in zip(step, (alone[0], alone[2])):
+        assert np.abs(row - decoder.forward(tokens[[0 if cache is alone[0] else 2]], cache)[0]).max() < 1e-3
+
+
+def _request(decoder, ids: list[int], wanted: int, accept, seed: int = 0) -> Request:  # noqa: ANN001
+    cache, logits = _prompt(decoder, ids, capacity=len(ids) + 8)
+    got: list[list[int]] = []
+
+    def offer(tokens: list[int], log_probs: list[float], finished: bool) -> bool:
+        if accept(tokens, finished):
+            got.append(list(tokens))
+        return len(got) >= wanted
+
+    request = Request(cache=cache, last_logits=logits, max_new=8,
+                      sampler=Sampler(settings_for_diversity(1.0), np.random.default_rng(seed)),
+                      offer=offer, wanted=lambda: wanted - len(got), spare=lambda missing: 1)
+    request.got = got  # type: ignore[attr-defined]
+    return request
+
+
+def test_requests_share_the_batch_within_the_row_budget(tiny_bundle: Path) -> None:
+    decoder = Paraphraser.load(tiny_bundle).decoder
+    sizes: list[int] = []
+    original = decoder.forward
+
+    def spying_forward(ids, cache):  # noqa: ANN001, ANN202
+        sizes.append(ids.shape[0])
+        return original(ids, cache)
+
+    decoder.forward = spying_forward  # type: ignore[method-assign]
+    requests = [_request(decoder, [4 + i, 6, 8, 10][: 2 + i], wanted=3, accept=lambda t, f: True, seed=i)
+                for i in range(3)]
+    sizes.clear()
+    decode(decoder, requests, frozenset({2, 3}), max_rows=8)
+    assert max(sizes) <= 8
+    assert max(sizes) > 4  # a second request joined the first one's rows
+    for request in requests:
+        assert request.done and len(request.got) == 3  # type: ignore[attr-defined]
+        assert request.stats["rows_sampled"] >= 4
+
+
+def test_rejected_rows_are_replaced_then_the_request_gives_up(tiny_bundle: Path) -> None:
+    decoder = Paraphraser.load(tiny_bundle).decoder
+    never = _request(decoder, [4, 6, 8], wanted=2, accept=lambda t, f: False)
+    always = _request(decoder, [5, 7, 9], wanted=2, accept=lambda t, f: True, seed=1)
+    decode(decoder, [never, always], frozenset({2, 3}))
+    assert never.stats["rounds"] == 1 + MAX_EXTRA_ROUNDS and never.done
+    assert never.stats["rows_sampled"] == (1 + MAX_EXTRA_ROUNDS) * 3
+    assert always.stats["rounds"] == 1 and len(always.got) == 2  # type: ignore[attr-defined]
+
+
+def test_cancel_stops_every_request(tiny_bundle: Path) -> None:
+    decoder = Paraphraser.load(tiny_bundle).decoder
+    token = CancelToken()
+    original = decoder.forward
+    calls = {"n": 0}
+
+    def cancelling_forward(ids, cache):  # noqa: ANN001, ANN202
+        calls["n"] += 1
+        if calls["n"] == 2:
+            token.cancel()
+        return original(ids, cache)
+
+    requests = [_request(decoder, [4, 6, 8], wanted=50, accept=lambda t, f: True, seed=i) for i in range(2)]
+    decoder.forward = cancelling_forward  # type: ignore[method-assign]
+    decode(decoder, requests, frozenset(), cancel=token)
+    assert calls["n"] == 2
+
+
+def test_a_paragraph_is_decoded_in_one_batch(tiny_bundle: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paraphraser = Paraphraser.load(tiny_bundle)
+    sizes: list[int] = []
+    original = paraphraser.decoder.forward
+
+    def spying_forward(ids, cache):  # noqa: ANN001, ANN202
+        if ids.shape[1] == 1:
+            sizes.append(ids.shape[0])
+        return original(ids, cache)
+
+    paraphraser.decoder.forward = spying_forward  # type: ignore[method-assign]
+    text = "the cat sat on the mat .\nthe dog ran under the red house .\na bird sang ."
+    result = paraphraser.paraphrase(text, n=3, seed=2)
+    assert result.stats["sentences"] == 3
+    assert max(sizes) > 3 + 1  # rows of more than one sentence in a step
+    assert max(sizes) <= batch_decode.MAX_BATCH_ROWS
+    assert 1 <= len(result.candidates) <= 3
