@@ -77,6 +77,7 @@ def decode(decoder: OnnxDecoder, requests: Sequence[Request], stop_ids: frozense
         else:
             request.done = True
     rows: list[_Row] = []
+    pool = RowPool(max_rows)
     cache: KVCache | None = None
     logits = np.empty((0, 0), dtype=np.float32)
     while True:
@@ -84,7 +85,10 @@ def decode(decoder: OnnxDecoder, requests: Sequence[Request], stop_ids: frozense
             return
         joining = _admit(waiting, len(rows), max_rows)
         if joining:
-            cache, logits = _join(cache if rows else None, logits if rows else None, joining)
+            cache = pool.join(cache if rows else None, [(request.cache, count) for request, count in joining],
+                              more_to_come=bool(waiting))
+            fresh = [np.repeat(request.last_logits, count, axis=0) for request, count in joining]
+            logits = np.concatenate([logits, *fresh]) if rows else np.concatenate(fresh)
             rows += [_Row(request) for request, count in joining for _ in range(count)]
         if not rows:
             return
@@ -102,7 +106,7 @@ def decode(decoder: OnnxDecoder, requests: Sequence[Request], stop_ids: frozense
             if not rows:
                 cache = None
                 continue
-            cache = cache.select(index)
+            cache = cache.keep_rows(index)  # the batch's own cache: compacted in place
             tokens = tokens[index]
         logits = decoder.forward(tokens[:, None], cache)
 
@@ -119,14 +123,48 @@ def _admit(waiting: deque[tuple[Request, int]], active: int, max_rows: int) -> l
     return joining
 
 
-def _join(cache: KVCache | None, logits: np.ndarray | None,
-          joining: list[tuple[Request, int]]) -> tuple[KVCache, np.ndarray]:
-    """The batch's cache and next-token logits with the joining requests' rows appended."""
-    caches = [request.cache.repeat(count) for request, count in joining]
-    fresh = [np.repeat(request.last_logits, count, axis=0) for request, count in joining]
-    if cache is None or logits is None:
-        return KVCache.stack(caches), np.concatenate(fresh) if len(fresh) > 1 else fresh[0]
-    return KVCache.stack([cache, *caches]), np.concatenate([logits, *fresh])
+class RowPool:
+    """The batch's KV buffers, with room for more rows than are decoding now.
+
+    Joining rows are copied in after the decoding ones and leaving rows are compacted in
+    place (:meth:`KVCache.keep_rows`), so neither copies the whole batch: with 18 rows at
+    100 positions a full copy is ~80 MB. The buffers are ``np.zeros``, whose untouched rows
+    would take no memory, but the allocator recycles freed heap for buffers this size and
+    must then clear them: room is only made when more requests are waiting.
+    """
+
+    def __init__(self, max_rows: int) -> None:
+        self.max_rows = max_rows
+        self.buffers: list[np.ndarray] = []
+
+    def join(self, cache: KVCache | None, prompts: list[tuple[KVCache, int]], *,
+             more_to_come: bool = False) -> KVCache:
+        """``cache`` (the decoding rows, which live in this pool) plus ``count`` rows per prompt."""
+        active = cache.rows if cache is not None else 0
+        rows = active + sum(count for _, count in prompts)
+        capacity = max([prompt.capacity for prompt, _ in prompts] + ([cache.capacity] if cache is not None else []))
+        if not self.buffers or rows > self.buffers[0].shape[0] or capacity > self.buffers[0].shape[2]:
+            self._allocate(cache, prompts[0][0], max(rows, self.max_rows) if more_to_come else rows, capacity)
+        lengths = [cache.lengths] if cache is not None else []
+        start = active
+        for prompt, count in prompts:
+            if prompt.rows != 1:
+                raise ValueError("a joining prompt cache has one row")
+            filled = prompt.longest
+            for pool, source in zip(self.buffers, prompt.buffers):
+                pool[start:start + count, :, :filled] = source[:, :, :filled]  # one row, broadcast
+            lengths.append(np.full(count, filled, dtype=np.int64))
+            start += count
+        return KVCache([b[:rows] for b in self.buffers], np.concatenate(lengths))
+
+    def _allocate(self, cache: KVCache | None, like: KVCache, rows: int, capacity: int) -> None:
+        shape = like.buffers[0].shape
+        fresh = [np.zeros((rows, shape[1], capacity, shape[3]), dtype=like.buffers[0].dtype) for _ in like.buffers]
+        if cache is not None:  # the decoding rows move to the larger buffers
+            filled = cache.longest
+            for new, old in zip(fresh, cache.buffers):
+                new[:cache.rows, :, :filled] = old[:, :, :filled]
+        self.buffers = fresh
 
 
 def _sample(rows: list[_Row], logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

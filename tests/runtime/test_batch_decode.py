@@ -9,7 +9,7 @@ import pytest
 
 from models import CancelToken, Paraphraser
 from models import batch_decode
-from models.batch_decode import MAX_EXTRA_ROUNDS, Request, decode
+from models.batch_decode import MAX_EXTRA_ROUNDS, Request, RowPool, decode
 from models.onnx_decoder import KVCache
 from models.sampling import Sampler, settings_for_diversity
 
@@ -24,22 +24,33 @@ def test_rows_of_different_lengths_decode_as_if_each_were_alone(tiny_bundle: Pat
     decoder = Paraphraser.load(tiny_bundle).decoder
     prompts = [[4, 6, 8, 10, 12, 6, 14], [5, 7, 9], [11, 13, 15, 17, 19]]
     alone = [_prompt(decoder, ids, capacity=16 + 4 * i)[0] for i, ids in enumerate(prompts)]  # mixed capacities
-    together = KVCache.stack([_prompt(decoder, ids)[0] for ids in prompts])
+    pool = RowPool(max_rows=8)
+    together = pool.join(None, [(_prompt(decoder, ids)[0], 1) for ids in prompts], more_to_come=True)
     assert together.lengths.tolist() == [7, 3, 5] and together.capacity == 24
+    assert pool.buffers[0].shape[0] == 8  # room for rows that join later
     with pytest.raises(ValueError, match="different lengths"):
         _ = together.length
     tokens = np.array([[20], [21], [22]], dtype=np.int64)
-    for _ in range(4):
-        batched = decoder.forward(tokens, together).copy()
-        single = np.stack([decoder.forward(tokens[i:i + 1], cache)[0] for i, cache in enumerate(alone)])
+
+    def step_both(batch: KVCache, singles: list[KVCache], tokens: np.ndarray) -> np.ndarray:
+        batched = decoder.forward(tokens, batch).copy()
+        single = np.stack([decoder.forward(tokens[i:i + 1], cache)[0] for i, cache in enumerate(singles)])
         assert np.abs(batched - single).max() < 1e-3
-        tokens = single.argmax(axis=1)[:, None].astype(np.int64)
+        return single.argmax(axis=1)[:, None].astype(np.int64)
+
+    for _ in range(4):
+        tokens = step_both(together, alone, tokens)
     assert together.lengths.tolist() == [11, 7, 9]
-    dropped = together.select(np.array([0, 2]))  # the short row leaves; the others go on unchanged
-    assert dropped.lengths.tolist() == [11, 9]
-    step = decoder.forward(tokens[[0, 2]], dropped)
-    for row, cache in zip(step, (alone[0], alone[2])):
-        assert np.abs(row - decoder.forward(tokens[[0 if cache is alone[0] else 2]], cache)[0]).max() < 1e-3
+    # the middle row leaves (the last one moves up in place) and a new prompt joins behind
+    kept = together.keep_rows(np.array([0, 2]))
+    assert kept.lengths.tolist() == [11, 9]
+    newcomer, _ = _prompt(decoder, [8, 9, 10, 11])
+    joined = pool.join(kept, [(newcomer, 1)])
+    assert joined.lengths.tolist() == [11, 9, 4]
+    singles = [alone[0], alone[2], newcomer.with_capacity(24)]
+    tokens = np.concatenate([tokens[[0, 2]], [[23]]]).astype(np.int64)
+    for _ in range(3):
+        tokens = step_both(joined, singles, tokens)
 
 
 def _request(decoder, ids: list[int], wanted: int, accept, seed: int = 0) -> Request:  # noqa: ANN001
