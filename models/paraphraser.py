@@ -19,7 +19,7 @@ import numpy as np
 from tokenizers import Tokenizer
 
 from . import dedupe
-from .batch_decode import Request, decode
+from .batch_decode import MAX_BATCH_ROWS, Request, decode
 from .bundle import Manifest, load_manifest
 from .cancel import CancelToken
 from .catalog import rebuild_command, resolve_bundle
@@ -85,6 +85,8 @@ class Paraphraser:
         self._stop_ids = frozenset(manifest.prompt.stop_token_ids)
         self.copy_penalty_scale = float(manifest.prompt.extra.get("copy_penalty_scale", 1.0))
         self._prefix: tuple[list[int], KVCache] | None = None
+        #: Rows a text's sentences may decode together (see models.batch_decode).
+        self.max_batch_rows = MAX_BATCH_ROWS
         try:
             self.tokenizer = Tokenizer.from_file(str(folder / manifest.tokenizer_file))
             self.decoder = OnnxDecoder(folder / manifest.model_file, manifest.geometry, threads=threads)
@@ -218,7 +220,8 @@ class Paraphraser:
             if segment.has_words:
                 jobs[index] = self._sentence_job(check_input(segment.text).strip(), n, diversity,
                                                  None if seed is None else seed + index, None, started)
-        decode(self.decoder, [job.request for job in jobs.values()], self._stop_ids, cancel)
+        decode(self.decoder, [job.request for job in jobs.values()], self._stop_ids, cancel,
+               max_rows=self.max_batch_rows)
         cancelled = cancel is not None and cancel.cancelled
         composed: list[Candidate] = []
         if not cancelled:
