@@ -58,6 +58,11 @@ class KVCache:
         return int(self.lengths[0]) if self.rows else 0
 
     @property
+    def position_bytes(self) -> int:
+        """Bytes of one position of one row, all layers' keys and values."""
+        return sum(b.shape[1] * b.shape[3] * b.itemsize for b in self.buffers)
+
+    @property
     def longest(self) -> int:
         return int(self.lengths.max()) if self.rows else 0
 

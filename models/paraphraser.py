@@ -19,7 +19,7 @@ import numpy as np
 from tokenizers import Tokenizer
 
 from . import dedupe
-from .batch_decode import MAX_BATCH_ROWS, Request, decode
+from .batch_decode import MAX_BATCH_ROWS, Prompt, Request, decode
 from .bundle import Manifest, load_manifest
 from .cancel import CancelToken
 from .catalog import rebuild_command, resolve_bundle
@@ -147,12 +147,16 @@ class Paraphraser:
 
     # -- internals ----------------------------------------------------------------------
 
-    def _run_prompt(self, source: str) -> _PromptState:
+    def _plan(self, source: str) -> tuple[list[int], np.ndarray, int]:
+        """Prompt ids, the source's own ids and the new-token limit (no model call)."""
         prompt_ids = self.tokenizer.encode(self.prompt.render(source), add_special_tokens=False).ids
         if len(prompt_ids) + MAX_NEW_TOKENS > self.manifest.geometry.max_positions:
             raise InputError("The sentence is too long for this model.")
         source_ids = np.array(self.tokenizer.encode(" " + source, add_special_tokens=False).ids, dtype=np.int64)
-        max_new = _max_new_tokens(len(source_ids))
+        return prompt_ids, source_ids, _max_new_tokens(len(source_ids))
+
+    def _run_prompt(self, source: str) -> _PromptState:
+        prompt_ids, source_ids, max_new = self._plan(source)
         capacity = len(prompt_ids) + max_new
         prefix_ids, prefix_cache = self._prefix_cache()
         if prefix_ids and prompt_ids[:len(prefix_ids)] == prefix_ids and len(prompt_ids) > len(prefix_ids):
@@ -188,11 +192,14 @@ class Paraphraser:
 
     def _sentence_job(self, source: str, n: int, diversity: float, seed: int | None,
                       on_candidate: CandidateCallback | None, started: float) -> _SentenceJob:
-        """Run ``source``'s prompt and wrap it as a decode request that collects candidates."""
-        state = self._run_prompt(source)
-        sampler = Sampler(settings_for_diversity(diversity, self.copy_penalty_scale), np.random.default_rng(seed),
-                          state.source_ids)
+        """A decode request that collects ``source``'s candidates (its prompt runs when it joins)."""
         job = _SentenceJob(source=source, n=n, started=started, on_candidate=on_candidate)
+        settings = settings_for_diversity(diversity, self.copy_penalty_scale)
+
+        def start() -> Prompt:
+            state = self._run_prompt(source)
+            sampler = Sampler(settings, np.random.default_rng(seed), state.source_ids)
+            return Prompt(cache=state.cache, last_logits=state.last_logits, max_new=state.max_new, sampler=sampler)
 
         def offer(token_ids: list[int], log_probs: list[float], finished: bool) -> bool:
             """Accept a finished row if it is a new, usable paraphrase; True once we have n."""
@@ -205,8 +212,7 @@ class Paraphraser:
                 job.request.stats["rejected"] += 1
             return len(job.accepted) >= n
 
-        job.request = Request(cache=state.cache, last_logits=state.last_logits, max_new=state.max_new,
-                              sampler=sampler, offer=offer, wanted=lambda: n - len(job.accepted), spare=_spare_rows)
+        job.request = Request(start=start, offer=offer, wanted=lambda: n - len(job.accepted), spare=_spare_rows)
         return job
 
     def _paraphrase_paragraph(self, text: str, segments: list[Segment], n: int, diversity: float,
@@ -214,14 +220,16 @@ class Paraphraser:
                               cancel: CancelToken | None, started: float) -> ParaphraseResult:
         """Every sentence's candidates in one batched decode, then composed into paragraphs."""
         jobs: dict[int, _SentenceJob] = {}
+        capacity = 0
         for index, segment in enumerate(segments):
-            if cancel is not None and cancel.cancelled:
-                break
             if segment.has_words:
-                jobs[index] = self._sentence_job(check_input(segment.text).strip(), n, diversity,
-                                                 None if seed is None else seed + index, None, started)
+                source = check_input(segment.text).strip()
+                prompt_ids, _, max_new = self._plan(source)  # refuses a too-long sentence before any work
+                capacity = max(capacity, len(prompt_ids) + max_new)
+                jobs[index] = self._sentence_job(source, n, diversity, None if seed is None else seed + index,
+                                                 None, started)
         decode(self.decoder, [job.request for job in jobs.values()], self._stop_ids, cancel,
-               max_rows=self.max_batch_rows)
+               max_rows=self.max_batch_rows, capacity=capacity)
         cancelled = cancel is not None and cancel.cancelled
         composed: list[Candidate] = []
         if not cancelled:

@@ -9,7 +9,7 @@ import pytest
 
 from models import CancelToken, Paraphraser
 from models import batch_decode
-from models.batch_decode import MAX_EXTRA_ROUNDS, Request, RowPool, decode
+from models.batch_decode import MAX_EXTRA_ROUNDS, Prompt, Request, RowPool, decode
 from models.onnx_decoder import KVCache
 from models.sampling import Sampler, settings_for_diversity
 
@@ -54,18 +54,23 @@ def test_rows_of_different_lengths_decode_as_if_each_were_alone(tiny_bundle: Pat
 
 
 def _request(decoder, ids: list[int], wanted: int, accept, seed: int = 0) -> Request:  # noqa: ANN001
-    cache, logits = _prompt(decoder, ids, capacity=len(ids) + 8)
     got: list[list[int]] = []
+    started: list[int] = []
+
+    def start() -> Prompt:
+        started.append(1)
+        cache, logits = _prompt(decoder, ids, capacity=len(ids) + 8)
+        return Prompt(cache=cache, last_logits=logits, max_new=8,
+                      sampler=Sampler(settings_for_diversity(1.0), np.random.default_rng(seed)))
 
     def offer(tokens: list[int], log_probs: list[float], finished: bool) -> bool:
         if accept(tokens, finished):
             got.append(list(tokens))
         return len(got) >= wanted
 
-    request = Request(cache=cache, last_logits=logits, max_new=8,
-                      sampler=Sampler(settings_for_diversity(1.0), np.random.default_rng(seed)),
-                      offer=offer, wanted=lambda: wanted - len(got), spare=lambda missing: 1)
+    request = Request(start=start, offer=offer, wanted=lambda: wanted - len(got), spare=lambda missing: 1)
     request.got = got  # type: ignore[attr-defined]
+    request.started = started  # type: ignore[attr-defined]
     return request
 
 
@@ -88,6 +93,8 @@ def test_requests_share_the_batch_within_the_row_budget(tiny_bundle: Path) -> No
     for request in requests:
         assert request.done and len(request.got) == 3  # type: ignore[attr-defined]
         assert request.stats["rows_sampled"] >= 4
+        assert request.started == [1]  # type: ignore[attr-defined]  # the prompt ran once,
+        assert request.prompt is None  # and was let go when the request was done
 
 
 def test_rejected_rows_are_replaced_then_the_request_gives_up(tiny_bundle: Path) -> None:
@@ -107,9 +114,10 @@ def test_cancel_stops_every_request(tiny_bundle: Path) -> None:
     calls = {"n": 0}
 
     def cancelling_forward(ids, cache):  # noqa: ANN001, ANN202
-        calls["n"] += 1
-        if calls["n"] == 2:
-            token.cancel()
+        if ids.shape[1] == 1:  # decode steps (prompts run inside decode too, when they join)
+            calls["n"] += 1
+            if calls["n"] == 2:
+                token.cancel()
         return original(ids, cache)
 
     requests = [_request(decoder, [4, 6, 8], wanted=50, accept=lambda t, f: True, seed=i) for i in range(2)]
@@ -135,3 +143,34 @@ def test_a_paragraph_is_decoded_in_one_batch(tiny_bundle: Path, monkeypatch: pyt
     assert max(sizes) > 3 + 1  # rows of more than one sentence in a step
     assert max(sizes) <= batch_decode.MAX_BATCH_ROWS
     assert 1 <= len(result.candidates) <= 3
+
+
+def test_the_kv_budget_bounds_the_batch_and_the_pool_is_allocated_once(
+        tiny_bundle: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    decoder = Paraphraser.load(tiny_bundle).decoder
+    requests = [_request(decoder, [4, 6, 8, 10][: 2 + i % 3], wanted=3, accept=lambda t, f: True, seed=i)
+                for i in range(4)]
+    capacity = 12  # the largest prompt (4 ids) + 8 new tokens
+    position_bytes = decoder.new_cache(1, 1).position_bytes
+    monkeypatch.setattr(batch_decode, "MAX_BATCH_KV_BYTES", 9 * position_bytes * capacity)  # 9 rows: two requests
+    allocations: list[tuple[int, int]] = []
+    original_allocate = RowPool._allocate
+
+    def recording_allocate(self, cache, like, rows, capacity):  # noqa: ANN001, ANN202
+        allocations.append((rows, capacity))
+        original_allocate(self, cache, like, rows, capacity)
+
+    monkeypatch.setattr(RowPool, "_allocate", recording_allocate)
+    sizes: list[int] = []
+    original = decoder.forward
+
+    def spying_forward(ids, cache):  # noqa: ANN001, ANN202
+        if ids.shape[1] == 1:
+            sizes.append(ids.shape[0])
+        return original(ids, cache)
+
+    decoder.forward = spying_forward  # type: ignore[method-assign]
+    decode(decoder, requests, frozenset({2, 3}), max_rows=18, capacity=capacity)
+    assert max(sizes) == 8  # two requests of 4 rows; a third would pass the budget
+    assert allocations == [(9, capacity)]
+    assert all(len(r.got) == 3 for r in requests)  # type: ignore[attr-defined]
