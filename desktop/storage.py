@@ -181,6 +181,15 @@ class AppSettings:
         self.q.setValue("generation/diversity", round(float(value), 3))
 
     @property
+    def write_ahead(self) -> bool:
+        """Write the next sentence's alternatives while the writer reads (on unless turned off)."""
+        return str(self.q.value("generation/write_ahead", "true")).lower() not in ("false", "0")
+
+    @write_ahead.setter
+    def write_ahead(self, value: bool) -> None:
+        self.q.setValue("generation/write_ahead", "true" if value else "false")
+
+    @property
     def theme(self) -> str:
         value = str(self.q.value("appearance/theme", "system"))
         return value if value in THEMES else "system"

@@ -9,6 +9,10 @@ Tasks report through a :class:`QObject` living on the GUI thread; Qt queues sign
 emitted from the pool thread, so every slot runs on the GUI thread. Each request gets a
 job id and results of superseded jobs are dropped, so a late candidate from a cancelled
 job can never land under a newer sentence.
+
+While the model is idle the window may ask for a sentence ahead (:meth:`ModelWorker.write_ahead`):
+the job runs on the same thread, reports only through ``written_ahead``, and any real request
+cancels it, so it costs the writer at most one decoding step (~12 ms) of waiting.
 """
 
 from __future__ import annotations
@@ -125,6 +129,7 @@ class ModelWorker(QObject):
     job_finished = Signal(int, object)  # job id, ParaphraseResult
     job_failed = Signal(int, object)  # job id, Exception
     job_cancelled = Signal(int, object)  # job id, partial ParaphraseResult, when a cancelled job stops
+    written_ahead = Signal(object, object)  # JobRequest, ParaphraseResult of a completed write-ahead job
 
     def __init__(self, parent: QObject | None = None, *, threads: int | None = None,
                  loader: Loader | None = None) -> None:
@@ -144,6 +149,11 @@ class ModelWorker(QObject):
         self._job = 0
         self._token: CancelToken | None = None
         self._running: set[int] = set()
+        self._ahead_signals = _TaskSignals(self)
+        self._ahead_signals.finished.connect(self._on_ahead_finished)
+        self._ahead_signals.failed.connect(self._on_ahead_failed)
+        self._ahead: tuple[int, JobRequest, CancelToken] | None = None
+        self._ahead_jobs = 0  # ids of write-ahead jobs: their own count, reported on their own signals
         self.last_request: JobRequest | None = None
         self.submitted_at: float = 0.0
 
@@ -198,12 +208,44 @@ class ModelWorker(QObject):
         return self._job
 
     def cancel(self) -> bool:
-        """Stop the current job now; its remaining output is ignored. True if one was running."""
+        """Stop the current job (and any write-ahead) now; output still to come is ignored.
+
+        True if a job was running.
+        """
+        self.cancel_write_ahead()
+        return self.cancel_current()
+
+    def cancel_current(self) -> bool:
+        """Stop the current job only; True if one was running."""
         was_running = self.busy
         if self._token is not None:
             self._token.cancel()
         self._running.discard(self._job)
         return was_running
+
+    def write_ahead(self, request: JobRequest) -> bool:
+        """Write ``request``'s alternatives in the background; False when busy or not loaded.
+
+        The result arrives through ``written_ahead`` only if nothing cancelled it first.
+        """
+        if self.paraphraser is None or self.busy:
+            return False
+        self.cancel_write_ahead()
+        self._ahead_jobs += 1
+        token = CancelToken()
+        self._ahead = (self._ahead_jobs, request, token)
+        self._pool.start(_ParaphraseTask(self._ahead_signals, self.paraphraser, self._ahead_jobs, request, token))
+        return True
+
+    @property
+    def writing_ahead(self) -> JobRequest | None:
+        """The request a write-ahead job is working on, if one is."""
+        return self._ahead[1] if self._ahead is not None else None
+
+    def cancel_write_ahead(self) -> None:
+        if self._ahead is not None:
+            self._ahead[2].cancel()
+            self._ahead = None
 
     def wait_idle(self, timeout_ms: int) -> bool:
         """True once the pool thread has no task (a cancelled job has really stopped)."""
@@ -225,6 +267,18 @@ class ModelWorker(QObject):
             self.job_finished.emit(job, result)
         elif result.cancelled:
             self.job_cancelled.emit(job, result)
+
+    def _on_ahead_finished(self, job: int, result: ParaphraseResult) -> None:
+        if self._ahead is not None and self._ahead[0] == job:
+            request = self._ahead[1]
+            self._ahead = None
+            if not result.cancelled:
+                self.written_ahead.emit(request, result)
+
+    def _on_ahead_failed(self, job: int, exc: Exception) -> None:
+        if self._ahead is not None and self._ahead[0] == job:
+            self._ahead = None
+        log.info("writing ahead failed (the sentence will be written when asked): %s", exc)
 
     def _on_failed(self, job: int, exc: Exception) -> None:
         current = job == self._job and job in self._running

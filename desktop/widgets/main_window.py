@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self._clicked_at = 0.0
         self._shown = 0
         self._cache: dict[tuple[str, int, float], list[Candidate]] = {}
+        self._written_ahead: set[tuple[str, int, float]] = set()  # cached, written ahead, not shown yet
         self._too_long = False
         self._banner_kind = ""
 
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.worker.candidate_ready.connect(self._on_candidate)
         self.worker.job_finished.connect(self._on_job_finished)
         self.worker.job_failed.connect(self._on_job_failed)
+        self.worker.written_ahead.connect(self._on_written_ahead)
 
         self._build_widgets()
         self._build_actions()
@@ -288,6 +290,12 @@ class MainWindow(QMainWindow):
         history_toggle.setText("&History panel")
         history_toggle.setShortcut(QKeySequence("Ctrl+H"))
         view_menu.addAction(history_toggle)
+        self.write_ahead_action = QAction("Write &ahead for the next sentence", self, checkable=True)
+        self.write_ahead_action.setChecked(self.settings.write_ahead)
+        self.write_ahead_action.setStatusTip("While you read, write the next sentence's alternatives, "
+                                             "so Use this shows them at once")
+        self.write_ahead_action.toggled.connect(self.set_write_ahead)
+        view_menu.addAction(self.write_ahead_action)
         theme_menu = view_menu.addMenu("&Theme")
         self.theme_group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}
@@ -446,13 +454,25 @@ class MainWindow(QMainWindow):
         self._shown = 0
         self._refresh_highlight()
         self.cards_title.setText(self._cards_title(index))
-        cached = self._cache.get((sentence, n, diversity)) if use_cache else None
+        key = (sentence, n, diversity)
+        cached = self._cache.get(key) if use_cache else None
         if cached:
-            self.worker.cancel()
+            if self.worker.writing_ahead is None or self.worker.writing_ahead.sentence == sentence:
+                self.worker.cancel()
+            else:  # only the current job: a sentence being written ahead keeps going
+                self.worker.cancel_current()
             for candidate in cached:
                 self.cards.add_candidate(candidate)
-            self.cards_status.setText("Shown again from this session; Paraphrase writes new ones.")
+            if key in self._written_ahead:
+                self._written_ahead.discard(key)
+                self.history.add(sentence, model=self.worker.paraphraser.name if self.worker.paraphraser else "",
+                                 candidates=len(cached))
+                self._refresh_history()
+                self.cards_status.setText("Written ahead while you read; Paraphrase writes new ones.")
+            else:
+                self.cards_status.setText("Shown again from this session; Paraphrase writes new ones.")
             self._update_buttons()
+            self._write_ahead_after(index)
             return
         self._clicked_at = time.perf_counter()
         self.first_candidate_ms = None
@@ -503,6 +523,8 @@ class MainWindow(QMainWindow):
                 self._cache[(request.sentence, request.n, request.diversity)] = list(result.candidates)
             self.history.add(result.input, model=result.model, candidates=count)
             self._refresh_history()
+            if request is not None:
+                self._write_ahead_after(request.index)
         else:
             self.cards_status.setText("")
             self.cards.set_empty_text("The model did not find a different wording for this sentence. "
@@ -521,6 +543,40 @@ class MainWindow(QMainWindow):
         self.run_finished.emit(ParaphraseResult(input=self._target.original if self._target else "", candidates=[],
                                                 model=self.worker.paraphraser.name if self.worker.paraphraser else "",
                                                 elapsed_ms=0.0, cancelled=False))
+
+    # -- writing ahead -------------------------------------------------------------------
+
+    def set_write_ahead(self, enabled: bool) -> None:
+        self.settings.write_ahead = bool(enabled)
+        if not enabled:
+            self.worker.cancel_write_ahead()
+
+    def _write_ahead_after(self, index: int) -> None:
+        """While the writer reads sentence ``index``'s alternatives, write the next sentence's.
+
+        "Use this" moves on to the next sentence, so its alternatives then appear at once
+        instead of after a run. Any request of the writer's cancels this work first.
+        """
+        session = self._session
+        if not self.settings.write_ahead or session is None or self.worker.paraphraser is None:
+            return
+        following = session.neighbour(index, 1)
+        if following is None:
+            return
+        n, diversity = self.controls.candidates(), self.controls.diversity()
+        sentence = session.sentence(following)
+        if (sentence, n, diversity) in self._cache:
+            return
+        ahead = self.worker.writing_ahead
+        if ahead is not None and (ahead.sentence, ahead.n, ahead.diversity) == (sentence, n, diversity):
+            return
+        self.worker.write_ahead(JobRequest(sentence=sentence, n=n, diversity=diversity, index=following))
+
+    def _on_written_ahead(self, request: JobRequest, result: ParaphraseResult) -> None:
+        if result.candidates:
+            key = (request.sentence, request.n, request.diversity)
+            self._cache[key] = list(result.candidates)
+            self._written_ahead.add(key)
 
     # -- choosing ------------------------------------------------------------------------
 
