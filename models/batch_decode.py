@@ -1,7 +1,7 @@
 """Decode the candidates of one or several sentences in one batch of rows.
 
-Every sentence is a :class:`Request`: its prompt's KV cache, its sampler and a callback that
-judges each finished row. Its rows (N candidates plus spares) are sampled together, and a row
+Every sentence is a :class:`Request`: how to run its prompt (a :class:`Prompt`: KV cache,
+next-token logits, sampler) and a callback that judges each finished row. Its rows (N candidates plus spares) are sampled together, and a row
 leaves the batch as soon as it finishes, so one slow candidate does not keep the others'
 compute alive. When a request has its N candidates its remaining rows are dropped; when all
 its rows are gone without N, it gets another round of rows (duplicates and copies are
