@@ -11,8 +11,10 @@ job id and results of superseded jobs are dropped, so a late candidate from a ca
 job can never land under a newer sentence.
 
 While the model is idle the window may ask for a sentence ahead (:meth:`ModelWorker.write_ahead`):
-the job runs on the same thread, reports only through ``written_ahead``, and any real request
-cancels it, so it costs the writer at most one decoding step (~12 ms) of waiting.
+the job runs on the same thread and reports only through ``written_ahead``. A request for
+that same sentence adopts it (the candidates written so far arrive at once, the rest as
+they come); any other request cancels it, so it costs the writer at most one decoding step
+(~12 ms) of waiting.
 """
 
 from __future__ import annotations
@@ -150,8 +152,11 @@ class ModelWorker(QObject):
         self._token: CancelToken | None = None
         self._running: set[int] = set()
         self._ahead_signals = _TaskSignals(self)
+        self._ahead_signals.candidate.connect(self._on_ahead_candidate)
         self._ahead_signals.finished.connect(self._on_ahead_finished)
         self._ahead_signals.failed.connect(self._on_ahead_failed)
+        self._ahead_written: list[Candidate] = []  # what the write-ahead job has written so far
+        self._adopted: dict[int, int] = {}  # write-ahead job id -> the job id it now serves
         self._ahead: tuple[int, JobRequest, CancelToken] | None = None
         self._ahead_jobs = 0  # ids of write-ahead jobs: their own count, reported on their own signals
         self.last_request: JobRequest | None = None
@@ -195,9 +200,15 @@ class ModelWorker(QObject):
         return self._job
 
     def submit(self, request: JobRequest) -> int:
-        """Queue a paraphrase; cancels the previous job first. Returns the new job id."""
+        """Queue a paraphrase; cancels the previous job first. Returns the new job id.
+
+        If the write-ahead job is working on this very request, it becomes the job instead
+        of being cancelled and started again: what it has written so far is reported now.
+        """
         if self.paraphraser is None:
             raise RuntimeError("the model is not loaded yet")
+        if self._ahead is not None and _same_request(self._ahead[1], request):
+            return self._adopt(request)
         self.cancel()
         self._job += 1
         self._token = CancelToken()
@@ -246,6 +257,23 @@ class ModelWorker(QObject):
         if self._ahead is not None:
             self._ahead[2].cancel()
             self._ahead = None
+        self._ahead_written = []
+
+    def _adopt(self, request: JobRequest) -> int:
+        assert self._ahead is not None
+        ahead_job, _, token = self._ahead
+        written = self._ahead_written
+        self._ahead, self._ahead_written = None, []
+        self.cancel_current()
+        self._job += 1
+        self._token = token
+        self._running.add(self._job)
+        self._adopted[ahead_job] = self._job
+        self.last_request = request
+        self.submitted_at = time.perf_counter()
+        for candidate in written:
+            self._on_candidate(self._job, candidate)
+        return self._job
 
     def wait_idle(self, timeout_ms: int) -> bool:
         """True once the pool thread has no task (a cancelled job has really stopped)."""
@@ -268,7 +296,16 @@ class ModelWorker(QObject):
         elif result.cancelled:
             self.job_cancelled.emit(job, result)
 
+    def _on_ahead_candidate(self, job: int, candidate: Candidate) -> None:
+        if job in self._adopted:
+            self._on_candidate(self._adopted[job], candidate)
+        elif self._ahead is not None and self._ahead[0] == job:
+            self._ahead_written.append(candidate)
+
     def _on_ahead_finished(self, job: int, result: ParaphraseResult) -> None:
+        if job in self._adopted:
+            self._on_finished(self._adopted.pop(job), result)
+            return
         if self._ahead is not None and self._ahead[0] == job:
             request = self._ahead[1]
             self._ahead = None
@@ -276,6 +313,9 @@ class ModelWorker(QObject):
                 self.written_ahead.emit(request, result)
 
     def _on_ahead_failed(self, job: int, exc: Exception) -> None:
+        if job in self._adopted:
+            self._on_failed(self._adopted.pop(job), exc)
+            return
         if self._ahead is not None and self._ahead[0] == job:
             self._ahead = None
         log.info("writing ahead failed (the sentence will be written when asked): %s", exc)
@@ -285,3 +325,8 @@ class ModelWorker(QObject):
         self._running.discard(job)
         if current:
             self.job_failed.emit(job, exc)
+
+
+def _same_request(a: JobRequest, b: JobRequest) -> bool:
+    """The same sentence at the same settings (the seed is left to the model)."""
+    return (a.sentence, a.n, a.diversity, a.seed) == (b.sentence, b.n, b.diversity, b.seed)

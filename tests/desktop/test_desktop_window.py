@@ -396,3 +396,25 @@ def test_writing_ahead_can_be_turned_off_and_stays_off(qtbot, make_window, data_
     window.close()
     again = make_window()
     assert not again.write_ahead_action.isChecked()
+
+
+def test_asking_for_the_sentence_being_written_ahead_adopts_that_run(qtbot, make_window, desktop_paraphraser,  # noqa: ANN001
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    written: list[str] = []
+    real = desktop_paraphraser.paraphrase_sentence
+
+    def counting(sentence: str, **kwargs):  # noqa: ANN003, ANN202
+        written.append(sentence)
+        return real(sentence, **kwargs)
+
+    monkeypatch.setattr(desktop_paraphraser, "paraphrase_sentence", counting)
+    window = make_window()
+    following = "We missed the first act of the play."
+    paraphrase_first_sentence(qtbot, window, f"The train was late. {following}", n=3)
+    assert window.worker.writing_ahead is not None and window.worker.writing_ahead.sentence == following
+    with qtbot.waitSignal(window.run_finished, timeout=JOB_TIMEOUT_MS):  # before the write-ahead is done
+        qtbot.mouseClick(window.cards.cards()[0].use_button, Qt.MouseButton.LeftButton)
+    assert written.count(following) == 1  # the run already under way served the request
+    assert window.cards_title.text() == "Alternatives for sentence 2"
+    assert 1 <= len(window.cards.cards()) <= 3 and window.first_candidate_ms is not None
+    assert "Last run:" in window.timing_label.text()
