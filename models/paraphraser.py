@@ -112,19 +112,16 @@ class Paraphraser:
         """Paraphrase ``text``; multi-sentence text is split and composed sentence by sentence.
 
         For one sentence, ``on_candidate`` fires as each candidate finishes; for several,
-        it fires once per composed paragraph at the end.
+        it fires once per composed paragraph at the end. What has no words (an emoji, a
+        bullet, a dash at a sentence's start or end) is kept exactly as typed.
         """
         started = time.perf_counter()
         cleaned = check_input(text)
         _check_n(n)
         segments = split_sentences(cleaned)
-        wordy = [s for s in segments if s.has_words]
-        if len(wordy) == 1 and len(segments) == 1:
-            result = self.paraphrase_sentence(segments[0].text, n=n, diversity=diversity, seed=seed,
-                                              on_candidate=on_candidate, cancel=cancel)
-            result.input = text
-            result.elapsed_ms = (time.perf_counter() - started) * 1000
-            return result
+        wordy = [i for i, s in enumerate(segments) if s.has_words]
+        if len(wordy) == 1:  # one sentence, perhaps with an emoji or a bullet kept beside it
+            return self._paraphrase_one(text, segments, wordy[0], n, diversity, seed, on_candidate, cancel, started)
         return self._paraphrase_paragraph(text, segments, n, diversity, seed, on_candidate, cancel, started)
 
     def paraphrase_sentence(self, sentence: str, *, n: int = 5, diversity: float = 0.5,
@@ -214,6 +211,23 @@ class Paraphraser:
 
         job.request = Request(start=start, offer=offer, wanted=lambda: n - len(job.accepted), spare=_spare_rows)
         return job
+
+    def _paraphrase_one(self, text: str, segments: list[Segment], index: int, n: int, diversity: float,
+                        seed: int | None, on_candidate: CandidateCallback | None, cancel: CancelToken | None,
+                        started: float) -> ParaphraseResult:
+        """The one sentence of ``segments``, streamed, with the wordless segments around it kept."""
+
+        def in_place(candidate: Candidate) -> Candidate:
+            texts = [candidate.text if i == index else segment.text for i, segment in enumerate(segments)]
+            return Candidate(join_segments(texts, segments).strip(), candidate.score)
+
+        stream = (lambda candidate: on_candidate(in_place(candidate))) if on_candidate is not None else None
+        result = self.paraphrase_sentence(segments[index].text, n=n, diversity=diversity, seed=seed,
+                                          on_candidate=stream, cancel=cancel)
+        result.candidates = [in_place(c) for c in result.candidates]
+        result.input = text
+        result.elapsed_ms = (time.perf_counter() - started) * 1000
+        return result
 
     def _paraphrase_paragraph(self, text: str, segments: list[Segment], n: int, diversity: float,
                               seed: int | None, on_candidate: CandidateCallback | None,

@@ -27,6 +27,10 @@ _ABBREVIATIONS = {
 }
 _SENTENCE_END = re.compile(r"""([.!?…]+["'”’)\]]*)(\s+)""")
 _WORD_CHARS = re.compile(r"\w", re.UNICODE)
+#: Unicode categories of the decorations peeled off a sentence's ends (emoji and other
+#: symbols, dashes, joiners and variation selectors, spaces) and the bullets of a list.
+_DECORATION_CATEGORIES = {"So", "Sk", "Sm", "Pd", "Cf", "Mn", "Zs"}
+_BULLETS = set("•‣◦⁃∙·*")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
@@ -94,7 +98,8 @@ def split_sentences(text: str) -> list[Segment]:
         for i, (sentence, trailing) in enumerate(pieces):
             if i == len(pieces) - 1:
                 trailing += newline
-            segments.extend(_cap_length(sentence, trailing))
+            for segment in _cap_length(sentence, trailing):
+                segments.extend(_peel_decorations(segment))
         if not pieces and newline:
             if segments:
                 last = segments[-1]
@@ -145,6 +150,46 @@ def _is_abbreviation(sentence: str) -> bool:
 def _starts_sentence(rest: str) -> bool:
     first = rest[:1]
     return bool(first) and not first.islower()
+
+
+def _peel_decorations(segment: Segment) -> list[Segment]:
+    """Split emoji, bullets and dashes at a sentence's start or end into segments of their own.
+
+    Those segments have no words, so they are kept exactly as typed; the model, which drops
+    a leading "🙂 —" from every candidate, only sees the words between them. A decoration
+    must stand apart from the words (a space between), so "-5 degrees" keeps its sign.
+    """
+    text = segment.text
+    if not _WORD_CHARS.search(text):
+        return [segment]
+    start = 0
+    while start < len(text) and _is_decoration(text[start]):
+        start += 1
+    end = len(text)
+    while end > start and _is_decoration(text[end - 1]):
+        end -= 1
+    if start and not text[start - 1].isspace():
+        start = 0
+    if end < len(text) and not text[end].isspace():
+        end = len(text)
+    out: list[Segment] = []
+    head, body, tail = text[:start], text[start:end], text[end:]
+    if head.strip():
+        mark = head.rstrip()
+        out.append(Segment(mark, head[len(mark):]))
+    elif head:
+        body = head + body  # only spaces before the words: they stay where they were
+    if tail.strip():
+        mark = tail.lstrip()
+        out.append(Segment(body, tail[:len(tail) - len(mark)]))
+        out.append(Segment(mark, segment.trailing))
+    else:
+        out.append(Segment(body + tail, segment.trailing))
+    return out
+
+
+def _is_decoration(ch: str) -> bool:
+    return ch in _BULLETS or unicodedata.category(ch) in _DECORATION_CATEGORIES
 
 
 def _cap_length(sentence: str, trailing: str) -> list[Segment]:

@@ -18,6 +18,9 @@ def _roundtrip(text: str) -> str:
     "First line\nSecond line.\n\nNew paragraph. With two sentences.\n",
     "“Quoted sentence.” Next one.",
     "No punctuation at all",
+    "🙂 — We missed the first act. I love pizza 🍕",
+    "• First item.\n• Second item.\n- third, with a dash",
+    "👨\u200d👩\u200d👧 Family day ❤️\ufe0f",
 ])
 def test_split_keeps_every_character(text: str) -> None:
     assert _roundtrip(text) == text.lstrip()
@@ -34,6 +37,22 @@ def test_line_breaks_end_sentences_and_survive_composition() -> None:
     assert [s.text for s in segments] == ["Title", "The first sentence.", "The second one.", "A last line."]
     rebuilt = join_segments([s.text.upper() for s in segments], segments)
     assert rebuilt == "TITLE\n\nTHE FIRST SENTENCE. THE SECOND ONE.\nA LAST LINE."
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("🙂 — We missed the first act.", ["🙂 —", "We missed the first act."]),
+    ("I love pizza 🍕", ["I love pizza", "🍕"]),
+    ("• First item.\n• Second item.", ["•", "First item.", "•", "Second item."]),
+    ("→ Next step: call Bob.", ["→", "Next step: call Bob."]),
+    ("-5 degrees tonight.", ["-5 degrees tonight."]),  # touching the words: a sign, not a bullet
+    ("Ends with emoji🍕", ["Ends with emoji🍕"]),
+    ("It costs +3 now.", ["It costs +3 now."]),
+])
+def test_emoji_bullets_and_dashes_at_a_sentences_ends_stand_apart(text: str, parts: list[str]) -> None:
+    """The model drops a leading "🙂 —" from its candidates; split off, it is kept as typed."""
+    segments = split_sentences(text)
+    assert [s.text for s in segments] == parts
+    assert join_segments([s.text.upper() for s in segments], segments) == text.upper()
 
 
 def test_overlong_sentence_is_cut_into_bounded_pieces() -> None:

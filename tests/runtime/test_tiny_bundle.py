@@ -152,3 +152,21 @@ def _flip_byte(path: Path) -> None:
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
+
+
+def test_an_emoji_or_bullet_beside_the_sentence_is_kept_and_candidates_still_stream(tiny_bundle: Path) -> None:
+    paraphraser = Paraphraser.load(tiny_bundle)
+    calls: list[str] = []
+    real = paraphraser.paraphrase_sentence
+
+    def spying(sentence: str, **kwargs):  # noqa: ANN003, ANN202
+        calls.append(sentence)
+        return real(sentence, **kwargs)
+
+    paraphraser.paraphrase_sentence = spying  # type: ignore[method-assign]
+    streamed = []
+    result = paraphraser.paraphrase("🙂 — the cat sat on the mat . ✨", n=3, seed=4, on_candidate=streamed.append)
+    assert calls == ["the cat sat on the mat ."]  # the model never sees the decorations
+    assert result.candidates and sorted(c.text for c in streamed) == sorted(c.text for c in result.candidates)
+    assert all(c.text.startswith("🙂 — ") and c.text.endswith(" ✨") for c in result.candidates)
+    assert result.first_candidate_ms is not None
