@@ -54,14 +54,14 @@ def test_kv_cache_decoding_equals_uncached_decoding(tiny_bundle: Path) -> None:
 
 
 def test_cache_rows_fan_out_and_drop_without_touching_the_source(tiny_bundle: Path) -> None:
-    """repeat/select give new buffers: decoding them never writes into the prompt's cache."""
+    """repeat gives new buffers: decoding them, and dropping rows, never writes into the prompt's cache."""
     decoder = Paraphraser.load(tiny_bundle).decoder
     prompt_cache = decoder.new_cache(1, capacity=16)
     decoder.forward(np.array([[4, 6, 8, 10, 12]], dtype=np.int64), prompt_cache)
     before = [b.copy() for b in prompt_cache.buffers]
     rows = prompt_cache.repeat(3)
     step = decoder.forward(np.array([[7], [9], [11]], dtype=np.int64), rows).copy()
-    kept = rows.select(np.array([0, 2]))
+    kept = rows.keep_rows(np.array([0, 2]))
     again = decoder.forward(np.array([[13], [13]], dtype=np.int64), kept).copy()
     assert all(np.array_equal(a, b) for a, b in zip(before, prompt_cache.buffers))
     assert prompt_cache.length == 5 and rows.length == 6 and kept.length == 7
