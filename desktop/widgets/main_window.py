@@ -555,7 +555,8 @@ class MainWindow(QMainWindow):
         """While the writer reads sentence ``index``'s alternatives, write the next sentence's.
 
         "Use this" moves on to the next sentence, so its alternatives then appear at once
-        instead of after a run. Any request of the writer's cancels this work first.
+        instead of after a run. A request for that sentence takes the run over (it keeps
+        going); any other request, and Cancel, stop it first (see ``ModelWorker.submit``).
         """
         session = self._session
         if not self.settings.write_ahead or session is None or self.worker.paraphraser is None:
