@@ -1,9 +1,9 @@
 """Decode the candidates of one or several sentences in one batch of rows.
 
 Every sentence is a :class:`Request`: how to run its prompt (a :class:`Prompt`: KV cache,
-next-token logits, sampler) and a callback that judges each finished row. Its rows (N candidates plus spares) are sampled together, and a row
-leaves the batch as soon as it finishes, so one slow candidate does not keep the others'
-compute alive. When a request has its N candidates its remaining rows are dropped; when all
+next-token logits, sampler) and a callback that judges each finished row. Its rows (N
+candidates plus spares) are sampled together, and a row leaves the batch as soon as it
+finishes, so one slow candidate does not keep the others' compute alive. When a request has its N candidates its remaining rows are dropped; when all
 its rows are gone without N, it gets another round of rows (duplicates and copies are
 replaced from the same cached prompt).
 
@@ -20,8 +20,9 @@ at a time, not all of them.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 import numpy as np
@@ -58,7 +59,7 @@ class Prompt:
     sampler: Sampler
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: one request per sentence
 class Request:
     """One sentence's candidates.
 
@@ -132,9 +133,9 @@ def decode(decoder: OnnxDecoder, requests: Sequence[Request], stop_ids: frozense
         tokens, token_log_probs = _sample(rows, logits)
         keep = _advance(rows, tokens, token_log_probs, stop_ids)
         keep = [j for j in keep if not rows[j].request.done]
-        survivors = {id(rows[j].request) for j in keep}
-        for request in _unique(row.request for row in rows):
-            if not request.done and id(request) not in survivors:
+        survivors = {rows[j].request for j in keep}
+        for request in dict.fromkeys(row.request for row in rows):  # each once, in batch order
+            if not request.done and request not in survivors:
                 _next_round(request, waiting)
         if len(keep) < len(rows):
             index = np.array(keep, dtype=np.int64)
@@ -162,8 +163,7 @@ def _admit(waiting: deque[tuple[Request, int]], cache: KVCache | None, max_rows:
         request, count = waiting[0]
         prompt = request.ready()
         capacity = max(capacity, prompt.cache.capacity)
-        kv_bytes = (rows + count) * prompt.cache.position_bytes * capacity
-        if rows and (rows + count > max_rows or kv_bytes > MAX_BATCH_KV_BYTES):
+        if rows and rows + count > row_limit(max_rows, prompt.cache.position_bytes, capacity):
             break
         waiting.popleft()
         request.stats["rounds"] += 1
@@ -171,6 +171,11 @@ def _admit(waiting: deque[tuple[Request, int]], cache: KVCache | None, max_rows:
         joining.append((request, count))
         rows += count
     return joining
+
+
+def row_limit(max_rows: int, position_bytes: int, capacity: int) -> int:
+    """Rows the batch may hold at ``capacity`` positions: ``max_rows`` and the KV budget."""
+    return min(max_rows, MAX_BATCH_KV_BYTES // (position_bytes * capacity))
 
 
 class RowPool:
@@ -198,7 +203,7 @@ class RowPool:
         if not self.buffers or rows > self.buffers[0].shape[0] or capacity > self.buffers[0].shape[2]:
             room = rows
             if more_to_come:  # as many rows as the batch may hold at this capacity
-                room = max(rows, min(self.max_rows, MAX_BATCH_KV_BYTES // (prompts[0][0].position_bytes * capacity)))
+                room = max(rows, row_limit(self.max_rows, prompts[0][0].position_bytes, capacity))
             self._allocate(cache, prompts[0][0], room, capacity)
         lengths = [cache.lengths] if cache is not None else []
         start = active
@@ -224,20 +229,14 @@ class RowPool:
 
 def _sample(rows: list[_Row], logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One token per row, each request's rows by its own sampler (they are contiguous)."""
-    if all(row.request is rows[0].request for row in rows):
-        return rows[0].request.ready().sampler.sample(logits, [row.history for row in rows])
-    tokens = np.empty(len(rows), dtype=np.int64)
-    log_probs = np.empty(len(rows), dtype=np.float32)
-    start = 0
-    while start < len(rows):
-        request = rows[start].request
-        end = start
-        while end < len(rows) and rows[end].request is request:
-            end += 1
-        part = request.ready().sampler.sample(logits[start:end], [row.history for row in rows[start:end]])
-        tokens[start:end], log_probs[start:end] = part
-        start = end
-    return tokens, log_probs
+    tokens, log_probs, start = [], [], 0
+    for request, group in groupby(rows, key=lambda row: row.request):
+        histories = [row.history for row in group]
+        part_tokens, part_log_probs = request.ready().sampler.sample(logits[start:start + len(histories)], histories)
+        tokens.append(part_tokens)
+        log_probs.append(part_log_probs)
+        start += len(histories)
+    return np.concatenate(tokens), np.concatenate(log_probs)
 
 
 def _advance(rows: list[_Row], tokens: np.ndarray, token_log_probs: np.ndarray,
@@ -270,10 +269,3 @@ def _next_round(request: Request, waiting: deque[tuple[Request, int]]) -> None:
         request.finish()
         return
     waiting.appendleft((request, missing + request.spare(missing)))
-
-
-def _unique(requests: Iterator[Request] | Sequence[Request]) -> list[Request]:
-    seen: dict[int, Request] = {}
-    for request in requests:
-        seen.setdefault(id(request), request)
-    return list(seen.values())

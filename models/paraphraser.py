@@ -66,12 +66,18 @@ class ParaphraseResult:
 CandidateCallback = Callable[[Candidate], None]
 
 
-@dataclass
-class _PromptState:
-    cache: KVCache
-    last_logits: np.ndarray
-    source_ids: np.ndarray
-    max_new: int  # the cache has room for this many new tokens
+@dataclass(frozen=True)
+class _PromptPlan:
+    """A sentence's prompt, tokenized (no model call yet)."""
+
+    prompt_ids: list[int]
+    source_ids: np.ndarray  # the sentence's own tokens (the copy penalty's and the sampler's)
+    max_new: int  # new tokens a candidate may take
+
+    @property
+    def capacity(self) -> int:
+        """KV positions its rows need: the prompt and the longest candidate."""
+        return len(self.prompt_ids) + self.max_new
 
 
 class Paraphraser:
@@ -144,24 +150,23 @@ class Paraphraser:
 
     # -- internals ----------------------------------------------------------------------
 
-    def _plan(self, source: str) -> tuple[list[int], np.ndarray, int]:
-        """Prompt ids, the source's own ids and the new-token limit (no model call)."""
+    def _plan(self, source: str) -> _PromptPlan:
+        """Tokenize ``source``'s prompt; refuses a sentence too long for the model."""
         prompt_ids = self.tokenizer.encode(self.prompt.render(source), add_special_tokens=False).ids
         if len(prompt_ids) + MAX_NEW_TOKENS > self.manifest.geometry.max_positions:
             raise InputError("The sentence is too long for this model.")
         source_ids = np.array(self.tokenizer.encode(" " + source, add_special_tokens=False).ids, dtype=np.int64)
-        return prompt_ids, source_ids, _max_new_tokens(len(source_ids))
+        return _PromptPlan(prompt_ids, source_ids, _max_new_tokens(len(source_ids)))
 
-    def _run_prompt(self, source: str) -> _PromptState:
-        prompt_ids, source_ids, max_new = self._plan(source)
-        capacity = len(prompt_ids) + max_new
+    def _run_prompt(self, plan: _PromptPlan, sampler: Sampler) -> Prompt:
+        prompt_ids = plan.prompt_ids
         prefix_ids, prefix_cache = self._prefix_cache()
         if prefix_ids and prompt_ids[:len(prefix_ids)] == prefix_ids and len(prompt_ids) > len(prefix_ids):
-            rest, cache = prompt_ids[len(prefix_ids):], prefix_cache.with_capacity(capacity)
+            rest, cache = prompt_ids[len(prefix_ids):], prefix_cache.with_capacity(plan.capacity)
         else:  # the text changed how the prefix tokenizes: run the whole prompt
-            rest, cache = prompt_ids, self.decoder.new_cache(1, capacity)
+            rest, cache = prompt_ids, self.decoder.new_cache(1, plan.capacity)
         logits = self.decoder.forward(np.array([rest], dtype=np.int64), cache)
-        return _PromptState(cache=cache, last_logits=logits.copy(), source_ids=source_ids, max_new=max_new)
+        return Prompt(cache=cache, last_logits=logits.copy(), max_new=plan.max_new, sampler=sampler)
 
     def _prefix_cache(self) -> tuple[list[int], KVCache]:
         """KV cache of the template's fixed text before ``{text}``, computed once.
@@ -190,13 +195,12 @@ class Paraphraser:
     def _sentence_job(self, source: str, n: int, diversity: float, seed: int | None,
                       on_candidate: CandidateCallback | None, started: float) -> _SentenceJob:
         """A decode request that collects ``source``'s candidates (its prompt runs when it joins)."""
-        job = _SentenceJob(source=source, n=n, started=started, on_candidate=on_candidate)
+        plan = self._plan(source)
+        job = _SentenceJob(n=n, started=started, on_candidate=on_candidate, capacity=plan.capacity)
         settings = settings_for_diversity(diversity, self.copy_penalty_scale)
 
         def start() -> Prompt:
-            state = self._run_prompt(source)
-            sampler = Sampler(settings, np.random.default_rng(seed), state.source_ids)
-            return Prompt(cache=state.cache, last_logits=state.last_logits, max_new=state.max_new, sampler=sampler)
+            return self._run_prompt(plan, Sampler(settings, np.random.default_rng(seed), plan.source_ids))
 
         def offer(token_ids: list[int], log_probs: list[float], finished: bool) -> bool:
             """Accept a finished row if it is a new, usable paraphrase; True once we have n."""
@@ -233,17 +237,12 @@ class Paraphraser:
                               seed: int | None, on_candidate: CandidateCallback | None,
                               cancel: CancelToken | None, started: float) -> ParaphraseResult:
         """Every sentence's candidates in one batched decode, then composed into paragraphs."""
-        jobs: dict[int, _SentenceJob] = {}
-        capacity = 0
-        for index, segment in enumerate(segments):
-            if segment.has_words:
-                source = check_input(segment.text).strip()
-                prompt_ids, _, max_new = self._plan(source)  # refuses a too-long sentence before any work
-                capacity = max(capacity, len(prompt_ids) + max_new)
-                jobs[index] = self._sentence_job(source, n, diversity, None if seed is None else seed + index,
-                                                 None, started)
+        # every sentence is tokenized now, so a too-long one is refused before any model work
+        jobs = {index: self._sentence_job(check_input(segment.text).strip(), n, diversity,
+                                          None if seed is None else seed + index, None, started)
+                for index, segment in enumerate(segments) if segment.has_words}
         decode(self.decoder, [job.request for job in jobs.values()], self._stop_ids, cancel,
-               max_rows=self.max_batch_rows, capacity=capacity)
+               max_rows=self.max_batch_rows, capacity=max(job.capacity for job in jobs.values()))
         cancelled = cancel is not None and cancel.cancelled
         composed: list[Candidate] = []
         if not cancelled:
@@ -262,10 +261,10 @@ class Paraphraser:
 class _SentenceJob:
     """What one sentence's decode request has produced so far."""
 
-    source: str
     n: int
     started: float
     on_candidate: CandidateCallback | None
+    capacity: int  # KV positions its rows need
     accepted: list[Candidate] = field(default_factory=list)
     first_ms: float | None = None
     request: Request = field(init=False)
