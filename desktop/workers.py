@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -42,6 +42,24 @@ class JobRequest:
     diversity: float = 0.5
     seed: int | None = None
     index: int = 0  # sentence index in the editor's session (for "Use this")
+
+    def same_work(self, other: JobRequest) -> bool:
+        """The same sentence at the same settings, wherever it now stands in the text."""
+        return self._work == other._work
+
+    @property
+    def _work(self) -> tuple[str, int, float, int | None]:
+        return (self.sentence, self.n, self.diversity, self.seed)
+
+
+@dataclass
+class _WriteAhead:
+    """The write-ahead job under way: its ids, and what it has written so far."""
+
+    job: int
+    request: JobRequest
+    token: CancelToken
+    written: list[Candidate] = field(default_factory=list)
 
 
 class _TaskSignals(QObject):
@@ -155,9 +173,8 @@ class ModelWorker(QObject):
         self._ahead_signals.candidate.connect(self._on_ahead_candidate)
         self._ahead_signals.finished.connect(self._on_ahead_finished)
         self._ahead_signals.failed.connect(self._on_ahead_failed)
-        self._ahead_written: list[Candidate] = []  # what the write-ahead job has written so far
         self._adopted: dict[int, int] = {}  # write-ahead job id -> the job id it now serves
-        self._ahead: tuple[int, JobRequest, CancelToken] | None = None
+        self._ahead: _WriteAhead | None = None
         self._ahead_jobs = 0  # ids of write-ahead jobs: their own count, reported on their own signals
         self.last_request: JobRequest | None = None
         self.submitted_at: float = 0.0
@@ -207,15 +224,21 @@ class ModelWorker(QObject):
         """
         if self.paraphraser is None:
             raise RuntimeError("the model is not loaded yet")
-        if self._ahead is not None and _same_request(self._ahead[1], request):
+        if self._ahead is not None and self._ahead.request.same_work(request):
             return self._adopt(request)
         self.cancel()
+        token = CancelToken()
+        job = self._begin(request, token)
+        self._pool.start(_ParaphraseTask(self._signals, self.paraphraser, job, request, token))
+        return job
+
+    def _begin(self, request: JobRequest, token: CancelToken) -> int:
+        """Make ``request`` the current job, stopped by ``token``; returns its id."""
         self._job += 1
-        self._token = CancelToken()
+        self._token = token
         self._running.add(self._job)
         self.last_request = request
         self.submitted_at = time.perf_counter()
-        self._pool.start(_ParaphraseTask(self._signals, self.paraphraser, self._job, request, self._token))
         return self._job
 
     def cancel(self) -> bool:
@@ -243,37 +266,30 @@ class ModelWorker(QObject):
             return False
         self.cancel_write_ahead()
         self._ahead_jobs += 1
-        token = CancelToken()
-        self._ahead = (self._ahead_jobs, request, token)
-        self._pool.start(_ParaphraseTask(self._ahead_signals, self.paraphraser, self._ahead_jobs, request, token))
+        self._ahead = _WriteAhead(self._ahead_jobs, request, CancelToken())
+        self._pool.start(_ParaphraseTask(self._ahead_signals, self.paraphraser, self._ahead.job, request,
+                                         self._ahead.token))
         return True
 
     @property
     def writing_ahead(self) -> JobRequest | None:
         """The request a write-ahead job is working on, if one is."""
-        return self._ahead[1] if self._ahead is not None else None
+        return self._ahead.request if self._ahead is not None else None
 
     def cancel_write_ahead(self) -> None:
         if self._ahead is not None:
-            self._ahead[2].cancel()
+            self._ahead.token.cancel()
             self._ahead = None
-        self._ahead_written = []
 
     def _adopt(self, request: JobRequest) -> int:
         assert self._ahead is not None
-        ahead_job, _, token = self._ahead
-        written = self._ahead_written
-        self._ahead, self._ahead_written = None, []
+        ahead, self._ahead = self._ahead, None
         self.cancel_current()
-        self._job += 1
-        self._token = token
-        self._running.add(self._job)
-        self._adopted[ahead_job] = self._job
-        self.last_request = request
-        self.submitted_at = time.perf_counter()
-        for candidate in written:
-            self._on_candidate(self._job, candidate)
-        return self._job
+        job = self._begin(request, ahead.token)
+        self._adopted[ahead.job] = job
+        for candidate in ahead.written:
+            self._on_candidate(job, candidate)
+        return job
 
     def wait_idle(self, timeout_ms: int) -> bool:
         """True once the pool thread has no task (a cancelled job has really stopped)."""
@@ -299,16 +315,15 @@ class ModelWorker(QObject):
     def _on_ahead_candidate(self, job: int, candidate: Candidate) -> None:
         if job in self._adopted:
             self._on_candidate(self._adopted[job], candidate)
-        elif self._ahead is not None and self._ahead[0] == job:
-            self._ahead_written.append(candidate)
+        elif self._ahead is not None and self._ahead.job == job:
+            self._ahead.written.append(candidate)
 
     def _on_ahead_finished(self, job: int, result: ParaphraseResult) -> None:
         if job in self._adopted:
             self._on_finished(self._adopted.pop(job), result)
             return
-        if self._ahead is not None and self._ahead[0] == job:
-            request = self._ahead[1]
-            self._ahead = None
+        if self._ahead is not None and self._ahead.job == job:
+            request, self._ahead = self._ahead.request, None
             if not result.cancelled:
                 self.written_ahead.emit(request, result)
 
@@ -316,7 +331,7 @@ class ModelWorker(QObject):
         if job in self._adopted:
             self._on_failed(self._adopted.pop(job), exc)
             return
-        if self._ahead is not None and self._ahead[0] == job:
+        if self._ahead is not None and self._ahead.job == job:
             self._ahead = None
         log.info("writing ahead failed (the sentence will be written when asked): %s", exc)
 
@@ -325,8 +340,3 @@ class ModelWorker(QObject):
         self._running.discard(job)
         if current:
             self.job_failed.emit(job, exc)
-
-
-def _same_request(a: JobRequest, b: JobRequest) -> bool:
-    """The same sentence at the same settings (the seed is left to the model)."""
-    return (a.sentence, a.n, a.diversity, a.seed) == (b.sentence, b.n, b.diversity, b.seed)

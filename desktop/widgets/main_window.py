@@ -564,14 +564,14 @@ class MainWindow(QMainWindow):
         following = session.neighbour(index, 1)
         if following is None:
             return
-        n, diversity = self.controls.candidates(), self.controls.diversity()
-        sentence = session.sentence(following)
-        if (sentence, n, diversity) in self._cache:
+        request = JobRequest(sentence=session.sentence(following), n=self.controls.candidates(),
+                             diversity=self.controls.diversity(), index=following)
+        if (request.sentence, request.n, request.diversity) in self._cache:
             return
         ahead = self.worker.writing_ahead
-        if ahead is not None and (ahead.sentence, ahead.n, ahead.diversity) == (sentence, n, diversity):
+        if ahead is not None and ahead.same_work(request):
             return
-        self.worker.write_ahead(JobRequest(sentence=sentence, n=n, diversity=diversity, index=following))
+        self.worker.write_ahead(request)
 
     def _on_written_ahead(self, request: JobRequest, result: ParaphraseResult) -> None:
         if result.candidates:
