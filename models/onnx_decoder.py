@@ -149,9 +149,9 @@ class OnnxDecoder:
 
         Several tokens after a non-empty cache work for one row only: GroupQueryAttention
         refuses them for a batch unless it is given ``query_seqlens``, which this graph does
-        not take (so prompts run on one row and the cache is then fanned out). Rows of different lengths are fine one token at a time:
-        the attention mask is right-padded per row, and each row's new position is written
-        at its own length.
+        not take (so prompts run on one row and the cache is then fanned out). Rows of
+        different lengths are fine one token at a time: the attention mask is right-padded
+        per row, and each row's new position is written at its own length.
         """
         batch, length = input_ids.shape
         if batch != cache.rows:
@@ -165,10 +165,7 @@ class OnnxDecoder:
             cache.buffers, cache.binding = grown.buffers, None
         binding = cache.binding or self._bind(cache)
         ids = np.ascontiguousarray(input_ids, dtype=np.int64)
-        if np.all(lengths == longest):
-            mask = np.ones((batch, longest + length), dtype=np.int64)
-        else:
-            mask = (np.arange(longest + length)[None, :] < (lengths + length)[:, None]).astype(np.int64)
+        mask = (np.arange(longest + length)[None, :] < (lengths + length)[:, None]).astype(np.int64)  # right-padded
         binding.bind_cpu_input("input_ids", ids)
         binding.bind_cpu_input("attention_mask", mask)
         self.session.run_with_iobinding(binding)

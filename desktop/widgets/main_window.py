@@ -457,10 +457,10 @@ class MainWindow(QMainWindow):
         key = (sentence, n, diversity)
         cached = self._cache.get(key) if use_cache else None
         if cached:
-            if self.worker.writing_ahead is None or self.worker.writing_ahead.sentence == sentence:
-                self.worker.cancel()
-            else:  # only the current job: a sentence being written ahead keeps going
-                self.worker.cancel_current()
+            self.worker.cancel_current()  # a sentence being written ahead keeps going, unless it is this one
+            ahead = self.worker.writing_ahead
+            if ahead is not None and ahead.sentence == sentence:
+                self.worker.cancel_write_ahead()
             for candidate in cached:
                 self.cards.add_candidate(candidate)
             if key in self._written_ahead:
