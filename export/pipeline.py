@@ -1,9 +1,10 @@
 """Checkpoint (+ LoRA adapter) → verified 8-bit ONNX bundle, one stage at a time.
 
 Stages: load base → merge adapter → write the quantized graph (:mod:`export.llama_graph`)
-→ tokenizer → parity against the merged PyTorch model → write bundle. The bundle is assembled in a temporary folder beside its destination and
-renamed into place only after the parity gate passes, so a failed or interrupted export
-never leaves a half-written bundle where the app would find it.
+→ tokenizer → parity against the merged PyTorch model → write bundle. The bundle is
+assembled in a temporary folder beside its destination and renamed into place only after
+the parity gate passes, so a failed or interrupted export never leaves a half-written
+bundle where the app would find it.
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 Every sentence is a :class:`Request`: how to run its prompt (a :class:`Prompt`: KV cache,
 next-token logits, sampler) and a callback that judges each finished row. Its rows (N
 candidates plus spares) are sampled together, and a row leaves the batch as soon as it
-finishes, so one slow candidate does not keep the others' compute alive. When a request has its N candidates its remaining rows are dropped; when all
-its rows are gone without N, it gets another round of rows (duplicates and copies are
-replaced from the same cached prompt).
+finishes, so one slow candidate does not keep the others' compute alive. When a request
+has its N candidates its remaining rows are dropped; when all its rows are gone without N,
+it gets another round of rows (duplicates and copies are replaced from the same cached
+prompt).
 
 Several requests share the batch when the text has several sentences: a decode step costs
 far less per row with more rows (measured on the student, 2 cores: 13.3 ms for 6 rows,
