@@ -1,0 +1,284 @@
+"""Protected spans and fact verification (models/facts.py): pure Python, no model."""
+
+from __future__ import annotations
+
+import ast
+import random
+from pathlib import Path
+
+import pytest
+
+from models.facts import (CHANGED_NUMBER, MISSING_NUMBER, NEW_NUMBER, SourceFacts, check_candidate,
+                          extract_numbers, missing_keeps, protected_spans)
+
+
+def _spans(text: str, kind: str, keep: tuple[str, ...] = ()) -> list[str]:
+    return [s.text for s in protected_spans(text, keep) if s.kind == kind]
+
+
+def _values(text: str) -> list[str]:
+    return [s.value for s in extract_numbers(text)]
+
+
+def _reasons(source: str, candidate: str, keep: tuple[str, ...] = ()) -> list[str]:
+    return [v.reason for v in check_candidate(source, candidate, keep)]
+
+
+# --------------------------------------------------------------------------- numbers
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("It fell 1,234 points to 4.30.", ["1234", "4.3"]),
+    ("About 1 000 people, 1.000.000 euros and 1.000,5 kg.", ["1000", "€1000000", "1000.5"]),
+    ("Revenue rose 12% to $4.3 million.", ["%12", "$4300000"]),
+    ("up 12 percent, 12 per cent, 12 pct", ["%12", "%12", "%12"]),
+    ("US$300, €20, £5bn, 30 dollars, 71 cents, 71¢, $4.3m", ["$300", "€20", "£5000000000", "$30", "$0.71",
+                                                           "$0.71", "$4300000"]),
+    ("down 63 Canadian cents at C$16.93 and A$4.56", ["C$0.63", "C$16.93", "A$4.56"]),
+    ("the 1st, 22nd and 3rd", ["1", "22", "3"]),
+    ("in the 1990s and the 1980's, not the Russell 2000's", ["1990s", "1980s", "2000"]),
+    ("at 3 p.m., 3pm, 15:30 and 3:30 p.m.", ["15:00", "15:00", "15:30", "15:30"]),
+    ("by 8 in the morning or at noon", ["8:00", "12:00"]),
+    ("3 in the afternoon, 3 o'clock, midnight", ["15:00", "3:00", "0:00"]),
+    ("the #1 seller, V2.1 and between 10 and 20 percent", ["1", "v2.1", "%10", "%20"]),
+    ("between 10-20% or 10–20 people", ["%10", "%20", "10", "20"]),
+    ("$4 to 5 million", ["$4000000", "$5000000"]),
+    ("v2.1.3 and Python 3.11 and 3.10", ["v2.1.3", "3.11", "3.1"]),
+    ("a 5km run at 20°C, 3x faster 🍕3", ["5", "20", "3", "3"]),
+    ("It fell -5% and +3", ["%5", "3"]),
+    ("three firms, twenty-five dogs, two hundred cats, a million fans", ["3", "25", "200", "1000000"]),
+    ("one-third and two-thirds of them; a third of it; a third time", ["1/3", "2/3", "1/3", "3"]),
+    ("five percent and ten dollars", ["%5", "$10"]),
+    ("1,2 million women", ["1200000"]),
+    ("the $54.9-million record", ["$54900000"]),
+])
+def test_numbers_in_every_written_form(text: str, values: list[str]) -> None:
+    assert _values(text) == values
+
+
+def test_dates_keep_day_and_year_as_numbers_and_month_as_a_date() -> None:
+    text = "Due Dec. 10, on May 22, on 22 May 2024, on 2024-05-22 and before March 2027."
+    assert [s.value for s in protected_spans(text) if s.kind == "date"] == [
+        "????-12-10", "????-05-22", "2024-05-22", "2024-05-22", "2027-03-??"]
+    assert _values(text) == ["10", "22", "22", "2024", "2024", "22", "2027"]  # no 5 from the ISO month
+
+
+def test_weak_number_words_are_not_required_and_never_new() -> None:
+    facts = SourceFacts("It was one of the best days, for the first time.")
+    assert all(s.weak for s in facts.of_kind("number"))
+    assert facts.check("It was among the best days ever.") == []
+    assert check_candidate("It rose for the 1st time.", "It rose for the first time.") == []
+
+
+def test_digits_inside_urls_and_code_are_not_numbers() -> None:
+    assert _values("See https://site2.com/page/42 or run python3_build and mail a1@b.org") == []
+
+
+def test_numbers_next_to_emoji_or_names_are_numbers() -> None:
+    assert _values("🍕3 slices at G7, COVID-19 era") == ["3", "7", "19"]
+
+
+def test_digit_forms_help_a_decoder_write_a_source_number() -> None:
+    spans = {s.text: s.forms for s in extract_numbers("It paid 36,350,000 and 2800 in 2024.")}
+    assert spans["36,350,000"] == ("36,350,000", "36350000")
+    assert spans["2800"] == ("2800", "2,800")
+    assert spans["2024"] == ("2024",)  # a year is not written 2,024
+
+
+# --------------------------------------------------------------------------- names
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Apple rose 3%.", ["Apple"]),
+    ("Yesterday we left.", []),
+    ("However, Dr. Chen warned us.", ["Dr. Chen"]),
+    ("Dr. Chen left.", ["Dr. Chen"]),
+    ("The U.S. economy grew, e.g. in NASA's budget.", ["U.S.", "NASA"]),
+    ("Prices in Zürich and in Nguyễn's shop rose.", ["Zürich", "Nguyễn"]),
+    ("We met O'Brien and Jean-Luc there.", ["O'Brien", "Jean-Luc"]),
+    ("I moved to New York City.", ["New York City"]),
+    ("New York is big.", ["New York"]),
+    ("New rules apply.", []),
+    ("She works at the Bank of America.", ["Bank of America"]),
+    ("The United Nations' International Atomic Energy Agency asked.", ["United Nations",
+                                                                       "International Atomic Energy Agency"]),
+    ("Shares fell in Charleston on Wednesday.", ["Charleston", "Wednesday"]),
+    ("George W. Bush spoke.", ["George W. Bush"]),
+    ("Serenely, she waited.", []),
+    ("Apple rose. Apple fell.", ["Apple", "Apple"]),
+    ("Microsoft said so. Microsoft is big.", ["Microsoft", "Microsoft"]),
+    ("Brown said the brown dog left.", ["Brown"]),
+    ("Apple Unveils New iPhone At Annual Event In Cupertino", ["Apple", "Cupertino"]),
+    ("I think it's fine, OK?", []),
+    ("He said: The plan works.", []),
+    ("It rose in March and in May 2024.", []),  # months are dates, not names
+])
+def test_names(text: str, names: list[str]) -> None:
+    assert _spans(text, "name") == names
+
+
+def test_a_sentence_start_word_capitalised_elsewhere_is_a_name() -> None:
+    """"Brown" is a common word; capitalised mid-text it is a name, also at the start."""
+    assert _spans("Brown left early. Later, Brown came back.", "name") == ["Brown", "Brown"]
+
+
+# --------------------------------------------------------------------------- verbatim spans
+
+def test_quotes_urls_emails_handles_hashtags_and_code() -> None:
+    text = ('He called it "the witness", see https://x.com/a?b=1, mail a.b@c.org, ping @bob #tag, '
+            'run foo.bar() on file.txt with my_var, camelCase and `x = 1`.')
+    spans = {(s.kind, s.text) for s in protected_spans(text)}
+    assert {("quote", "the witness"), ("url", "https://x.com/a?b=1"), ("email", "a.b@c.org"),
+            ("handle", "@bob"), ("hashtag", "#tag"), ("code", "foo.bar()"), ("code", "file.txt"),
+            ("code", "my_var"), ("code", "camelCase"), ("code", "x = 1")} <= spans
+
+
+@pytest.mark.parametrize(("text", "quotes"), [
+    ("He said “not now” and left.", ["not now"]),
+    ("He called him 'the witness' again.", ["the witness"]),
+    ("Don't touch O'Brien's car, it's the boss's.", []),
+    ("the players' union and the '90s", []),
+    ('"We will win this year."', []),  # the whole text quoted: paraphrase it
+    ("No e.g. or i.e. or U.S. here.", []),
+])
+def test_quotes_are_quotations_not_apostrophes(text: str, quotes: list[str]) -> None:
+    assert _spans(text, "quote") == quotes
+
+
+def test_abbreviations_are_not_code() -> None:
+    assert _spans("It works, e.g. at 5 p.m. in the U.S. and Inc.The end.", "code") == []
+
+
+# --------------------------------------------------------------------------- verification
+
+@pytest.mark.parametrize(("source", "candidate", "reasons"), [
+    ("It costs $300.", "It costs $30.", ["new number $30", "number $300 missing"]),
+    ("The index fell 11.64 points.", "The index dropped 1.64 points.",
+     ["new number 1.64", "number 11.64 missing"]),
+    ("The ticket was $2,800.", "The ticket cost $280.", ["new number $280", "number $2,800 missing"]),
+    ("The vote is on May 22.", "The vote is on May 21.", ["new number 21", "number 22 missing"]),
+    ("Shares fell 71 cents, or 3 percent.", "Shares fell 71 cents, or $3.50.",
+     ["new number $3.50", "number 3 percent missing"]),
+    ("Revenue rose 12%.", "Revenue rose 12.", ["number 12% changed to 12"]),
+    ("We met on May 22, 2024.", "We met on June 22, 2024.", ["date May 22, 2024: month May missing"]),
+    ("Dr. Chen warned us.", "Chen warned us.", ["name Dr. Chen missing (Dr)"]),
+    ("Dr. Chen warned us.", "Mr. Chen warned us.", ["name Dr. Chen missing (Dr)"]),
+    ("Sen. John Kerry spoke.", "John Kerry spoke.", ["name Sen. John Kerry missing (Sen)"]),
+    ("He met Will Smith.", "He met Smith.", ["name Will Smith missing (Will)"]),
+    ("Sales in Spain rose.", "Spanish sales rose.", ["name Spain missing"]),
+    ("Allen spoke.", "Allan spoke.", ["name Allen missing"]),
+    ("I moved to New York City.", "I moved to New York.", ["name New York City missing (City)"]),
+    ("Apple rose 3%.", "Shares of apple rose 3%.", ["name Apple missing"]),
+    ('He called it "baseless and illogical".', "He dismissed it.", ["quote \u201cbaseless and illogical\u201d missing"]),
+    ("Mail a.b@c.org now.", "Mail them now.", ["e-mail a.b@c.org missing"]),
+    ("Ping @bob about #launch.", "Ping Bob about the launch.", ["handle @bob missing", "hashtag #launch missing"]),
+    ("Ping @bob now.", "Ping @bobby now.", ["handle @bob missing"]),
+    ("Run foo.bar() first.", "Run the function first.", ["code foo.bar() missing"]),
+    ("See https://x.org today.", "See the site today.", ["URL https://x.org missing"]),
+    ("It was one of the best days.", "It was among the best days, the first of 2.", ["new number 2"]),
+])
+def test_violations(source: str, candidate: str, reasons: list[str]) -> None:
+    assert sorted(_reasons(source, candidate)) == sorted(reasons)
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    ("Revenue rose 12% to $4.3 million.", "Revenue climbed to $4.3 million, up 12%."),
+    ("Revenue rose 12% to $4.3 million.", "Revenue rose 12 percent to 4.3 million dollars."),
+    ("Revenue rose 12% to $4.3 million.", "Revenue rose 12 per cent to $4,300,000."),
+    ("Our quarterly revenue rose 12% to $4.3 million, driven by strong sales in Germany.",
+     "Driven by strong German sales, quarterly revenue grew 12% to $4.3 million."),
+    ("Dr. Chen warned that costs will not fall before March 2027.",
+     "Despite Dr. Chen's warning, costs will stay high until March 2027."),
+    ("Dr. Chen warned us.", "Doctor Chen warned us."),
+    ("Three firms bid.", "3 firms bid."),
+    ("It rose a 3rd time.", "It rose a third time."),
+    ("One-third of them left.", "A third of them left."),
+    ("The U.S. economy grew.", "The US economy expanded."),
+    ("The U.S. economy grew.", "The United States economy expanded."),
+    ("GBI spokesman John Bankhead said so.", "Georgia Bureau of Investigation spokesman John Bankhead said so."),
+    ("Yahoo Inc. teamed up with SBC.", "Yahoo and SBC teamed up."),
+    ("Rockets hit the Iraqi capital.", "Rockets hit the capital of Iraq."),
+    ("Fries in Paris.", "Parisian fries."),
+    ("Sweden's Anja Paerson won.", "The Swedish skier Anja Paerson won."),
+    ("They moved to LA.", "They moved to Los Angeles."),
+    ("Doctor Chen spoke.", "Dr. Chen spoke."),
+    ('"No," said Mr. Feith.', '"No," said Douglas Feith.'),  # a courtesy title is no fact
+    ("said U.S. Attorney Marcos Jiménez", "said U.S. Attorney Marcos Jimenez"),
+    ("Albertson's stores closed.", "Albertsons stores closed."),
+    ("It is zero service.", "It is poor service."),
+    ("Prof. Smith spoke in St. Louis.", "Professor Smith spoke in Saint Louis."),
+    ('He said "the witness" lied.', "He claimed the witness lied."),
+    ('It is "a brand new platform, media rich".', 'It is "A brand new platform, media-rich."'),
+    ("We met on 2024-05-22.", "We met on May 22, 2024."),
+    ("We met on Dec. 10.", "We met on December 10."),
+    ("They left at 3 p.m.", "At 15:00 they left."),
+    ("They left at midday.", "They left at 12 pm."),
+    ("It weighs 30 pounds.", "It weighs 30 lbs."),
+    ("Prices fell 10-20%.", "Prices fell 10% to 20%."),
+    ("It fell -5%.", "It fell 5%."),
+    ("Yesterday we left at 5.", "We left at 5 yesterday."),
+])
+def test_paraphrases_that_keep_the_facts_pass(source: str, candidate: str) -> None:
+    assert _reasons(source, candidate) == []
+
+
+def test_violation_kinds_tell_missing_changed_and_invented_numbers_apart() -> None:
+    kinds = {v.kind for v in check_candidate("Up 12% to $300 in 2024.", "Up 12 to $30.")}
+    assert kinds == {CHANGED_NUMBER, NEW_NUMBER, MISSING_NUMBER}
+
+
+def test_every_text_keeps_its_own_facts() -> None:
+    for text in ["Our quarterly revenue rose 12% to $4.3 million, driven by strong sales in Germany. "
+                 "However, Dr. Chen warned that costs will not fall before March 2027.",
+                 "Hewlett-Packard Co. HPQ.N , the No. 2 computer maker, rose 41 cents, or 2.4 percent, to $17.29.",
+                 "Meet me at 3 p.m. on 2024-05-22 in Zürich (see https://x.org, #tag, @bob).", ""]:
+        assert check_candidate(text, text) == []
+
+
+def test_random_text_never_raises_and_always_keeps_its_own_facts() -> None:
+    """Fuzz: odd mixes of digits, quotes, currency, abbreviations and names."""
+    rng = random.Random(14)
+    pieces = list("aA1 .,'\"$%-:/@#_`()€£0123456789") + [
+        "May", "Dr.", "U.S.", "million", "third", "one", " of ", "Zürich", " p.m.", "“", "”", "‘", "’", "\n"]
+    for _ in range(1500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        other = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        assert check_candidate(text, text) == [], text
+        check_candidate(text, other)
+
+
+# --------------------------------------------------------------------------- kept phrases
+
+def test_kept_phrases_must_appear_verbatim() -> None:
+    source = "Our new growth  plan starts today."
+    keep = ("growth plan",)
+    assert _spans(source, "keep", keep) == ["growth plan"]
+    assert _reasons(source, "Today the growth plan begins.", keep) == []
+    assert _reasons(source, "Today the Growth Plan begins.", keep) == ["kept phrase \u201cgrowth plan\u201d missing"]
+    assert _reasons(source, "Our growth plans start.", keep) == [
+        "kept phrase \u201cgrowth plan\u201d missing"]  # word-bounded
+
+
+def test_missing_keeps_names_empty_and_absent_phrases() -> None:
+    assert missing_keeps("The cat sat.", ["cat", " ", "dog", "ca"]) == [" ", "dog", "ca"]
+
+
+def test_a_kept_phrase_absent_from_a_sentence_is_not_protected_there() -> None:
+    """Per sentence: a phrase of another sentence of the paragraph puts no demand on this one."""
+    assert check_candidate("The cat sat.", "A cat was sitting.", keep=("dog",)) == []
+
+
+# --------------------------------------------------------------------------- runtime hygiene
+
+def test_facts_imports_only_the_standard_library() -> None:
+    """The runtime modules import no third-party package and read no file (no ../shared at run time)."""
+    root = Path(__file__).resolve().parents[2] / "models"
+    for name in ("facts.py", "facts_words.py"):
+        tree = ast.parse((root / name).read_text(encoding="utf-8"))
+        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) and node.module and node.level == 0}
+        assert imported <= {"__future__", "logging", "re", "unicodedata", "collections", "dataclasses",
+                            "decimal"}, (name, imported)
+        calls = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call)
+                 and isinstance(node.func, ast.Name)}
+        assert "open" not in calls, name
