@@ -6,3 +6,8 @@ be used and tested without them; install ``paraphrase-studio[export]`` to train.
 """
 
 from __future__ import annotations
+
+# onnxruntime's telemetry off before anything here can load it (models/offline.py).
+from models.offline import disable_onnxruntime_telemetry
+
+disable_onnxruntime_telemetry()

@@ -1,0 +1,11 @@
+"""Model export: base weights (+ adapter) -> ONNX -> 8-bit bundle, with a parity check.
+
+optimum and the parity check load onnxruntime: its telemetry is switched off first
+(``models/offline.py``).
+"""
+
+from __future__ import annotations
+
+from models.offline import disable_onnxruntime_telemetry
+
+disable_onnxruntime_telemetry()

@@ -13,6 +13,11 @@ import sys
 import time
 from pathlib import Path
 
+# onnxruntime's telemetry off before the app can load it (models/offline.py): the frozen app's first import.
+from models.offline import disable_onnxruntime_telemetry
+
+disable_onnxruntime_telemetry()
+
 #: Written by build.spec next to this script's bytecode in the frozen app (``_version.txt``).
 VERSION_FILE = "_version.txt"
 

@@ -6,11 +6,16 @@ never carry torch.
 
 from __future__ import annotations
 
-from .cancel import CancelToken
-from .catalog import DEFAULT_BUNDLE, bundles_dir, installed_bundles, resolve_bundle
-from .errors import BundleError, InputError, ParaphraseStudioError
-from .paraphraser import Candidate, Paraphraser, ParaphraseResult
-from .text import Segment, split_sentences
+# First, before anything imports onnxruntime: it reads ORT_DISABLE_TELEMETRY once, as it loads.
+from .offline import disable_onnxruntime_telemetry
+
+disable_onnxruntime_telemetry()
+
+from .cancel import CancelToken  # noqa: E402
+from .catalog import DEFAULT_BUNDLE, bundles_dir, installed_bundles, resolve_bundle  # noqa: E402
+from .errors import BundleError, InputError, ParaphraseStudioError  # noqa: E402
+from .paraphraser import Candidate, Paraphraser, ParaphraseResult  # noqa: E402
+from .text import Segment, split_sentences  # noqa: E402
 
 __all__ = [
     "DEFAULT_BUNDLE", "BundleError", "CancelToken", "Candidate", "InputError", "Paraphraser",

@@ -11,6 +11,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Before anything in the test process can load onnxruntime (torch.onnx, optimum): no telemetry
+# from the test run either. The privacy tests start their probes without it on purpose.
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 
 
 @pytest.fixture(scope="session")
