@@ -1,6 +1,6 @@
 # Paraphrase Studio: the packaged app. Everything else goes through ./studio (see README.md).
 #
-#   make installer           set-up + model (./studio build), then dist/ParaphraseStudio/ and the archive
+#   make installer           set-up + model (./studio build --with installer), then dist/ParaphraseStudio/ and the archive
 #   make installer-selftest  the frozen app's --self-test, offscreen and (where possible) without network
 #   make coldstart           start-up time of the frozen app, cold and warm
 #   make icon                redraw installer/assets/icon.* (committed; the build does not need this)
@@ -12,7 +12,7 @@ NONET  := $(shell unshare -n true 2>/dev/null && echo "unshare -n")
 .PHONY: installer installer-only installer-selftest coldstart icon clean-installer
 
 installer:
-	./studio build
+	./studio build --with installer
 	$(PYTHON) -m installer.build
 
 installer-only:
