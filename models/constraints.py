@@ -1,0 +1,533 @@
+"""Constrained decoding: a row writes only the source's numbers and finishes a frozen phrase it began.
+
+The sampler asks each constraint, per row and step, what the row's next token may be
+(:meth:`TokenConstraint.restriction`, given the row's generated token ids so far) and
+applies the answers with :func:`apply_constraints`. Two constraints exist; both are built
+once per source sentence from a :class:`TokenTable`, which is built once per tokenizer.
+numpy and the tokenizer's own methods only (no torch).
+
+Numbers (:class:`NumberConstraint`)
+-----------------------------------
+The source's numbers are reduced to digit strings, the *forms* a number may be written in
+(:func:`source_number_forms`): every :mod:`models.facts` number span's ``forms`` ("36,350,000",
+"36350000"; "4.3" for "$4.3 million"; "3:30" for "3:30 p.m."; "2.1.3" for "v2.1.3"), the
+digits of a spelled number ("three" may be written "3"), every run of digits in the source
+text itself (digits inside URLs, handles and code, which :mod:`models.facts` leaves out of
+its numbers but a paraphrase copies verbatim, and those of the phrases the writer froze), and
+each form with and without thousands separators (not for years). ``.5`` and ``0.5`` are the
+same form.
+
+A *run* is the trailing number of the generated text: digits joined by single separators
+``.``, ``,`` or ``:`` (a separator between digits is part of the number; one after the last
+digit may be punctuation). A ``.`` right before the first digit belongs to the number when
+nothing word-like precedes it (" .5" is 0.5, as :mod:`models.facts` reads it; "end.5" is 5).
+Digits are Unicode decimal digits (``str.isdecimal``). Every token's text is appended to
+the run character by character, so tokens holding several digits, or digits and letters,
+are judged exactly; for a tokenizer whose digits are single tokens the work per step is a
+table look-up. The rules:
+
+(a) a number may start only with the beginning of a source form (a source without numbers
+    writes none);
+(b) inside a number, a token is allowed only if the run stays a prefix of some form;
+(c) a number once started is finished as written: while the run is a proper prefix of a form
+    and not itself a form, every token that would end the number (a space, a letter, a stop
+    token, a separator that no form continues with) is banned;
+(d) a separator after a complete number is allowed (the full stop after "2027"), but a digit
+    may follow it only if that continues a form ("2027.5" is not a source number).
+
+Numbers may repeat. Signs and range dashes are not part of a number: "-5%" and "10-20" are
+the forms "5", "10" and "20", so a candidate may drop a sign or write "10 to 20"; the
+verifier (:mod:`models.facts`) does not compare signs either. A number whose value the
+verifier would accept in another spelling ("4,300,000" for "$4.3 million", "15:30" for
+"3:30 p.m.") is not a form: the decoder is stricter than the verifier, never looser. A
+scale or unit word after a complete number ("4.3 billion", "12 points") is not the
+decoder's to judge: the verifier rejects such a candidate.
+
+Frozen phrases (:class:`PhraseConstraint`)
+------------------------------------------
+Each phrase is tokenized with a leading space (" Q3 plan": ``Ġ Q``, ``3``, ``Ġplan``) and
+without (after an opening quote or bracket). A row has *started* a phrase when its last
+tokens are the first m tokens of one of these and either m >= 2, or m == 1 and that first
+token is distinctive: a word of at least three characters that is not a common lower-case
+English word (:data:`models.facts_words.COMMON_WORDS`), so " Germany" starts "Germany's
+sales" but " the" does not start "the Q3 plan" until " Q" follows. The spelling without a
+space counts only after a non-word character or at the output's start ("ex" + "plan" is no
+start of "plan B"). Once started, only the phrase's next token is allowed until it is done,
+and a finished phrase that ends in a letter or digit is not glued onto ("plan" + "ned"): the
+verifier wants it as whole words.
+
+Applying them
+-------------
+A :class:`Restriction` either bans a few token ids (the usual case, cheap) or allows only a
+few. :func:`apply_constraints` combines a row's restrictions (allowed sets intersect, bans
+add up). The sampler's own no-repeat n-gram ban yields to an allowed set: "1,000,000" repeats
+the digit trigram "0 0 0" and "2027" written twice repeats " 2 0", yet the number must be
+finished. If the constraints would leave a row no token at all (which should not happen),
+the row is sampled without them and a warning is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+# models.facts (and its word list) is imported where a constraint is built, not here: the
+# sampler imports this module, and most of it needs no regular expressions (~25 ms).
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "NumberConstraint", "PhraseConstraint", "Restriction", "TokenConstraint", "TokenTable",
+    "apply_constraints", "build_constraints", "source_number_forms",
+]
+
+#: Characters that join digits into one number ("1,250.75", "3:30").
+SEPARATORS = ".,:"
+
+#: A number as written: an optional leading dot (not after a word or a dot), digits, and
+#: single separators between digits.
+_RUN_RE = re.compile(r"(?:(?<![\w.])\.)?\d+(?:[.,:]\d+)*")
+_COMMA_GROUPED_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_PLAIN_DECIMAL_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
+class Restriction:
+    """What a constraint says about a row's next token: only ``allowed``, or not ``banned``.
+
+    Arrays are sorted, unique int64 token ids and read-only (they are shared between rows
+    and steps).
+    """
+
+    allowed: np.ndarray | None = None
+    banned: np.ndarray | None = None
+    #: The smallest id ``banned`` leaves open: probing it makes the "is anything left?"
+    #: check O(1) per step (computed once, as restrictions are memoised).
+    open_id: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "open_id", _smallest_missing(self.banned) if self.banned is not None else 0)
+
+
+class TokenConstraint(Protocol):
+    """A decoding constraint: given a row's generated token ids, what may come next."""
+
+    def restriction(self, history: Sequence[int]) -> Restriction | None:
+        """The row's restriction for its next token, or None when anything goes."""
+        ...
+
+
+def _smallest_missing(ids: np.ndarray) -> int:
+    """The smallest non-negative id not in the sorted, unique ``ids``."""
+    gaps = np.flatnonzero(ids != np.arange(len(ids)))
+    return int(gaps[0]) if gaps.size else len(ids)
+
+
+def _ids(values: Iterable[int]) -> np.ndarray:
+    out = np.unique(np.fromiter(values, dtype=np.int64))
+    out.flags.writeable = False
+    return out
+
+
+def _is_digit(ch: str) -> bool:
+    return ch.isdecimal()
+
+
+def _is_num_char(ch: str) -> bool:
+    return ch.isdecimal() or ch in SEPARATORS
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _is_boundary(ch: str | None) -> bool:
+    """Whether a '.' after ``ch`` would begin a number (" .5"), as :mod:`models.facts` reads it."""
+    return ch is None or not (ch.isalnum() or ch in "_.")
+
+
+# --------------------------------------------------------------------------- the vocabulary
+
+class TokenTable:
+    """Per tokenizer: each token's text and the few token classes the constraints look at.
+
+    Built once per tokenizer (~0.2 s for a 49k vocabulary) and shared by every sentence's
+    constraints. A token's text is taken from decoding it after an anchor token and
+    removing the anchor's text, so a decoder that drops a leading space on the first token
+    (SentencePiece) still shows it; special tokens keep their text ("<|im_end|>").
+    """
+
+    def __init__(self, texts: Sequence[str], tokenizer: Tokenizer | None = None) -> None:
+        self.tokenizer = tokenizer
+        self.texts = list(texts)
+        self.size = len(self.texts)
+        digit = [i for i, text in enumerate(self.texts) if any(map(_is_digit, text))]
+        self.digit_ids = _ids(digit)
+        #: (id, text) of every token holding a digit: the only tokens whose effect on a
+        #: number needs simulating.
+        self.digit_tokens = [(i, self.texts[i]) for i in self.digit_ids.tolist()]
+        #: Token ids whose whole text is one separator character.
+        self.separator_ids = {sep: _ids(i for i, text in enumerate(self.texts) if text == sep)
+                              for sep in SEPARATORS}
+        #: The token's last character may continue a number (a digit or a separator).
+        self.tail_open = np.array([bool(text) and _is_num_char(text[-1]) for text in self.texts], dtype=bool)
+        #: A '.' right after the token would begin a number (the text ends in a space, a
+        #: bracket...; an empty text counts as a boundary).
+        self.tail_boundary = np.array([_is_boundary(text[-1] if text else None) for text in self.texts],
+                                      dtype=bool)
+        self._word_start_ids: np.ndarray | None = None
+
+    @property
+    def word_start_ids(self) -> np.ndarray:
+        """Tokens that glue onto the word before them (their text starts with a letter or digit)."""
+        if self._word_start_ids is None:
+            self._word_start_ids = _ids(i for i, text in enumerate(self.texts) if text and _is_word_char(text[0]))
+        return self._word_start_ids
+
+    @classmethod
+    def from_tokenizer(cls, tokenizer: Tokenizer) -> TokenTable:
+        size = tokenizer.get_vocab_size(with_added_tokens=True)
+        anchor_ids = tokenizer.encode("a", add_special_tokens=False).ids
+        plain = tokenizer.decode_batch([[i] for i in range(size)], skip_special_tokens=False)
+        if len(anchor_ids) != 1:
+            return cls(plain, tokenizer)
+        anchor = tokenizer.decode(anchor_ids, skip_special_tokens=False)
+        joined = tokenizer.decode_batch([[anchor_ids[0], i] for i in range(size)], skip_special_tokens=False)
+        texts = [j[len(anchor):] if j.startswith(anchor) else p for j, p in zip(joined, plain)]
+        return cls(texts, tokenizer)
+
+    def text(self, token: int) -> str:
+        """A token's text; ids past the tokenizer's vocabulary (padding rows) have none."""
+        return self.texts[token] if 0 <= token < self.size else ""
+
+    def encode(self, text: str) -> list[int]:
+        if self.tokenizer is None:
+            raise ValueError("this token table was built without a tokenizer")
+        return list(self.tokenizer.encode(text, add_special_tokens=False).ids)
+
+
+# --------------------------------------------------------------------------- numbers
+
+def _variants(run: str) -> set[str]:
+    """``run`` and the same number with or without thousands separators, and .5 = 0.5."""
+    out = {run}
+    if run.startswith("."):
+        out.add("0" + run)
+        return out
+    if run.startswith("0.") and _PLAIN_DECIMAL_RE.fullmatch(run):
+        out.add(run[1:])
+    if not _COMMA_GROUPED_RE.fullmatch(run):
+        return out
+    plain = run.replace(",", "")
+    whole, _, frac = plain.partition(".")
+    out.add(plain)
+    if len(whole) > 30 or (len(whole) > 1 and whole.startswith("0")):
+        return out  # a digit string (an ID, "007"), not a quantity written with separators
+    value = int(whole)
+    is_year = len(whole) == 4 and 1000 <= value <= 2100
+    if value >= 1000 and not is_year:
+        out.add(f"{value:,}" + ("." + frac if frac else ""))
+    return out
+
+
+def _runs(text: str) -> list[str]:
+    return _RUN_RE.findall(text)
+
+
+def source_number_forms(source: str, keep: Iterable[str] = ()) -> frozenset[str]:
+    """Every digit string a paraphrase of ``source`` may write (see the module docstring)."""
+    from . import facts
+
+    runs: set[str] = set()
+    for span in facts.extract_numbers(source):
+        for form in span.forms:
+            runs.update(_runs(form))
+        if not span.forms and span.bare and _PLAIN_DECIMAL_RE.fullmatch(span.bare):
+            runs.add(span.bare)  # a spelled number: "three" may be written "3"
+    runs.update(_runs(source))  # digits the number parser leaves out (URLs, handles, code)
+    present = [p for p in keep if p.strip() and not facts.missing_keeps(source, [p])]
+    for phrase in present:
+        runs.update(_runs(phrase))
+    forms: set[str] = set()
+    for run in runs:
+        forms |= _variants(run)
+    return frozenset(forms)
+
+
+class NumberConstraint:
+    """Rows write only the source's numbers, each finished as written (rules in the module doc).
+
+    Answers are memoised per state (the run, and whether a '.' would begin a number), so a
+    state's tokens are simulated once per sentence; a row whose last token cannot continue a
+    number costs one array look-up.
+    """
+
+    def __init__(self, source: str, table: TokenTable, keep: Iterable[str] = (),
+                 forms: Iterable[str] | None = None) -> None:
+        self.table = table
+        self.forms = frozenset(forms) if forms is not None else source_number_forms(source, keep)
+        self.prefixes = frozenset(form[:i] for form in self.forms for i in range(1, len(form) + 1))
+        self._memo: dict[tuple[str, bool], Restriction | None] = {}
+
+    # -- public -----------------------------------------------------------------------------
+
+    def restriction(self, history: Sequence[int]) -> Restriction | None:
+        key = self.state(history)
+        try:
+            return self._memo[key]
+        except KeyError:
+            result = self._memo[key] = self._compute(*key)
+            return result
+
+    def state(self, history: Sequence[int]) -> tuple[str, bool]:
+        """(the run, whether a '.' would begin a number); the flag is only kept for an empty run."""
+        if not history:
+            return "", True
+        last = history[-1]
+        table = self.table
+        if not 0 <= last < table.size:
+            return "", True
+        if not table.tail_open[last]:
+            return "", bool(table.tail_boundary[last])
+        chars, before = _trailing_num_chars(table, history)
+        run, boundary = "", _is_boundary(before)
+        for ch in chars:
+            run = _step(run, ch, boundary)
+            boundary = _is_boundary(ch)
+        return run, boundary if run == "" else False
+
+    # -- the state machine --------------------------------------------------------------------
+
+    def _closes_ok(self, run: str) -> bool:
+        """Whether the number may end here (its digits so far are a whole form, or there are none)."""
+        base = run[:-1] if run and run[-1] in SEPARATORS else run
+        return base == "" or base in self.forms
+
+    def _viable(self, run: str) -> bool:
+        if run in ("", ".") or run in self.prefixes:
+            return True
+        return run[-1] in SEPARATORS and run[:-1] in self.forms
+
+    def advance(self, run: str, boundary: bool, text: str) -> str | None:
+        """The run after appending ``text``, or None when ``text`` breaks a rule."""
+        if run:
+            boundary = _is_boundary(run[-1])
+        for ch in text:
+            if _is_digit(ch):
+                run += ch
+                if run not in self.prefixes:
+                    return None
+            elif ch in SEPARATORS and run[-1:].isdecimal():
+                run += ch  # a separator or punctuation: the next character decides
+            else:
+                if not self._closes_ok(run):
+                    return None
+                run = "." if ch == "." and boundary else ""
+            boundary = _is_boundary(ch)
+        if not text:  # an empty (special) token ends the number, like a stop token
+            return "" if self._closes_ok(run) else None
+        return run if self._viable(run) else None
+
+    def _compute(self, run: str, boundary: bool) -> Restriction | None:
+        table = self.table
+        if not self._viable(run):
+            # Only reachable after a fallback wrote an unknown number: add no more digits.
+            log.debug("number run %r is not a source number; banning digits until it ends", run)
+            return Restriction(banned=table.digit_ids) if table.digit_ids.size else None
+        passing = [i for i, text in table.digit_tokens if self.advance(run, boundary, text) is not None]
+        if self._closes_ok(run):
+            banned = np.setdiff1d(table.digit_ids, np.array(passing, dtype=np.int64), assume_unique=True)
+            if not banned.size:
+                return None
+            banned.flags.writeable = False
+            return Restriction(banned=banned)
+        # Inside an unfinished number: only tokens that continue it. A token without digits
+        # continues it only if it is one separator that some form has next.
+        if run[-1:].isdecimal():
+            for sep, ids in table.separator_ids.items():
+                if run + sep in self.prefixes:
+                    passing.extend(ids.tolist())
+        return Restriction(allowed=_ids(passing))
+
+
+def _step(run: str, ch: str, boundary: bool) -> str:
+    """The run after one digit or separator, without checking it against the forms."""
+    if _is_digit(ch):
+        return run + ch
+    if run[-1:].isdecimal():
+        return run + ch
+    return "." if ch == "." and boundary else ""
+
+
+def _trailing_num_chars(table: TokenTable, history: Sequence[int]) -> tuple[str, str | None]:
+    """The digits and separators that end the generated text, and the character before them."""
+    parts: list[str] = []
+    for token in reversed(history):
+        text = table.text(token)
+        if not text:
+            return "".join(reversed(parts)), None
+        i = len(text)
+        while i and _is_num_char(text[i - 1]):
+            i -= 1
+        parts.append(text[i:])
+        if i:
+            return "".join(reversed(parts)), text[i - 1]
+    return "".join(reversed(parts)), None
+
+
+# --------------------------------------------------------------------------- frozen phrases
+
+def _distinctive(text: str) -> bool:
+    """A first token that starts a phrase on its own: a rare word of three or more characters."""
+    from .facts_words import COMMON_WORDS
+
+    word = text.strip()
+    return len(word) >= 3 and any(ch.isalpha() for ch in word) and word.lower() not in COMMON_WORDS
+
+
+class PhraseConstraint:
+    """A row that has started a frozen phrase must finish it token by token (module doc).
+
+    A finished phrase that ends in a letter or digit may not be glued onto ("plan" +
+    "ned"): the phrase must stay a whole word, as the verifier requires.
+    """
+
+    def __init__(self, phrases: Iterable[str], table: TokenTable) -> None:
+        self.table = table
+        #: (token ids, whether the spelling has no leading space and so needs a boundary
+        #: before it, whether it ends in a word character)
+        self.spellings: list[tuple[tuple[int, ...], bool, bool]] = []
+        for phrase in dict.fromkeys(p.strip() for p in phrases):
+            if not phrase:
+                continue
+            closed = _is_word_char(phrase[-1])
+            for ids, bare in ((tuple(table.encode(" " + phrase)), False), (tuple(table.encode(phrase)), True)):
+                if ids and all(ids != seen for seen, _, _ in self.spellings):
+                    self.spellings.append((ids, bare, closed))
+        self._inner = frozenset(t for ids, _, _ in self.spellings for t in ids[:-1])
+        self._last = frozenset(ids[-1] for ids, _, closed in self.spellings if closed)
+        self._distinct = {ids[0]: _distinctive(table.text(ids[0])) for ids, _, _ in self.spellings}
+        self._ended: Restriction | None = None  # built on first use: ~30k ids
+
+    def restriction(self, history: Sequence[int]) -> Restriction | None:
+        if not history:
+            return None
+        last = history[-1]
+        if last not in self._inner and last not in self._last:
+            return None
+        allowed: set[int] = set()
+        ended = False
+        for ids, bare, closed in self.spellings:
+            for m in range(1, min(len(ids), len(history)) + 1):
+                if not self._started(history, ids, m, bare):
+                    continue
+                if m < len(ids):
+                    allowed.add(ids[m])
+                elif closed:
+                    ended = True
+        if not ended:
+            return Restriction(allowed=_ids(allowed)) if allowed else None
+        if self._ended is None:
+            self._ended = Restriction(banned=self.table.word_start_ids)
+        return Restriction(allowed=_ids(allowed), banned=self._ended.banned) if allowed else self._ended
+
+    def _started(self, history: Sequence[int], ids: tuple[int, ...], m: int, bare: bool) -> bool:
+        """Whether ``history`` ends with the first ``m`` tokens of ``ids``, as a committed start."""
+        n = len(history)
+        if history[-1] != ids[m - 1] or tuple(history[n - m:]) != ids[:m]:
+            return False
+        if m == 1 and len(ids) > 1 and not self._distinct[ids[0]]:
+            return False
+        return not bare or self._boundary_before(history, n - m)
+
+    def _boundary_before(self, history: Sequence[int], start: int) -> bool:
+        if start == 0:
+            return True
+        text = self.table.text(history[start - 1])
+        return not text or not _is_word_char(text[-1])
+
+
+# --------------------------------------------------------------------------- building and applying
+
+def build_constraints(source: str, table: TokenTable, keep: Iterable[str] = ()) -> list[TokenConstraint]:
+    """The constraints for one source sentence: its numbers, and the frozen phrases it contains.
+
+    A phrase that is not in ``source`` is left out (it may belong to another sentence).
+    """
+    from . import facts
+
+    keep = [p for p in keep if p.strip()]
+    present = [p for p in keep if not facts.missing_keeps(source, [p])]
+    out: list[TokenConstraint] = [NumberConstraint(source, table, present)]
+    if present:
+        out.append(PhraseConstraint(present, table))
+    return out
+
+
+def apply_constraints(constraints: Sequence[TokenConstraint], history: Sequence[int], row: np.ndarray,
+                      model_row: np.ndarray | None = None) -> np.ndarray | None:
+    """Apply the constraints' restrictions to ``row`` (a row's working logits) in place.
+
+    Returns the ids the row is now limited to (the finite ones), or None when the row may
+    still take any token that was not banned. ``model_row`` (the unmodified logits) lets an
+    allowed token the sampler's n-gram ban had removed come back (module doc). When nothing
+    would be left, ``row`` is left as it was and a warning is logged.
+    """
+    allowed: np.ndarray | None = None
+    banned: list[Restriction] = []
+    for constraint in constraints:
+        found = constraint.restriction(history)
+        if found is None:
+            continue
+        if found.allowed is not None:
+            allowed = found.allowed if allowed is None else np.intersect1d(allowed, found.allowed,
+                                                                           assume_unique=True)
+        if found.banned is not None and found.banned.size:
+            banned.append(found)
+    if allowed is None:
+        if len(banned) == 1:
+            _ban(row, banned[0].banned, banned[0].open_id)  # type: ignore[arg-type]
+        elif banned:
+            ids = np.unique(np.concatenate([b.banned for b in banned]))  # type: ignore[misc]
+            _ban(row, ids, _smallest_missing(ids))
+        return None
+    if banned:
+        allowed = allowed[~np.isin(allowed, np.concatenate([b.banned for b in banned]))]  # type: ignore[misc]
+    return _allow(row, allowed, model_row)
+
+
+def _ban(row: np.ndarray, ids: np.ndarray, open_id: int) -> None:
+    """Set ``ids`` to -inf unless that leaves nothing; ``open_id`` (not in ``ids``) is probed first."""
+    saved = row[ids]
+    row[ids] = -np.inf
+    if open_id < len(row) and np.isfinite(row[open_id]):
+        return
+    if not np.isfinite(row).any():
+        row[ids] = saved
+        log.warning("decoding constraints banned every token of a row; sampling it unconstrained")
+
+
+def _allow(row: np.ndarray, allowed: np.ndarray, model_row: np.ndarray | None) -> np.ndarray | None:
+    allowed = allowed[allowed < len(row)]
+    values = row[allowed]
+    finite = np.isfinite(values)
+    if not finite.any() and model_row is not None:
+        values = np.asarray(model_row)[allowed].astype(row.dtype, copy=False)
+        finite = np.isfinite(values)
+        if finite.any():
+            log.debug("a constrained token was banned by the n-gram rule; the constraint wins")
+    if not finite.any():
+        log.warning("decoding constraints allowed no token of a row; sampling it unconstrained")
+        return None
+    ids = allowed[finite]
+    kept = values[finite]
+    row.fill(-np.inf)
+    row[ids] = kept
+    return ids
