@@ -240,7 +240,7 @@ def run_benchmark(options: BenchOptions, *, progress: bool = True) -> dict[str, 
             from models.catalog import rebuild_command
 
             raise FileNotFoundError(f"bundle {folder.name} is not installed ({folder}); build it with: "
-                                    f"{rebuild_command(folder.name)}")
+                                    f"{rebuild_command(folder.name, folder)}")
     works = {folder: build_workload(folder, options) for folder in bundles}
     comparison = bundles[0]
     work = works[comparison]

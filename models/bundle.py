@@ -40,6 +40,75 @@ def file_record(path: Path) -> dict[str, Any]:
     return {"sha256": sha256_file(path), "size": path.stat().st_size}
 
 
+#: Largest count the manifest may declare: the graph's sequence lengths and shapes are int32.
+_MAX_COUNT = 2**31 - 1
+_SHA256_DIGITS = frozenset("0123456789abcdef")
+
+
+def _kind(value: object) -> str:
+    """How a JSON value reads in a message ("a list", "null"…)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return {dict: "an object", list: "a list", str: "a string", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)
+
+
+def _require_object(value: object, where: str) -> dict[str, Any]:
+    """``value`` as a JSON object, or a ValueError that says which field is wrong and how."""
+    if not isinstance(value, dict):
+        raise ValueError(f"{where} is {_kind(value)}, not an object")
+    return value
+
+
+def _require_field(data: dict[str, Any], key: str, where: str) -> Any:
+    """``data[key]``, or a ValueError naming the object that lacks it (never a bare KeyError)."""
+    if key not in data:
+        raise ValueError(f"{where} has no {key!r}")
+    return data[key]
+
+
+def _require_count(value: object, where: str, *, minimum: int = 1) -> int:
+    """A whole number in ``[minimum, 2**31 - 1]``; ``true`` and ``2.0`` are not counts."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{where} is {_kind(value)}, not a whole number")
+    if not minimum <= value <= _MAX_COUNT:
+        raise ValueError(f"{where} is {value}, outside {minimum}..{_MAX_COUNT}")
+    return value
+
+
+def _require_text(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{where} is {'empty' if value == '' else _kind(value)}, not a non-empty string")
+    return value
+
+
+def _relative_file(value: object, where: str) -> str:
+    """A file name inside the bundle folder: relative, no ``..``, no NUL (which the OS refuses)."""
+    name = _require_text(value, where)
+    path = Path(name)
+    if "\x00" in name or path.is_absolute() or ".." in path.parts or name.startswith(("/", "\\")):
+        raise ValueError(f"{where} ({name!r}) is not a file inside the bundle folder")
+    return name
+
+
+def _file_entry(rel: str, record: object) -> dict[str, Any]:
+    """One ``files`` entry: ``{"sha256": 64 hex digits, "size": bytes}``."""
+    where = f"files[{rel!r}]"
+    entry = _require_object(record, where)
+    _require_count(_require_field(entry, "size", where), f"{where}['size']", minimum=0)
+    digest = _require_field(entry, "sha256", where)
+    if not isinstance(digest, str) or len(digest) != 64 or not set(digest) <= _SHA256_DIGITS:
+        raise ValueError(f"{where}['sha256'] is not 64 lowercase hex digits")
+    return entry
+
+
+def _files(value: object) -> dict[str, dict[str, Any]]:
+    files = _require_object(value, "'files'")
+    return {_relative_file(rel, "a file name in 'files'"): _file_entry(rel, record) for rel, record in files.items()}
+
+
 @dataclass(frozen=True)
 class ModelGeometry:
     """What the decoding loop must know about the graph's KV cache."""
@@ -52,13 +121,10 @@ class ModelGeometry:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelGeometry:
-        return cls(
-            num_layers=int(data["num_layers"]),
-            num_kv_heads=int(data["num_kv_heads"]),
-            head_dim=int(data["head_dim"]),
-            vocab_size=int(data["vocab_size"]),
-            max_positions=int(data["max_positions"]),
-        )
+        """Read the ``model`` object; ValueError names the field that is missing or not a count."""
+        data = _require_object(data, "'model'")
+        return cls(**{key: _require_count(_require_field(data, key, "'model'"), f"model[{key!r}]")
+                      for key in ("num_layers", "num_kv_heads", "head_dim", "vocab_size", "max_positions")})
 
 
 @dataclass(frozen=True)
@@ -75,13 +141,21 @@ class Manifest:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Manifest:
+        """Check the whole shape, so no later ``record["size"]`` can fail with a bare KeyError.
+
+        Raises ValueError whose message names the offending field (``files['model.onnx']
+        has no 'size'``); :func:`read_manifest` turns it into a :class:`BundleError`.
+        """
+        data = _require_object(data, "the manifest")
+        model = _require_object(_require_field(data, "model", "the manifest"), "'model'")
+        prompt = _require_object(_require_field(data, "prompt", "the manifest"), "'prompt'")
         return cls(
-            name=str(data["name"]),
-            model_file=str(data["model"]["file"]),
-            tokenizer_file=str(data.get("tokenizer_file", "tokenizer.json")),
-            geometry=ModelGeometry.from_dict(data["model"]),
-            prompt=PromptFormat.from_dict(data["prompt"]),
-            files=dict(data["files"]),
+            name=_require_text(_require_field(data, "name", "the manifest"), "'name'"),
+            model_file=_relative_file(_require_field(model, "file", "'model'"), "model['file']"),
+            tokenizer_file=_relative_file(data.get("tokenizer_file", "tokenizer.json"), "'tokenizer_file'"),
+            geometry=ModelGeometry.from_dict(model),
+            prompt=PromptFormat.from_dict(prompt),
+            files=_files(_require_field(data, "files", "the manifest")),
             raw=data,
         )
 
@@ -97,28 +171,46 @@ def write_manifest(folder: Path, data: dict[str, Any]) -> Path:
 
 
 def read_manifest(folder: Path) -> Manifest:
-    """Parse a bundle's manifest without checking its files (cheap; for listings)."""
+    """Parse a bundle's manifest without checking its files (cheap; for listings).
+
+    Any manifest that is not exactly the shape the runtime reads (``[]``, ``null``, a file
+    entry without ``size``, a count that is a string…) is a :class:`BundleError` naming the
+    file and the field, with the command that rebuilds the bundle; never a KeyError.
+    """
     name = folder.name
     path = folder / MANIFEST_NAME
+    fix = rebuild_command(name, folder)
     if not folder.is_dir():
         raise BundleError(f"Model bundle '{name}' is not installed (no folder {folder}).",
-                          bundle=name, rebuild_command=rebuild_command(name))
+                          bundle=name, rebuild_command=fix)
     if not path.is_file():
         raise BundleError(f"Model bundle '{name}' is incomplete: {path} is missing.",
-                          bundle=name, rebuild_command=rebuild_command(name))
+                          bundle=name, rebuild_command=fix)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if int(data.get("format_version", 0)) != FORMAT_VERSION:
-            raise BundleError(
-                f"Model bundle '{name}' has format {data.get('format_version')!r}; "
-                f"this version of Paraphrase Studio reads format {FORMAT_VERSION}.",
-                bundle=name, rebuild_command=rebuild_command(name))
+    except OSError as exc:
+        raise BundleError(f"Model bundle '{name}': {path} cannot be read ({exc.strerror or exc}).",
+                          bundle=name, rebuild_command=fix) from exc
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested past the parser's depth
+        raise BundleError(f"Model bundle '{name}' has a damaged {MANIFEST_NAME} ({path}): it is not valid JSON "
+                          f"({_first_line(exc)}).", bundle=name, rebuild_command=fix) from exc
+    version = data.get("format_version") if isinstance(data, dict) else None
+    if isinstance(data, dict) and (isinstance(version, bool) or version != FORMAT_VERSION):
+        raise BundleError(
+            f"Model bundle '{name}' has format {version!r}; "
+            f"this version of Paraphrase Studio reads format {FORMAT_VERSION}.",
+            bundle=name, rebuild_command=fix)
+    try:
         return Manifest.from_dict(data)
-    except BundleError:
-        raise
     except (ValueError, KeyError, TypeError) as exc:
-        raise BundleError(f"Model bundle '{name}' has a damaged {MANIFEST_NAME}: {exc}",
-                          bundle=name, rebuild_command=rebuild_command(name)) from exc
+        raise BundleError(f"Model bundle '{name}' has a damaged {MANIFEST_NAME} ({path}): {_first_line(exc)}.",
+                          bundle=name, rebuild_command=fix) from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    """An exception's message for a one-line report (KeyError's repr quotes are kept: 'size')."""
+    text = str(exc).strip().splitlines()
+    return text[0].rstrip(".") if text else type(exc).__name__
 
 
 def verify_bundle(folder: Path, manifest: Manifest) -> None:
@@ -126,27 +218,38 @@ def verify_bundle(folder: Path, manifest: Manifest) -> None:
 
     Size first (cheap, catches truncation), then the hash (catches alteration).
     The model and tokenizer must be among the listed files, so a hand-edited manifest
-    cannot skip them.
+    cannot skip them. A record of the wrong shape (a Manifest made by hand) is a
+    BundleError too.
     """
     name = manifest.name
+    fix = rebuild_command(folder.name, folder)
     for required in (manifest.model_file, manifest.tokenizer_file):
         if required not in manifest.files:
             raise BundleError(f"Model bundle '{name}': manifest does not list {required}.",
-                              bundle=name, rebuild_command=rebuild_command(name))
+                              bundle=name, rebuild_command=fix)
     for rel, record in manifest.files.items():
+        try:
+            _relative_file(rel, "a file name in 'files'")
+            entry = _file_entry(rel, record)
+        except ValueError as exc:
+            raise BundleError(f"Model bundle '{name}' has a damaged {MANIFEST_NAME} ({folder / MANIFEST_NAME}): "
+                              f"{exc}.", bundle=name, rebuild_command=fix) from exc
         path = folder / rel
-        if not path.is_file():
-            raise BundleError(f"Model bundle '{name}': file {rel} is missing.",
-                              bundle=name, rebuild_command=rebuild_command(name))
-        size = path.stat().st_size
-        if size != int(record["size"]):
-            raise BundleError(
-                f"Model bundle '{name}': file {rel} is {size} bytes, expected "
-                f"{record['size']} (truncated or replaced).",
-                bundle=name, rebuild_command=rebuild_command(name))
-        if sha256_file(path) != record["sha256"]:
+        try:
+            if not path.is_file():
+                raise BundleError(f"Model bundle '{name}': file {rel} is missing.", bundle=name, rebuild_command=fix)
+            size = path.stat().st_size
+            if size != entry["size"]:
+                raise BundleError(
+                    f"Model bundle '{name}': file {rel} is {size} bytes, expected "
+                    f"{entry['size']} (truncated or replaced).", bundle=name, rebuild_command=fix)
+            digest = sha256_file(path)
+        except OSError as exc:
+            raise BundleError(f"Model bundle '{name}': file {rel} cannot be read ({exc.strerror or exc}).",
+                              bundle=name, rebuild_command=fix) from exc
+        if digest != entry["sha256"]:
             raise BundleError(f"Model bundle '{name}': file {rel} is corrupt (sha256 mismatch).",
-                              bundle=name, rebuild_command=rebuild_command(name))
+                              bundle=name, rebuild_command=fix)
     log.debug("verified %d files of bundle %s", len(manifest.files), name)
 
 

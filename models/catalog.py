@@ -7,8 +7,11 @@ an installed (or frozen) app may keep them elsewhere, hence the environment over
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from pathlib import Path
+
+from .recipes import RECIPES
 
 #: The bundle the app and CLI use when none is named.
 DEFAULT_BUNDLE = "smollm2-135m-student-v1"
@@ -40,13 +43,48 @@ def bundles_dir() -> Path:
     return Path(__file__).resolve().parent / "bundles"
 
 
-def rebuild_command(name: str) -> str:
-    """The command a user runs to (re)build a bundle; shown in every bundle error."""
+def rebuild_arguments(name: str, folder: Path | None = None) -> list[str]:
+    """The ``paraphrase-studio`` arguments that rebuild bundle ``name`` (kept in ``folder``).
+
+    The one source of every rebuild command: the message a user reads and the process the
+    app's dialog starts are both made from this list, so they cannot disagree. A catalog
+    recipe is rebuilt from its recipe (``--name`` alone would build the default recipe under
+    that name); a bundle kept outside :func:`bundles_dir` is written back where it is.
+    """
+    arguments = ["export"]
+    if folder is not None:
+        name = Path(folder).name or name
+    if name in RECIPES:
+        if name != DEFAULT_BUNDLE:
+            arguments += ["--recipe", name]
+    else:
+        arguments += ["--name", name]
+    if folder is not None and not _is_catalog_folder(Path(folder)):
+        arguments += ["--out", str(Path(folder).expanduser().absolute().parent)]
+    return [*arguments, "--force"]
+
+
+def rebuild_command(name: str, folder: Path | None = None) -> str:
+    """The command a user runs to (re)build a bundle; shown in every bundle error.
+
+    ``folder`` is where the bundle was looked for; without it the bundle is taken to live in
+    :func:`bundles_dir`, as before.
+    """
     if is_frozen():
         return FROZEN_FIX
-    if name == DEFAULT_BUNDLE:
-        return "./studio build   (or: paraphrase-studio export --force)"
-    return f"paraphrase-studio export --name {name} --force"
+    arguments = rebuild_arguments(name, folder)
+    command = shlex.join(["paraphrase-studio", *arguments])
+    if arguments == ["export", "--force"]:  # the default bundle in its usual place
+        return f"./studio build   (or: {command})"
+    return command
+
+
+def _is_catalog_folder(folder: Path) -> bool:
+    """True when ``folder`` is a direct sub-folder of :func:`bundles_dir` (where export writes)."""
+    try:
+        return folder.expanduser().resolve().parent == bundles_dir().resolve()
+    except (OSError, RuntimeError):  # an unreadable path or a symlink loop: say --out explicitly
+        return False
 
 
 def resolve_bundle(name_or_path: str | os.PathLike[str] | None) -> Path:

@@ -6,6 +6,7 @@ step writes the format into the manifest and the runtime only fills in ``{text}`
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,9 +43,34 @@ class PromptFormat:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PromptFormat:
-        return cls(
-            template=str(data["template"]),
-            stop_token_ids=tuple(int(t) for t in data["stop_token_ids"]),
-            description=str(data.get("description", "")),
-            extra=dict(data.get("extra", {})),
-        )
+        """Read a manifest's ``prompt`` object; ValueError names any field of the wrong shape.
+
+        A hand-edited or damaged manifest must fail here with a sentence, not later with a
+        KeyError deep in decoding: a template with exactly one ``{text}``, stop tokens that
+        are token ids, and decoding hints that are numbers.
+        """
+        if not isinstance(data, dict):
+            raise ValueError("'prompt' is not an object")
+        template = data.get("template")
+        if not isinstance(template, str):
+            raise ValueError("prompt['template'] is missing or not a string")
+        stops = data.get("stop_token_ids")
+        if not isinstance(stops, list) or not all(_is_token_id(t) for t in stops):
+            raise ValueError("prompt['stop_token_ids'] is missing or not a list of token ids")
+        description = data.get("description", "")
+        if not isinstance(description, str):
+            raise ValueError("prompt['description'] is not a string")
+        extra = data.get("extra", {})
+        if not isinstance(extra, dict) or not all(_is_number(v) for v in extra.values()):
+            raise ValueError("prompt['extra'] is not an object of numbers")
+        return cls(template=template, stop_token_ids=tuple(stops), description=description, extra=dict(extra))
+
+
+def _is_token_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**31
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
