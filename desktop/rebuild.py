@@ -10,11 +10,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.catalog import DEFAULT_BUNDLE, is_frozen
+from models.catalog import is_frozen, rebuild_arguments, resolve_bundle
 
 #: tqdm's overall stage bar in ``export/pipeline.py``: "export NAME:  33%|███ | 2/6 [...]".
 _STAGE = re.compile(r"^export [^:]+:.*?(\d+)/(\d+)")
@@ -34,26 +35,35 @@ def export_available() -> bool:
 
 @dataclass(frozen=True)
 class RebuildCommand:
+    """A ``paraphrase-studio export …`` run: what the dialog shows is what its button starts.
+
+    ``program`` and ``arguments`` are what :class:`QProcess` is given; ``export_arguments``
+    (from :func:`models.catalog.rebuild_arguments`) are the part a person reads and types.
+    """
+
     program: str
     arguments: list[str]
+    export_arguments: tuple[str, ...] = ()
 
     def display(self) -> str:
-        return " ".join([self.program, *self.arguments])
+        """The command as a person types it: ``paraphrase-studio`` plus the exact arguments run."""
+        if self.export_arguments:
+            return shlex.join(["paraphrase-studio", *self.export_arguments])
+        return shlex.join([self.program, *self.arguments])
 
 
-def rebuild_command_for(bundle: str | None) -> RebuildCommand:
-    """``paraphrase-studio export …`` for a bundle name or folder (None = the default)."""
-    arguments = ["export", "--force"]
-    if bundle not in (None, "", DEFAULT_BUNDLE):
-        path = Path(bundle)  # type: ignore[arg-type]
-        if os.sep in str(bundle) or path.is_dir():
-            arguments += ["--name", path.name, "--out", str(path.parent)]
-        else:
-            arguments += ["--name", str(bundle)]
+def rebuild_command_for(bundle: str | os.PathLike[str] | None) -> RebuildCommand:
+    """``paraphrase-studio export …`` for a bundle name or folder (None = the default).
+
+    The folder is resolved exactly as the runtime resolves it, and the arguments are the
+    catalog's, so this runs the very command a :class:`models.BundleError` names.
+    """
+    folder = resolve_bundle(bundle)
+    arguments = rebuild_arguments(folder.name, folder)
     script = Path(sys.executable).with_name("paraphrase-studio.exe" if os.name == "nt" else "paraphrase-studio")
     if script.is_file():
-        return RebuildCommand(str(script), arguments)
-    return RebuildCommand(sys.executable, ["-m", "paraphrase_studio", *arguments])
+        return RebuildCommand(str(script), list(arguments), tuple(arguments))
+    return RebuildCommand(sys.executable, ["-m", "paraphrase_studio", *arguments], tuple(arguments))
 
 
 def parse_progress(output: str) -> tuple[int, int] | None:

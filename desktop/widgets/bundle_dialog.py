@@ -1,9 +1,14 @@
 """The dialog for a missing or damaged model bundle, with a button that rebuilds it.
 
-It says what is wrong, shows the exact command that fixes it (``BundleError.rebuild_command``,
-copyable) and, when the export tools are installed, runs ``paraphrase-studio export`` in a
-:class:`QProcess` with a progress bar fed by the exporter's own stage counter. The window
+It says what is wrong, shows the exact command that fixes it (copyable) and, when the export
+tools are installed, runs that very command (the same :class:`desktop.rebuild.RebuildCommand`)
+in a :class:`QProcess` with a progress bar fed by the exporter's own stage counter. The window
 behind it stays usable: the dialog is opened with ``open()``, never ``exec()``.
+
+A build takes minutes, so no key starts or stops one by accident: the harmless Close button
+is the default and has the focus, the build buttons are never default (every
+:class:`QPushButton` in a :class:`QDialog` is auto-default unless told otherwise), and while
+a build runs Enter does nothing and the focus rests on the read-only output.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
                                QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
 from models.catalog import FROZEN_FIX, is_frozen
+from models.errors import BundleError
 
 from ..rebuild import RebuildCommand, parse_progress, readable_line
 
@@ -26,8 +32,24 @@ TERMINATE_GRACE_MS = 3000
 
 
 def error_summary(error: Exception) -> str:
-    """The error's own message without the "Rebuild it with" line (shown separately)."""
-    return str(error).split("\nRebuild it with:", 1)[0].strip()
+    """The error's own message without the "Rebuild it with" line (shown separately).
+
+    Exceptions whose text alone says nothing (a ``KeyError`` prints just ``'size'``) get
+    their kind in front, so the dialog never shows a bare word.
+    """
+    text = str(error).split("\nRebuild it with:", 1)[0].strip()
+    if isinstance(error, BundleError) and text:
+        return text
+    kind = type(error).__name__
+    return f"{kind}: {text}" if text else kind
+
+
+def _command_intro(command: RebuildCommand) -> str:
+    """The line above the command; the default bundle can also be built by the set-up script."""
+    intro = "Build it with this command (run it in the project folder)"
+    if command.export_arguments == ("export", "--force"):
+        intro += "; ./studio build does the same from a fresh checkout"
+    return intro + ":"
 
 
 class BundleDialog(QDialog):
@@ -59,8 +81,8 @@ class BundleDialog(QDialog):
         self.detail.setAccessibleName("What is wrong")
 
         frozen = is_frozen()  # the packaged app: no build tools, no project folder
-        rebuild_text = getattr(error, "rebuild_command", "") or (FROZEN_FIX if frozen else command.display())
-        self.command_label = QLabel("Build it with this command (run it in the project folder):")
+        rebuild_text = FROZEN_FIX if frozen else command.display()  # exactly what Build model now runs
+        self.command_label = QLabel(_command_intro(command))
         self.command_field = QLineEdit(rebuild_text)
         self.command_field.setReadOnly(True)
         self.command_field.setAccessibleName("Command that builds the model")
@@ -118,6 +140,10 @@ class BundleDialog(QDialog):
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.close_button.setAccessibleName("Close")
         self.buttons.rejected.connect(self.reject)
+        for button in (self.copy_button, self.build_button, self.stop_button):
+            button.setAutoDefault(False)  # Enter or Space never starts, stops or repeats work
+            button.setDefault(False)
+        self._set_close_default(True)
 
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
@@ -131,7 +157,12 @@ class BundleDialog(QDialog):
         layout.addWidget(self.progress_label)
         layout.addWidget(self.log_view)
         layout.addWidget(self.buttons)
-        (self.build_button if can_build else self.close_button if frozen else self.copy_button).setFocus()
+        self.close_button.setFocus()
+
+    def _set_close_default(self, on: bool) -> None:
+        """Close is Enter's button while idle; during a build Enter does nothing at all."""
+        self.close_button.setAutoDefault(on)
+        self.close_button.setDefault(on)
 
     # -- actions -------------------------------------------------------------------------
 
@@ -155,13 +186,15 @@ class BundleDialog(QDialog):
         process.finished.connect(self._finished)
         process.errorOccurred.connect(self._process_error)
         self.process = process
+        self._set_close_default(False)
+        self.log_view.show()
+        self.log_view.setFocus()  # Space and Enter there do nothing; the focus must not land on Stop
         self.build_button.setEnabled(False)
         self.stop_button.show()
         self.progress.setRange(0, 0)  # indeterminate until the exporter reports its first stage
         self.progress.show()
         self.progress_label.setText("Starting the build…")
         self.progress_label.show()
-        self.log_view.show()
         log.info("rebuilding bundle: %s", self.command.display())
         process.start(self.command.program, self.command.arguments)
 
@@ -196,6 +229,7 @@ class BundleDialog(QDialog):
         self._read_output()
         self.process = None
         self.stop_button.hide()
+        self._set_close_default(True)
         if exit_status == QProcess.ExitStatus.NormalExit and exit_code == 0:
             self.progress.setRange(0, 1)
             self.progress.setValue(1)
@@ -214,6 +248,7 @@ class BundleDialog(QDialog):
         if error == QProcess.ProcessError.FailedToStart:
             self.process = None
             self.stop_button.hide()
+            self._set_close_default(True)
             self.progress.hide()
             self.progress_label.setText(f"Could not start {self.command.program}.")
             self.build_button.setEnabled(True)

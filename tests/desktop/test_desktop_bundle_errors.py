@@ -63,7 +63,8 @@ def test_a_corrupt_bundle_opens_a_clear_dialog_and_the_app_stays_open(qtbot, cor
     assert isinstance(dialog, BundleDialog) and dialog.isVisible()
     assert dialog.windowTitle() == "Model damaged"
     assert "tokenizer.json is corrupt" in dialog.detail.text()
-    assert dialog.command_field.text() == rebuild_command(DEFAULT_BUNDLE)
+    assert dialog.command_field.text() == dialog.command.display() == "paraphrase-studio export --force"
+    assert dialog.command_field.text() in rebuild_command(DEFAULT_BUNDLE)  # the same command the error names
     assert dialog.build_button.isVisible() == export_available()
     assert window.isVisible() and "No model" in window.model_label.text()
     assert window.banner.isVisible()
@@ -93,8 +94,8 @@ def test_a_missing_bundle_names_the_command_that_builds_it(qtbot, empty_bundles:
     assert missing and "not installed" in str(error)
     dialog = window.bundle_dialog
     assert dialog.windowTitle() == "Model not installed"
-    assert "./studio build" in dialog.command_field.text()
-    assert "paraphrase-studio export" in dialog.command_field.text()
+    assert "./studio build" in dialog.command_label.text()
+    assert dialog.command_field.text() == "paraphrase-studio export --force"  # exactly what the button runs
     assert not dialog.build_button.isVisible()
     assert "pip install 'paraphrase-studio[export]'" in dialog.note.text()
     assert command.arguments[-2:] == ["export", "--force"]
