@@ -54,6 +54,24 @@ class SentenceSession:
             position += len(text) + len(segment.trailing)
         return offsets
 
+    def selected(self, start: int, end: int) -> tuple[int, int, int] | None:
+        """The sentences a selection ``[start, end)`` touches, widened to whole sentences.
+
+        Returns ``(start, end, count)`` of the paraphrasable sentences it touches when there
+        are two or more (the app paraphrases them as one text), else None: a selection
+        within one sentence means that sentence, as the cursor alone does.
+        """
+        if end <= start:
+            return None
+        starts = self.starts()
+        touched = [i for i in self.wordy if starts[i] < end and starts[i] + len(self.texts[i]) > start]
+        if len(touched) < 2:
+            return None
+        first, last = touched[0], touched[-1]
+        lead = len(self.texts[first]) - len(self.texts[first].lstrip())
+        tail = len(self.texts[last]) - len(self.texts[last].rstrip())
+        return starts[first] + lead, starts[last] + len(self.texts[last]) - tail, len(touched)
+
     def span(self, index: int) -> tuple[int, int]:
         """Character range of sentence ``index`` in :meth:`compose` (without its separator)."""
         start = sum(len(self.texts[i]) + len(self.segments[i].trailing) for i in range(index))

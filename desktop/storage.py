@@ -6,6 +6,12 @@ one. A crash at any moment leaves either the old or the new file, never half of 
 
 Everything takes an explicit folder so tests (and the self-test) never touch the user's
 real settings; ``PARAPHRASE_STUDIO_DATA`` does the same for a whole process.
+
+Nothing here may lose the writer's work quietly: a history that cannot be saved (full disk,
+read-only folder) stays in memory, is saved again after the next change, and says so
+through :attr:`HistoryStore.save_error`; a data folder that cannot be created makes the app
+run without saving (:attr:`Storage.problem`) instead of failing to start. The window shows
+both.
 """
 
 from __future__ import annotations
@@ -52,7 +58,9 @@ class HistoryEntry:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> HistoryEntry:
-        return cls(input=str(data["input"]), chosen=data.get("chosen"), model=str(data.get("model", "")),
+        chosen = data.get("chosen")
+        return cls(input=str(data["input"]), chosen=chosen if isinstance(chosen, str) else None,
+                   model=str(data.get("model", "")),
                    candidates=int(data.get("candidates", 0)), time=str(data.get("time", "")))
 
 
@@ -75,12 +83,18 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 class HistoryStore:
-    """Recent inputs and chosen results, newest first, saved after every change."""
+    """Recent inputs and chosen results, newest first, saved after every change.
 
-    def __init__(self, path: Path, *, limit: int = HISTORY_LIMIT) -> None:
+    ``save_error`` is None after a successful save and a sentence for the writer after a
+    failed one; the entries stay in memory either way, and every change saves them all again.
+    """
+
+    def __init__(self, path: Path, *, limit: int = HISTORY_LIMIT, persist: bool = True) -> None:
         self.path = path
         self.limit = limit
+        self.persist = persist  # False: memory only (the data folder is unusable; Storage says why)
         self.entries: list[HistoryEntry] = []
+        self.save_error: str | None = None
         self.load()
 
     def load(self) -> None:
@@ -92,13 +106,10 @@ class HistoryStore:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             self.entries = [HistoryEntry.from_json(item) for item in data["entries"]][: self.limit]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            backup = self.path.with_name(f"{self.path.name}.damaged-{int(time.time())}")
-            log.warning("history file %s is unreadable (%s); moved aside to %s", self.path, exc, backup.name)
-            try:
-                os.replace(self.path, backup)
-            except OSError:
-                pass
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            backup = set_aside(self.path)
+            log.warning("history file %s is unreadable (%s); moved aside to %s", self.path, exc,
+                        backup.name if backup else "(nowhere: it could not be moved)")
             self.entries = []
 
     def save(self) -> None:
@@ -135,11 +146,23 @@ class HistoryStore:
         self._save_quietly()
 
     def _save_quietly(self) -> None:
-        """A full disk must not crash the app in the middle of writing; log and carry on."""
+        """A full disk must not crash the app in the middle of writing: keep the entries, say why.
+
+        The next change saves everything again, so a disk that has room again loses nothing.
+        """
+        if not self.persist:
+            return
         try:
             self.save()
         except OSError as exc:
             log.error("could not save history to %s: %s", self.path, exc)
+            self.save_error = (f"Your history could not be saved to {self.path} ({exc.strerror or exc}). "
+                               "It is kept while Paraphrase Studio stays open and saved again after your "
+                               "next choice.")
+        else:
+            if self.save_error is not None:
+                log.info("history saved to %s again", self.path)
+            self.save_error = None
 
     def _remove_stale_temporaries(self) -> None:
         if not self.path.parent.is_dir():
@@ -149,6 +172,37 @@ class HistoryStore:
                 leftover.unlink()
             except OSError:
                 pass
+
+
+def set_aside(path: Path) -> Path | None:
+    """Move a damaged file to ``NAME.damaged-<time>[-k]`` without ever replacing an earlier one.
+
+    Two damaged loads in the same second used to share one name, and the second backup
+    replaced the first. A hard link claims the new name atomically (it fails if the name
+    exists); where links are not available, a rename to a name checked just before is used.
+    Returns the backup's path, or None if the file could not be moved.
+    """
+    stamp = int(time.time())
+    for attempt in range(1000):
+        backup = path.with_name(f"{path.name}.damaged-{stamp}" + (f"-{attempt}" if attempt else ""))
+        if os.path.lexists(backup):
+            continue
+        try:
+            os.link(path, backup)
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links on this file system
+            try:
+                os.rename(path, backup)
+            except OSError:
+                return None
+            return backup
+        try:
+            os.unlink(path)
+        except OSError:
+            pass  # the copy is safe; the next save replaces the damaged file
+        return backup
+    return None
 
 
 def _shorten(text: str) -> str:
@@ -223,19 +277,72 @@ def _float(value: object, default: float) -> float:
         return default
 
 
+class MemorySettings:
+    """The part of :class:`QSettings` that :class:`AppSettings` uses, kept in memory only.
+
+    Used when the data folder cannot be created: the app still remembers the writer's
+    choices until it closes, and writes nothing anywhere.
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[str, Any] = {}
+
+    def value(self, key: str, default: Any = None) -> Any:
+        return self._values.get(key, default)
+
+    def setValue(self, key: str, value: Any) -> None:  # noqa: N802 - QSettings' name
+        self._values[key] = value
+
+    def sync(self) -> None:
+        """Nothing to write."""
+
+
 class Storage:
-    """Where settings and history live: an explicit folder, ``$PARAPHRASE_STUDIO_DATA`` or the OS default."""
+    """Where settings and history live: an explicit folder, ``$PARAPHRASE_STUDIO_DATA`` or the OS default.
+
+    ``problem`` is None when the folder is usable, else a sentence for the window: the
+    folder could not be created, so settings and history are kept in memory only.
+    """
 
     def __init__(self, root: Path | str | None = None) -> None:
+        self.problem: str | None = None
         if root is None and os.environ.get(DATA_ENV):
             root = os.environ[DATA_ENV]
         if root is not None:
             self.root = Path(root).expanduser()
-            self.root.mkdir(parents=True, exist_ok=True)
-            qsettings = QSettings(str(self.root / "settings.ini"), QSettings.Format.IniFormat)
+            self.problem = _folder_problem(self.root)
+            # A folder that exists but cannot be written still has the writer's old settings to read.
+            qsettings: QSettings | MemorySettings = (
+                QSettings(str(self.root / "settings.ini"), QSettings.Format.IniFormat) if self.root.is_dir()
+                else MemorySettings())
         else:
             location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
             self.root = Path(location) if location else Path.home() / ".paraphrase-studio"
             qsettings = QSettings(ORG_NAME, APP_NAME)
-        self.settings = AppSettings(qsettings)
-        self.history = HistoryStore(self.root / HISTORY_FILE)
+        self.settings = AppSettings(qsettings)  # type: ignore[arg-type]
+        self.history = HistoryStore(self.root / HISTORY_FILE, persist=self.problem is None)
+        if self.problem:
+            log.error("%s", self.problem)
+
+    @property
+    def saving(self) -> bool:
+        """False when nothing can be written (see ``problem``)."""
+        return self.problem is None
+
+
+def _folder_problem(root: Path) -> str | None:
+    """Why ``root`` cannot hold settings and history, or None if it can (it is created here).
+
+    Writing is tried, not inferred from permissions: a full disk, a read-only mount and
+    a path under a regular file all fail the same way here.
+    """
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=root):
+            pass
+    except OSError as exc:
+        verb = "write to" if root.is_dir() else "create"
+        return (f"Paraphrase Studio cannot {verb} the data folder {root} ({exc.strerror or exc}), so nothing "
+                "is saved: settings and history last until you close the app. "
+                f"Point {DATA_ENV} at a folder you can write to.")
+    return None

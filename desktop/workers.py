@@ -10,6 +10,11 @@ emitted from the pool thread, so every slot runs on the GUI thread. Each request
 job id and results of superseded jobs are dropped, so a late candidate from a cancelled
 job can never land under a newer sentence.
 
+A request with ``whole=True`` is a text of several sentences (the writer's selection): it
+runs through :meth:`models.Paraphraser.paraphrase`, which decodes every sentence in one
+batch and composes whole-text alternatives at the end, so it can take a minute on a long
+text; its ``on_progress(done, total)`` (sentences) is forwarded as ``job_progress``.
+
 While the model is idle the window may ask for a sentence ahead (:meth:`ModelWorker.write_ahead`):
 the job runs on the same thread and reports only through ``written_ahead``. A request for
 that same sentence adopts it (the candidates written so far arrive at once, the rest as
@@ -42,14 +47,15 @@ class JobRequest:
     diversity: float = 0.5
     seed: int | None = None
     index: int = 0  # sentence index in the editor's session (for "Use this")
+    whole: bool = False  # several sentences at once (``Paraphraser.paraphrase``), with progress
 
     def same_work(self, other: JobRequest) -> bool:
         """The same sentence at the same settings, wherever it now stands in the text."""
         return self._work == other._work
 
     @property
-    def _work(self) -> tuple[str, int, float, int | None]:
-        return (self.sentence, self.n, self.diversity, self.seed)
+    def _work(self) -> tuple[str, int, float, int | None, bool]:
+        return (self.sentence, self.n, self.diversity, self.seed, self.whole)
 
 
 @dataclass
@@ -70,6 +76,7 @@ class _TaskSignals(QObject):
     candidate = Signal(int, object)  # job id, Candidate
     finished = Signal(int, object)  # job id, ParaphraseResult
     failed = Signal(int, object)  # job id, Exception
+    progress = Signal(int, int, int)  # job id, sentences done, sentences in all
 
 
 class _LoadTask(QRunnable):
@@ -126,10 +133,18 @@ class _ParaphraseTask(QRunnable):
         def on_candidate(candidate: Candidate) -> None:
             self._signals.candidate.emit(self._job, candidate)
 
+        def on_progress(done: int, total: int) -> None:
+            self._signals.progress.emit(self._job, done, total)
+
         try:
-            result = self._paraphraser.paraphrase_sentence(
-                request.sentence, n=request.n, diversity=request.diversity, seed=request.seed,
-                on_candidate=on_candidate, cancel=self._token)
+            if request.whole:
+                result = self._paraphraser.paraphrase(
+                    request.sentence, n=request.n, diversity=request.diversity, seed=request.seed,
+                    on_candidate=on_candidate, cancel=self._token, on_progress=on_progress)
+            else:
+                result = self._paraphraser.paraphrase_sentence(
+                    request.sentence, n=request.n, diversity=request.diversity, seed=request.seed,
+                    on_candidate=on_candidate, cancel=self._token)
         except Exception as exc:  # noqa: BLE001 - InputError and ORT errors alike go to the GUI
             log.info("paraphrase job %d failed: %s", self._job, exc)
             self._signals.failed.emit(self._job, exc)
@@ -149,6 +164,7 @@ class ModelWorker(QObject):
     job_finished = Signal(int, object)  # job id, ParaphraseResult
     job_failed = Signal(int, object)  # job id, Exception
     job_cancelled = Signal(int, object)  # job id, partial ParaphraseResult, when a cancelled job stops
+    job_progress = Signal(int, int, int)  # job id, sentences done, sentences in all (whole-text jobs)
     written_ahead = Signal(object, object)  # JobRequest, ParaphraseResult of a completed write-ahead job
 
     def __init__(self, parent: QObject | None = None, *, threads: int | None = None,
@@ -164,6 +180,7 @@ class ModelWorker(QObject):
         self._signals.candidate.connect(self._on_candidate)
         self._signals.finished.connect(self._on_finished)
         self._signals.failed.connect(self._on_failed)
+        self._signals.progress.connect(self._on_progress)
         self.paraphraser: Paraphraser | None = None
         self.loading = False
         self._job = 0
@@ -303,6 +320,10 @@ class ModelWorker(QObject):
     def _on_candidate(self, job: int, candidate: Candidate) -> None:
         if job == self._job and job in self._running:
             self.candidate_ready.emit(job, candidate)
+
+    def _on_progress(self, job: int, done: int, total: int) -> None:
+        if job == self._job and job in self._running:
+            self.job_progress.emit(job, done, total)
 
     def _on_finished(self, job: int, result: ParaphraseResult) -> None:
         current = job == self._job and job in self._running

@@ -16,7 +16,8 @@ class InputEditor(QPlainTextEdit):
         super().__init__(parent)
         self.setObjectName("inputEditor")
         self.setPlaceholderText("Type or paste a sentence or a paragraph, then press Paraphrase "
-                                "(Ctrl+Enter). Long text is worked through one sentence at a time.")
+                                "(Ctrl+Enter). Long text is worked through one sentence at a time; "
+                                "select several sentences to paraphrase them together.")
         self.setAccessibleName("Text to paraphrase")
         self.setAccessibleDescription("Type or paste text; the highlighted sentence is the one being paraphrased")
         self.setTabChangesFocus(True)

@@ -4,7 +4,9 @@ All model work goes through :class:`desktop.workers.ModelWorker`; this class onl
 its signals into widgets and the writer's actions into job requests. The text is handled
 as a :class:`desktop.session.SentenceSession`: the sentence under the cursor is the one
 being paraphrased (highlighted), "Use this" swaps it in place (one undo step) and moves
-on to the next sentence, so a long text is rewritten sentence by sentence.
+on to the next sentence, so a long text is rewritten sentence by sentence. A selection of
+several sentences is paraphrased as one text (whole-text alternatives, with "Paraphrasing…
+12 / 140 sentences" while it runs) and "Use this" replaces the selected sentences.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QGuiApplication, QKeySequence
@@ -24,6 +27,7 @@ from models.catalog import resolve_bundle
 from models.text import MAX_INPUT_CHARS, check_input
 
 from .. import APP_NAME, theme
+from ..offsets import py_offset
 from ..rebuild import RebuildCommand, export_available, rebuild_command_for
 from ..session import SentenceSession
 from ..storage import HistoryEntry, Storage
@@ -33,6 +37,8 @@ from .candidate_card import CandidateList
 from .controls import GenerationControls
 from .editor import InputEditor
 from .history_panel import HistoryPanel
+from .notice import SaveNotice
+from .progress import progress_text, show_progress
 from .sentence_nav import SentenceNavigator
 
 log = logging.getLogger(__name__)
@@ -50,6 +56,15 @@ class _Target:
     index: int
     current: str  # the sentence's text in the editor (changes when an alternative is used)
     original: str  # the text the alternatives were written for (the history key)
+    span: tuple[int, int] | None = None  # where ``current`` is, for a selection of several sentences
+
+
+def _manifest_text(raw: object, key: str, default: str, inner: str | None = None) -> str:
+    """A descriptive manifest field as text (the runtime does not check these; never trust their shape)."""
+    value = raw.get(key) if isinstance(raw, dict) else None
+    if inner is not None:
+        value = value.get(inner) if isinstance(value, dict) else None
+    return value if isinstance(value, str) and value else default
 
 
 def default_dialog_factory(error: Exception, command: RebuildCommand, missing: bool, parent: QWidget) -> QDialog:
@@ -101,6 +116,7 @@ class MainWindow(QMainWindow):
         self.worker.candidate_ready.connect(self._on_candidate)
         self.worker.job_finished.connect(self._on_job_finished)
         self.worker.job_failed.connect(self._on_job_failed)
+        self.worker.job_progress.connect(self._on_job_progress)
         self.worker.written_ahead.connect(self._on_written_ahead)
 
         self._build_widgets()
@@ -165,6 +181,7 @@ class MainWindow(QMainWindow):
         self.banner.setAccessibleName("Message")
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.hide()
+        self.save_notice = SaveNotice()
 
         count_row = QHBoxLayout()
         count_row.setContentsMargins(0, 0, 0, 0)
@@ -179,6 +196,7 @@ class MainWindow(QMainWindow):
         top_layout.addLayout(count_row)
         top_layout.addLayout(controls_row)
         top_layout.addWidget(self.banner)
+        top_layout.addWidget(self.save_notice)
 
         self.navigator = SentenceNavigator()
         self.navigator.step.connect(self.step_sentence)
@@ -311,7 +329,8 @@ class MainWindow(QMainWindow):
         help_menu.addAction(QAction("&Keyboard shortcuts", self, triggered=self.show_shortcuts))
 
         native = self.paraphrase_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        self.paraphrase_button.setToolTip(f"Write alternatives for the highlighted sentence ({native})")
+        self.paraphrase_button.setToolTip(f"Write alternatives for the highlighted sentence, "
+                                          f"or for the selected sentences together ({native})")
         self.shortcut_hint.setText(native)
 
     # -- settings ------------------------------------------------------------------------
@@ -419,8 +438,9 @@ class MainWindow(QMainWindow):
         if paraphraser is None:
             return ""
         raw = getattr(paraphraser.manifest, "raw", {}) or {}
-        base = (raw.get("base_model") or {}).get("name", "")
-        return "\n".join(part for part in (raw.get("description", ""), f"Base: {base}" if base else "") if part)
+        base = _manifest_text(raw, "base_model", "", "name")
+        return "\n".join(part for part in (_manifest_text(raw, "description", ""), f"Base: {base}" if base else "")
+                         if part)
 
     # -- paraphrasing --------------------------------------------------------------------
 
@@ -436,11 +456,44 @@ class MainWindow(QMainWindow):
         session = self._current_session()
         if session is None:
             return
+        selected = self._selected_sentences(session)
+        if selected is not None:
+            self._start_text(*selected)
+            return
         index = session.index_at(self.editor.cursor_index())
         if index is None:
             self._show_banner("There is no text to paraphrase yet: type or paste a sentence first.", kind="input")
             return
         self._start(index, use_cache=False)
+
+    def _selected_sentences(self, session: SentenceSession) -> tuple[int, int, int] | None:
+        """The whole sentences a selection of two or more covers (see ``SentenceSession.selected``)."""
+        cursor = self.editor.textCursor()
+        if not cursor.hasSelection():
+            return None
+        text = self.editor.toPlainText()
+        return session.selected(py_offset(text, cursor.selectionStart()), py_offset(text, cursor.selectionEnd()))
+
+    def _start_text(self, start: int, end: int, count: int) -> None:
+        """Paraphrase several sentences as one text; progress comes in sentences done of all."""
+        text = self.editor.toPlainText()[start:end]
+        n, diversity = self.controls.candidates(), self.controls.diversity()
+        self._active = True
+        self._target = _Target(index=-1, current=text, original=text, span=(start, end))
+        self._hide_banner()
+        self.cards.clear()
+        self._shown = 0
+        self.cards_title.setText(f"Alternatives for the {count} selected sentences")
+        self._clicked_at = time.perf_counter()
+        self.first_candidate_ms = None
+        self.cards.set_empty_text("Writing alternatives for the selected sentences…")
+        self.cards_status.setText(progress_text(0, count))
+        self.busy_bar.setRange(0, 0)  # moving until the first sentence is done
+        self.worker.submit(JobRequest(sentence=text, n=n, diversity=diversity, index=-1, whole=True))
+        self._update_buttons()
+
+    def _on_job_progress(self, job: int, done: int, total: int) -> None:
+        show_progress(self.cards_status, self.busy_bar, done, total)
 
     def _start(self, index: int, *, use_cache: bool) -> None:
         session = self._session
@@ -476,6 +529,7 @@ class MainWindow(QMainWindow):
             return
         self._clicked_at = time.perf_counter()
         self.first_candidate_ms = None
+        self.busy_bar.setRange(0, 0)
         self.cards.set_empty_text("Writing alternatives…")
         self.cards_status.setText(f"Writing {n} alternative{'s' if n != 1 else ''}…")
         self.worker.submit(JobRequest(sentence=sentence, n=n, diversity=diversity, index=index))
@@ -519,11 +573,11 @@ class MainWindow(QMainWindow):
             self.timing_label.setText(f"Last run: {count} alternative{'s' if count != 1 else ''} "
                                       f"in {total_ms / 1000:.2f} s{first}")
             self.cards_status.setText("")
-            if request is not None:
+            if request is not None and not request.whole:
                 self._cache[(request.sentence, request.n, request.diversity)] = list(result.candidates)
             self.history.add(result.input, model=result.model, candidates=count)
             self._refresh_history()
-            if request is not None:
+            if request is not None and not request.whole:
                 self._write_ahead_after(request.index)
         else:
             self.cards_status.setText("")
@@ -594,6 +648,9 @@ class MainWindow(QMainWindow):
         """Swap the alternative in for its sentence, record the choice, move to the next sentence."""
         if self._target is None:
             return
+        if self._target.span is not None:
+            self._use_for_selection(candidate)
+            return
         index, sentence = self._target.index, self._target.current
         session = self._current_session(validate=False)
         if session is None:
@@ -629,6 +686,31 @@ class MainWindow(QMainWindow):
             self._refresh_highlight()
         self.statusBar().showMessage("Replaced the sentence (Ctrl+Z undoes it)", 3000)
 
+    def _use_for_selection(self, candidate: Candidate) -> None:
+        """Put a whole-text alternative in place of the selected sentences (one undo step)."""
+        target = self._target
+        assert target is not None and target.span is not None
+        text = self.editor.toPlainText()
+        start, end = target.span
+        if text[start:end] != target.current:
+            start = text.find(target.current)
+            if start < 0:
+                self._show_banner("Those sentences have changed since these alternatives were written. "
+                                  "Select them and press Paraphrase to write new ones.")
+                return
+            end = start + len(target.current)
+        self.editor.replace_range(start, end, candidate.text, text=text)
+        self._session = None  # the sentences changed: split again on the next look
+        self._target = _Target(index=-1, current=candidate.text, original=target.original,
+                               span=(start, start + len(candidate.text)))
+        self.history.choose(target.original, candidate.text,
+                            model=self.worker.paraphraser.name if self.worker.paraphraser else "")
+        self._refresh_history()
+        self.cards.mark_chosen(candidate.text)
+        self.editor.move_cursor_to(start + len(candidate.text))
+        self.cards_status.setText("Done: the selected sentences are updated.")
+        self.statusBar().showMessage("Replaced the selected sentences (Ctrl+Z undoes it)", 3000)
+
     def step_sentence(self, step: int) -> None:
         """Previous/next sentence: move there and show (or write) its alternatives."""
         session = self._current_session()
@@ -648,7 +730,9 @@ class MainWindow(QMainWindow):
     # -- history -------------------------------------------------------------------------
 
     def _refresh_history(self) -> None:
+        """Show the entries, and whether they could be saved (every history change comes here)."""
         self.history_panel.set_entries(self.history.entries)
+        self.save_notice.set_problem(self.storage.problem or self.history.save_error)
 
     def restore_history_entry(self, entry: HistoryEntry) -> None:
         self.editor.replace_all(entry.input)
@@ -753,13 +837,11 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "About the model", "No model is loaded.")
             return
         raw = paraphraser.manifest.raw
-        base = raw.get("base_model") or {}
-        quant = raw.get("quantization") or {}
-        lines = [f"<b>{paraphraser.name}</b>", raw.get("description", ""),
-                 f"Base model: {base.get('name', '?')}",
-                 f"Quantization: {quant.get('method', '?')}",
-                 f"Built: {raw.get('created', '?')}",
-                 f"Folder: {paraphraser.folder}",
+        lines = [f"<b>{escape(paraphraser.name)}</b>", escape(_manifest_text(raw, "description", "")),
+                 f"Base model: {escape(_manifest_text(raw, 'base_model', '?', 'name'))}",
+                 f"Quantization: {escape(_manifest_text(raw, 'quantization', '?', 'method'))}",
+                 f"Built: {escape(_manifest_text(raw, 'created', '?'))}",
+                 f"Folder: {escape(str(paraphraser.folder))}",
                  "Runs entirely on this computer; nothing is sent anywhere."]
         box = QMessageBox(QMessageBox.Icon.Information, "About the model", "<br>".join(lines), parent=self)
         box.open()

@@ -74,7 +74,8 @@ def test_rebuild_command_runs_paraphrase_studio_export() -> None:
     command = rebuild_command_for(None)
     assert command.arguments[-2:] == ["export", "--force"]
     named = rebuild_command_for("my-student")
-    assert named.arguments[-3:] == ["--force", "--name", "my-student"]
+    assert named.arguments[-4:] == ["export", "--name", "my-student", "--force"]
+    assert named.display() == "paraphrase-studio export --name my-student --force"  # what the dialog shows
 
 
 def test_atomic_write_keeps_the_old_file_when_a_save_dies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,78 @@
+"""A stand-in for :class:`models.Paraphraser`: answers in microseconds, no model needed.
+
+It has the two methods the worker calls, with the runtime's keywords, so window and worker
+tests run without the bundle and do not wait on a model. ``paraphrase`` reports progress
+as the runtime does: ``on_progress(0, total)`` first, then once per finished sentence.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+from models import Candidate, CancelToken, ParaphraseResult
+from models.text import split_sentences
+
+
+class StandInParaphraser:
+    """Deterministic alternatives ("… (variant k)"); ``error`` makes every run raise it."""
+
+    name = "stand-in"
+    folder = Path("stand-in")
+
+    def __init__(self, *, error: Exception | None = None, gate: threading.Event | None = None) -> None:
+        self.error = error
+        self.gate = gate  # when set, each sentence of ``paraphrase`` waits for it (a slow model)
+        self.manifest = SimpleNamespace(raw={})
+        self.calls: list[tuple[str, str]] = []
+
+    def paraphrase_sentence(self, sentence: str, *, n: int = 5, diversity: float = 0.5, seed: int | None = None,
+                            on_candidate: Callable[[Candidate], None] | None = None,
+                            cancel: CancelToken | None = None) -> ParaphraseResult:
+        self.calls.append(("sentence", sentence))
+        if self.error is not None:
+            raise self.error
+        candidates = [Candidate(f"{sentence.rstrip('.')} (variant {k}).", -0.1 * k) for k in range(1, n + 1)]
+        for candidate in candidates:
+            if on_candidate is not None:
+                on_candidate(candidate)
+        return ParaphraseResult(input=sentence, candidates=candidates, model=self.name, elapsed_ms=0.1)
+
+    def paraphrase(self, text: str, *, n: int = 5, diversity: float = 0.5, seed: int | None = None,
+                   on_candidate: Callable[[Candidate], None] | None = None, cancel: CancelToken | None = None,
+                   on_progress: Callable[[int, int], None] | None = None) -> ParaphraseResult:
+        self.calls.append(("text", text))
+        if self.error is not None:
+            raise self.error
+        sentences = [s.text.strip() for s in split_sentences(text) if s.has_words]
+        total = len(sentences)
+        if on_progress is not None:
+            on_progress(0, total)
+        for done in range(1, total + 1):
+            if self.gate is not None:
+                self.gate.wait(10)
+            if cancel is not None and cancel.cancelled:
+                return ParaphraseResult(input=text, candidates=[], model=self.name, elapsed_ms=0.1, cancelled=True)
+            if on_progress is not None:
+                on_progress(done, total)
+        candidates = [Candidate(" ".join(f"{s.rstrip('.')} (variant {k})." for s in sentences), -0.1 * k)
+                      for k in range(1, n + 1)]
+        for candidate in candidates:
+            if on_candidate is not None:
+                on_candidate(candidate)
+        return ParaphraseResult(input=text, candidates=candidates, model=self.name, elapsed_ms=0.1)
+
+
+class QuietDialogs:
+    """A dialog factory that records what the window asked for and shows nothing modal."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Exception, object, bool]] = []
+
+    def __call__(self, error: Exception, command: object, missing: bool, parent: QWidget) -> QDialog:
+        self.calls.append((error, command, missing))
+        return QDialog(parent)
