@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .errors import InputError
+from .language import not_english
 
 #: Longest input accepted in one request (about 3,000 words). Longer text is refused with
 #: a message rather than tying up the CPU for many minutes.
@@ -60,16 +61,46 @@ def clean_text(text: str) -> str:
     )
 
 
+#: Control characters text may carry: tab, line feed, vertical tab (Word's manual line
+#: break), form feed (page breaks in plain-text documents) and carriage return.
+_TEXT_CONTROLS = frozenset("\t\n\v\f\r")
+
+
+def binary_reason(text: str) -> str | None:
+    """Why ``text`` is binary data rather than text, or None.
+
+    One character is enough: a control character other than the whitespace ones (NUL, BEL,
+    ESC, DEL, the C1 range), a replacement character U+FFFD or a lone surrogate (bytes that
+    were not UTF-8), or a Unicode noncharacter. Random bytes split at newlines leave short
+    runs of letters ("BS", "иԹI") that a share-based test let through as "text".
+    Everything a writer types stays allowed: accents, CJK, emoji and their joiners and
+    variation selectors, non-breaking spaces, soft hyphens, directional marks, private-use
+    icons and characters newer than this Python's Unicode tables.
+    """
+    for index, ch in enumerate(text, 1):
+        if ch in _TEXT_CONTROLS:
+            continue
+        code = ord(ch)
+        if unicodedata.category(ch) == "Cc":
+            return f"character {index:,} is the control character U+{code:04X}"
+        if ch == "\ufffd" or 0xD800 <= code <= 0xDFFF:
+            return f"character {index:,} is not valid UTF-8 (shown as \ufffd)"
+        if 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+            return f"character {index:,} is the Unicode noncharacter U+{code:04X}"
+    return None
+
+
 def looks_binary(text: str) -> bool:
-    """True for decoded binary files: many replacement or control characters."""
-    if not text:
-        return False
-    bad = sum(1 for ch in text if ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in "\n\t\r"))
-    return bad / len(text) > 0.10
+    """True for binary data decoded as text (see :func:`binary_reason`)."""
+    return binary_reason(text) is not None
 
 
-def check_input(text: str, *, max_chars: int = MAX_INPUT_CHARS) -> str:
-    """Return cleaned text or raise :class:`InputError` with a message for the user."""
+def check_input(text: str, *, max_chars: int = MAX_INPUT_CHARS, english: bool = True) -> str:
+    """Return cleaned text or raise :class:`InputError` with a message for the user.
+
+    ``english``: also refuse text that is clearly not English (:mod:`models.language`);
+    the paraphraser judges a whole text once and its sentences with ``english=False``.
+    """
     if not isinstance(text, str):
         raise InputError("Input must be text.")
     if len(text) > max_chars:
@@ -77,11 +108,16 @@ def check_input(text: str, *, max_chars: int = MAX_INPUT_CHARS) -> str:
             f"The text is {len(text):,} characters long; the limit is {max_chars:,} characters "
             "per request. Paraphrase it in smaller parts."
         )
-    if looks_binary(text):
-        raise InputError("The input looks like binary data, not text.")
+    reason = binary_reason(text)
+    if reason is not None:
+        raise InputError(f"The input looks like binary data, not text: {reason}.")
     cleaned = clean_text(text)
     if not _WORD_CHARS.search(cleaned):
         raise InputError("There is no text to paraphrase (the input is empty or has no words).")
+    if english:
+        verdict = not_english(cleaned)
+        if verdict is not None:
+            raise InputError(verdict.message())
     return cleaned
 
 
