@@ -2,7 +2,14 @@
 
 Exit codes: 0 success; 2 usage error or rejected input (message, no traceback);
 3 model missing or corrupt (message says how to rebuild); 130 interrupted.
-``--json`` prints exactly one JSON object per input, one per line.
+``--json`` prints exactly one JSON object per input, one per line: one per text argument
+and one per line of ``-i FILE``, in order. An input that cannot be paraphrased (blank,
+binary, not English, too long) gets an object with ``"error"`` and no paraphrases, the
+others still run, and the exit status is 2.
+
+``-i`` splits on ``\\n`` only (a trailing ``\\r`` is dropped), so U+2028, form feeds and
+vertical tabs stay inside their line, and reads line by line: each line is paraphrased as
+soon as it arrives (``tail -f log | paraphrase-studio paraphrase -i - --json`` streams).
 """
 
 from __future__ import annotations
@@ -11,80 +18,225 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, TextIO
 
 from .catalog import DEFAULT_BUNDLE
 from .errors import BundleError, InputError
-from .paraphraser import MAX_CANDIDATES, Paraphraser
+from .paraphraser import MAX_CANDIDATES, MAX_SEED, Paraphraser
+from .text import MAX_INPUT_CHARS
+from .threads import max_threads, threads_error
 
 EXIT_OK, EXIT_USAGE, EXIT_MODEL, EXIT_INTERRUPTED = 0, 2, 3, 130
+#: The longest line read whole: a UTF-8 character takes at most 4 bytes, so a longer line
+#: has more than MAX_INPUT_CHARS characters and is refused without holding all of it.
+MAX_LINE_BYTES = 4 * MAX_INPUT_CHARS + 2
+#: Characters of a refused input echoed in its error object.
+PREVIEW_CHARS = 200
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", nargs="*", help="text to paraphrase (each argument is one input)")
-    parser.add_argument("-i", "--input", metavar="FILE", help="read inputs from FILE, one per line ('-' = stdin)")
-    parser.add_argument("-n", "--num", type=int, default=5, help=f"paraphrases per input, 1..{MAX_CANDIDATES} (default 5)")
+    parser.add_argument("-i", "--input", metavar="FILE",
+                        help="read inputs from FILE, one per line, each paraphrased as it arrives ('-' = stdin)")
+    parser.add_argument("-n", "--num", type=int, default=5,
+                        help=f"paraphrases per input, 1..{MAX_CANDIDATES} (default 5)")
     parser.add_argument("--diversity", type=float, default=0.5,
                         help="0 = faithful … 1 = creative (default 0.5)")
-    parser.add_argument("--seed", type=int, default=None, help="random seed, for reproducible output")
+    parser.add_argument("--seed", type=int, default=None,
+                        help=f"random seed 0..{MAX_SEED}, for reproducible output")
     parser.add_argument("--json", action="store_true", help="print one JSON object per input")
     parser.add_argument("--model", default=None, help=f"bundle name or folder (default {DEFAULT_BUNDLE})")
-    parser.add_argument("--threads", type=int, default=None, help="CPU threads for the model (default: all cores)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help=f"CPU threads for the model, 1..{max_threads()} (default: all cores)")
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    try:
+        return _run(args, parser)
+    except KeyboardInterrupt:
+        return _fail("interrupted", EXIT_INTERRUPTED)
+
+
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    _check_arguments(args, parser)
+    if not args.text and not args.input:
+        parser.error("give text to paraphrase, or -i FILE (use -i - for stdin)")
+    try:
+        stream = _open_input(args.input)
+    except OSError as exc:
+        return _fail(f"cannot read {args.input}: {exc.strerror or exc}", EXIT_USAGE)
+    try:
+        # loaded before reading, so the first line is paraphrased the moment it arrives
+        try:
+            paraphraser = Paraphraser.load(args.model, threads=args.threads)
+        except BundleError as exc:
+            return _fail(str(exc), EXIT_MODEL)
+        return _paraphrase_all(paraphraser, _inputs(args.text, stream), args)
+    finally:
+        if stream is not None and stream is not _stdin():
+            stream.close()
+
+
+def _check_arguments(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Usage errors (exit 2 through ``parser.error``) before anything is read or loaded."""
     if not 1 <= args.num <= MAX_CANDIDATES:
         parser.error(f"-n must be between 1 and {MAX_CANDIDATES}")
     if not 0.0 <= args.diversity <= 1.0:
         parser.error("--diversity must be between 0 and 1")
-    if args.threads is not None and args.threads < 1:
-        parser.error("--threads must be at least 1")
-    try:
-        inputs = list(_inputs(args))
-    except OSError as exc:
-        return _fail(f"cannot read {args.input}: {exc.strerror or exc}", EXIT_USAGE)
-    if not inputs:
-        if args.text or args.input:
-            return _fail("there is no text to paraphrase (the input is empty)", EXIT_USAGE)
-        parser.error("give text to paraphrase, or -i FILE (use -i - for stdin)")
-    try:
-        paraphraser = Paraphraser.load(args.model, threads=args.threads)
-    except BundleError as exc:
-        return _fail(str(exc), EXIT_MODEL)
-    status = EXIT_OK
-    try:
-        for text in inputs:
-            try:
-                result = paraphraser.paraphrase(text, n=args.num, diversity=args.diversity, seed=args.seed)
-            except InputError as exc:
-                status = EXIT_USAGE
-                _report_rejected(text, str(exc), paraphraser.name, args.json)
-                continue
-            if args.json:
-                print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
-            else:
-                _print_plain(result.input, [(c.text, c.score) for c in result.candidates], result.elapsed_ms)
-    except KeyboardInterrupt:
-        return _fail("interrupted", EXIT_INTERRUPTED)
+    if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
+        parser.error(f"--seed must be between 0 and {MAX_SEED}")
+    problem = threads_error(args.threads)
+    if problem:
+        parser.error(problem)
+
+
+def _paraphrase_all(paraphraser: Paraphraser, inputs: Iterator[Input], args: argparse.Namespace) -> int:
+    status, count = EXIT_OK, 0
+    progress = TerminalProgress(sys.stderr)
+    for item in inputs:
+        count += 1
+        if item.error is not None:
+            status = EXIT_USAGE
+            _report_rejected(item, item.error, paraphraser.name, args.json)
+            continue
+        try:
+            result = paraphraser.paraphrase(item.text, n=args.num, diversity=args.diversity, seed=args.seed,
+                                            on_progress=progress)
+        except InputError as exc:
+            status = EXIT_USAGE
+            _report_rejected(item, str(exc), paraphraser.name, args.json)
+            continue
+        finally:
+            progress.clear()
+        if args.json:
+            print(json_line(result.to_json()), flush=True)
+        else:
+            _print_plain(result.input, [(c.text, c.score) for c in result.candidates], result.elapsed_ms)
+    if count == 0:
+        return _fail("there is no text to paraphrase (the input is empty)", EXIT_USAGE)
     return status
 
 
-def _inputs(args: argparse.Namespace) -> Iterator[str]:
-    for text in args.text:
-        if text.strip():
-            yield text
-    if args.input:
-        raw = sys.stdin.buffer.read() if args.input == "-" else open(args.input, "rb").read()
-        for line in raw.decode("utf-8", errors="replace").splitlines():
-            if line.strip():
-                yield line
+@dataclass(frozen=True)
+class Input:
+    """One input: a text argument or a line of ``-i``; ``error`` when it was refused while reading."""
+
+    text: str
+    where: str  # "argument 2", "line 5": named in the message on stderr
+    error: str | None = None
 
 
-def _report_rejected(text: str, message: str, model: str, as_json: bool) -> None:
+def _inputs(texts: list[str], stream: BinaryIO | None) -> Iterator[Input]:
+    """Every text argument (blank ones too: they get an error), then every line of ``stream``."""
+    for number, text in enumerate(texts, 1):
+        yield Input(text, f"argument {number}")
+    if stream is not None:
+        yield from read_lines(stream)
+
+
+def read_lines(stream: BinaryIO) -> Iterator[Input]:
+    """The lines of ``stream`` as they arrive, split on ``\\n`` only, blank lines included.
+
+    Each line is decoded on its own (invalid UTF-8 becomes U+FFFD, which the runtime refuses
+    as binary); a byte order mark before the first line is dropped. A line longer than
+    :data:`MAX_LINE_BYTES` is refused without being held in memory.
+    """
+    number = 0
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES)
+        if not raw:
+            return
+        number += 1
+        error = None
+        if not raw.endswith(b"\n") and len(raw) >= MAX_LINE_BYTES:
+            _skip_rest_of_line(stream)
+            error = (f"The line is longer than {MAX_INPUT_CHARS:,} characters, the limit per request. "
+                     "Paraphrase it in smaller parts.")
+        text = raw.removesuffix(b"\n").removesuffix(b"\r").decode("utf-8", errors="replace")
+        if number == 1:
+            text = text.removeprefix("\ufeff")
+        yield Input(text, f"line {number}", error)
+
+
+def _skip_rest_of_line(stream: BinaryIO) -> None:
+    while True:
+        chunk = stream.readline(MAX_LINE_BYTES)
+        if not chunk or chunk.endswith(b"\n"):
+            return
+
+
+def _open_input(name: str | None) -> BinaryIO | None:
+    if name is None:
+        return None
+    if name == "-":
+        stdin = _stdin()
+        if stdin is None:
+            raise OSError("there is no standard input")
+        return stdin
+    return open(name, "rb")  # noqa: SIM115 - closed by _run
+
+
+def _stdin() -> BinaryIO | None:
+    return sys.stdin.buffer if sys.stdin is not None else None
+
+
+class TerminalProgress:
+    """``on_progress`` for the CLI: "paraphrasing: 12/140 sentences" on a terminal's stderr.
+
+    Only for a text of several sentences, and only when ``stream`` is a terminal: a pipe or
+    a log file gets nothing, so stderr stays parseable. The line is rewritten in place
+    (``\\r``) and erased before anything else is printed.
+    """
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream
+        self.enabled = stream is not None and _isatty(stream)
+        self._width = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < 2:
+            return
+        line = f"paraphrasing: {done}/{total} sentences"
+        self._write("\r" + line.ljust(self._width))
+        self._width = len(line)
+
+    def clear(self) -> None:
+        """Erase the progress line (after each input, and before an interruption's message)."""
+        if self._width:
+            self._write("\r" + " " * self._width + "\r")
+            self._width = 0
+
+    def _write(self, text: str) -> None:
+        assert self.stream is not None
+        self.stream.write(text)
+        self.stream.flush()
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):  # a closed or unusual stream: no progress
+        return False
+
+
+def _report_rejected(item: Input, message: str, model: str, as_json: bool) -> None:
     if as_json:
-        preview = text if len(text) <= 200 else text[:200] + "…"
-        print(json.dumps({"input": preview, "paraphrases": [], "model": model, "elapsed_ms": 0.0,
-                          "error": message}, ensure_ascii=False), flush=True)
-    print(f"paraphrase-studio: skipped an input: {message}", file=sys.stderr)
+        text = item.text
+        preview = text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS] + "…"
+        print(json_line({"input": preview, "paraphrases": [], "model": model, "elapsed_ms": 0.0,
+                         "error": message}), flush=True)
+    print(f"paraphrase-studio: skipped {item.where}: {message}", file=sys.stderr, flush=True)
+
+
+def json_line(obj: dict) -> str:
+    """One object on one line, whatever splits the lines.
+
+    json.dumps leaves U+2028, U+2029 and U+0085 raw; they are valid JSON, but Python's
+    ``str.splitlines`` (and other line splitters) break a line there. Escaped, they read back the same.
+    """
+    text = json.dumps(obj, ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
 
 
 def _print_plain(text: str, candidates: list[tuple[str, float]], elapsed_ms: float) -> None:

@@ -24,6 +24,7 @@ from .bundle import Manifest, load_manifest
 from .cancel import CancelToken
 from .catalog import rebuild_command, resolve_bundle
 from .errors import BundleError, InputError
+from .language import not_english
 from .onnx_decoder import KVCache, OnnxDecoder
 from .sampling import Sampler, settings_for_diversity
 from .text import Segment, check_input, join_segments, split_sentences
@@ -31,6 +32,9 @@ from .text import Segment, check_input, join_segments, split_sentences
 log = logging.getLogger(__name__)
 
 MAX_CANDIDATES = 10
+#: Largest ``seed`` accepted (numpy's generators take any non-negative integer; the CLI and
+#: the API promise 32 bits, what ``evaluate``'s per-input seeds use).
+MAX_SEED = 2**32 - 1
 #: Hard cap on new tokens for one candidate, whatever the input length.
 MAX_NEW_TOKENS = 200
 
@@ -64,6 +68,8 @@ class ParaphraseResult:
 
 
 CandidateCallback = Callable[[Candidate], None]
+#: ``on_progress(done, total)``, counted in sentences.
+ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,7 @@ class Paraphraser:
         self._prefix: tuple[list[int], KVCache] | None = None
         #: Rows a text's sentences may decode together (see models.batch_decode).
         self.max_batch_rows = MAX_BATCH_ROWS
+        _check_threads(threads)  # a bad count is the caller's mistake, not a damaged bundle
         try:
             self.tokenizer = Tokenizer.from_file(str(folder / manifest.tokenizer_file))
             self.decoder = OnnxDecoder(folder / manifest.model_file, manifest.geometry, threads=threads)
@@ -100,7 +107,7 @@ class Paraphraser:
             raise
         except Exception as exc:  # onnxruntime / tokenizers raise many types on bad files
             raise BundleError(f"Model bundle '{self.name}' could not be loaded: {exc}",
-                              bundle=self.name, rebuild_command=rebuild_command(self.name)) from exc
+                              bundle=self.name, rebuild_command=rebuild_command(self.name, folder)) from exc
 
     @classmethod
     def load(cls, name_or_path: str | Path | None = None, *, threads: int | None = None,
@@ -113,31 +120,44 @@ class Paraphraser:
     # -- public API ---------------------------------------------------------------------
 
     def paraphrase(self, text: str, *, n: int = 5, diversity: float = 0.5, seed: int | None = None,
-                   on_candidate: CandidateCallback | None = None,
-                   cancel: CancelToken | None = None) -> ParaphraseResult:
+                   on_candidate: CandidateCallback | None = None, cancel: CancelToken | None = None,
+                   on_progress: ProgressCallback | None = None) -> ParaphraseResult:
         """Paraphrase ``text``; multi-sentence text is split and composed sentence by sentence.
 
         For one sentence, ``on_candidate`` fires as each candidate finishes; for several,
         it fires once per composed paragraph at the end. What has no words (an emoji, a
-        bullet, a dash at a sentence's start or end) is kept exactly as typed.
+        bullet, a dash at a sentence's start or end) is kept exactly as typed, and so is a
+        sentence that is clearly not English inside a text that is (a quoted French line):
+        the whole text is judged first, and refused when it is clearly not English.
+
+        ``on_progress(done, total)`` counts sentences: ``(0, total)`` once the text is
+        planned, then once each time a sentence has its candidates (one sentence: ``(0, 1)``
+        then ``(1, 1)``). It runs on the calling thread; a cancelled run stops short of total.
         """
         started = time.perf_counter()
         cleaned = check_input(text)
         _check_n(n)
+        _check_seed(seed)
         segments = split_sentences(cleaned)
         wordy = [i for i, s in enumerate(segments) if s.has_words]
         if len(wordy) == 1:  # one sentence, perhaps with an emoji or a bullet kept beside it
-            return self._paraphrase_one(text, segments, wordy[0], n, diversity, seed, on_candidate, cancel, started)
-        return self._paraphrase_paragraph(text, segments, n, diversity, seed, on_candidate, cancel, started)
+            return self._paraphrase_one(text, segments, wordy[0], n, diversity, seed, on_candidate, cancel, started,
+                                        on_progress)
+        return self._paraphrase_paragraph(text, segments, n, diversity, seed, on_candidate, cancel, started,
+                                          on_progress)
 
     def paraphrase_sentence(self, sentence: str, *, n: int = 5, diversity: float = 0.5,
                             seed: int | None = None, on_candidate: CandidateCallback | None = None,
-                            cancel: CancelToken | None = None) -> ParaphraseResult:
-        """N distinct paraphrases of one sentence, best score first."""
+                            cancel: CancelToken | None = None,
+                            on_progress: ProgressCallback | None = None) -> ParaphraseResult:
+        """N distinct paraphrases of one sentence, best score first (``on_progress``: (0, 1), (1, 1))."""
         started = time.perf_counter()
         _check_n(n)
+        _check_seed(seed)
         source = check_input(sentence).strip()
-        job = self._sentence_job(source, n, diversity, seed, on_candidate, started)
+        progress = _Progress(on_progress, 1)
+        job = self._sentence_job(source, n, diversity, seed, on_candidate, started, progress.on_finish)
+        progress.start()
         decode(self.decoder, [job.request], self._stop_ids, cancel)
         cancelled = cancel is not None and cancel.cancelled
         return ParaphraseResult(input=sentence, candidates=job.ranked(), model=self.name,
@@ -193,8 +213,12 @@ class Paraphraser:
         return not dedupe.is_near_duplicate(text, [c.text for c in accepted])
 
     def _sentence_job(self, source: str, n: int, diversity: float, seed: int | None,
-                      on_candidate: CandidateCallback | None, started: float) -> _SentenceJob:
-        """A decode request that collects ``source``'s candidates (its prompt runs when it joins)."""
+                      on_candidate: CandidateCallback | None, started: float,
+                      on_finish: Callable[[], None] | None = None) -> _SentenceJob:
+        """A decode request that collects ``source``'s candidates (its prompt runs when it joins).
+
+        ``on_finish`` runs once when the request is done (its n candidates, or out of rounds).
+        """
         plan = self._plan(source)
         job = _SentenceJob(n=n, started=started, on_candidate=on_candidate, capacity=plan.capacity)
         settings = settings_for_diversity(diversity, self.copy_penalty_scale)
@@ -213,12 +237,13 @@ class Paraphraser:
                 job.request.stats["rejected"] += 1
             return len(job.accepted) >= n
 
-        job.request = Request(start=start, offer=offer, wanted=lambda: n - len(job.accepted), spare=_spare_rows)
+        job.request = _SentenceRequest(start=start, offer=offer, wanted=lambda: n - len(job.accepted),
+                                       spare=_spare_rows, on_finish=on_finish)
         return job
 
     def _paraphrase_one(self, text: str, segments: list[Segment], index: int, n: int, diversity: float,
                         seed: int | None, on_candidate: CandidateCallback | None, cancel: CancelToken | None,
-                        started: float) -> ParaphraseResult:
+                        started: float, on_progress: ProgressCallback | None) -> ParaphraseResult:
         """The one sentence of ``segments``, streamed, with the wordless segments around it kept."""
 
         def in_place(candidate: Candidate) -> Candidate:
@@ -227,7 +252,7 @@ class Paraphraser:
 
         stream = (lambda candidate: on_candidate(in_place(candidate))) if on_candidate is not None else None
         result = self.paraphrase_sentence(segments[index].text, n=n, diversity=diversity, seed=seed,
-                                          on_candidate=stream, cancel=cancel)
+                                          on_candidate=stream, cancel=cancel, on_progress=on_progress)
         result.candidates = [in_place(c) for c in result.candidates]
         result.input = text
         result.elapsed_ms = (time.perf_counter() - started) * 1000
@@ -235,12 +260,23 @@ class Paraphraser:
 
     def _paraphrase_paragraph(self, text: str, segments: list[Segment], n: int, diversity: float,
                               seed: int | None, on_candidate: CandidateCallback | None,
-                              cancel: CancelToken | None, started: float) -> ParaphraseResult:
+                              cancel: CancelToken | None, started: float,
+                              on_progress: ProgressCallback | None) -> ParaphraseResult:
         """Every sentence's candidates in one batched decode, then composed into paragraphs."""
+        sentences = {index: check_input(segment.text, english=False).strip()
+                     for index, segment in enumerate(segments) if segment.has_words}
+        foreign = {index: verdict for index, sentence in sentences.items()
+                   if (verdict := not_english(sentence)) is not None}
+        if sentences and len(foreign) == len(sentences):  # each sentence foreign, yet the whole passed
+            raise InputError(next(iter(foreign.values())).message())
+        progress = _Progress(on_progress, len(sentences) - len(foreign))
         # every sentence is tokenized now, so a too-long one is refused before any model work
-        jobs = {index: self._sentence_job(check_input(segment.text).strip(), n, diversity,
-                                          None if seed is None else seed + index, None, started)
-                for index, segment in enumerate(segments) if segment.has_words}
+        jobs = {index: self._sentence_job(sentence, n, diversity, None if seed is None else seed + index,
+                                          None, started, progress.on_finish)
+                for index, sentence in sentences.items() if index not in foreign}
+        if foreign:
+            log.info("kept %d sentence(s) that are not English as typed", len(foreign))
+        progress.start()
         decode(self.decoder, [job.request for job in jobs.values()], self._stop_ids, cancel,
                max_rows=self.max_batch_rows, capacity=max(job.capacity for job in jobs.values()))
         cancelled = cancel is not None and cancel.cancelled
@@ -249,12 +285,47 @@ class Paraphraser:
             # a sentence without usable candidates (or without words) stays as it was written
             per_segment = [(jobs[i].ranked() if i in jobs else []) or [Candidate(segment.text, 0.0)]
                            for i, segment in enumerate(segments)]
-            composed = _compose(per_segment, segments, n, on_candidate)
-        stats = {"sentences": len(jobs), "rounds": sum(j.request.stats["rounds"] for j in jobs.values()),
+            composed = _compose(per_segment, segments, n, on_candidate, scored=set(sentences) - set(foreign))
+        stats = {"sentences": len(jobs), "not_english": len(foreign),
+                 "rounds": sum(j.request.stats["rounds"] for j in jobs.values()),
                  "rows_sampled": sum(j.request.stats["rows_sampled"] for j in jobs.values())}
         return ParaphraseResult(input=text, candidates=composed, model=self.name,
                                 elapsed_ms=(time.perf_counter() - started) * 1000, cancelled=cancelled,
                                 stats=stats)
+
+
+@dataclass(eq=False)  # hashed by identity, like Request
+class _SentenceRequest(Request):
+    """A :class:`Request` that says when it is done (the progress count)."""
+
+    on_finish: Callable[[], None] | None = None
+
+    def finish(self) -> None:
+        was_done = self.done
+        super().finish()
+        if not was_done and self.on_finish is not None:
+            self.on_finish()
+
+
+class _Progress:
+    """Counts finished sentences for an ``on_progress(done, total)`` callback (or for none)."""
+
+    def __init__(self, callback: ProgressCallback | None, total: int) -> None:
+        self.callback, self.total, self.done = callback, total, 0
+
+    @property
+    def on_finish(self) -> Callable[[], None] | None:
+        """What a sentence's request calls when it is done (None without a callback)."""
+        return self.one_more if self.callback is not None else None
+
+    def start(self) -> None:
+        if self.callback is not None:
+            self.callback(0, self.total)
+
+    def one_more(self) -> None:
+        self.done += 1
+        if self.callback is not None:
+            self.callback(self.done, self.total)
 
 
 @dataclass
@@ -281,13 +352,16 @@ class _SentenceJob:
 
 
 def _compose(per_segment: list[list[Candidate]], segments: list[Segment], n: int,
-             on_candidate: CandidateCallback | None) -> list[Candidate]:
-    """Up to n distinct paragraphs: the k-th takes each sentence's k-th best candidate."""
+             on_candidate: CandidateCallback | None, *, scored: set[int]) -> list[Candidate]:
+    """Up to n distinct paragraphs: the k-th takes each sentence's k-th best candidate.
+
+    A paragraph's score is the mean over the ``scored`` segments (those sent to the model).
+    """
     composed: list[Candidate] = []
     for k in range(n):
         picks = [options[k % len(options)] for options in per_segment]
         paragraph = join_segments([c.text for c in picks], segments).strip()
-        scores = [c.score for c, s in zip(picks, segments) if s.has_words]
+        scores = [c.score for i, c in enumerate(picks) if i in scored]
         if any(c.text == paragraph for c in composed):
             continue
         composed.append(Candidate(paragraph, float(np.mean(scores)) if scores else 0.0))
@@ -309,6 +383,25 @@ def _spare_rows(n: int) -> int:
     rambling, row. One spare per four candidates, at least one.
     """
     return max(1, n // 4)
+
+
+def _check_threads(threads: int | None) -> None:
+    """onnxruntime would refuse a count below 1 as it loads, which read as a damaged bundle.
+
+    The upper bound (this machine's cores) belongs to the ``--threads`` flags
+    (:mod:`models.threads`): a benchmark may oversubscribe on purpose.
+    """
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, (int, np.integer))
+                                or threads < 1):
+        raise ValueError(f"threads must be a whole number of at least 1 (or None for all cores), got {threads!r}")
+
+
+def _check_seed(seed: int | None) -> None:
+    """numpy raises a bare ValueError for a negative seed; the caller gets a message instead."""
+    if seed is None:
+        return
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) <= MAX_SEED:
+        raise InputError(f"The seed must be a whole number from 0 to {MAX_SEED}.")
 
 
 def _check_n(n: int) -> None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from .cli import main
+try:
+    from .cli import main
+except KeyboardInterrupt:  # Ctrl-C while the command's module loads: as quiet as later ones
+    print("paraphrase-studio: interrupted", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())

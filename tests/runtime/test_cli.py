@@ -37,11 +37,13 @@ def test_json_prints_one_object_per_input(default_bundle: Path) -> None:
         assert obj["elapsed_ms"] > 0
 
 
-def test_inputs_from_stdin_one_per_line_blank_lines_skipped(default_bundle: Path) -> None:
+def test_inputs_from_stdin_one_object_per_line_blank_lines_reported(default_bundle: Path) -> None:
     done = run_cli("paraphrase", "--json", "-n", "1", "-i", "-", stdin=b"First line here.\n\n   \nSecond line here.\n")
-    assert done.returncode == 0, done.stderr.decode()
-    assert [json.loads(line)["input"] for line in done.stdout.decode().splitlines()] == ["First line here.",
-                                                                                     "Second line here."]
+    objects = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert [o["input"] for o in objects] == ["First line here.", "", "   ", "Second line here."]
+    assert [bool(o["paraphrases"]) for o in objects] == [True, False, False, True]
+    assert "error" in objects[1] and "error" in objects[2]
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
 
 
 def test_same_seed_same_output(default_bundle: Path) -> None:
@@ -51,7 +53,7 @@ def test_same_seed_same_output(default_bundle: Path) -> None:
 
 
 @pytest.mark.parametrize("args", [["-n", "0", "x"], ["-n", "11", "x"], ["--diversity", "2", "x"], [],
-                                  ["-i", "/no/such/file"], ["--bogus"], ["   "]])
+                                  ["-i", "/no/such/file"], ["--bogus"]])
 def test_usage_errors_exit_2_without_traceback(args: list[str]) -> None:
     done = run_cli("paraphrase", *args)
     assert done.returncode == 2
@@ -74,9 +76,15 @@ def test_bad_inputs_get_a_message_and_the_rest_still_run(default_bundle: Path, t
 
 def test_odd_unicode_gets_a_result_not_a_traceback(default_bundle: Path) -> None:
     done = run_cli("paraphrase", "--json", "-n", "2", "--seed", "1",
-                   "Le café était fermé 🙂 \u202eRTL\u202c aujourd'hui\x07.")
+                   "The café was clos\u00aded 🙂 \u202eRTL\u202c to\u200bday.")
     assert done.returncode == 0, done.stderr.decode()
     assert json.loads(done.stdout)["paraphrases"]
+
+
+def test_a_blank_argument_is_an_error_not_silence(default_bundle: Path) -> None:
+    done = run_cli("paraphrase", "   ")
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    assert b"skipped argument 1: There is no text to paraphrase" in done.stderr
 
 
 def test_missing_or_corrupt_model_exits_3_with_rebuild_hint(default_bundle: Path, tmp_path: Path) -> None:
