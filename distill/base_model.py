@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from export._deps import require
+from export.deps import require
 
 log = logging.getLogger(__name__)
 

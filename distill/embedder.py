@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from export._deps import require
+from export.deps import require
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
-from export._deps import MissingDependencyError
+from export.deps import MissingDependencyError
 
 log = logging.getLogger(__name__)
 

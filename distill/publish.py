@@ -14,7 +14,7 @@ import logging
 import shutil
 from pathlib import Path
 
-from export._deps import require
+from export.deps import require
 
 log = logging.getLogger(__name__)
 

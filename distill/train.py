@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from export._deps import require
+from export.deps import require
 
 from .dataset import Example, bucket_batches, collate, encode_pairs, read_jsonl
 from .prompt_format import STUDENT_TEMPLATE

@@ -1,4 +1,5 @@
-"""Model export: base weights (+ adapter) -> ONNX -> 8-bit bundle, with a parity check.
+"""Model export: base weights (+ adapter) -> ONNX -> quantized bundle (8-bit, gate|up 4-bit),
+with a parity check.
 
 optimum and the parity check load onnxruntime: its telemetry is switched off first
 (``models/offline.py``).

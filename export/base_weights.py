@@ -19,7 +19,7 @@ from typing import Any
 
 from models.bundle import sha256_file
 
-from ._deps import require
+from .deps import require
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from models.catalog import DEFAULT_BUNDLE
+from models.errors import UnknownRecipeError
 
-from ._deps import MissingDependencyError
+from .deps import MissingDependencyError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,8 +31,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from .recipes_build import request_for_recipe
 
         request = request_for_recipe(args.recipe, out_root=args.out)
-    except KeyError as exc:
-        parser.error(str(exc.args[0]))
+    except UnknownRecipeError as exc:
+        parser.error(str(exc))
     except MissingDependencyError as exc:
         print(f"paraphrase-studio: {exc}", file=sys.stderr)
         return 1

@@ -16,8 +16,13 @@ alone saves the 28 MB second copy an untied export carries.
 
 The interface is the one :class:`models.onnx_decoder.OnnxDecoder` drives: ``input_ids``,
 ``attention_mask``, ``past_key_values.{i}.key|value`` in; ``logits`` (last position) and
-``present.{i}.key|value`` out. All rows of a batch share one length (no padding), which is
-how the runtime decodes.
+``present.{i}.key|value`` out. Each row has its own length: the attention mask is
+right-padded per row, and its row sums become GroupQueryAttention's ``seqlens_k`` (see
+:meth:`LlamaGraphBuilder._lengths`), so a row writes its next position at its own length and
+never attends past it. That is how the runtime decodes the rows of several sentences,
+whose prompts differ in length, in one batch (:mod:`models.batch_decode`). Several new
+tokens after a non-empty cache work for one row only (the graph takes no
+``query_seqlens``): a prompt runs on one row, then its cache fans out.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from ._deps import require
+from .deps import require
 from .blockwise import affine_grid4, quantize_blockwise
 from .quantize import QuantizationSettings
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from ._deps import require
+from .deps import require
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from models.bundle import ModelGeometry
 from models.onnx_decoder import OnnxDecoder
 from models.prompt import PromptFormat
 
-from ._deps import require
+from .deps import require
 
 log = logging.getLogger(__name__)
 

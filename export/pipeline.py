@@ -1,4 +1,7 @@
-"""Checkpoint (+ LoRA adapter) → verified 8-bit ONNX bundle, one stage at a time.
+"""Checkpoint (+ LoRA adapter) → verified quantized ONNX bundle, one stage at a time.
+
+Quantized as :class:`export.quantize.QuantizationSettings` says: 8-bit weights, except the
+MLP's gate|up projection, which is 4-bit (exact on a GGUF Q4_1 base's own grid).
 
 Stages: load base → merge adapter → write the quantized graph (:mod:`export.llama_graph`)
 → tokenizer → parity against the merged PyTorch model → write bundle. The bundle is
@@ -25,10 +28,10 @@ from tqdm.auto import tqdm
 
 from models.bundle import MANIFEST_NAME, ModelGeometry, file_record, read_manifest, verify_bundle, write_manifest
 from models.catalog import bundles_dir
-from models.errors import BundleError
+from models.errors import BundleError, ParaphraseStudioError
 from models.prompt import PromptFormat
 
-from ._deps import require
+from .deps import require
 from .base_weights import BaseWeights, folder_digest, load_base, resolve_base
 from .parity import MIN_NEXT_TOKEN_AGREEMENT, parity_report
 from .quantize import QuantizationSettings
@@ -41,8 +44,12 @@ MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 
 
-class ParityError(RuntimeError):
-    """The quantized model disagrees with PyTorch too often to be shipped."""
+class ParityError(ParaphraseStudioError, RuntimeError):
+    """The quantized model disagrees with PyTorch too often to be shipped.
+
+    A :class:`~models.errors.ParaphraseStudioError` (the message is for the user); still a
+    :class:`RuntimeError` for callers that caught it as one.
+    """
 
 
 @dataclass

@@ -23,3 +23,16 @@ class BundleError(ParaphraseStudioError):
 
 class InputError(ParaphraseStudioError, ValueError):
     """The text cannot be paraphrased as given (empty, binary, too long)."""
+
+
+class UnknownRecipeError(ParaphraseStudioError, ValueError):
+    """No bundle recipe has this name; the message lists the known ones.
+
+    A ``ValueError``, not a ``KeyError``: ``str()`` of a KeyError quotes its message, and a
+    caller catching KeyError around a lookup would also swallow real bugs.
+    """
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        self.known = known
+        super().__init__(f"unknown bundle recipe '{name}' (known: {', '.join(known)})")

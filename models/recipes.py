@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import UnknownRecipeError
+
 #: Two examples teach the base model the shape of the task; the output is one line.
 FEWSHOT_TEMPLATE = (
     "Rewrite each sentence in different words, keeping its meaning.\n"
@@ -61,8 +63,8 @@ RECIPES: dict[str, Recipe] = {
 
 
 def get_recipe(name: str) -> Recipe:
+    """The recipe called ``name``, or :class:`UnknownRecipeError` naming the known ones."""
     try:
         return RECIPES[name]
     except KeyError:
-        known = ", ".join(sorted(RECIPES))
-        raise KeyError(f"unknown bundle recipe '{name}' (known: {known})") from None
+        raise UnknownRecipeError(name, sorted(RECIPES)) from None

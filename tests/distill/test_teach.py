@@ -458,7 +458,7 @@ def _unavailable(reason: str) -> None:
 @pytest.fixture(scope="session")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """llama-cpp-python's OpenAI-compatible server on SmolLM2-135M, on a free loopback port."""
-    from export._deps import MissingDependencyError
+    from export.deps import MissingDependencyError
 
     from distill.local_server import LocalLlamaServer, require_llama_server
 
@@ -508,7 +508,7 @@ def test_real_llama_cpp_server_batch_and_resume(llama_server: str, tmp_path: Pat
 
 def test_local_server_reports_a_failed_start(tmp_path: Path) -> None:
     """A GGUF the server cannot load: a clear error with the server's own words, no orphan."""
-    from export._deps import MissingDependencyError
+    from export.deps import MissingDependencyError
 
     from distill.local_server import LocalLlamaServer, require_llama_server
 
