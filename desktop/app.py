@@ -20,9 +20,7 @@ _STARTED = time.perf_counter()
 from PySide6.QtCore import QTimer  # noqa: E402 - after the start-time stamp on purpose
 from PySide6.QtWidgets import QApplication, QDialog, QWidget  # noqa: E402
 
-from models.threads import max_threads, threads_error  # noqa: E402
-
-from . import APP_NAME, ORG_DOMAIN, ORG_NAME  # noqa: E402
+from . import APP_NAME, ORG_DOMAIN, ORG_NAME, options  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +31,7 @@ SELF_TEST_TIMEOUT_S = 180
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="paraphrase-studio app", description=f"Start {APP_NAME}.")
-    parser.add_argument("--self-test", action="store_true",
-                        help="open the window, run one real paraphrase, print one JSON line and exit")
-    parser.add_argument("--bundle", default=None, help="bundle name or folder (default: the default bundle)")
-    parser.add_argument("--threads", type=int, default=None,
-                        help=f"ONNX Runtime threads, 1 to {max_threads()} (default: all cores)")
+    options.add_arguments(parser)
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     return parser
 
@@ -57,9 +51,7 @@ def ensure_application() -> QApplication:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    problem = threads_error(args.threads)
-    if problem:
-        parser.error(problem)  # a usage error (exit 2) before a window opens
+    options.check(args, parser)  # a usage error (exit 2) before a window opens
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     app = ensure_application()
