@@ -223,6 +223,7 @@ def selected_backends(options: BenchOptions) -> list[str]:
 
 def run_benchmark(options: BenchOptions, *, progress: bool = True) -> dict[str, Any]:
     """Run everything ``options`` asks for and return the raw results (see ``bench.report``)."""
+    from models.bundle import MANIFEST_NAME
     from models.catalog import resolve_bundle
 
     from .artefacts import fp32_graph_cached
@@ -236,7 +237,7 @@ def run_benchmark(options: BenchOptions, *, progress: bool = True) -> dict[str, 
     bundle_names = options.bundles or [None]
     bundles = [resolve_bundle(b) for b in bundle_names]
     for folder in bundles:
-        if not (folder / "manifest.json").is_file():
+        if not (folder / MANIFEST_NAME).is_file():
             from models.catalog import rebuild_command
 
             raise FileNotFoundError(f"bundle {folder.name} is not installed ({folder}); build it with: "
@@ -340,8 +341,10 @@ def _planned_runs(cases: list[dict[str, Any]], repeat: int) -> int:
 
 
 def _manifest_base_sha(bundle: Path) -> str | None:
+    from models.bundle import MANIFEST_NAME
+
     try:
-        data = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
+        data = json.loads((bundle / MANIFEST_NAME).read_text(encoding="utf-8"))
         return (data.get("base_model") or {}).get("sha256")
     except (OSError, ValueError):
         return None

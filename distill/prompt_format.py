@@ -7,8 +7,11 @@ newline ends a candidate at inference time; no EOS token is trained).
 
 from __future__ import annotations
 
-#: Prompt the student is trained on; ``{text}`` is the sentence to paraphrase.
-STUDENT_TEMPLATE = "Sentence: {text}\nParaphrase:"
+# Defined once, in the recipe catalog the export reads: training here and the bundle's
+# prompt cannot drift apart. ``{text}`` is the sentence to paraphrase.
+from models.recipes import STUDENT_TEMPLATE
+
+__all__ = ["STUDENT_TEMPLATE", "TARGET_PREFIX", "TARGET_SUFFIX", "render_prompt", "render_target"]
 
 #: What follows the prompt in training: " {paraphrase}\n".
 TARGET_PREFIX = " "

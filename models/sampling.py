@@ -59,12 +59,6 @@ def settings_for_diversity(diversity: float, copy_penalty_scale: float = 1.0) ->
     )
 
 
-def log_softmax(logits: np.ndarray) -> np.ndarray:
-    """Row-wise log-softmax in float64-free form (fp32 is plenty for scores)."""
-    shifted = logits - logits.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-
-
 class Sampler:
     """Samples one token per row; vectorised where it matters (vocabulary-wide work).
 
@@ -167,12 +161,6 @@ def _top_k_of_few(row: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
         return ids[np.argpartition(-row[ids], k - 1)[:k]]
     pad = np.setdiff1d(np.arange(min(len(row), len(ids) + k)), ids, assume_unique=True)
     return np.concatenate([ids, pad[:k - len(ids)]])
-
-
-def greedy(logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Argmax decoding, used by parity checks and tests."""
-    tokens = np.asarray(logits).argmax(axis=-1)
-    return tokens.astype(np.int64), _token_log_probs(np.asarray(logits, np.float32), tokens)
 
 
 def _token_log_probs(logits: np.ndarray, tokens: np.ndarray) -> np.ndarray:

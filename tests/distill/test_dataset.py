@@ -16,6 +16,12 @@ def test_prompt_format_is_the_documented_one() -> None:
     assert STUDENT_TEMPLATE.count("{text}") == 1
 
 
+def test_training_uses_the_template_the_recipe_exports() -> None:
+    from models.recipes import STUDENT_TEMPLATE as RECIPE_TEMPLATE
+
+    assert STUDENT_TEMPLATE is RECIPE_TEMPLATE  # one definition: training and the bundle cannot drift
+
+
 def test_encode_pair_masks_the_prompt(tiny_checkpoint: Path) -> None:
     from transformers import AutoTokenizer
 
