@@ -95,7 +95,7 @@ def sign_windows(app_dir: Path) -> bool:
     return True
 
 
-#: gzip level: the int8 model barely compresses (level 1 is even smaller than 6 on model.onnx,
+#: gzip level: the 8/4-bit model barely compresses (level 1 is even smaller than 6 on model.onnx,
 #: 146.3 vs 148.5 MB); the whole archive is 230 MB at 1 vs 225 MB at 6, in about half the time.
 COMPRESS_LEVEL = 1
 
@@ -175,9 +175,9 @@ def main(argv: list[str] | None = None) -> int:
             check_dist(args.check, executable_path(args.check))
             print(f"{args.check}: no torch, transformers, optimum or peft inside")
             return 0
-        from models.catalog import resolve_bundle  # noqa: PLC0415 - keeps --help free of the runtime
+        from models.catalog import MANIFEST_NAME, resolve_bundle  # noqa: PLC0415 - keeps --help free of the runtime
 
-        if not (resolve_bundle(None) / "manifest.json").is_file():
+        if not (resolve_bundle(None) / MANIFEST_NAME).is_file():
             print(f"the default model bundle is missing ({resolve_bundle(None)}): run ./studio build first",
                   file=sys.stderr)
             return 4

@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalog import rebuild_command
+from .catalog import MANIFEST_NAME, rebuild_command
 from .errors import BundleError
 from .prompt import PromptFormat
 
 log = logging.getLogger(__name__)
 
-MANIFEST_NAME = "manifest.json"
 #: 2: the fused graph (GroupQueryAttention with the KV cache written in place), tied 8-bit embedding.
 FORMAT_VERSION = 2
 _HASH_CHUNK = 4 * 1024 * 1024

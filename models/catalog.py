@@ -13,6 +13,9 @@ from pathlib import Path
 
 from .recipes import RECIPES
 
+#: The file that makes a folder a bundle (its contract: see models/bundle.py).
+MANIFEST_NAME = "manifest.json"
+
 #: The bundle the app and CLI use when none is named.
 DEFAULT_BUNDLE = "smollm2-135m-student-v1"
 
@@ -102,4 +105,4 @@ def installed_bundles() -> list[str]:
     root = bundles_dir()
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if (p / "manifest.json").is_file())
+    return sorted(p.name for p in root.iterdir() if (p / MANIFEST_NAME).is_file())

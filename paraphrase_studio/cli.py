@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 #: subcommand -> (module with add_arguments/run, help)
 SUBCOMMANDS = {
     "paraphrase": ("models.cli", "paraphrase text with the installed model"),
-    "export": ("export.cli", "build a model bundle (ONNX, int8) from base weights and an adapter"),
+    "export": ("export.cli", "build a model bundle (ONNX, 8-bit with 4-bit gate|up) from base weights and an adapter"),
     "app": ("paraphrase_studio.app_command", "start the desktop app"),
     "bench": ("bench.cli", "benchmark the installed model against PyTorch, optimum and llama.cpp"),
 }
