@@ -1,14 +1,15 @@
 """Model loading and generation off the GUI thread.
 
-Loading verifies ~170 MB of checksums and builds an ONNX Runtime session (seconds), and a
+Loading verifies ~126 MB of checksums and builds an ONNX Runtime session (seconds), and a
 paraphrase takes one to a few seconds, so both run as :class:`QRunnable` tasks on a
 private one-thread pool: jobs never overlap (one decoder, one prefix cache) and a new
 request simply queues behind a cancelled one, which stops within one decoding step.
 
 Tasks report through a :class:`QObject` living on the GUI thread; Qt queues signals
-emitted from the pool thread, so every slot runs on the GUI thread. Each request gets a
-job id and results of superseded jobs are dropped, so a late candidate from a cancelled
-job can never land under a newer sentence.
+emitted from the pool thread, so every slot runs on the GUI thread. Every job, whatever
+its kind, has an entry in one table (:class:`_Job`: id, request, cancel token, kind) until
+its task reports back; a report is forwarded only if it belongs to the current job, so a
+late candidate from a cancelled or superseded job can never land under a newer sentence.
 
 A request with ``whole=True`` is a text of several sentences (the writer's selection): it
 runs through :meth:`models.Paraphraser.paraphrase`, which decodes every sentence in one
@@ -16,14 +17,16 @@ batch and composes whole-text alternatives at the end, so it can take a minute o
 text; its ``on_progress(done, total)`` (sentences) is forwarded as ``job_progress``.
 
 While the model is idle the window may ask for a sentence ahead (:meth:`ModelWorker.write_ahead`):
-the job runs on the same thread and reports only through ``written_ahead``. A request for
-that same sentence adopts it (the candidates written so far arrive at once, the rest as
-they come); any other request cancels it, so it costs the writer at most one decoding step
+a job of kind :attr:`JobKind.AHEAD`, on the same thread, that reports only through
+``written_ahead``. A request for the same work (:attr:`JobRequest.key`) adopts it: the job
+becomes the current one, the candidates written so far arrive at once and the rest as they
+come; any other request cancels it, so it costs the writer at most one decoding step
 (~12 ms) of waiting.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import time
 from collections.abc import Callable
@@ -33,39 +36,31 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from models import Candidate, CancelToken, Paraphraser, ParaphraseResult
 
+from .alternatives import JobRequest
+
+__all__ = ["JobKind", "JobRequest", "Loader", "ModelWorker", "warm_up"]
+
 log = logging.getLogger(__name__)
 
 Loader = Callable[..., Paraphraser]
 
 
-@dataclass(frozen=True)
-class JobRequest:
-    """What the GUI asks for; kept with the job so results can be matched to a sentence."""
+class JobKind(enum.Enum):
+    """Why a job runs: the writer asked (its output goes on screen), or it is written ahead."""
 
-    sentence: str
-    n: int = 5
-    diversity: float = 0.5
-    seed: int | None = None
-    index: int = 0  # sentence index in the editor's session (for "Use this")
-    whole: bool = False  # several sentences at once (``Paraphraser.paraphrase``), with progress
-
-    def same_work(self, other: JobRequest) -> bool:
-        """The same sentence at the same settings, wherever it now stands in the text."""
-        return self._work == other._work
-
-    @property
-    def _work(self) -> tuple[str, int, float, int | None, bool]:
-        return (self.sentence, self.n, self.diversity, self.seed, self.whole)
+    CURRENT = "current"
+    AHEAD = "write-ahead"
 
 
 @dataclass
-class _WriteAhead:
-    """The write-ahead job under way: its ids, and what it has written so far."""
+class _Job:
+    """One job whose task has not reported back yet."""
 
-    job: int
+    id: int
     request: JobRequest
     token: CancelToken
-    written: list[Candidate] = field(default_factory=list)
+    kind: JobKind
+    written: list[Candidate] = field(default_factory=list)  # a write-ahead job's candidates so far
 
 
 class _TaskSignals(QObject):
@@ -105,7 +100,7 @@ def warm_up(paraphraser: Paraphraser) -> None:
     that cost out of the writer's first wait. Failures are ignored: the first request then
     simply pays for it.
     """
-    hook = getattr(paraphraser, "warm_up", None) or getattr(paraphraser, "_prefix_cache", None)
+    hook = getattr(paraphraser, "warm_up", None)  # a stand-in paraphraser may have none
     if hook is None:
         return
     try:
@@ -155,7 +150,7 @@ class _ParaphraseTask(QRunnable):
 class ModelWorker(QObject):
     """GUI-side handle on the model: load it, submit jobs, cancel them.
 
-    Public signals fire on the GUI thread and only for the current job.
+    Public signals fire on the GUI thread; the job signals only for the current job.
     """
 
     model_loaded = Signal(str, float)  # model name, load_ms
@@ -183,18 +178,11 @@ class ModelWorker(QObject):
         self._signals.progress.connect(self._on_progress)
         self.paraphraser: Paraphraser | None = None
         self.loading = False
-        self._job = 0
-        self._token: CancelToken | None = None
-        self._running: set[int] = set()
-        self._ahead_signals = _TaskSignals(self)
-        self._ahead_signals.candidate.connect(self._on_ahead_candidate)
-        self._ahead_signals.finished.connect(self._on_ahead_finished)
-        self._ahead_signals.failed.connect(self._on_ahead_failed)
-        self._adopted: dict[int, int] = {}  # write-ahead job id -> the job id it now serves
-        self._ahead: _WriteAhead | None = None
-        self._ahead_jobs = 0  # ids of write-ahead jobs: their own count, reported on their own signals
-        self.last_request: JobRequest | None = None
-        self.submitted_at: float = 0.0
+        self._jobs: dict[int, _Job] = {}  # every job whose task has not reported back
+        self._last_id = 0
+        self._current = 0  # id of the latest job the writer asked for (0: none yet)
+        self._current_request: JobRequest | None = None
+        self._ahead: int | None = None  # id of the write-ahead job whose output is still wanted
 
     # -- model ---------------------------------------------------------------------------
 
@@ -208,10 +196,6 @@ class ModelWorker(QObject):
         self.paraphraser = paraphraser
         self.loading = False
         self.model_loaded.emit(paraphraser.name, 0.0)
-
-    @property
-    def ready(self) -> bool:
-        return self.paraphraser is not None
 
     def _on_loaded(self, paraphraser: Paraphraser, load_ms: float) -> None:
         self.paraphraser = paraphraser
@@ -227,36 +211,59 @@ class ModelWorker(QObject):
     @property
     def busy(self) -> bool:
         """True while the current job has not reported back (cancelled jobs stop counting at once)."""
-        return self._job in self._running
+        return self._live(self._current)
 
     @property
     def current_job(self) -> int:
-        return self._job
+        """The id of the latest job the writer asked for (it may have finished since)."""
+        return self._current
+
+    @property
+    def last_request(self) -> JobRequest | None:
+        """What the current job (see :attr:`current_job`) was asked for."""
+        return self._current_request
+
+    def request_of(self, job_id: int) -> JobRequest | None:
+        """What job ``job_id`` was asked for: any job still running, and the current one even after it ended.
+
+        The job signals fire only for the current job, so a slot can always look up the
+        request of the job it was told about, however many jobs were submitted since.
+        """
+        job = self._jobs.get(job_id)
+        if job is not None:
+            return job.request
+        return self._current_request if job_id == self._current else None
+
+    @property
+    def writing_ahead(self) -> JobRequest | None:
+        """The request a write-ahead job is working on, if one is."""
+        return self._jobs[self._ahead].request if self._ahead is not None else None
 
     def submit(self, request: JobRequest) -> int:
-        """Queue a paraphrase; cancels the previous job first. Returns the new job id.
+        """Queue a paraphrase; cancels the previous job first. Returns the job's id.
 
-        If the write-ahead job is working on this very request, it becomes the job instead
-        of being cancelled and started again: what it has written so far is reported now.
+        If the write-ahead job is doing this very work (:attr:`JobRequest.key`), it becomes
+        the current job, under its own id, instead of being cancelled and started again:
+        what it has written so far is reported now.
         """
         if self.paraphraser is None:
             raise RuntimeError("the model is not loaded yet")
-        if self._ahead is not None and self._ahead.request.same_work(request):
-            return self._adopt(request)
+        ahead = self._jobs[self._ahead] if self._ahead is not None else None
+        if ahead is not None and ahead.request.key == request.key:
+            return self._adopt(ahead, request)
         self.cancel()
-        token = CancelToken()
-        job = self._begin(request, token)
-        self._pool.start(_ParaphraseTask(self._signals, self.paraphraser, job, request, token))
-        return job
+        return self._start(request, JobKind.CURRENT).id
 
-    def _begin(self, request: JobRequest, token: CancelToken) -> int:
-        """Make ``request`` the current job, stopped by ``token``; returns its id."""
-        self._job += 1
-        self._token = token
-        self._running.add(self._job)
-        self.last_request = request
-        self.submitted_at = time.perf_counter()
-        return self._job
+    def write_ahead(self, request: JobRequest) -> bool:
+        """Write ``request``'s alternatives in the background; False when busy or not loaded.
+
+        The result arrives through ``written_ahead`` only if nothing cancelled it first.
+        """
+        if self.paraphraser is None or self.busy:
+            return False
+        self.cancel_write_ahead()
+        self._ahead = self._start(request, JobKind.AHEAD).id
+        return True
 
     def cancel(self) -> bool:
         """Stop the current job (and any write-ahead) now; output still to come is ignored.
@@ -269,95 +276,84 @@ class ModelWorker(QObject):
     def cancel_current(self) -> bool:
         """Stop the current job only; True if one was running."""
         was_running = self.busy
-        if self._token is not None:
-            self._token.cancel()
-        self._running.discard(self._job)
+        job = self._jobs.get(self._current)
+        if job is not None:
+            job.token.cancel()
         return was_running
 
-    def write_ahead(self, request: JobRequest) -> bool:
-        """Write ``request``'s alternatives in the background; False when busy or not loaded.
-
-        The result arrives through ``written_ahead`` only if nothing cancelled it first.
-        """
-        if self.paraphraser is None or self.busy:
-            return False
-        self.cancel_write_ahead()
-        self._ahead_jobs += 1
-        self._ahead = _WriteAhead(self._ahead_jobs, request, CancelToken())
-        self._pool.start(_ParaphraseTask(self._ahead_signals, self.paraphraser, self._ahead.job, request,
-                                         self._ahead.token))
-        return True
-
-    @property
-    def writing_ahead(self) -> JobRequest | None:
-        """The request a write-ahead job is working on, if one is."""
-        return self._ahead.request if self._ahead is not None else None
-
     def cancel_write_ahead(self) -> None:
+        """Stop the write-ahead job, if any; its output is no longer wanted."""
         if self._ahead is not None:
-            self._ahead.token.cancel()
+            self._jobs[self._ahead].token.cancel()
             self._ahead = None
-
-    def _adopt(self, request: JobRequest) -> int:
-        assert self._ahead is not None
-        ahead, self._ahead = self._ahead, None
-        self.cancel_current()
-        job = self._begin(request, ahead.token)
-        self._adopted[ahead.job] = job
-        for candidate in ahead.written:
-            self._on_candidate(job, candidate)
-        return job
-
-    def wait_idle(self, timeout_ms: int) -> bool:
-        """True once the pool thread has no task (a cancelled job has really stopped)."""
-        return self._pool.waitForDone(timeout_ms)
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Cancel and wait for the pool thread, so no task outlives the window."""
         self.cancel()
         return self._pool.waitForDone(timeout_ms)
 
-    def _on_candidate(self, job: int, candidate: Candidate) -> None:
-        if job == self._job and job in self._running:
-            self.candidate_ready.emit(job, candidate)
+    def _start(self, request: JobRequest, kind: JobKind) -> _Job:
+        assert self.paraphraser is not None
+        self._last_id += 1
+        job = _Job(self._last_id, request, CancelToken(), kind)
+        self._jobs[job.id] = job
+        if kind is JobKind.CURRENT:
+            self._current, self._current_request = job.id, request
+        self._pool.start(_ParaphraseTask(self._signals, self.paraphraser, job.id, request, job.token))
+        return job
 
-    def _on_progress(self, job: int, done: int, total: int) -> None:
-        if job == self._job and job in self._running:
-            self.job_progress.emit(job, done, total)
+    def _adopt(self, job: _Job, request: JobRequest) -> int:
+        """Make the write-ahead ``job`` the current one, for ``request`` (same work, maybe another index)."""
+        self._ahead = None
+        self.cancel_current()
+        job.kind, job.request = JobKind.CURRENT, request
+        self._current, self._current_request = job.id, request
+        written, job.written = job.written, []
+        for candidate in written:
+            self.candidate_ready.emit(job.id, candidate)
+        return job.id
 
-    def _on_finished(self, job: int, result: ParaphraseResult) -> None:
-        current = job == self._job and job in self._running
-        self._running.discard(job)
-        if current:
-            self.job_finished.emit(job, result)
+    def _live(self, job_id: int) -> bool:
+        """True for the current job while it runs and nobody cancelled it."""
+        job = self._jobs.get(job_id)
+        return (job is not None and job_id == self._current and job.kind is JobKind.CURRENT
+                and not job.token.cancelled)
+
+    # -- reports from the pool thread ----------------------------------------------------
+
+    def _on_candidate(self, job_id: int, candidate: Candidate) -> None:
+        if self._live(job_id):
+            self.candidate_ready.emit(job_id, candidate)
+        elif job_id == self._ahead:
+            self._jobs[job_id].written.append(candidate)
+
+    def _on_progress(self, job_id: int, done: int, total: int) -> None:
+        if self._live(job_id):
+            self.job_progress.emit(job_id, done, total)
+
+    def _on_finished(self, job_id: int, result: ParaphraseResult) -> None:
+        live = self._live(job_id)
+        job = self._jobs.pop(job_id, None)
+        if job is None:
+            return
+        if job.kind is JobKind.AHEAD:
+            if job_id == self._ahead:
+                self._ahead = None
+                if not result.cancelled:
+                    self.written_ahead.emit(job.request, result)
+        elif live:
+            self.job_finished.emit(job_id, result)
         elif result.cancelled:
-            self.job_cancelled.emit(job, result)
+            self.job_cancelled.emit(job_id, result)
 
-    def _on_ahead_candidate(self, job: int, candidate: Candidate) -> None:
-        if job in self._adopted:
-            self._on_candidate(self._adopted[job], candidate)
-        elif self._ahead is not None and self._ahead.job == job:
-            self._ahead.written.append(candidate)
-
-    def _on_ahead_finished(self, job: int, result: ParaphraseResult) -> None:
-        if job in self._adopted:
-            self._on_finished(self._adopted.pop(job), result)
+    def _on_failed(self, job_id: int, exc: Exception) -> None:
+        live = self._live(job_id)
+        job = self._jobs.pop(job_id, None)
+        if job is None:
             return
-        if self._ahead is not None and self._ahead.job == job:
-            request, self._ahead = self._ahead.request, None
-            if not result.cancelled:
-                self.written_ahead.emit(request, result)
-
-    def _on_ahead_failed(self, job: int, exc: Exception) -> None:
-        if job in self._adopted:
-            self._on_failed(self._adopted.pop(job), exc)
-            return
-        if self._ahead is not None and self._ahead.job == job:
-            self._ahead = None
-        log.info("writing ahead failed (the sentence will be written when asked): %s", exc)
-
-    def _on_failed(self, job: int, exc: Exception) -> None:
-        current = job == self._job and job in self._running
-        self._running.discard(job)
-        if current:
-            self.job_failed.emit(job, exc)
+        if job.kind is JobKind.AHEAD:
+            if job_id == self._ahead:
+                self._ahead = None
+            log.info("writing ahead failed (the sentence will be written when asked): %s", exc)
+        elif live:
+            self.job_failed.emit(job_id, exc)

@@ -3,6 +3,9 @@
 It has the two methods the worker calls, with the runtime's keywords, so window and worker
 tests run without the bundle and do not wait on a model. ``paraphrase`` reports progress
 as the runtime does: ``on_progress(0, total)`` first, then once per finished sentence.
+With ``steps`` (a semaphore), ``paraphrase_sentence`` writes one candidate per permit, so a
+test decides exactly when each candidate comes; like the runtime, a candidate finished just
+as a cancel comes is still reported, and the run then stops with ``cancelled=True``.
 """
 
 from __future__ import annotations
@@ -24,9 +27,12 @@ class StandInParaphraser:
     name = "stand-in"
     folder = Path("stand-in")
 
-    def __init__(self, *, error: Exception | None = None, gate: threading.Event | None = None) -> None:
+    def __init__(self, *, error: Exception | None = None, gate: threading.Event | None = None,
+                 steps: threading.Semaphore | None = None) -> None:
         self.error = error
         self.gate = gate  # when set, each sentence of ``paraphrase`` waits for it (a slow model)
+        self.steps = steps  # when set, each candidate of ``paraphrase_sentence`` waits for one permit
+        self.written = 0  # candidates ``paraphrase_sentence`` has reported, all runs together
         self.manifest = SimpleNamespace(raw={})
         self.calls: list[tuple[str, str]] = []
 
@@ -37,9 +43,15 @@ class StandInParaphraser:
         if self.error is not None:
             raise self.error
         candidates = [Candidate(f"{sentence.rstrip('.')} (variant {k}).", -0.1 * k) for k in range(1, n + 1)]
-        for candidate in candidates:
+        for number, candidate in enumerate(candidates, start=1):
+            if self.steps is not None:
+                self.steps.acquire(timeout=10)
             if on_candidate is not None:
                 on_candidate(candidate)
+            self.written += 1
+            if cancel is not None and cancel.cancelled:
+                return ParaphraseResult(input=sentence, candidates=candidates[:number], model=self.name,
+                                        elapsed_ms=0.1, cancelled=True)
         return ParaphraseResult(input=sentence, candidates=candidates, model=self.name, elapsed_ms=0.1)
 
     def paraphrase(self, text: str, *, n: int = 5, diversity: float = 0.5, seed: int | None = None,
