@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from ..storage import HistoryEntry
 
@@ -92,3 +92,15 @@ class HistoryPanel(QWidget):
         has = self.list.currentItem() is not None
         self.restore_button.setEnabled(has)
         self.copy_button.setEnabled(has)
+
+
+class HistoryDock(QDockWidget):
+    """The history panel as a dock at the window's side (closable, movable; View ▸ History panel)."""
+
+    def __init__(self, panel: HistoryPanel, parent: QWidget | None = None) -> None:
+        super().__init__("History", parent)
+        self.setObjectName("historyDock")
+        self.setAccessibleName("History panel")
+        self.setWidget(panel)
+        self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetMovable)

@@ -1,6 +1,7 @@
-"""A standing, non-modal line about saving: history not saved, or no data folder at all.
+"""Standing messages: the message banner, and the notice about saving.
 
-It is separate from the window's message banner on purpose: the banner is cleared by every
+The save notice (a non-modal line: history not saved, or no data folder at all) is separate
+from the message banner on purpose: the banner is cleared by every
 new run and by a loaded model, and a problem with saving must stay in view until a save
 succeeds (or, with no usable data folder, for the whole session).
 """
@@ -31,3 +32,34 @@ class SaveNotice(QLabel):
         else:
             self.clear()
             self.hide()
+
+
+class MessageBanner(QLabel):
+    """One message line above the sentences; its ``kind`` says what clears it.
+
+    Kinds in use: ``"input"`` (the text was refused; goes once the writer fixes it),
+    ``"too_long"`` (pinned while the text is over the limit), ``"model"`` (the model did not
+    load; goes when it does) and ``"info"``. A new run hides whatever is shown.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBanner")
+        self.setWordWrap(True)
+        self.setAccessibleName("Message")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.kind = ""
+        self.pinned = False  # the text is too long: the message stays until it is not
+        self.hide()
+
+    def say(self, message: str, *, kind: str = "info") -> None:
+        self.kind = kind
+        self.setText(message)
+        self.show()
+
+    def dismiss(self) -> None:
+        """Hide the message, unless it is pinned."""
+        if self.pinned:
+            return
+        self.kind = ""
+        self.hide()
