@@ -46,6 +46,14 @@ INET = re.compile(r"sa_family=AF_INET6?\b")
 #: systemd-resolved's varlink socket: nss-resolve looks host names up there, not over AF_INET.
 RESOLVER = re.compile(r'sun_path="[^"]*(?:io\.systemd\.Resolve|resolve/)')
 
+#: Variables by which onnxruntime 1.32 recognises a CI machine and keeps its telemetry off
+#: (read from its native module's strings, and measured: ``CI=true`` alone turns it off). The
+#: runs must look like a writer's laptop, not like CI, or they prove nothing.
+CI_MARKERS = frozenset({
+    "CI", "TF_BUILD", "GITHUB_ACTIONS", "GITLAB_CI", "CIRCLECI", "TRAVIS", "JENKINS_URL", "CODEBUILD_BUILD_ID",
+    "BUILDKITE", "TEAMCITY_VERSION", "APPVEYOR", "BITBUCKET_BUILD_NUMBER", "SYSTEM_TEAMFOUNDATIONCOLLECTIONURI",
+})
+
 HOLD_CODE = f"""
 import sys, time
 import models  # first import: the runtime package must switch telemetry off by itself
@@ -137,10 +145,13 @@ def clean_env(home: Path) -> dict[str, str]:
     """The user's environment with a fresh HOME, every XDG folder inside it, and no telemetry opt-out.
 
     ``ORT_DISABLE_TELEMETRY`` is removed so the product must set it itself; ``XDG_CACHE_HOME``
-    is where onnxruntime writes its telemetry when it is set, so it points inside HOME too.
+    is where onnxruntime writes its telemetry when it is set, so it points inside HOME too. The
+    CI markers go too: onnxruntime keeps its telemetry off on a CI machine, so with ``CI=true``
+    (as our CI runs) every run would be clean whatever the product did.
     """
     env = {key: value for key, value in os.environ.items()
-           if key != "ORT_DISABLE_TELEMETRY" and not (key.startswith("XDG_") and key.endswith("_HOME"))}
+           if key != "ORT_DISABLE_TELEMETRY" and key not in CI_MARKERS
+           and not (key.startswith("XDG_") and key.endswith("_HOME"))}
     env.update(HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"), XDG_CONFIG_HOME=str(home / ".config"),
                XDG_DATA_HOME=str(home / ".local" / "share"), XDG_STATE_HOME=str(home / ".local" / "state"),
                QT_QPA_PLATFORM="offscreen", PYTHONPATH=os.pathsep.join(filter(None, [str(REPO),
