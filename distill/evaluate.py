@@ -35,7 +35,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from models import dedupe
 from models.catalog import DEFAULT_BUNDLE
+from models.pipeline import Candidate, CandidatePipeline, NonEmpty, Source, default_pipeline
 
 from . import eval_data, metrics
 from .eval_data import EvalInput, TeacherIndex, TeacherSpec
@@ -82,36 +84,45 @@ class SystemOutput:
 # -- systems ------------------------------------------------------------------------------
 
 
-def _counting_paraphraser_class():  # noqa: ANN202 - a Paraphraser subclass, built lazily
-    """A ``Paraphraser`` that counts the copies its filter sees, or (raw) keeps them.
+class CopyCounter:
+    """A pipeline check that refuses nothing and counts the copies of the input it sees.
 
-    Hooks ``_acceptable``, the one place every finished sample passes through, so the app's
-    decoding and filtering are exactly what is measured.
+    Placed right after :class:`~models.pipeline.NonEmpty`, it sees every finished sample
+    with words, so the copy rate is the model's own tendency to copy, measured on exactly
+    what the app's filter judges.
     """
-    from models import Paraphraser
-    from models import dedupe
 
-    class CountingParaphraser(Paraphraser):
-        keep_all = False
-        rows_checked = 0
-        copies = 0
+    name = "copy-counter"
 
-        def _acceptable(self, text: str, source: str, accepted: list) -> bool:
-            if dedupe.words(text):
-                self.rows_checked += 1
-                self.copies += dedupe.is_copy(text, source)
-            if self.keep_all:
-                return bool(dedupe.words(text))
-            return super()._acceptable(text, source, accepted)
+    def __init__(self) -> None:
+        self.rows_checked = 0
+        self.copies = 0
 
-    return CountingParaphraser
+    def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
+        self.rows_checked += 1
+        self.copies += dedupe.is_copy(text, source.text)
+        return True
+
+
+def counting_pipeline(counter: CopyCounter, candidates: str) -> CandidatePipeline:
+    """The app's pipeline with ``counter`` after its non-empty check; ``raw``: non-empty only."""
+    app = default_pipeline()
+    rest = () if candidates == "raw" else tuple(c for c in app.checks if not isinstance(c, NonEmpty))
+    return CandidatePipeline(checks=(NonEmpty(), counter, *rest), ranking=app.ranking)
 
 
 def load_bundle(name: str, settings: GenerationSettings, threads: int | None = None):  # noqa: ANN201
-    """Load a bundle by name or folder with the copy-counting hook."""
-    paraphraser = _counting_paraphraser_class().load(name, threads=threads)
-    paraphraser.keep_all = settings.candidates == "raw"
+    """Load a bundle by name or folder, its pipeline counting copies (:class:`CopyCounter`)."""
+    from models import Paraphraser
+
+    paraphraser = Paraphraser.load(name, threads=threads)
+    paraphraser.pipeline = counting_pipeline(CopyCounter(), settings.candidates)
     return paraphraser
+
+
+def _copy_counter(paraphraser: Any) -> CopyCounter:
+    """The counter in ``paraphraser``'s pipeline (a fresh, unseen one if it has none)."""
+    return next((c for c in paraphraser.pipeline.checks if isinstance(c, CopyCounter)), CopyCounter())
 
 
 def input_seed(seed: int, key: str) -> int:
@@ -126,7 +137,8 @@ def run_bundle(paraphraser: Any, inputs: Sequence[EvalInput], settings: Generati
 
     from models import InputError
 
-    paraphraser.rows_checked = paraphraser.copies = 0
+    counter = _copy_counter(paraphraser)
+    counter.rows_checked = counter.copies = 0
     out: list[list[str] | None] = []
     errors = 0
     started = time.perf_counter()
@@ -140,8 +152,8 @@ def run_bundle(paraphraser: Any, inputs: Sequence[EvalInput], settings: Generati
             errors += 1
             out.append([])
     seconds = time.perf_counter() - started
-    checked = paraphraser.rows_checked
-    copy_rate = paraphraser.copies / checked if checked and settings.candidates == "app" else None
+    checked = counter.rows_checked
+    copy_rate = counter.copies / checked if checked and settings.candidates == "app" else None
     return SystemOutput(out, seconds, copy_rate, checked, errors)
 
 

@@ -14,11 +14,12 @@ disable_onnxruntime_telemetry()
 from .cancel import CancelToken  # noqa: E402
 from .catalog import DEFAULT_BUNDLE, bundles_dir, installed_bundles, resolve_bundle  # noqa: E402
 from .errors import BundleError, InputError, ParaphraseStudioError  # noqa: E402
-from .paraphraser import Candidate, Paraphraser, ParaphraseResult  # noqa: E402
+from .paraphraser import Candidate, Paraphraser, ParaphraseRequest, ParaphraseResult  # noqa: E402
+from .pipeline import CandidatePipeline  # noqa: E402
 from .text import Segment, split_sentences  # noqa: E402
 
 __all__ = [
-    "DEFAULT_BUNDLE", "BundleError", "CancelToken", "Candidate", "InputError", "Paraphraser",
-    "ParaphraseResult", "ParaphraseStudioError", "Segment", "bundles_dir", "installed_bundles",
+    "DEFAULT_BUNDLE", "BundleError", "CancelToken", "Candidate", "CandidatePipeline", "InputError", "Paraphraser",
+    "ParaphraseRequest", "ParaphraseResult", "ParaphraseStudioError", "Segment", "bundles_dir", "installed_bundles",
     "resolve_bundle", "split_sentences",
 ]

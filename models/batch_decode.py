@@ -1,8 +1,9 @@
 """Decode the candidates of one or several sentences in one batch of rows.
 
-Every sentence is a :class:`Request`: how to run its prompt (a :class:`Prompt`: KV cache,
-next-token logits, sampler) and a callback that judges each finished row. Its rows (N
-candidates plus spares) are sampled together, and a row leaves the batch as soon as it
+Every sentence is a :class:`Request`, a small protocol: how to run its prompt (a
+:class:`Prompt`: KV cache, next-token logits, sampler), how many candidates it still wants
+and a method that judges each finished row. Its rows (N candidates plus spares) are
+sampled together, and a row leaves the batch as soon as it
 finishes, so one slow candidate does not keep the others' compute alive. When a request
 has its N candidates its remaining rows are dropped; when all its rows are gone without N,
 it gets another round of rows (duplicates and copies are replaced from the same cached
@@ -20,11 +21,11 @@ at a time, not all of them.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from itertools import groupby
-from typing import Any
 
 import numpy as np
 
@@ -45,9 +46,6 @@ MAX_BATCH_ROWS = 18
 #: sentence always gets its rows, whatever this says.
 MAX_BATCH_KV_BYTES = 64 * 2**20
 
-#: ``offer(token_ids, log_probs, finished)`` judges a row; True once the request has enough.
-Offer = Callable[[list[int], list[float], bool], bool]
-
 
 @dataclass
 class Prompt:
@@ -60,23 +58,47 @@ class Prompt:
     sampler: Sampler
 
 
-@dataclass(eq=False)  # compared and hashed by identity: one request per sentence
-class Request:
-    """One sentence's candidates.
+@dataclass
+class DecodeStats:
+    """What :func:`decode` did for one request; only this module writes it."""
 
-    ``start`` runs the prompt (called once, when the request's rows first join);
-    ``wanted`` says how many candidates are still missing, ``spare`` how many rows to sample
-    beyond that, ``offer`` judges each finished row.
+    rows_sampled: int = 0
+    rounds: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+class Request(ABC):
+    """One sentence's candidates, as :func:`decode` sees them.
+
+    The protocol a subclass implements: :meth:`start` runs the prompt (called once, when the
+    request's rows first join); :meth:`wanted` says how many candidates are still missing,
+    :meth:`spare` how many rows to sample beyond that; :meth:`offer` judges each finished
+    row. :func:`decode` keeps :attr:`stats`, :attr:`done` and the prompt. Requests are
+    compared and hashed by identity: one request per sentence.
     """
 
-    start: Callable[[], Prompt]
-    offer: Offer
-    wanted: Callable[[], int]
-    spare: Callable[[int], int]
-    stats: dict[str, Any] = field(default_factory=lambda: {"rows_sampled": 0, "rejected": 0,
-                                                           "truncated": 0, "rounds": 0})
-    done: bool = False
-    prompt: Prompt | None = None
+    def __init__(self) -> None:
+        self.stats = DecodeStats()
+        self.done = False
+        self.prompt: Prompt | None = None
+
+    @abstractmethod
+    def start(self) -> Prompt:
+        """Run the prompt: its cache, next-token logits and sampler."""
+
+    @abstractmethod
+    def offer(self, token_ids: list[int], log_probs: list[float], finished: bool) -> bool:
+        """Judge one row (``finished``: it stopped; else it ran out of room). True once enough."""
+
+    @abstractmethod
+    def wanted(self) -> int:
+        """Candidates still missing."""
+
+    def spare(self, missing: int) -> int:
+        """Rows sampled beyond ``missing`` (none unless a subclass says otherwise)."""
+        return 0
 
     def ready(self) -> Prompt:
         if self.done:
@@ -167,8 +189,8 @@ def _admit(waiting: deque[tuple[Request, int]], cache: KVCache | None, max_rows:
         if rows and rows + count > row_limit(max_rows, prompt.cache.position_bytes, capacity):
             break
         waiting.popleft()
-        request.stats["rounds"] += 1
-        request.stats["rows_sampled"] += count
+        request.stats.rounds += 1
+        request.stats.rows_sampled += count
         joining.append((request, count))
         rows += count
     return joining
@@ -266,7 +288,7 @@ def _advance(rows: list[_Row], tokens: np.ndarray, token_log_probs: np.ndarray,
 def _next_round(request: Request, waiting: deque[tuple[Request, int]]) -> None:
     """All of a request's rows are gone: queue more (first in line) or give up."""
     missing = request.wanted()
-    if missing <= 0 or request.stats["rounds"] >= 1 + MAX_EXTRA_ROUNDS:
+    if missing <= 0 or request.stats.rounds >= 1 + MAX_EXTRA_ROUNDS:
         request.finish()
         return
     waiting.appendleft((request, missing + request.spare(missing)))

@@ -46,7 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=None,
                         help=f"random seed 0..{MAX_SEED}, for reproducible output")
     parser.add_argument("--json", action="store_true", help="print one JSON object per input")
-    parser.add_argument("--model", default=None, help=f"bundle name or folder (default {DEFAULT_BUNDLE})")
+    # --bundle, as `app` and `bench` name it; --model is the older spelling, kept as an alias
+    parser.add_argument("--bundle", "--model", dest="bundle", default=None,
+                        help=f"bundle name or folder (default {DEFAULT_BUNDLE}; --model is an alias)")
     parser.add_argument("--threads", type=int, default=None,
                         help=f"CPU threads for the model, 1..{max_threads()} (default: all cores)")
 
@@ -69,7 +71,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         # loaded before reading, so the first line is paraphrased the moment it arrives
         try:
-            paraphraser = Paraphraser.load(args.model, threads=args.threads)
+            paraphraser = Paraphraser.load(args.bundle, threads=args.threads)
         except BundleError as exc:
             return _fail(str(exc), EXIT_MODEL)
         return _paraphrase_all(paraphraser, _inputs(args.text, stream), args)

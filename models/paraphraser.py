@@ -1,9 +1,15 @@
 """Generate several paraphrases of a sentence, or of each sentence of a text, from a bundle.
 
 The prompt runs once; its KV cache is copied to N rows that are sampled together
-(:mod:`models.batch_decode`). Copies of the input and near-duplicates are dropped and
-replaced by further samples drawn from the same cached prompt. The sentences of a longer
-text are decoded in one batch and the paraphrases composed back into paragraphs.
+(:mod:`models.batch_decode`). Each finished row goes through the candidate pipeline
+(:mod:`models.pipeline`): a row a check refuses (empty, a copy of the input, a
+near-duplicate) is replaced by a further sample drawn from the same cached prompt, and the
+accepted ones are ranked. The sentences of a longer text are decoded in one batch and the
+paraphrases composed back into paragraphs.
+
+A job is a :class:`ParaphraseRequest` (what the caller asked for); each sentence of it
+becomes one :class:`~models.batch_decode.Request` for the decoder, which keeps that
+sentence's candidates and counts (:class:`SentenceStats`).
 """
 
 from __future__ import annotations
@@ -11,14 +17,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from tokenizers import Tokenizer
 
-from . import dedupe
 from .batch_decode import MAX_BATCH_ROWS, Prompt, Request, decode
 from .bundle import Manifest, load_manifest
 from .cancel import CancelToken
@@ -26,6 +31,7 @@ from .catalog import rebuild_command, resolve_bundle
 from .errors import BundleError, InputError
 from .language import not_english
 from .onnx_decoder import KVCache, OnnxDecoder
+from .pipeline import Candidate, CandidatePipeline, Source, default_pipeline, mean_log_prob
 from .sampling import Sampler, settings_for_diversity
 from .text import Segment, check_input, join_segments, split_sentences
 
@@ -39,12 +45,21 @@ MAX_SEED = 2**32 - 1
 MAX_NEW_TOKENS = 200
 
 
+__all__ = ["MAX_CANDIDATES", "MAX_NEW_TOKENS", "MAX_SEED", "Candidate", "ParaphraseRequest", "ParaphraseResult",
+           "Paraphraser", "SentenceStats", "spare_rows"]
+
+
 @dataclass(frozen=True)
-class Candidate:
-    """One paraphrase; ``score`` is its mean token log-probability (closer to 0 = surer)."""
+class ParaphraseRequest:
+    """One paraphrase job: what the caller asked for (the later issues add fields here).
+
+    ``seed`` None draws fresh randomness; a paragraph's k-th segment uses ``seed + k``.
+    """
 
     text: str
-    score: float
+    n: int = 5
+    diversity: float = 0.5
+    seed: int | None = None
 
 
 @dataclass
@@ -55,6 +70,8 @@ class ParaphraseResult:
     elapsed_ms: float
     cancelled: bool = False
     first_candidate_ms: float | None = None
+    #: Counters for logs and the bench (:class:`SentenceStats` and
+    #: :class:`~models.batch_decode.DecodeStats` as one dict; a paragraph's are summed).
     stats: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -99,6 +116,9 @@ class Paraphraser:
         self._prefix: tuple[list[int], KVCache] | None = None
         #: Rows a text's sentences may decode together (see models.batch_decode).
         self.max_batch_rows = MAX_BATCH_ROWS
+        #: The checks and the ranking every finished row goes through; a caller may replace
+        #: it (``distill/evaluate.py`` counts copies with its own).
+        self.pipeline: CandidatePipeline = default_pipeline()
         _check_threads(threads)  # a bad count is the caller's mistake, not a damaged bundle
         try:
             self.tokenizer = Tokenizer.from_file(str(folder / manifest.tokenizer_file))
@@ -134,35 +154,29 @@ class Paraphraser:
         planned, then once each time a sentence has its candidates (one sentence: ``(0, 1)``
         then ``(1, 1)``). It runs on the calling thread; a cancelled run stops short of total.
         """
+        return self.run(ParaphraseRequest(text, n=n, diversity=diversity, seed=seed), on_candidate=on_candidate,
+                        cancel=cancel, on_progress=on_progress)
+
+    def run(self, request: ParaphraseRequest, *, on_candidate: CandidateCallback | None = None,
+            cancel: CancelToken | None = None, on_progress: ProgressCallback | None = None) -> ParaphraseResult:
+        """:meth:`paraphrase` for a typed request (same callbacks, same result)."""
         started = time.perf_counter()
-        cleaned = check_input(text)
-        _check_n(n)
-        _check_seed(seed)
+        cleaned = check_input(request.text)
+        _check_n(request.n)
+        _check_seed(request.seed)
         segments = split_sentences(cleaned)
         wordy = [i for i, s in enumerate(segments) if s.has_words]
         if len(wordy) == 1:  # one sentence, perhaps with an emoji or a bullet kept beside it
-            return self._paraphrase_one(text, segments, wordy[0], n, diversity, seed, on_candidate, cancel, started,
-                                        on_progress)
-        return self._paraphrase_paragraph(text, segments, n, diversity, seed, on_candidate, cancel, started,
-                                          on_progress)
+            return self._paraphrase_one(request, segments, wordy[0], on_candidate, cancel, started, on_progress)
+        return self._paraphrase_paragraph(request, segments, on_candidate, cancel, started, on_progress)
 
     def paraphrase_sentence(self, sentence: str, *, n: int = 5, diversity: float = 0.5,
                             seed: int | None = None, on_candidate: CandidateCallback | None = None,
                             cancel: CancelToken | None = None,
                             on_progress: ProgressCallback | None = None) -> ParaphraseResult:
-        """N distinct paraphrases of one sentence, best score first (``on_progress``: (0, 1), (1, 1))."""
-        started = time.perf_counter()
-        _check_n(n)
-        _check_seed(seed)
-        source = check_input(sentence).strip()
-        progress = _Progress(on_progress, 1)
-        job = self._sentence_job(source, n, diversity, seed, on_candidate, started, progress.on_finish)
-        progress.start()
-        decode(self.decoder, [job.request], self._stop_ids, cancel)
-        cancelled = cancel is not None and cancel.cancelled
-        return ParaphraseResult(input=sentence, candidates=job.ranked(), model=self.name,
-                                elapsed_ms=(time.perf_counter() - started) * 1000, cancelled=cancelled,
-                                first_candidate_ms=job.first_ms, stats=job.request.stats)
+        """N distinct paraphrases of one sentence, best first (``on_progress``: (0, 1), (1, 1))."""
+        return self._sentence(ParaphraseRequest(sentence, n=n, diversity=diversity, seed=seed),
+                              on_candidate, cancel, on_progress)
 
     def warm_up(self) -> None:
         """Compute the fixed prompt prefix's KV cache now, so the first request doesn't pay for it."""
@@ -205,44 +219,24 @@ class Paraphraser:
             self._prefix = (ids, cache)
         return self._prefix
 
-    def _acceptable(self, text: str, source: str, accepted: list[Candidate]) -> bool:
-        if not dedupe.words(text):
-            return False
-        if dedupe.is_copy(text, source):
-            return False
-        return not dedupe.is_near_duplicate(text, [c.text for c in accepted])
+    def _sentence(self, request: ParaphraseRequest, on_candidate: CandidateCallback | None,
+                  cancel: CancelToken | None, on_progress: ProgressCallback | None) -> ParaphraseResult:
+        """``request.text`` as one sentence: its own decode, candidates streamed as they finish."""
+        started = time.perf_counter()
+        _check_n(request.n)
+        _check_seed(request.seed)
+        source = check_input(request.text).strip()
+        progress = _Progress(on_progress, 1)
+        job = _SentenceRequest(self, replace(request, text=source), started, on_candidate, progress.on_finish)
+        progress.start()
+        decode(self.decoder, [job], self._stop_ids, cancel)
+        cancelled = cancel is not None and cancel.cancelled
+        return ParaphraseResult(input=request.text, candidates=job.ranked(), model=self.name,
+                                elapsed_ms=(time.perf_counter() - started) * 1000, cancelled=cancelled,
+                                first_candidate_ms=job.first_ms, stats=job.stats_dict())
 
-    def _sentence_job(self, source: str, n: int, diversity: float, seed: int | None,
-                      on_candidate: CandidateCallback | None, started: float,
-                      on_finish: Callable[[], None] | None = None) -> _SentenceJob:
-        """A decode request that collects ``source``'s candidates (its prompt runs when it joins).
-
-        ``on_finish`` runs once when the request is done (its n candidates, or out of rounds).
-        """
-        plan = self._plan(source)
-        job = _SentenceJob(n=n, started=started, on_candidate=on_candidate, capacity=plan.capacity)
-        settings = settings_for_diversity(diversity, self.copy_penalty_scale)
-
-        def start() -> Prompt:
-            return self._run_prompt(plan, Sampler(settings, np.random.default_rng(seed), plan.source_ids))
-
-        def offer(token_ids: list[int], log_probs: list[float], finished: bool) -> bool:
-            """Accept a finished row if it is a new, usable paraphrase; True once we have n."""
-            text = self.tokenizer.decode(token_ids, skip_special_tokens=True).strip()
-            if not finished:
-                job.request.stats["truncated"] += 1
-            elif self._acceptable(text, source, job.accepted):
-                job.accept(Candidate(text, float(np.mean(log_probs)) if log_probs else -99.0))
-            else:
-                job.request.stats["rejected"] += 1
-            return len(job.accepted) >= n
-
-        job.request = _SentenceRequest(start=start, offer=offer, wanted=lambda: n - len(job.accepted),
-                                       spare=_spare_rows, on_finish=on_finish)
-        return job
-
-    def _paraphrase_one(self, text: str, segments: list[Segment], index: int, n: int, diversity: float,
-                        seed: int | None, on_candidate: CandidateCallback | None, cancel: CancelToken | None,
+    def _paraphrase_one(self, request: ParaphraseRequest, segments: list[Segment], index: int,
+                        on_candidate: CandidateCallback | None, cancel: CancelToken | None,
                         started: float, on_progress: ProgressCallback | None) -> ParaphraseResult:
         """The one sentence of ``segments``, streamed, with the wordless segments around it kept."""
 
@@ -251,17 +245,17 @@ class Paraphraser:
             return Candidate(join_segments(texts, segments).strip(), candidate.score)
 
         stream = (lambda candidate: on_candidate(in_place(candidate))) if on_candidate is not None else None
-        result = self.paraphrase_sentence(segments[index].text, n=n, diversity=diversity, seed=seed,
-                                          on_candidate=stream, cancel=cancel, on_progress=on_progress)
+        result = self.paraphrase_sentence(segments[index].text, n=request.n, diversity=request.diversity,
+                                          seed=request.seed, on_candidate=stream, cancel=cancel,
+                                          on_progress=on_progress)
         result.candidates = [in_place(c) for c in result.candidates]
-        result.input = text
+        result.input = request.text
         result.elapsed_ms = (time.perf_counter() - started) * 1000
         return result
 
-    def _paraphrase_paragraph(self, text: str, segments: list[Segment], n: int, diversity: float,
-                              seed: int | None, on_candidate: CandidateCallback | None,
-                              cancel: CancelToken | None, started: float,
-                              on_progress: ProgressCallback | None) -> ParaphraseResult:
+    def _paraphrase_paragraph(self, request: ParaphraseRequest, segments: list[Segment],
+                              on_candidate: CandidateCallback | None, cancel: CancelToken | None,
+                              started: float, on_progress: ProgressCallback | None) -> ParaphraseResult:
         """Every sentence's candidates in one batched decode, then composed into paragraphs."""
         sentences = {index: check_input(segment.text, english=False).strip()
                      for index, segment in enumerate(segments) if segment.has_words}
@@ -270,14 +264,16 @@ class Paraphraser:
         if sentences and len(foreign) == len(sentences):  # each sentence foreign, yet the whole passed
             raise InputError(next(iter(foreign.values())).message())
         progress = _Progress(on_progress, len(sentences) - len(foreign))
+        seed = request.seed
         # every sentence is tokenized now, so a too-long one is refused before any model work
-        jobs = {index: self._sentence_job(sentence, n, diversity, None if seed is None else seed + index,
-                                          None, started, progress.on_finish)
+        jobs = {index: _SentenceRequest(self, replace(request, text=sentence,
+                                                      seed=None if seed is None else seed + index),
+                                        started, None, progress.on_finish)
                 for index, sentence in sentences.items() if index not in foreign}
         if foreign:
             log.info("kept %d sentence(s) that are not English as typed", len(foreign))
         progress.start()
-        decode(self.decoder, [job.request for job in jobs.values()], self._stop_ids, cancel,
+        decode(self.decoder, list(jobs.values()), self._stop_ids, cancel,
                max_rows=self.max_batch_rows, capacity=max(job.capacity for job in jobs.values()))
         cancelled = cancel is not None and cancel.cancelled
         composed: list[Candidate] = []
@@ -285,26 +281,114 @@ class Paraphraser:
             # a sentence without usable candidates (or without words) stays as it was written
             per_segment = [(jobs[i].ranked() if i in jobs else []) or [Candidate(segment.text, 0.0)]
                            for i, segment in enumerate(segments)]
-            composed = _compose(per_segment, segments, n, on_candidate, scored=set(sentences) - set(foreign))
+            composed = _compose(per_segment, segments, request.n, on_candidate,
+                                scored=set(sentences) - set(foreign))
         stats = {"sentences": len(jobs), "not_english": len(foreign),
-                 "rounds": sum(j.request.stats["rounds"] for j in jobs.values()),
-                 "rows_sampled": sum(j.request.stats["rows_sampled"] for j in jobs.values())}
-        return ParaphraseResult(input=text, candidates=composed, model=self.name,
+                 **_summed([job.stats_dict() for job in jobs.values()])}
+        return ParaphraseResult(input=request.text, candidates=composed, model=self.name,
                                 elapsed_ms=(time.perf_counter() - started) * 1000, cancelled=cancelled,
                                 stats=stats)
 
 
-@dataclass(eq=False)  # hashed by identity, like Request
-class _SentenceRequest(Request):
-    """A :class:`Request` that says when it is done (the progress count)."""
+@dataclass
+class SentenceStats:
+    """What the candidate pipeline did with one sentence's finished rows.
 
-    on_finish: Callable[[], None] | None = None
+    ``rejected`` counts every refused row, ``rejected_by`` the same rows by the check that
+    refused them; ``truncated`` rows ran out of room before they finished.
+    """
+
+    rejected: int = 0
+    truncated: int = 0
+    rejected_by: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, int]:
+        """Flat, for :attr:`ParaphraseResult.stats`: ``rejected_copy``, ``rejected_duplicate``, …"""
+        flat = {key: value for key, value in asdict(self).items() if key != "rejected_by"}
+        flat.update({f"rejected_{name}": count for name, count in self.rejected_by.items()})
+        return flat
+
+
+class _SentenceRequest(Request):
+    """One sentence's decode request: runs its prompt, judges its rows, keeps its candidates.
+
+    Its prompt is tokenized now (a sentence too long for the model is refused before any
+    model work) and runs when :func:`~models.batch_decode.decode` first needs its rows.
+    ``on_finish`` runs once when the request is done (its n candidates, or out of rounds).
+    """
+
+    def __init__(self, paraphraser: Paraphraser, request: ParaphraseRequest, started: float,
+                 on_candidate: CandidateCallback | None, on_finish: Callable[[], None] | None) -> None:
+        super().__init__()
+        self.request = request
+        self.source = Source(request.text)
+        self.plan = paraphraser._plan(request.text)
+        self.settings = settings_for_diversity(request.diversity, paraphraser.copy_penalty_scale)
+        self.pipeline = paraphraser.pipeline
+        self.candidate_stats = SentenceStats(rejected_by={check.name: 0 for check in self.pipeline.checks})
+        self.accepted: list[Candidate] = []
+        self.first_ms: float | None = None
+        self._paraphraser = paraphraser
+        self._started = started
+        self._on_candidate = on_candidate
+        self._on_finish = on_finish
+
+    @property
+    def capacity(self) -> int:
+        """KV positions its rows need."""
+        return self.plan.capacity
+
+    def start(self) -> Prompt:
+        sampler = Sampler(self.settings, np.random.default_rng(self.request.seed), self.plan.source_ids)
+        return self._paraphraser._run_prompt(self.plan, sampler)
+
+    def wanted(self) -> int:
+        return self.request.n - len(self.accepted)
+
+    def spare(self, missing: int) -> int:
+        return spare_rows(missing)
+
+    def offer(self, token_ids: list[int], log_probs: list[float], finished: bool) -> bool:
+        """Accept a finished row the pipeline passes; True once there are n."""
+        if not finished:
+            self.candidate_stats.truncated += 1
+        else:
+            text = self._paraphraser.tokenizer.decode(token_ids, skip_special_tokens=True).strip()
+            refused = self.pipeline.refusal(text, self.source, self.accepted)
+            if refused is None:
+                self._accept(Candidate(text, mean_log_prob(log_probs)))
+            else:
+                self.candidate_stats.rejected += 1
+                self.candidate_stats.rejected_by[refused.name] += 1  # every check's name is a key
+        return len(self.accepted) >= self.request.n
 
     def finish(self) -> None:
         was_done = self.done
         super().finish()
-        if not was_done and self.on_finish is not None:
-            self.on_finish()
+        if not was_done and self._on_finish is not None:
+            self._on_finish()
+
+    def ranked(self) -> list[Candidate]:
+        return self.pipeline.rank(self.accepted[:self.request.n], self.source)
+
+    def stats_dict(self) -> dict[str, int]:
+        return {**self.stats.as_dict(), **self.candidate_stats.as_dict()}
+
+    def _accept(self, candidate: Candidate) -> None:
+        self.accepted.append(candidate)
+        if self.first_ms is None:
+            self.first_ms = (time.perf_counter() - self._started) * 1000
+        if self._on_candidate is not None:
+            self._on_candidate(candidate)
+
+
+def _summed(stats: list[dict[str, int]]) -> dict[str, int]:
+    """A paragraph's counters: each sentence's, added up."""
+    total: dict[str, int] = {}
+    for one in stats:
+        for key, value in one.items():
+            total[key] = total.get(key, 0) + value
+    return total
 
 
 class _Progress:
@@ -326,29 +410,6 @@ class _Progress:
         self.done += 1
         if self.callback is not None:
             self.callback(self.done, self.total)
-
-
-@dataclass
-class _SentenceJob:
-    """What one sentence's decode request has produced so far."""
-
-    n: int
-    started: float
-    on_candidate: CandidateCallback | None
-    capacity: int  # KV positions its rows need
-    accepted: list[Candidate] = field(default_factory=list)
-    first_ms: float | None = None
-    request: Request = field(init=False)
-
-    def accept(self, candidate: Candidate) -> None:
-        self.accepted.append(candidate)
-        if self.first_ms is None:
-            self.first_ms = (time.perf_counter() - self.started) * 1000
-        if self.on_candidate is not None:
-            self.on_candidate(candidate)
-
-    def ranked(self) -> list[Candidate]:
-        return sorted(self.accepted[:self.n], key=lambda c: c.score, reverse=True)
 
 
 def _compose(per_segment: list[list[Candidate]], segments: list[Segment], n: int,
@@ -375,7 +436,7 @@ def _max_new_tokens(source_tokens: int) -> int:
     return min(MAX_NEW_TOKENS, 2 * source_tokens + 12)
 
 
-def _spare_rows(n: int) -> int:
+def spare_rows(n: int) -> int:
     """Rows sampled beyond the n wanted: the first n acceptable candidates to finish win.
 
     A spare row absorbs a duplicate or a copy without a second round (which would cost
@@ -383,6 +444,10 @@ def _spare_rows(n: int) -> int:
     rambling, row. One spare per four candidates, at least one.
     """
     return max(1, n // 4)
+
+
+#: The old private name, still imported by ``bench/paragraphs.py``.
+_spare_rows = spare_rows
 
 
 def _check_threads(threads: int | None) -> None:

@@ -53,25 +53,35 @@ def test_rows_of_different_lengths_decode_as_if_each_were_alone(tiny_bundle: Pat
         tokens = step_both(joined, singles, tokens)
 
 
-def _request(decoder, ids: list[int], wanted: int, accept, seed: int = 0) -> Request:  # noqa: ANN001
-    got: list[list[int]] = []
-    started: list[int] = []
+class _ListRequest(Request):
+    """A request that keeps the rows ``accept`` likes, until it has ``wanted`` of them."""
 
-    def start() -> Prompt:
-        started.append(1)
-        cache, logits = _prompt(decoder, ids, capacity=len(ids) + 8)
+    def __init__(self, decoder, ids: list[int], wanted: int, accept, seed: int) -> None:  # noqa: ANN001
+        super().__init__()
+        self.decoder, self.ids, self.count, self.accept, self.seed = decoder, ids, wanted, accept, seed
+        self.got: list[list[int]] = []
+        self.started: list[int] = []
+
+    def start(self) -> Prompt:
+        self.started.append(1)
+        cache, logits = _prompt(self.decoder, self.ids, capacity=len(self.ids) + 8)
         return Prompt(cache=cache, last_logits=logits, max_new=8,
-                      sampler=Sampler(settings_for_diversity(1.0), np.random.default_rng(seed)))
+                      sampler=Sampler(settings_for_diversity(1.0), np.random.default_rng(self.seed)))
 
-    def offer(tokens: list[int], log_probs: list[float], finished: bool) -> bool:
-        if accept(tokens, finished):
-            got.append(list(tokens))
-        return len(got) >= wanted
+    def offer(self, token_ids: list[int], log_probs: list[float], finished: bool) -> bool:
+        if self.accept(token_ids, finished):
+            self.got.append(list(token_ids))
+        return len(self.got) >= self.count
 
-    request = Request(start=start, offer=offer, wanted=lambda: wanted - len(got), spare=lambda missing: 1)
-    request.got = got  # type: ignore[attr-defined]
-    request.started = started  # type: ignore[attr-defined]
-    return request
+    def wanted(self) -> int:
+        return self.count - len(self.got)
+
+    def spare(self, missing: int) -> int:
+        return 1
+
+
+def _request(decoder, ids: list[int], wanted: int, accept, seed: int = 0) -> _ListRequest:  # noqa: ANN001
+    return _ListRequest(decoder, ids, wanted, accept, seed)
 
 
 def test_requests_share_the_batch_within_the_row_budget(tiny_bundle: Path) -> None:
@@ -91,9 +101,9 @@ def test_requests_share_the_batch_within_the_row_budget(tiny_bundle: Path) -> No
     assert max(sizes) <= 8
     assert max(sizes) > 4  # a second request joined the first one's rows
     for request in requests:
-        assert request.done and len(request.got) == 3  # type: ignore[attr-defined]
-        assert request.stats["rows_sampled"] >= 4
-        assert request.started == [1]  # type: ignore[attr-defined]  # the prompt ran once,
+        assert request.done and len(request.got) == 3
+        assert request.stats.rows_sampled >= 4
+        assert request.started == [1]  # the prompt ran once,
         assert request.prompt is None  # and was let go when the request was done
 
 
@@ -102,9 +112,9 @@ def test_rejected_rows_are_replaced_then_the_request_gives_up(tiny_bundle: Path)
     never = _request(decoder, [4, 6, 8], wanted=2, accept=lambda t, f: False)
     always = _request(decoder, [5, 7, 9], wanted=2, accept=lambda t, f: True, seed=1)
     decode(decoder, [never, always], frozenset({2, 3}))
-    assert never.stats["rounds"] == 1 + MAX_EXTRA_ROUNDS and never.done
-    assert never.stats["rows_sampled"] == (1 + MAX_EXTRA_ROUNDS) * 3
-    assert always.stats["rounds"] == 1 and len(always.got) == 2  # type: ignore[attr-defined]
+    assert never.stats.rounds == 1 + MAX_EXTRA_ROUNDS and never.done
+    assert never.stats.rows_sampled == (1 + MAX_EXTRA_ROUNDS) * 3
+    assert always.stats.rounds == 1 and len(always.got) == 2
 
 
 def test_cancel_stops_every_request(tiny_bundle: Path) -> None:
@@ -173,4 +183,4 @@ def test_the_kv_budget_bounds_the_batch_and_the_pool_is_allocated_once(
     decode(decoder, requests, frozenset({2, 3}), max_rows=18, capacity=capacity)
     assert max(sizes) == 8  # two requests of 4 rows; a third would pass the budget
     assert allocations == [(9, capacity)]
-    assert all(len(r.got) == 3 for r in requests)  # type: ignore[attr-defined]
+    assert all(len(r.got) == 3 for r in requests)

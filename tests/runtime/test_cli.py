@@ -99,3 +99,11 @@ def test_missing_or_corrupt_model_exits_3_with_rebuild_hint(default_bundle: Path
     done = run_cli("paraphrase", "hello there", env={"PARAPHRASE_STUDIO_BUNDLES": str(tmp_path)})
     assert done.returncode == 3
     assert b"tokenizer.json is corrupt" in done.stderr and b"Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("option", ["--bundle", "--model"])
+def test_the_bundle_option_is_bundle_as_in_app_and_bench_with_model_as_alias(option: str, tmp_path: Path) -> None:
+    done = run_cli("paraphrase", option, str(tmp_path / "no-such-bundle"), "hello there")
+    assert done.returncode == 3 and b"Traceback" not in done.stderr
+    assert b"no-such-bundle" in done.stderr
+    assert b"--bundle" in run_cli("paraphrase", "--help").stdout
