@@ -62,10 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from models import Paraphraser
     from models.batch_decode import MAX_BATCH_ROWS
-    from models.paraphraser import _spare_rows
+    from models.paraphraser import spare_rows
 
     paraphraser = Paraphraser.load(args.bundle, threads=args.threads)
-    one_sentence = CANDIDATES + _spare_rows(CANDIDATES)
+    one_sentence = CANDIDATES + spare_rows(CANDIDATES)
     results = measure(paraphraser, {"batched": MAX_BATCH_ROWS, "one sentence at a time": one_sentence},
                       max(1, args.repeat))
     words = [len(t.split()) for t in paragraphs()]
