@@ -438,6 +438,10 @@ _COUNTRY_DOLLARS = {"canadian": "C$", "australian": "A$", "new zealand": "NZ$", 
                     "singapore": "S$"}
 _NO_RANGE = ("t", "s", "v", "f")
 _TIGHT_RANGE_RE = re.compile(r"^\s*(?:-|–|—|to)\s*$", re.I)
+_NEXT_WORD_RE = re.compile(r"\s+([^\W\d_]+)")
+#: Words that may follow the end of a range without being its measure ("$4 to 5 a share").
+_RANGE_FOLLOWERS = frozenset("a an per each apiece and or but on in at by for from to of the this that "
+                             "last next since after before until over under during with".split())
 _RANGE_GAP_RE = re.compile(r"^\s*(?:-|–|—|to|and|or)\s*(?:[$€£¥₹]|US\$)?\s*$", re.I)
 
 _SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
@@ -759,8 +763,18 @@ def _propagate_ranges(text: str, nums: list[_Num]) -> None:
             first.scaled = True
         if not first.unit and second.unit:
             first.unit = second.unit
-        elif first.unit and not second.unit and _TIGHT_RANGE_RE.match(gap):
+        elif first.unit and not second.unit and _TIGHT_RANGE_RE.match(gap) and not _own_measure(text, second, gap):
             second.unit = first.unit
+
+
+def _own_measure(text: str, second: _Num, gap: str) -> bool:
+    """After "to", a number followed by a word of its own ("fell $2,800 to 11.64 points") is
+    a level in that measure, not the end of a money range; "$4 to 5 a share" still is one.
+    A dash ("$4-5 points") always joins a range."""
+    if gap.strip().lower() != "to":
+        return False
+    m = _NEXT_WORD_RE.match(text, second.end)
+    return m is not None and m.group(1).lower() not in _RANGE_FOLLOWERS
 
 
 def _scale_of(num: _Num) -> int:

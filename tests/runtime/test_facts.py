@@ -282,3 +282,17 @@ def test_facts_imports_only_the_standard_library() -> None:
         calls = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call)
                  and isinstance(node.func, ast.Name)}
         assert "open" not in calls, name
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("The Dow fell $2,800 to 11.64 points.", ["$2800", "11.64"]),  # a level in points, not $11.64
+    ("It cost $3 to 5 a share.", ["$3", "$5"]),  # still a money range
+    ("Prices were $4-5 points.", ["$4", "$5"]),  # a dash always joins a range
+    ("It rose $4 to 5.", ["$4", "$5"]),
+])
+def test_to_after_money_is_a_range_only_without_a_measure_of_its_own(text: str, values: list[str]) -> None:
+    assert _values(text) == values
+
+
+def test_a_level_after_a_money_change_is_kept_as_written() -> None:
+    assert _reasons("The Dow fell $2,800 to 11.64 points.", "The Dow lost $2,800, ending at 11.64 points.") == []
