@@ -3,9 +3,12 @@
 Exit codes: 0 success; 2 usage error or rejected input (message, no traceback);
 3 model missing or corrupt (message says how to rebuild); 130 interrupted.
 ``--json`` prints exactly one JSON object per input, one per line: one per text argument
-and one per line of ``-i FILE``, in order. An input that cannot be paraphrased (blank,
-binary, not English, too long) gets an object with ``"error"`` and no paraphrases, the
-others still run, and the exit status is 2.
+and one per line of ``-i FILE``, in order, with ``"protected"`` (the spans every
+paraphrase keeps: numbers, names, dates, quotes, ``--keep`` phrases) and, when fewer
+paraphrases than ``-n`` kept every fact, a ``"note"`` that says so. An input that cannot
+be paraphrased (blank, binary, not English, too long, a ``--keep`` phrase it does not
+contain) gets an object with ``"error"`` and no paraphrases, the others still run, and the
+exit status is 2. An empty ``--keep`` phrase is a usage error before anything runs.
 
 ``-i`` splits on ``\\n`` only (a trailing ``\\r`` is dropped), so U+2028, form feeds and
 vertical tabs stay inside their line, and reads line by line: each line is paraphrased as
@@ -46,6 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=None,
                         help=f"random seed 0..{MAX_SEED}, for reproducible output")
     parser.add_argument("--json", action="store_true", help="print one JSON object per input")
+    parser.add_argument("--keep", action="append", default=[], metavar="PHRASE",
+                        help="keep PHRASE unchanged in every paraphrase (repeatable; it must be in the input)")
     # --bundle, as `app` and `bench` name it; --model is the older spelling, kept as an alias
     parser.add_argument("--bundle", "--model", dest="bundle", default=None,
                         help=f"bundle name or folder (default {DEFAULT_BUNDLE}; --model is an alias)")
@@ -91,6 +96,9 @@ def _check_arguments(args: argparse.Namespace, parser: argparse.ArgumentParser) 
     problem = threads_error(args.threads)
     if problem:
         parser.error(problem)
+    for number, phrase in enumerate(args.keep, 1):
+        if not phrase.strip():
+            parser.error(f"--keep phrase {number} is empty")
 
 
 def _paraphrase_all(paraphraser: Paraphraser, inputs: Iterator[Input], args: argparse.Namespace) -> int:
@@ -104,7 +112,7 @@ def _paraphrase_all(paraphraser: Paraphraser, inputs: Iterator[Input], args: arg
             continue
         try:
             result = paraphraser.paraphrase(item.text, n=args.num, diversity=args.diversity, seed=args.seed,
-                                            on_progress=progress)
+                                            keep=args.keep, on_progress=progress)
         except InputError as exc:
             status = EXIT_USAGE
             _report_rejected(item, str(exc), paraphraser.name, args.json)
@@ -114,7 +122,8 @@ def _paraphrase_all(paraphraser: Paraphraser, inputs: Iterator[Input], args: arg
         if args.json:
             print(json_line(result.to_json()), flush=True)
         else:
-            _print_plain(result.input, [(c.text, c.score) for c in result.candidates], result.elapsed_ms)
+            _print_plain(result.input, [(c.text, c.score) for c in result.candidates], result.elapsed_ms,
+                         result.note)
     if count == 0:
         return _fail("there is no text to paraphrase (the input is empty)", EXIT_USAGE)
     return status
@@ -227,7 +236,7 @@ def _report_rejected(item: Input, message: str, model: str, as_json: bool) -> No
         text = item.text
         preview = text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS] + "…"
         print(json_line({"input": preview, "paraphrases": [], "model": model, "elapsed_ms": 0.0,
-                         "error": message}), flush=True)
+                         "protected": [], "error": message}), flush=True)
     print(f"paraphrase-studio: skipped {item.where}: {message}", file=sys.stderr, flush=True)
 
 
@@ -241,12 +250,15 @@ def json_line(obj: dict) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
 
 
-def _print_plain(text: str, candidates: list[tuple[str, float]], elapsed_ms: float) -> None:
+def _print_plain(text: str, candidates: list[tuple[str, float]], elapsed_ms: float,
+                 note: str | None = None) -> None:
     print(text)
     if not candidates:
-        print("  (no paraphrase found that differs from the input)")
+        print("  (no paraphrase found that differs from the input and keeps its facts)")
     for i, (candidate, score) in enumerate(candidates, 1):
         print(f"  {i}. {candidate}  [{score:.2f}]")
+    if note and candidates:
+        print(f"  ({note})")
     print(f"  ({elapsed_ms / 1000:.2f} s)\n", flush=True)
 
 

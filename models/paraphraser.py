@@ -1,10 +1,13 @@
 """Generate several paraphrases of a sentence, or of each sentence of a text, from a bundle.
 
 The prompt runs once; its KV cache is copied to N rows that are sampled together
-(:mod:`models.batch_decode`). Each finished row goes through the candidate pipeline
-(:mod:`models.pipeline`): a row a check refuses (empty, a copy of the input, a
-near-duplicate) is replaced by a further sample drawn from the same cached prompt, and the
-accepted ones are ranked. The sentences of a longer text are decoded in one batch and the
+(:mod:`models.batch_decode`). Every row is sampled under the sentence's constraints
+(:mod:`models.constraints`: only the source's numbers, frozen phrases finished as written).
+Each finished row goes through the candidate pipeline (:mod:`models.pipeline`): a row a
+check refuses (empty, a copy of the input, a lost or invented fact, a near-duplicate) is
+replaced by a further sample drawn from the same cached prompt, within a bounded budget,
+and the accepted ones are ranked. A result never holds a candidate that broke a fact: when
+fewer than N pass, fewer are returned and :attr:`ParaphraseResult.note` says so. The sentences of a longer text are decoded in one batch and the
 paraphrases composed back into paragraphs.
 
 A job is a :class:`ParaphraseRequest` (what the caller asked for); each sentence of it
@@ -15,8 +18,9 @@ sentence's candidates and counts (:class:`SentenceStats`).
 from __future__ import annotations
 
 import logging
+import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +32,9 @@ from .batch_decode import MAX_BATCH_ROWS, Prompt, Request, decode
 from .bundle import Manifest, load_manifest
 from .cancel import CancelToken
 from .catalog import rebuild_command, resolve_bundle
+from .constraints import TokenTable, build_constraints
 from .errors import BundleError, InputError
+from .facts import missing_keeps
 from .language import not_english
 from .onnx_decoder import KVCache, OnnxDecoder
 from .pipeline import Candidate, CandidatePipeline, Source, default_pipeline, mean_log_prob
@@ -43,6 +49,11 @@ MAX_CANDIDATES = 10
 MAX_SEED = 2**32 - 1
 #: Hard cap on new tokens for one candidate, whatever the input length.
 MAX_NEW_TOKENS = 200
+#: Once a sentence's rows have broken a fact, a later round samples ``missing / rate`` rows
+#: (``rate``: the share of its rows accepted so far, at least this much) ...
+MIN_ACCEPT_RATE = 0.25
+#: ... but never more rows than this, or than its first round had.
+MAX_RETRY_ROWS = 8
 
 
 __all__ = ["MAX_CANDIDATES", "MAX_NEW_TOKENS", "MAX_SEED", "Candidate", "ParaphraseRequest", "ParaphraseResult",
@@ -54,12 +65,15 @@ class ParaphraseRequest:
     """One paraphrase job: what the caller asked for (the later issues add fields here).
 
     ``seed`` None draws fresh randomness; a paragraph's k-th segment uses ``seed + k``.
+    ``keep``: phrases the writer froze; each must be in ``text``, and every candidate of
+    the sentence that holds it keeps it verbatim.
     """
 
     text: str
     n: int = 5
     diversity: float = 0.5
     seed: int | None = None
+    keep: tuple[str, ...] = ()
 
 
 @dataclass
@@ -73,15 +87,40 @@ class ParaphraseResult:
     #: Counters for logs and the bench (:class:`SentenceStats` and
     #: :class:`~models.batch_decode.DecodeStats` as one dict; a paragraph's are summed).
     stats: dict[str, Any] = field(default_factory=dict)
+    #: The protected spans of the input (numbers, dates, names, quotes, frozen phrases...),
+    #: as written, sentence by sentence: what every candidate keeps.
+    protected: list[str] = field(default_factory=list)
+    #: Candidates asked for (0: not known, as for a result made by hand).
+    requested: int = 0
+
+    @property
+    def note(self) -> str | None:
+        """Why fewer candidates than requested came back, for the writer; None when all did."""
+        returned = len(self.candidates)
+        if self.cancelled or not self.requested or returned >= self.requested:
+            return None
+        if self.stats.get("rejected_facts"):
+            why = "the other samples changed or dropped a protected fact"
+        else:
+            why = "the other samples repeated the input or each other"
+        return f"{returned} of {self.requested} paraphrases: {why}"
 
     def to_json(self) -> dict[str, Any]:
-        """The CLI's ``--json`` object (a contract: other tools parse it)."""
-        return {
+        """The CLI's ``--json`` object (a contract: other tools parse it).
+
+        ``protected`` lists the spans every candidate keeps; ``note`` is there only when
+        fewer paraphrases than requested came back.
+        """
+        out = {
             "input": self.input,
             "paraphrases": [{"text": c.text, "score": round(c.score, 4)} for c in self.candidates],
             "model": self.model,
             "elapsed_ms": round(self.elapsed_ms, 1),
+            "protected": list(self.protected),
         }
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
 CandidateCallback = Callable[[Candidate], None]
@@ -119,6 +158,7 @@ class Paraphraser:
         #: The checks and the ranking every finished row goes through; a caller may replace
         #: it (``distill/evaluate.py`` counts copies with its own).
         self.pipeline: CandidatePipeline = default_pipeline()
+        self._token_table: TokenTable | None = None  # built on first use (~0.2 s), or by warm_up()
         _check_threads(threads)  # a bad count is the caller's mistake, not a damaged bundle
         try:
             self.tokenizer = Tokenizer.from_file(str(folder / manifest.tokenizer_file))
@@ -140,7 +180,8 @@ class Paraphraser:
     # -- public API ---------------------------------------------------------------------
 
     def paraphrase(self, text: str, *, n: int = 5, diversity: float = 0.5, seed: int | None = None,
-                   on_candidate: CandidateCallback | None = None, cancel: CancelToken | None = None,
+                   keep: Sequence[str] = (), on_candidate: CandidateCallback | None = None,
+                   cancel: CancelToken | None = None,
                    on_progress: ProgressCallback | None = None) -> ParaphraseResult:
         """Paraphrase ``text``; multi-sentence text is split and composed sentence by sentence.
 
@@ -153,9 +194,13 @@ class Paraphraser:
         ``on_progress(done, total)`` counts sentences: ``(0, total)`` once the text is
         planned, then once each time a sentence has its candidates (one sentence: ``(0, 1)``
         then ``(1, 1)``). It runs on the calling thread; a cancelled run stops short of total.
+
+        ``keep``: phrases to keep verbatim (each must be in ``text``, within one sentence: an
+        :class:`InputError` names the one that is not). Numbers, names, dates, quotes... are
+        protected without asking: no candidate returned loses one or adds a number.
         """
-        return self.run(ParaphraseRequest(text, n=n, diversity=diversity, seed=seed), on_candidate=on_candidate,
-                        cancel=cancel, on_progress=on_progress)
+        request = ParaphraseRequest(text, n=n, diversity=diversity, seed=seed, keep=tuple(keep))
+        return self.run(request, on_candidate=on_candidate, cancel=cancel, on_progress=on_progress)
 
     def run(self, request: ParaphraseRequest, *, on_candidate: CandidateCallback | None = None,
             cancel: CancelToken | None = None, on_progress: ProgressCallback | None = None) -> ParaphraseResult:
@@ -164,23 +209,27 @@ class Paraphraser:
         cleaned = check_input(request.text)
         _check_n(request.n)
         _check_seed(request.seed)
+        _check_keep(cleaned, request.keep)
         segments = split_sentences(cleaned)
         wordy = [i for i, s in enumerate(segments) if s.has_words]
+        _check_keep_within_sentences([segments[i].text for i in wordy], request.keep)
         if len(wordy) == 1:  # one sentence, perhaps with an emoji or a bullet kept beside it
             return self._paraphrase_one(request, segments, wordy[0], on_candidate, cancel, started, on_progress)
         return self._paraphrase_paragraph(request, segments, on_candidate, cancel, started, on_progress)
 
     def paraphrase_sentence(self, sentence: str, *, n: int = 5, diversity: float = 0.5,
-                            seed: int | None = None, on_candidate: CandidateCallback | None = None,
-                            cancel: CancelToken | None = None,
+                            seed: int | None = None, keep: Sequence[str] = (),
+                            on_candidate: CandidateCallback | None = None, cancel: CancelToken | None = None,
                             on_progress: ProgressCallback | None = None) -> ParaphraseResult:
-        """N distinct paraphrases of one sentence, best first (``on_progress``: (0, 1), (1, 1))."""
-        return self._sentence(ParaphraseRequest(sentence, n=n, diversity=diversity, seed=seed),
+        """Up to N distinct paraphrases of one sentence, best first (``on_progress``: (0, 1), (1, 1))."""
+        return self._sentence(ParaphraseRequest(sentence, n=n, diversity=diversity, seed=seed, keep=tuple(keep)),
                               on_candidate, cancel, on_progress)
 
     def warm_up(self) -> None:
-        """Compute the fixed prompt prefix's KV cache now, so the first request doesn't pay for it."""
+        """Compute the fixed prompt prefix's KV cache and the constraints' token table now,
+        so the first request doesn't pay for them."""
         self._prefix_cache()
+        self._constraint_table()
 
     # -- internals ----------------------------------------------------------------------
 
@@ -201,6 +250,12 @@ class Paraphraser:
             rest, cache = prompt_ids, self.decoder.new_cache(1, plan.capacity)
         logits = self.decoder.forward(np.array([rest], dtype=np.int64), cache)
         return Prompt(cache=cache, last_logits=logits.copy(), max_new=plan.max_new, sampler=sampler)
+
+    def _constraint_table(self) -> TokenTable:
+        """The tokenizer's table for constrained decoding, built once per bundle."""
+        if self._token_table is None:
+            self._token_table = TokenTable.from_tokenizer(self.tokenizer)
+        return self._token_table
 
     def _prefix_cache(self) -> tuple[list[int], KVCache]:
         """KV cache of the template's fixed text before ``{text}``, computed once.
@@ -226,14 +281,17 @@ class Paraphraser:
         _check_n(request.n)
         _check_seed(request.seed)
         source = check_input(request.text).strip()
+        _check_keep(source, request.keep)
         progress = _Progress(on_progress, 1)
         job = _SentenceRequest(self, replace(request, text=source), started, on_candidate, progress.on_finish)
         progress.start()
         decode(self.decoder, [job], self._stop_ids, cancel)
         cancelled = cancel is not None and cancel.cancelled
-        return ParaphraseResult(input=request.text, candidates=job.ranked(), model=self.name,
+        candidates = job.ranked()
+        return ParaphraseResult(input=request.text, candidates=candidates, model=self.name,
                                 elapsed_ms=(time.perf_counter() - started) * 1000, cancelled=cancelled,
-                                first_candidate_ms=job.first_ms, stats=job.stats_dict())
+                                first_candidate_ms=job.first_ms, stats=job.stats_dict(),
+                                protected=list(job.source.protected), requested=request.n)
 
     def _paraphrase_one(self, request: ParaphraseRequest, segments: list[Segment], index: int,
                         on_candidate: CandidateCallback | None, cancel: CancelToken | None,
@@ -242,11 +300,11 @@ class Paraphraser:
 
         def in_place(candidate: Candidate) -> Candidate:
             texts = [candidate.text if i == index else segment.text for i, segment in enumerate(segments)]
-            return Candidate(join_segments(texts, segments).strip(), candidate.score)
+            return Candidate(join_segments(texts, segments).strip(), candidate.score, candidate.kept)
 
         stream = (lambda candidate: on_candidate(in_place(candidate))) if on_candidate is not None else None
         result = self.paraphrase_sentence(segments[index].text, n=request.n, diversity=request.diversity,
-                                          seed=request.seed, on_candidate=stream, cancel=cancel,
+                                          seed=request.seed, keep=request.keep, on_candidate=stream, cancel=cancel,
                                           on_progress=on_progress)
         result.candidates = [in_place(c) for c in result.candidates]
         result.input = request.text
@@ -285,9 +343,10 @@ class Paraphraser:
                                 scored=set(sentences) - set(foreign))
         stats = {"sentences": len(jobs), "not_english": len(foreign),
                  **_summed([job.stats_dict() for job in jobs.values()])}
+        protected = [text for job in jobs.values() for text in job.source.protected]
         return ParaphraseResult(input=request.text, candidates=composed, model=self.name,
                                 elapsed_ms=(time.perf_counter() - started) * 1000, cancelled=cancelled,
-                                stats=stats)
+                                stats=stats, protected=protected, requested=request.n)
 
 
 @dataclass
@@ -321,7 +380,7 @@ class _SentenceRequest(Request):
                  on_candidate: CandidateCallback | None, on_finish: Callable[[], None] | None) -> None:
         super().__init__()
         self.request = request
-        self.source = Source(request.text)
+        self.source = Source(request.text, request.keep)
         self.plan = paraphraser._plan(request.text)
         self.settings = settings_for_diversity(request.diversity, paraphraser.copy_penalty_scale)
         self.pipeline = paraphraser.pipeline
@@ -339,14 +398,25 @@ class _SentenceRequest(Request):
         return self.plan.capacity
 
     def start(self) -> Prompt:
-        sampler = Sampler(self.settings, np.random.default_rng(self.request.seed), self.plan.source_ids)
+        constraints = build_constraints(self.request.text, self._paraphraser._constraint_table(), self.request.keep)
+        sampler = Sampler(self.settings, np.random.default_rng(self.request.seed), self.plan.source_ids,
+                          constraints=constraints)
         return self._paraphraser._run_prompt(self.plan, sampler)
 
     def wanted(self) -> int:
         return self.request.n - len(self.accepted)
 
     def spare(self, missing: int) -> int:
-        return spare_rows(missing)
+        """:func:`spare_rows`; once a row broke a fact, enough for the acceptance rate seen."""
+        usual = spare_rows(missing)
+        stats = self.candidate_stats
+        if not stats.rejected_by.get("facts"):
+            return usual
+        seen = len(self.accepted) + stats.rejected + stats.truncated
+        rate = max(len(self.accepted) / seen, MIN_ACCEPT_RATE)
+        first_round = self.request.n + spare_rows(self.request.n)
+        rows = min(math.ceil(missing / rate), max(first_round, MAX_RETRY_ROWS))
+        return max(usual, rows - missing)
 
     def offer(self, token_ids: list[int], log_probs: list[float], finished: bool) -> bool:
         """Accept a finished row the pipeline passes; True once there are n."""
@@ -356,7 +426,7 @@ class _SentenceRequest(Request):
             text = self._paraphraser.tokenizer.decode(token_ids, skip_special_tokens=True).strip()
             refused = self.pipeline.refusal(text, self.source, self.accepted)
             if refused is None:
-                self._accept(Candidate(text, mean_log_prob(log_probs)))
+                self._accept(Candidate(text, mean_log_prob(log_probs), self.source.protected))
             else:
                 self.candidate_stats.rejected += 1
                 self.candidate_stats.rejected_by[refused.name] += 1  # every check's name is a key
@@ -372,7 +442,9 @@ class _SentenceRequest(Request):
         return self.pipeline.rank(self.accepted[:self.request.n], self.source)
 
     def stats_dict(self) -> dict[str, int]:
-        return {**self.stats.as_dict(), **self.candidate_stats.as_dict()}
+        returned = min(len(self.accepted), self.request.n)
+        return {**self.stats.as_dict(), **self.candidate_stats.as_dict(), "requested": self.request.n,
+                "returned": returned}
 
     def _accept(self, candidate: Candidate) -> None:
         self.accepted.append(candidate)
@@ -425,7 +497,8 @@ def _compose(per_segment: list[list[Candidate]], segments: list[Segment], n: int
         scores = [c.score for i, c in enumerate(picks) if i in scored]
         if any(c.text == paragraph for c in composed):
             continue
-        composed.append(Candidate(paragraph, float(np.mean(scores)) if scores else 0.0))
+        kept = tuple(dict.fromkeys(text for c in picks for text in c.kept))
+        composed.append(Candidate(paragraph, float(np.mean(scores)) if scores else 0.0, kept))
         if on_candidate is not None:
             on_candidate(composed[-1])
     return composed
@@ -446,9 +519,6 @@ def spare_rows(n: int) -> int:
     return max(1, n // 4)
 
 
-#: The old private name, still imported by ``bench/paragraphs.py``.
-_spare_rows = spare_rows
-
 
 def _check_threads(threads: int | None) -> None:
     """onnxruntime would refuse a count below 1 as it loads, which read as a damaged bundle.
@@ -467,6 +537,25 @@ def _check_seed(seed: int | None) -> None:
         return
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) <= MAX_SEED:
         raise InputError(f"The seed must be a whole number from 0 to {MAX_SEED}.")
+
+
+def _check_keep(text: str, keep: Sequence[str]) -> None:
+    """Each frozen phrase must be a phrase of ``text``: a typo would protect nothing, silently."""
+    missing = missing_keeps(text, keep)
+    if not missing:
+        return
+    phrase = missing[0]
+    if not phrase.strip():
+        raise InputError("A phrase to keep is empty.")
+    raise InputError(f"The phrase to keep \u201c{phrase}\u201d is not in the text.")
+
+
+def _check_keep_within_sentences(sentences: Sequence[str], keep: Sequence[str]) -> None:
+    """Protection works per sentence, so a phrase must lie inside one of them."""
+    for phrase in keep:
+        if all(missing_keeps(sentence, [phrase]) for sentence in sentences):
+            raise InputError(f"The phrase to keep \u201c{phrase}\u201d spans two sentences; "
+                             "keep each part on its own.")
 
 
 def _check_n(n: int) -> None:

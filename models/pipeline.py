@@ -12,17 +12,23 @@ builds its own pipeline instead of overriding the paraphraser::
 
 A check sees the row's text, the :class:`Source` it paraphrases and the candidates already
 accepted for that sentence (in the order they finished).
+
+The app's checks, in order: :class:`NonEmpty`, :class:`NotACopy`, :class:`KeepsFacts` (every
+protected span of the source kept, no number it does not have: :mod:`models.facts`),
+:class:`NotANearDuplicate`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
 
 from . import dedupe
+from .facts import SourceFacts
 
 #: Score of a row that finished without a single scored token (its stop came first).
 EMPTY_SCORE = -99.0
@@ -30,17 +36,38 @@ EMPTY_SCORE = -99.0
 
 @dataclass(frozen=True)
 class Candidate:
-    """One paraphrase; ``score`` is its mean token log-probability (closer to 0 = surer)."""
+    """One paraphrase; ``score`` is its mean token log-probability (closer to 0 = surer).
+
+    ``kept``: the protected spans of the source it keeps, as the source writes them (every
+    one of them: a candidate that loses one is never returned), for the app to mark.
+    """
 
     text: str
     score: float
+    kept: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Source:
-    """The sentence a row paraphrases, as the checks see it."""
+    """The sentence a row paraphrases, as the checks see it; ``keep``: phrases the writer froze."""
 
     text: str
+    keep: tuple[str, ...] = ()
+
+    @cached_property
+    def facts(self) -> SourceFacts:
+        """Its protected spans, parsed once for all of its rows."""
+        return SourceFacts(self.text, self.keep)
+
+    @cached_property
+    def protected(self) -> tuple[str, ...]:
+        """The texts of the spans a candidate must keep, in text order, each once; a span
+        inside another ("2027" in "March 2027") is shown by the larger one."""
+        spans = [span for span in self.facts.spans if not span.weak]
+        shown = [span for span in spans
+                 if not any(o.start <= span.start and span.end <= o.end and (o.start, o.end) != (span.start, span.end)
+                            for o in spans)]
+        return tuple(dict.fromkeys(span.text for span in shown))
 
 
 class Check(Protocol):
@@ -78,6 +105,18 @@ class NotACopy:
         return not dedupe.is_copy(text, source.text)
 
 
+class KeepsFacts:
+    """Every protected span kept and no number invented (:meth:`SourceFacts.check`).
+
+    A changed fact is not a paraphrase: "$4.3 million" → "$4.3 billion", "Dr. Chen" → "Chen".
+    """
+
+    name = "facts"
+
+    def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
+        return not source.facts.check(text)
+
+
 class NotANearDuplicate:
     """Nearly the wording of a candidate already accepted: the writer would see it twice."""
 
@@ -103,7 +142,8 @@ def mean_log_prob(log_probs: Sequence[float]) -> float:
 class CandidatePipeline:
     """The ordered checks and the ranking step one sentence's rows go through."""
 
-    checks: tuple[Check, ...] = field(default_factory=lambda: (NonEmpty(), NotACopy(), NotANearDuplicate()))
+    checks: tuple[Check, ...] = field(
+        default_factory=lambda: (NonEmpty(), NotACopy(), KeepsFacts(), NotANearDuplicate()))
     ranking: Ranking = field(default_factory=ByMeanLogProb)
 
     def __post_init__(self) -> None:
@@ -121,5 +161,5 @@ class CandidatePipeline:
 
 
 def default_pipeline() -> CandidatePipeline:
-    """The app's pipeline: non-empty, not a copy of the input, not a near-duplicate; surest first."""
+    """The app's pipeline: non-empty, not a copy, facts kept, not a near-duplicate; surest first."""
     return CandidatePipeline()

@@ -30,7 +30,7 @@ def test_json_prints_one_object_per_input(default_bundle: Path) -> None:
     objects = [json.loads(line) for line in lines]
     assert [o["input"] for o in objects] == ["It was a cold morning in the valley.", "The shop opens at nine."]
     for obj in objects:
-        assert set(obj) == {"input", "paraphrases", "model", "elapsed_ms"}
+        assert set(obj) == {"input", "paraphrases", "model", "elapsed_ms", "protected"}
         assert obj["model"] == DEFAULT_BUNDLE
         assert len(obj["paraphrases"]) == 3
         assert all(set(p) == {"text", "score"} and isinstance(p["score"], float) for p in obj["paraphrases"])

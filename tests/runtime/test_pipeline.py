@@ -3,7 +3,8 @@ pipeline a caller swaps in (``distill/evaluate.py``'s copy counter). No model ne
 
 from __future__ import annotations
 
-from models.pipeline import (ByMeanLogProb, Candidate, CandidatePipeline, NonEmpty, NotACopy,
+from models.paraphraser import ParaphraseResult
+from models.pipeline import (ByMeanLogProb, Candidate, CandidatePipeline, KeepsFacts, NonEmpty, NotACopy,
                              NotANearDuplicate, Source, default_pipeline, mean_log_prob)
 
 SOURCE = Source("The train left without us.")
@@ -21,7 +22,7 @@ def test_each_check_refuses_what_it_names() -> None:
 
 def test_the_first_refusing_check_is_reported_in_order() -> None:
     pipeline = default_pipeline()
-    assert [check.name for check in pipeline.checks] == ["empty", "copy", "duplicate"]
+    assert [check.name for check in pipeline.checks] == ["empty", "copy", "facts", "duplicate"]
     assert pipeline.refusal("", SOURCE, []).name == "empty"  # type: ignore[union-attr]
     assert pipeline.refusal("The train left without us!", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     accepted = [Candidate("We missed the train.", -0.5)]
@@ -47,10 +48,50 @@ def test_evaluate_counts_copies_through_a_public_pipeline() -> None:
 
     counter = CopyCounter()
     app = counting_pipeline(counter, "app")
-    assert [c.name for c in app.checks] == ["empty", "copy-counter", "copy", "duplicate"]
+    assert [c.name for c in app.checks] == ["empty", "copy-counter", "copy", "facts", "duplicate"]
     assert app.refusal("", SOURCE, []) is not None and counter.rows_checked == 0  # empty rows are not counted
     assert app.refusal("The train left without us.", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     assert app.refusal("We missed the train.", SOURCE, []) is None
     assert (counter.rows_checked, counter.copies) == (2, 1)
     raw = counting_pipeline(CopyCounter(), "raw")
     assert raw.refusal("The train left without us.", SOURCE, []) is None  # raw keeps copies
+
+
+FACTS = Source("Our quarterly revenue rose 12% to $4.3 million, driven by strong sales in Germany.")
+
+
+def test_a_candidate_that_loses_or_invents_a_fact_is_refused() -> None:
+    pipeline = default_pipeline()
+    violating = [
+        "Quarterly revenue grew 12%, helped by strong German sales.",                 # $4.3 million dropped
+        "Our revenue rose 12% to $4.3 billion on strong sales in Germany.",           # changed
+        "Revenue rose 12% to $4.3 million in Q3 thanks to strong sales in Germany.",  # invented 3
+        "Revenue climbed 21% to $4.3 million on strong sales in Germany.",            # 12% → 21%
+        "Revenue rose 12% to $4.3 million, driven by strong sales in Europe.",        # name lost
+    ]
+    for text in violating:
+        refused = pipeline.refusal(text, FACTS, [])
+        assert refused is not None and refused.name == "facts", text
+    kept = "Strong sales in Germany lifted our quarterly revenue by 12% to $4.3 million."
+    assert pipeline.refusal(kept, FACTS, []) is None
+    assert KeepsFacts().accepts("Germany's strong sales lifted revenue 12% to $4.3 million.", FACTS, [])
+
+
+def test_frozen_phrases_are_facts_and_protected_spans_are_listed_once() -> None:
+    source = Source("The Q3 plan was approved by Dr. Chen before March 2027.", keep=("Q3 plan",))
+    assert source.protected == ("Q3 plan", "Dr. Chen", "March 2027")  # "3" and "2027" are inside others
+    assert not KeepsFacts().accepts("Dr. Chen approved the third-quarter plan before March 2027.", source, [])
+    assert KeepsFacts().accepts("Dr. Chen approved the Q3 plan before March 2027.", source, [])
+
+
+def test_a_short_result_says_so() -> None:
+    def result(count: int, **stats: int) -> ParaphraseResult:
+        return ParaphraseResult("x", [Candidate(f"c{i}", -1.0) for i in range(count)], "m", 1.0,
+                                stats=dict(stats), protected=["$4.3 million"], requested=5)
+
+    assert result(5).note is None and "note" not in result(5).to_json()
+    short = result(3, rejected_facts=4)
+    assert short.note == "3 of 5 paraphrases: the other samples changed or dropped a protected fact"
+    assert short.to_json()["note"] == short.note and short.to_json()["protected"] == ["$4.3 million"]
+    assert "repeated the input" in (result(2, rejected_copy=3).note or "")
+    assert ParaphraseResult("x", [], "m", 1.0).note is None  # requested unknown: no claim
