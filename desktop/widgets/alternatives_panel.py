@@ -91,11 +91,19 @@ class AlternativesPanel(QWidget):
         self.cards_status.setText(f"Stopped after {_plural(self.shown, 'alternative')}.")
         self.cards.set_empty_text("Stopped before the first alternative was finished.")
 
-    def finished(self, count: int) -> None:
-        self.cards_status.setText("")
+    def finished(self, count: int, note: str | None = None) -> None:
+        """The run is done; ``note`` says why fewer alternatives than asked came back (the runtime's words).
+
+        The runtime returns fewer rather than show a wording that changed a number or dropped a
+        name, so the writer is told that, not left to wonder where the other cards went.
+        """
+        self.cards_status.setText(note or "")
         if not count:
-            self.cards.set_empty_text("The model did not find a different wording for this sentence. "
-                                      "Try again, or move the slider towards Creative.")
+            self.cards.set_empty_text(
+                "No wording kept every fact of this sentence (its numbers, names and kept words). "
+                "Try again, or move the slider towards Faithful." if note and "fact" in note else
+                "The model did not find a different wording for this sentence. "
+                "Try again, or move the slider towards Creative.")
 
     def failed(self) -> None:
         self.cards_status.setText("")

@@ -131,7 +131,7 @@ class RunFlow:
         count = len(result.candidates)
         self._update_buttons()
         request = self.worker.request_of(job)
-        self.panel.finished(count)
+        self.panel.finished(count, getattr(result, "note", None))
         if count:
             first = f" · first after {self.first_candidate_ms / 1000:.2f} s" if self.first_candidate_ms else ""
             self.timing_label.setText(f"Last run: {count} alternative{'s' if count != 1 else ''} "

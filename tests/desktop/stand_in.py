@@ -28,10 +28,11 @@ class StandInParaphraser:
     folder = Path("stand-in")
 
     def __init__(self, *, error: Exception | None = None, gate: threading.Event | None = None,
-                 steps: threading.Semaphore | None = None) -> None:
+                 steps: threading.Semaphore | None = None, passing: int | None = None) -> None:
         self.error = error
         self.gate = gate  # when set, each sentence of ``paraphrase`` waits for it (a slow model)
         self.steps = steps  # when set, each candidate of ``paraphrase_sentence`` waits for one permit
+        self.passing = passing  # when set, only this many candidates keep the facts (the runtime returns fewer)
         self.written = 0  # candidates ``paraphrase_sentence`` has reported, all runs together
         self.manifest = SimpleNamespace(raw={})
         self.calls: list[tuple[str, str]] = []
@@ -43,6 +44,8 @@ class StandInParaphraser:
         if self.error is not None:
             raise self.error
         candidates = [Candidate(f"{sentence.rstrip('.')} (variant {k}).", -0.1 * k) for k in range(1, n + 1)]
+        if self.passing is not None:
+            candidates = candidates[: self.passing]
         for number, candidate in enumerate(candidates, start=1):
             if self.steps is not None:
                 self.steps.acquire(timeout=10)
@@ -52,7 +55,8 @@ class StandInParaphraser:
             if cancel is not None and cancel.cancelled:
                 return ParaphraseResult(input=sentence, candidates=candidates[:number], model=self.name,
                                         elapsed_ms=0.1, cancelled=True)
-        return ParaphraseResult(input=sentence, candidates=candidates, model=self.name, elapsed_ms=0.1)
+        return ParaphraseResult(input=sentence, candidates=candidates, model=self.name, elapsed_ms=0.1,
+                                requested=n)
 
     def paraphrase(self, text: str, *, n: int = 5, diversity: float = 0.5, seed: int | None = None,
                    on_candidate: Callable[[Candidate], None] | None = None, cancel: CancelToken | None = None,
