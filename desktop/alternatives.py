@@ -6,6 +6,7 @@ sentences). This module owns the state behind that, so it can be tested with pla
 - :class:`JobRequest`, what one job asks for, and its :attr:`JobRequest.key`: the one
   answer to "is this the same work?", used by the worker (adopting a write-ahead job) and
   by the cache alike;
+- which of the writer's kept phrases (Keep unchanged) a sentence holds (:func:`phrases_within`);
 - the :class:`SentenceSession` for the editor's text, rebuilt only when the text changed;
 - the :class:`Target`, which sentence the alternatives on screen belong to;
 - the alternatives written in this session (shown again instead of written again) and
@@ -15,14 +16,27 @@ sentences). This module owns the state behind that, so it can be tested with pla
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models import Candidate
 
 from .session import SentenceSession
 
-#: What makes two requests the same work: sentence, n, diversity, seed and whole-text mode.
-WorkKey = tuple[str, int, float, int | None, bool]
+#: What makes two requests the same work: sentence, n, diversity, seed, whole-text mode, kept phrases.
+WorkKey = tuple[str, int, float, int | None, bool, tuple[str, ...]]
+#: Where kept phrases are: Python ``[start, end)`` into the editor's text.
+Spans = Sequence[tuple[int, int]]
+
+
+def phrases_within(text: str, spans: Spans, start: int, end: int) -> tuple[str, ...]:
+    """The kept phrases wholly inside ``text[start:end]``, in text order, each once.
+
+    A phrase that reaches outside (across two sentences) is not this sentence's to keep:
+    the runtime would refuse it, so it is left out rather than fail the run.
+    """
+    phrases = (text[s:e].strip() for s, e in sorted(spans) if start <= s and e <= end)
+    return tuple(dict.fromkeys(p for p in phrases if p))
 
 
 @dataclass(frozen=True)
@@ -35,11 +49,16 @@ class JobRequest:
     seed: int | None = None
     index: int = 0  # sentence index in the editor's session (for "Use this"); not part of the work
     whole: bool = False  # several sentences at once (``Paraphraser.paraphrase``), with progress
+    keep: tuple[str, ...] = ()  # phrases the writer marked Keep unchanged, in the sentence(s)
 
     @property
     def key(self) -> WorkKey:
-        """The work itself, wherever the sentence now stands in the text (the index is left out)."""
-        return (self.sentence, self.n, self.diversity, self.seed, self.whole)
+        """The work itself, wherever the sentence now stands in the text (the index is left out).
+
+        The kept phrases are part of it: alternatives written before a phrase was marked
+        need not keep it, so they are not shown again for the marked sentence.
+        """
+        return (self.sentence, self.n, self.diversity, self.seed, self.whole, self.keep)
 
     def same_work(self, other: JobRequest) -> bool:
         """The same sentence at the same settings: one job's output serves the other."""
@@ -93,10 +112,12 @@ class Alternatives:
         self.session = None
         self.session_text = None
 
-    def sentence_request(self, index: int, n: int, diversity: float) -> JobRequest:
-        """The request for sentence ``index`` of the current session."""
-        assert self.session is not None
-        return JobRequest(sentence=self.session.sentence(index), n=n, diversity=diversity, index=index)
+    def sentence_request(self, index: int, n: int, diversity: float, keep_spans: Spans = ()) -> JobRequest:
+        """The request for sentence ``index`` of the current session, with the kept phrases it holds."""
+        assert self.session is not None and self.session_text is not None
+        start, end = self.session.span(index)
+        keep = phrases_within(self.session_text, keep_spans, start, end)
+        return JobRequest(sentence=self.session.sentence(index), n=n, diversity=diversity, index=index, keep=keep)
 
     def title(self, index: int) -> str:
         """The cards' heading: which sentence they are for, once there is more than one."""
@@ -131,7 +152,7 @@ class Alternatives:
         return Recalled(list(candidates), unseen)
 
     def to_write_ahead(self, index: int, n: int, diversity: float,
-                       writing: JobRequest | None) -> JobRequest | None:
+                       writing: JobRequest | None, keep_spans: Spans = ()) -> JobRequest | None:
         """The sentence after ``index`` to write while the writer reads, or None.
 
         None at the last sentence, when its alternatives are already kept, or when
@@ -142,7 +163,7 @@ class Alternatives:
         following = self.session.neighbour(index, 1)
         if following is None:
             return None
-        request = self.sentence_request(following, n, diversity)
+        request = self.sentence_request(following, n, diversity, keep_spans)
         if self.has(request) or (writing is not None and writing.same_work(request)):
             return None
         return request

@@ -30,6 +30,12 @@ _DARK = {
     "tooltip": "#303136", "sentence": "#5a4a12", "soft_selection": "#2f3d5a",
 }
 
+#: Marks that read in both schemes: translucent, so the light or dark base shows through
+#: and the text keeps the palette's colour (contrast as for any other text).
+NEW_WORDING_BACKGROUND = "rgba(46, 160, 67, 0.24)"  # a card's new wording (CSS, rich text)
+KEEP_MARK_RGBA = (79, 140, 255, 64)  # the editor's "Keep unchanged" background
+KEEP_MARK_UNDERLINE = "#4f8cff"  # and its dashed underline
+
 #: Cards, headers and hints; filled with the scheme's colours by :func:`stylesheet`.
 _STYLESHEET = """
 QFrame#candidateCard {

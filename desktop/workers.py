@@ -14,7 +14,8 @@ late candidate from a cancelled or superseded job can never land under a newer s
 A request with ``whole=True`` is a text of several sentences (the writer's selection): it
 runs through :meth:`models.Paraphraser.paraphrase`, which decodes every sentence in one
 batch and composes whole-text alternatives at the end, so it can take a minute on a long
-text; its ``on_progress(done, total)`` (sentences) is forwarded as ``job_progress``.
+text; its ``on_progress(done, total)`` (sentences) is forwarded as ``job_progress``. Either
+kind passes the request's ``keep`` (the phrases the writer marked Keep unchanged).
 
 While the model is idle the window may ask for a sentence ahead (:meth:`ModelWorker.write_ahead`):
 a job of kind :attr:`JobKind.AHEAD`, on the same thread, that reports only through
@@ -135,11 +136,11 @@ class _ParaphraseTask(QRunnable):
             if request.whole:
                 result = self._paraphraser.paraphrase(
                     request.sentence, n=request.n, diversity=request.diversity, seed=request.seed,
-                    on_candidate=on_candidate, cancel=self._token, on_progress=on_progress)
+                    keep=request.keep, on_candidate=on_candidate, cancel=self._token, on_progress=on_progress)
             else:
                 result = self._paraphraser.paraphrase_sentence(
                     request.sentence, n=request.n, diversity=request.diversity, seed=request.seed,
-                    on_candidate=on_candidate, cancel=self._token)
+                    keep=request.keep, on_candidate=on_candidate, cancel=self._token)
         except Exception as exc:  # noqa: BLE001 - InputError and ORT errors alike go to the GUI
             log.info("paraphrase job %d failed: %s", self._job, exc)
             self._signals.failed.emit(self._job, exc)

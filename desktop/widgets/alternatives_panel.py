@@ -52,9 +52,10 @@ class AlternativesPanel(QWidget):
         layout.addWidget(self.cards, 1)
         self.shown = 0  # cards of the current run on screen
 
-    def begin(self, title: str) -> None:
-        """New alternatives are coming for ``title``'s sentence(s): clear the old ones."""
+    def begin(self, title: str, source: str = "") -> None:
+        """New alternatives are coming for ``title``'s sentence(s), ``source``: clear the old ones."""
         self.cards.clear()
+        self.cards.set_source(source)
         self.shown = 0
         self.cards_title.setText(title)
 

@@ -1,4 +1,10 @@
-"""Candidate cards: one alternative each, with Copy, Use this and a quiet confidence hint."""
+"""Candidate cards: one alternative each, with Copy, Use this and a quiet confidence hint.
+
+Each card shows what changed against the source sentence (:mod:`desktop.diff_view`): new
+wording tinted, words taken over plain, the protected facts it kept (``Candidate.kept``) in
+bold; its accessible description says the same in words. Copy and "Use this" always take
+``Candidate.text`` itself, never the shown rich text.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,12 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScroll
 
 from models import Candidate
 
+from .. import theme
+from ..diff_view import Segment, describe, to_html, word_diff
 from ..quality import quality_hint
+
+#: The text label's tooltip when it shows a diff.
+DIFF_TOOLTIP = "Tinted: new wording · plain: words from your sentence · bold: facts it kept"
 
 
 class CandidateCard(QFrame):
@@ -17,9 +28,13 @@ class CandidateCard(QFrame):
     copy_requested = Signal(object)  # Candidate
     use_requested = Signal(object)  # Candidate
 
-    def __init__(self, candidate: Candidate, number: int, parent: QWidget | None = None) -> None:
+    def __init__(self, candidate: Candidate, number: int, parent: QWidget | None = None, *,
+                 source: str = "") -> None:
         super().__init__(parent)
         self.candidate = candidate
+        self.source = source
+        #: The alternative as runs of source wording, new wording and kept facts (empty without a source).
+        self.segments: list[Segment] = word_diff(source, candidate.text, candidate.kept) if source.strip() else []
         self.setObjectName("candidateCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -31,7 +46,12 @@ class CandidateCard(QFrame):
         self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                                 | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.text_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.text_label.setTextFormat(Qt.TextFormat.PlainText)
+        if self.segments:
+            self.text_label.setTextFormat(Qt.TextFormat.RichText)
+            self.text_label.setText(to_html(self.segments, new_background=theme.NEW_WORDING_BACKGROUND))
+            self.text_label.setToolTip(DIFF_TOOLTIP)
+        else:
+            self.text_label.setTextFormat(Qt.TextFormat.PlainText)
 
         hint = quality_hint(candidate.score)
         self.hint = hint
@@ -72,7 +92,8 @@ class CandidateCard(QFrame):
         """Position in the ranked list: names for screen readers and the Ctrl+N shortcut hint."""
         self.number = number
         self.setAccessibleName(f"Alternative {number}")
-        self.setAccessibleDescription(f"{self.candidate.text} ({self.hint.label})")
+        changes = f"; {describe(self.segments, self.candidate.kept)}" if self.segments else ""
+        self.setAccessibleDescription(f"{self.candidate.text} ({self.hint.label}{changes})")
         self.text_label.setAccessibleName(f"Alternative {number} text")
         self.quality_label.setAccessibleName(f"Alternative {number} confidence: {self.hint.label}")
         self.copy_button.setAccessibleName(f"Copy alternative {number}")
@@ -113,6 +134,11 @@ class CandidateList(QScrollArea):
         self._layout.addStretch(1)
         self.setWidget(self._container)
         self._cards: list[CandidateCard] = []
+        self._source = ""  # the sentence(s) the coming cards were written for (their diff's source)
+
+    def set_source(self, source: str) -> None:
+        """The text the next cards are alternatives for: each shows what changed against it."""
+        self._source = source
 
     def cards(self) -> list[CandidateCard]:
         return list(self._cards)
@@ -134,7 +160,7 @@ class CandidateList(QScrollArea):
         """Insert a card at its rank, best score first, so the list is always in order."""
         position = next((i for i, c in enumerate(self._cards) if candidate.score > c.candidate.score),
                         len(self._cards))
-        card = CandidateCard(candidate, position + 1, self._container)
+        card = CandidateCard(candidate, position + 1, self._container, source=self._source)
         card.copy_requested.connect(self.copy_requested)
         card.use_requested.connect(self.use_requested)
         self.empty_label.hide()

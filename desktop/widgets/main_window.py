@@ -6,7 +6,8 @@ The window builds and wires parts that each do one thing: :class:`MenuBar` (acti
 sentence session, what was written in it, the write-ahead decision; plain Python) and
 :class:`desktop.workers.ModelWorker` (all model work, off the GUI thread). Its own logic
 is in two mixins: :class:`RunFlow` (asking for alternatives: runs, kept ones, writing
-ahead) and :class:`TextFlow` (using them: Use this, stepping, following the text).
+ahead), :class:`TextFlow` (using them: Use this, stepping, following the text) and
+:class:`KeepFlow` (Keep unchanged: words marked in the editor that every alternative keeps).
 
 The sentence under the cursor is the one being paraphrased (highlighted); "Use this" swaps
 it in place (one undo step) and moves on to the next sentence, so a long text is rewritten
@@ -36,6 +37,7 @@ from .alternatives_panel import AlternativesPanel
 from .bundle_dialog import BundleDialog
 from .history_panel import HistoryDock, HistoryPanel
 from .input_panel import InputPanel
+from .keep_flow import KeepFlow
 from .menu_bar import MenuBar
 from .model_info import ModelStatus, show_model_info
 from .run_flow import RunFlow
@@ -59,7 +61,7 @@ def _forward(part: str, name: str) -> property:
     return property(lambda self: getattr(getattr(self, part), name), doc=f"``{part}.{name}``")
 
 
-class MainWindow(QMainWindow, RunFlow, TextFlow):
+class MainWindow(QMainWindow, RunFlow, TextFlow, KeepFlow):
     """Paraphrase Studio's single window."""
 
     #: Public hooks (self-test, tests): a card was put on screen; a run ended; the model is ready.
@@ -181,6 +183,7 @@ class MainWindow(QMainWindow, RunFlow, TextFlow):
                              (self.menus.shortcuts_requested, self.show_shortcuts)):
             signal.connect(slot)
         self.inputs.set_shortcut(self.menus.paraphrase_shortcut())
+        self._wire_keep()
 
     # -- settings ------------------------------------------------------------------------
 

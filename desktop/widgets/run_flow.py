@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from models import Candidate, InputError, ParaphraseResult
 
-from ..alternatives import JobRequest, Target
+from ..alternatives import JobRequest, Spans, Target, phrases_within
 from ..offsets import py_offset
 from ..session import SentenceSession
 
@@ -66,7 +66,7 @@ class RunFlow:
         self.alternatives.active = True
         self.alternatives.target = target
         self.banner.dismiss()
-        self.panel.begin(title)
+        self.panel.begin(title, source=target.original)
 
     def _submit(self: MainWindow, request: JobRequest) -> None:
         self._clicked_at = time.perf_counter()
@@ -80,12 +80,14 @@ class RunFlow:
         self._begin(Target(index=-1, current=text, original=text, span=(start, end)),
                     f"Alternatives for the {count} selected sentences")
         self.panel.writing_text(count)
+        keep = phrases_within(self.editor.toPlainText(), self.editor.keep_spans(), start, end)
         self._submit(JobRequest(sentence=text, n=self.controls.candidates(), diversity=self.controls.diversity(),
-                                index=-1, whole=True))
+                                index=-1, whole=True, keep=keep))
 
     def _start(self: MainWindow, index: int, *, use_cache: bool) -> None:
         """Show sentence ``index``'s alternatives: kept ones if ``use_cache`` and there are some, else a run."""
-        request = self.alternatives.sentence_request(index, self.controls.candidates(), self.controls.diversity())
+        request = self.alternatives.sentence_request(index, self.controls.candidates(), self.controls.diversity(),
+                                                     self._keep_spans())
         self._begin(Target(index=index, current=request.sentence, original=request.sentence),
                     self.alternatives.title(index))
         self._refresh_highlight()
@@ -172,9 +174,13 @@ class RunFlow:
         if not self.settings.write_ahead or self.worker.paraphraser is None:
             return
         request = self.alternatives.to_write_ahead(index, self.controls.candidates(), self.controls.diversity(),
-                                                   self.worker.writing_ahead)
+                                                   self.worker.writing_ahead, self._keep_spans())
         if request is not None:
             self.worker.write_ahead(request)
+
+    def _keep_spans(self: MainWindow) -> Spans:
+        """The kept phrases' spans, if the sentence session reads as the editor does (else none match)."""
+        return self.editor.keep_spans() if self.alternatives.is_current(self.editor.toPlainText()) else ()
 
     def _on_written_ahead(self: MainWindow, request: JobRequest, result: ParaphraseResult) -> None:
         self.alternatives.written_ahead(request, result.candidates)

@@ -6,18 +6,21 @@ as the runtime does: ``on_progress(0, total)`` first, then once per finished sen
 With ``steps`` (a semaphore), ``paraphrase_sentence`` writes one candidate per permit, so a
 test decides exactly when each candidate comes; like the runtime, a candidate finished just
 as a cancel comes is still reported, and the run then stops with ``cancelled=True``.
+Both methods take ``keep`` as the runtime does: a phrase not in the text raises
+:class:`InputError` naming it, each run's ``keep`` is recorded in ``keeps`` (beside ``calls``),
+and every candidate lists the phrases as ``Candidate.kept`` (its text keeps them all).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from models import Candidate, CancelToken, ParaphraseResult
+from models import Candidate, CancelToken, InputError, ParaphraseResult
 from models.text import split_sentences
 
 
@@ -36,14 +39,23 @@ class StandInParaphraser:
         self.written = 0  # candidates ``paraphrase_sentence`` has reported, all runs together
         self.manifest = SimpleNamespace(raw={})
         self.calls: list[tuple[str, str]] = []
+        self.keeps: list[tuple[str, ...]] = []  # each run's ``keep``, in the order of ``calls``
+
+    def _record(self, kind: str, text: str, keep: Sequence[str]) -> tuple[str, ...]:
+        self.calls.append((kind, text))
+        self.keeps.append(tuple(keep))
+        for phrase in keep:
+            if not phrase.strip() or phrase not in text:
+                raise InputError(f"The phrase to keep \u201c{phrase}\u201d is not in the text.")
+        return tuple(keep)
 
     def paraphrase_sentence(self, sentence: str, *, n: int = 5, diversity: float = 0.5, seed: int | None = None,
-                            on_candidate: Callable[[Candidate], None] | None = None,
+                            keep: Sequence[str] = (), on_candidate: Callable[[Candidate], None] | None = None,
                             cancel: CancelToken | None = None) -> ParaphraseResult:
-        self.calls.append(("sentence", sentence))
+        kept = self._record("sentence", sentence, keep)
         if self.error is not None:
             raise self.error
-        candidates = [Candidate(f"{sentence.rstrip('.')} (variant {k}).", -0.1 * k) for k in range(1, n + 1)]
+        candidates = [Candidate(f"{sentence.rstrip('.')} (variant {k}).", -0.1 * k, kept) for k in range(1, n + 1)]
         if self.passing is not None:
             candidates = candidates[: self.passing]
         for number, candidate in enumerate(candidates, start=1):
@@ -59,9 +71,10 @@ class StandInParaphraser:
                                 requested=n)
 
     def paraphrase(self, text: str, *, n: int = 5, diversity: float = 0.5, seed: int | None = None,
-                   on_candidate: Callable[[Candidate], None] | None = None, cancel: CancelToken | None = None,
+                   keep: Sequence[str] = (), on_candidate: Callable[[Candidate], None] | None = None,
+                   cancel: CancelToken | None = None,
                    on_progress: Callable[[int, int], None] | None = None) -> ParaphraseResult:
-        self.calls.append(("text", text))
+        kept = self._record("text", text, keep)
         if self.error is not None:
             raise self.error
         sentences = [s.text.strip() for s in split_sentences(text) if s.has_words]
@@ -75,7 +88,7 @@ class StandInParaphraser:
                 return ParaphraseResult(input=text, candidates=[], model=self.name, elapsed_ms=0.1, cancelled=True)
             if on_progress is not None:
                 on_progress(done, total)
-        candidates = [Candidate(" ".join(f"{s.rstrip('.')} (variant {k})." for s in sentences), -0.1 * k)
+        candidates = [Candidate(" ".join(f"{s.rstrip('.')} (variant {k})." for s in sentences), -0.1 * k, kept)
                       for k in range(1, n + 1)]
         for candidate in candidates:
             if on_candidate is not None:
