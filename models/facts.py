@@ -758,6 +758,8 @@ def _propagate_ranges(text: str, nums: list[_Num]) -> None:
         gap = text[first.end:second.start]
         if not _RANGE_GAP_RE.match(gap) or (first.unit and second.unit and first.unit != second.unit):
             continue  # "12% to $4.3 million" is no range
+        if _bare_year(first):
+            continue  # "between 2001 and 2002 to $42,409": the year is no money
         if second.scaled and not first.scaled and (scale := _scale_of(second)) > 1:
             first.value *= scale
             first.scaled = True
@@ -765,6 +767,12 @@ def _propagate_ranges(text: str, nums: list[_Num]) -> None:
             first.unit = second.unit
         elif first.unit and not second.unit and _TIGHT_RANGE_RE.match(gap) and not _own_measure(text, second, gap):
             second.unit = first.unit
+
+
+def _bare_year(num: _Num) -> bool:
+    """Four plain digits from 1000 to 2100 with no unit: a year, which a range never makes money."""
+    lit = num.literal.strip()
+    return not num.unit and re.fullmatch(r"\d{4}", lit) is not None and 1000 <= int(lit) <= 2100
 
 
 def _own_measure(text: str, second: _Num, gap: str) -> bool:

@@ -296,3 +296,15 @@ def test_to_after_money_is_a_range_only_without_a_measure_of_its_own(text: str, 
 
 def test_a_level_after_a_money_change_is_kept_as_written() -> None:
     assert _reasons("The Dow fell $2,800 to 11.64 points.", "The Dow lost $2,800, ending at 11.64 points.") == []
+
+
+def test_a_year_before_a_money_amount_stays_a_year() -> None:
+    """"between 2001 and 2002 to $42,409": the range rule must not make 2002 into $2,002, and a
+    year has no thousands-separated form for the decoder to write."""
+    from models.facts import check_candidate, protected_spans
+
+    source = "Median household income fell between 2001 and 2002 to $42,409."
+    years = [span for span in protected_spans(source) if span.text == "2002"]
+    assert [span.forms for span in years] == [("2002",)]
+    assert check_candidate(source, "Between 2001 and 2002, median household income fell to $42,409.") == []
+    assert check_candidate(source, "Between 2001 and 2003, median household income fell to $42,409.") != []
