@@ -1412,7 +1412,36 @@ class SourceFacts:
                 month = re.search(r"[A-Za-z]+\.?", date.text)
                 shown = month.group(0) if month else date.value
                 out.append(Violation(DATE, date.text, f"date {date.text}: month {shown} missing"))
+        source_months = {key for date in self.of_kind(DATE) for key in date.keys} | _months_in(self.source, [])
+        out += _new_calendar_words(self.source, candidate, source_months, month_changed=bool(out))
         return out
+
+
+_WEEKDAY_RE = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b")
+
+
+def _new_calendar_words(source: str, candidate: str, source_months: set[str], *,
+                        month_changed: bool) -> list[Violation]:
+    """A weekday or month the source never names is an invented date ("Yesterday" -> "On Friday").
+
+    Read by eye on student candidates: the day was the one date fact numbers and names did not
+    cover. Case-sensitive, so "may" the verb is no month; a month only counts mid-sentence
+    ("May I" starts a sentence).
+    """
+    out = []
+    have_days = {m.group(1) for m in _WEEKDAY_RE.finditer(source)}
+    for day in dict.fromkeys(m.group(1) for m in _WEEKDAY_RE.finditer(candidate)):
+        if day not in have_days:
+            out.append(Violation(DATE, day, f"new day {day}"))
+    if month_changed:  # "May 22" -> "June 22" is already reported as the source's month missing
+        return out
+    for m in _FULL_MONTH_RE.finditer(candidate):
+        key = f"m{_month_number(m.group(0))}"
+        if key not in source_months and not _at_sentence_start(candidate, m.start()) \
+                and not (m.group(0) == "May" and _after_name(candidate, m.start())):
+            out.append(Violation(DATE, m.group(0), f"new month {m.group(0)}"))
+            source_months = source_months | {key}
+    return out
 
 
 def check_candidate(source: str, candidate: str, keep: Iterable[str] = ()) -> list[Violation]:

@@ -308,3 +308,26 @@ def test_a_year_before_a_money_amount_stays_a_year() -> None:
     assert [span.forms for span in years] == [("2002",)]
     assert check_candidate(source, "Between 2001 and 2002, median household income fell to $42,409.") == []
     assert check_candidate(source, "Between 2001 and 2003, median household income fell to $42,409.") != []
+
+
+@pytest.mark.parametrize(("source", "candidate", "invented"), [
+    ("Yesterday, two diplomats were killed near Tikrit.", "On Friday, two diplomats were killed near Tikrit.",
+     "Friday"),
+    ("The vote was delayed until next month.", "The vote was delayed until March.", "March"),
+])
+def test_an_invented_day_or_month_is_a_violation(source: str, candidate: str, invented: str) -> None:
+    from models.facts import check_candidate
+
+    assert [v.text for v in check_candidate(source, candidate)] == [invented]
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    ("On Sunday August 3, the House voted.", "The House voted on Sunday, August 3."),
+    ("The shop opens on Mondays in May.", "In May, the shop opens every Monday."),
+    ("Theresa May spoke on Dec. 10.", "On December 10, Theresa May gave a speech."),
+    ("You may leave now.", "May I suggest you leave now."),
+])
+def test_days_and_months_the_source_names_are_no_violation(source: str, candidate: str) -> None:
+    from models.facts import check_candidate
+
+    assert check_candidate(source, candidate) == []
