@@ -85,6 +85,8 @@ def _optional_module(name: str):  # noqa: ANN202 - a module or None
 
 #: Exit status after Ctrl-C (128 + SIGINT), as shells report a process the signal ended.
 EXIT_INTERRUPTED = 130
+#: A closed pipe (``… | head -1``): 128 + SIGPIPE, what a shell reports for a filter killed by it.
+EXIT_BROKEN_PIPE = 141
 
 
 @contextmanager
@@ -125,6 +127,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("paraphrase-studio: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (``… | head -1``): stop quietly, as a Unix filter does. Python would
+        # otherwise print a traceback, and again at exit when it flushes stdout; pointing stdout at
+        # /dev/null first stops the second one (the recipe in Python's signal docs).
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 def _main(argv: list[str] | None) -> int:

@@ -258,3 +258,19 @@ def test_python_dash_m_and_the_console_script_agree_on_usage_errors() -> None:
                        capture_output=True, env=env, timeout=120)
     assert a.returncode == b.returncode == 2
     assert a.stderr == b.stderr.removeprefix(STARTED)
+
+
+@pytest.mark.real_model
+def test_a_reader_that_goes_away_ends_the_run_quietly(default_bundle: Path, tmp_path: Path) -> None:
+    """``paraphrase … | head -1``: a closed pipe is a quiet exit 141, not a BrokenPipeError traceback."""
+    lines = tmp_path / "three.txt"
+    lines.write_text("The cat sat on the mat.\nThe dog ran in the park.\nIt rained all day.\n", encoding="utf-8")
+    proc = subprocess.Popen([*CLI, "paraphrase", "--json", "-n", "2", "--seed", "1", "--bundle", str(default_bundle),
+                             "-i", str(lines)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # the reader has what it wanted
+    err = proc.stderr.read().decode("utf-8", errors="replace")
+    assert proc.wait(timeout=300) == 141, err
+    assert json.loads(first)["input"] == "The cat sat on the mat."
+    assert "Traceback" not in err and "BrokenPipeError" not in err
