@@ -332,29 +332,42 @@ class ModelWorker(QObject):
         if self._live(job_id):
             self.job_progress.emit(job_id, done, total)
 
-    def _on_finished(self, job_id: int, result: ParaphraseResult) -> None:
+    def _retire(self, job_id: int) -> tuple[_Job, bool] | None:
+        """Remove a job that has ended: ``(job, wanted)``, or None for a job no longer in the table.
+
+        ``wanted``: for a current job, the writer still waits for it (:meth:`_live`); for a
+        write-ahead job, it is still the one written ahead (and stops being so here).
+        """
         live = self._live(job_id)
         job = self._jobs.pop(job_id, None)
         if job is None:
-            return
+            return None
         if job.kind is JobKind.AHEAD:
-            if job_id == self._ahead:
+            wanted = job_id == self._ahead
+            if wanted:
                 self._ahead = None
-                if not result.cancelled:
-                    self.written_ahead.emit(job.request, result)
-        elif live:
+            return job, wanted
+        return job, live
+
+    def _on_finished(self, job_id: int, result: ParaphraseResult) -> None:
+        ended = self._retire(job_id)
+        if ended is None:
+            return
+        job, wanted = ended
+        if job.kind is JobKind.AHEAD:
+            if wanted and not result.cancelled:
+                self.written_ahead.emit(job.request, result)
+        elif wanted:
             self.job_finished.emit(job_id, result)
         elif result.cancelled:
             self.job_cancelled.emit(job_id, result)
 
     def _on_failed(self, job_id: int, exc: Exception) -> None:
-        live = self._live(job_id)
-        job = self._jobs.pop(job_id, None)
-        if job is None:
+        ended = self._retire(job_id)
+        if ended is None:
             return
+        job, wanted = ended
         if job.kind is JobKind.AHEAD:
-            if job_id == self._ahead:
-                self._ahead = None
             log.info("writing ahead failed (the sentence will be written when asked): %s", exc)
-        elif live:
+        elif wanted:
             self.job_failed.emit(job_id, exc)
