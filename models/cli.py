@@ -30,7 +30,7 @@ from .paraphraser import MAX_CANDIDATES, MAX_SEED, Paraphraser
 from .text import MAX_INPUT_CHARS
 from .threads import max_threads, threads_error
 
-EXIT_OK, EXIT_USAGE, EXIT_MODEL, EXIT_INTERRUPTED = 0, 2, 3, 130
+EXIT_OK, EXIT_USAGE, EXIT_MODEL = 0, 2, 3  # 130 (Ctrl-C) is paraphrase_studio.cli.main's
 #: The longest line read whole: a UTF-8 character takes at most 4 bytes, so a longer line
 #: has more than MAX_INPUT_CHARS characters and is refused without holding all of it.
 MAX_LINE_BYTES = 4 * MAX_INPUT_CHARS + 2
@@ -59,13 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    try:
-        return _run(args, parser)
-    except KeyboardInterrupt:
-        return _fail("interrupted", EXIT_INTERRUPTED)
-
-
-def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Ctrl-C is handled once, for every subcommand, by ``paraphrase_studio.cli.main`` (exit 130)."""
     _check_arguments(args, parser)
     if not args.text and not args.input:
         parser.error("give text to paraphrase, or -i FILE (use -i - for stdin)")
