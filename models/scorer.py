@@ -1,0 +1,183 @@
+"""The meaning scorer: how likely a candidate keeps its source's meaning, as a probability.
+
+A small cross-encoder (a 4-layer cut of all-MiniLM-L6-v2, int8 on onnxruntime) reads
+``[CLS] source [SEP] candidate [SEP]`` and gives one logit; the bundle's calibration turns
+it into a probability, ``sigmoid(scale * logit + bias)``. Candidates below
+:attr:`MeaningScorer.threshold` are the ones the pipeline drops.
+
+Cost on CPU is mostly padding, so pairs are encoded first, sorted by length and run in
+batches of similar lengths (:data:`BATCH_SIZE`); the results come back in the caller's
+order. A pair longer than ``max_length`` tokens keeps both sides: the longer side is cut
+first, token by token, until the pair fits (tokenizers' ``longest_first``, what training
+used), so a long source never pushes the candidate out of the window.
+
+Runtime only (numpy, onnxruntime, tokenizers). Importing it imports the ``models``
+package, whose ``__init__`` switches onnxruntime's telemetry off before anything loads
+onnxruntime (:mod:`models.offline`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from tokenizers import Tokenizer
+
+from .scorer_bundle import Calibration, ScorerBundleError, ScorerManifest, load_scorer_manifest
+from .scorer_recipes import DEFAULT_SCORER, resolve_scorer_bundle, scorer_rebuild_command
+
+log = logging.getLogger(__name__)
+
+__all__ = ["BATCH_SIZE", "DEFAULT_SCORER", "MeaningScorer", "ScorerBundleError", "calibrate"]
+
+#: Pairs per onnxruntime call. 32 pairs of one length class pad little and keep the
+#: attention buffers small (32 x 12 heads x 128 x 128 floats = 25 MB at the longest).
+BATCH_SIZE = 32
+#: The graph's inputs, in the order the export wrote them.
+INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
+OUTPUT_NAME = "logits"
+
+
+def calibrate(logits: np.ndarray, calibration: Calibration) -> np.ndarray:
+    """``sigmoid(scale * logit + bias)`` as float32 in [0, 1], without overflow for large logits."""
+    z = calibration.scale * np.asarray(logits, dtype=np.float64) + calibration.bias
+    # exp of a negative number only: 1/(1+e^-z) for z >= 0, e^z/(1+e^z) for z < 0
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(np.float32)
+
+
+class MeaningScorer:
+    """A loaded scorer bundle: tokenizer, int8 ONNX cross-encoder and the manifest's calibration."""
+
+    def __init__(self, folder: Path, manifest: ScorerManifest, *, threads: int | None = None,
+                 batch_size: int = BATCH_SIZE) -> None:
+        _check_count(threads, "threads", allow_none=True)
+        _check_count(batch_size, "batch_size")
+        self.folder = folder
+        self.manifest = manifest
+        self.name = manifest.name
+        self.threshold = manifest.threshold
+        self.calibration = manifest.calibration
+        self.max_length = manifest.max_length
+        self.batch_size = int(batch_size)
+        try:
+            self.tokenizer = _pair_tokenizer(folder / manifest.tokenizer_file, manifest.max_length)
+            self.session = _session(folder / manifest.model_file, threads)
+        except Exception as exc:  # tokenizers and onnxruntime raise many types on bad files
+            raise ScorerBundleError(f"Scorer bundle '{self.name}' could not be loaded: {exc}", bundle=self.name,
+                                    rebuild_command=scorer_rebuild_command(folder.name, folder)) from exc
+        self._pad_id = self.tokenizer.token_to_id("[PAD]") or 0
+        inputs = {i.name for i in self.session.get_inputs()}
+        outputs = {o.name for o in self.session.get_outputs()}
+        missing = [n for n in INPUT_NAMES if n not in inputs] + [n for n in (OUTPUT_NAME,) if n not in outputs]
+        if missing:
+            raise ScorerBundleError(
+                f"Scorer bundle '{self.name}': {manifest.model_file} lacks {', '.join(missing)} "
+                "(not a Paraphrase Studio scorer graph).",
+                bundle=self.name, rebuild_command=scorer_rebuild_command(folder.name, folder))
+        log.debug("scorer %s ready (threads=%s, batch %d)", self.name, threads, self.batch_size)
+
+    @classmethod
+    def load(cls, name_or_folder: str | os.PathLike[str] | None = None, *, threads: int | None = None,
+             batch_size: int = BATCH_SIZE, verify: bool = True) -> MeaningScorer:
+        """Load a scorer bundle by name (``None``: :data:`DEFAULT_SCORER`) or folder.
+
+        Every file's size and sha256 is checked first; a missing, truncated or altered file
+        is a :class:`ScorerBundleError` naming it, with the command that rebuilds the bundle.
+        """
+        folder = resolve_scorer_bundle(name_or_folder)
+        return cls(folder, load_scorer_manifest(folder, verify=verify), threads=threads, batch_size=batch_size)
+
+    # -- public API ---------------------------------------------------------------------
+
+    def score(self, sources: Sequence[str], candidates: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities (float32, in [0, 1]) that ``candidates[i]`` keeps ``sources[i]``'s meaning.
+
+        Raises :class:`ValueError` when the two lengths differ, when either is not a sequence
+        of strings, or when a string is empty; an empty pair of lists gives an empty array.
+        """
+        return calibrate(self.logits(sources, candidates), self.calibration)
+
+    def logits(self, sources: Sequence[str], candidates: Sequence[str]) -> np.ndarray:
+        """The raw logits (float32) behind :meth:`score`, in the caller's order."""
+        sources = _texts(sources, "sources")
+        candidates = _texts(candidates, "candidates")
+        if len(sources) != len(candidates):
+            raise ValueError(f"{len(sources)} sources but {len(candidates)} candidates: give one source per candidate")
+        out = np.empty(len(sources), dtype=np.float32)
+        if not sources:
+            return out
+        encodings = self.tokenizer.encode_batch(list(zip(sources, candidates)))
+        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start:start + self.batch_size]
+            feeds = self._feeds([encodings[i] for i in rows])
+            out[rows] = np.asarray(self.session.run([OUTPUT_NAME], feeds)[0], dtype=np.float32).reshape(-1)
+        return out
+
+    def keeps_meaning(self, sources: Sequence[str], candidates: Sequence[str]) -> np.ndarray:
+        """Boolean per pair: its probability is at least :attr:`threshold`."""
+        return self.score(sources, candidates) >= self.threshold
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _feeds(self, encodings: list) -> dict[str, np.ndarray]:  # list[tokenizers.Encoding]
+        """One batch, right-padded to its longest pair."""
+        width = max(len(e.ids) for e in encodings)
+        ids = np.full((len(encodings), width), self._pad_id, dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        types = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, encoding in enumerate(encodings):
+            n = len(encoding.ids)
+            ids[row, :n] = encoding.ids
+            mask[row, :n] = 1
+            types[row, :n] = encoding.type_ids
+        return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+
+
+def _pair_tokenizer(path: Path, max_length: int) -> Tokenizer:
+    """The bundle's tokenizer, set to cut pairs to ``max_length`` (longer side first), no padding.
+
+    The base's tokenizer.json pads every input to 128; padding here is per batch instead.
+    """
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length, strategy="longest_first")
+    return tokenizer
+
+
+def _session(path: Path, threads: int | None) -> ort.InferenceSession:
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.inter_op_num_threads = 1
+    # As the decoder: the arena would keep the largest batch's activations for the session's life.
+    options.enable_cpu_mem_arena = False
+    if threads:
+        options.intra_op_num_threads = int(threads)
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def _texts(values: object, what: str) -> list[str]:
+    """``values`` as a list of non-empty strings, or a ValueError that says which one is wrong."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
+        raise ValueError(f"{what} must be a list of strings, not {type(values).__name__}")
+    texts = list(values)
+    for index, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise ValueError(f"{what}[{index}] is {type(text).__name__}, not a string")
+        if not text.strip():
+            raise ValueError(f"{what}[{index}] is empty: there is nothing to compare")
+    return texts
+
+
+def _check_count(value: object, what: str, *, allow_none: bool = False) -> None:
+    """A whole number of at least 1 (``threads`` may also be None: all cores)."""
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{what} must be a whole number of at least 1{' (or None for all cores)' if allow_none else ''}"
+                         f", got {value!r}")
