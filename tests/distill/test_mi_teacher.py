@@ -1,0 +1,160 @@
+"""The MI teacher's teacher-forced sums are the generator's own log-probabilities.
+
+Checked two independent ways on the real default bundle: against the sampler's recorded
+log-probs of a greedy candidate (raw model log-probs, the stop token included), and against
+a slow reference that runs every prompt whole on one row and steps one token at a time.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SOURCE = "The museum will close early on Friday because of the storm."
+
+
+@pytest.fixture(scope="module")
+def paraphraser(default_bundle: Path):  # noqa: ANN201
+    from models import Paraphraser
+
+    return Paraphraser.load(default_bundle, threads=1)
+
+
+@pytest.fixture(scope="module")
+def teacher(paraphraser):  # noqa: ANN001, ANN201
+    from distill.mi_teacher import MITeacher
+
+    return MITeacher.from_paraphraser(paraphraser)
+
+
+def _greedy(paraphraser, source: str) -> tuple[list[int], list[float]]:  # noqa: ANN001
+    """One greedy row through the runtime's own decode loop: its tokens and recorded log-probs."""
+    from models.batch_decode import Request, decode
+    from models.sampling import DecodingSettings, Sampler
+
+    greedy = DecodingSettings(temperature=1.0, top_k=1, top_p=1.0, repetition_penalty=1.0, copy_penalty=0.0,
+                              no_repeat_ngram=0)
+
+    class Greedy(Request):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows: list[tuple[list[int], list[float], bool]] = []
+
+        def start(self):  # noqa: ANN202
+            plan = paraphraser._plan(source)
+            return paraphraser._run_prompt(plan, Sampler(greedy, np.random.default_rng(0)))
+
+        def offer(self, token_ids: list[int], log_probs: list[float], finished: bool) -> bool:
+            self.rows.append((list(token_ids), list(log_probs), finished))
+            return True
+
+        def wanted(self) -> int:
+            return 1 - len(self.rows)
+
+    request = Greedy()
+    decode(paraphraser.decoder, [request], frozenset(paraphraser.prompt.stop_token_ids))
+    tokens, log_probs, finished = request.rows[0]
+    assert finished, "the greedy row ran out of room"
+    return tokens, log_probs
+
+
+def test_fwd_equals_the_samplers_log_probs_of_a_greedy_candidate(paraphraser, teacher) -> None:  # noqa: ANN001
+    from distill.mi_teacher import mi_scores
+
+    tokens, log_probs = _greedy(paraphraser, SOURCE)
+    text = paraphraser.tokenizer.decode(tokens, skip_special_tokens=True).strip()
+    # the re-tokenized text must be the very tokens sampled (else the sums are of other tokens)
+    assert teacher._target(text)[:-1] == tokens
+    [score] = mi_scores(paraphraser, SOURCE, [text])
+    assert score.fwd_tokens == len(log_probs) == len(tokens) + 1  # the stop token is counted
+    assert score.fwd_sum == pytest.approx(sum(log_probs), abs=1e-3)
+    assert score.fwd_sum < 0
+
+
+def _slow(teacher, prompt_ids: list[int], target: list[int]) -> float:  # noqa: ANN001
+    """Reference: the whole prompt on a fresh one-row cache, then one forced token per step."""
+    decoder = teacher.decoder
+    cache = decoder.new_cache(1, len(prompt_ids) + len(target))
+    logits = decoder.forward(np.array([prompt_ids], dtype=np.int64), cache)[0].astype(np.float64)
+    total = 0.0
+    for i, token in enumerate(target):
+        peak = logits.max()
+        total += logits[token] - (peak + np.log(np.exp(logits - peak).sum()))
+        if i + 1 < len(target):
+            logits = decoder.forward(np.array([[token]], dtype=np.int64), cache)[0].astype(np.float64)
+    return total
+
+
+def test_batched_sums_match_a_slow_one_row_reference(teacher) -> None:  # noqa: ANN001
+    candidates = ["Because of the storm, the museum closes early on Friday.", "The museum shuts early."]
+    scores = teacher.score(SOURCE, candidates)
+    src_target = teacher._target(SOURCE)
+    prior = _slow(teacher, teacher.prefix_ids, src_target)
+    for candidate, score in zip(candidates, scores):
+        target = teacher._target(candidate)
+        assert score.fwd_tokens == len(target) and score.rev_tokens == score.prior_tokens == len(src_target)
+        assert score.fwd_sum == pytest.approx(_slow(teacher, teacher._prompt_ids(SOURCE), target), abs=1e-3)
+        assert score.rev_sum == pytest.approx(_slow(teacher, teacher._prompt_ids(candidate), src_target), abs=1e-3)
+        assert score.prior_sum == pytest.approx(prior, abs=1e-3)
+        assert score.mi == pytest.approx(score.fwd_sum + score.rev_sum - score.prior_sum)
+    assert scores[0].fwd_tokens != scores[1].fwd_tokens  # rows of different lengths were batched
+
+
+def test_a_row_scores_the_same_alone_and_beside_longer_rows(teacher) -> None:  # noqa: ANN001
+    short = "The museum closes early."
+    [alone] = teacher.score(SOURCE, [short])
+    beside = teacher.score(SOURCE, ["On Friday the museum will close its doors early, as a storm is coming.", short])[1]
+    for field in ("fwd_sum", "rev_sum", "prior_sum"):
+        assert getattr(beside, field) == pytest.approx(getattr(alone, field), abs=1e-4)
+
+
+def test_a_related_candidate_outscores_an_unrelated_one(teacher) -> None:  # noqa: ANN001
+    kept, unrelated = teacher.score(SOURCE, ["Because of the storm, the museum closes early on Friday.",
+                                             "My brother plays the violin in a jazz band."])
+    assert kept.mi > unrelated.mi
+
+
+def test_bad_input_is_refused_with_a_message(teacher) -> None:  # noqa: ANN001
+    from distill.mi_teacher import mi_scores
+
+    with pytest.raises(ValueError, match="source is empty"):
+        teacher.score("   ", ["x"])
+    with pytest.raises(ValueError, match="list of strings"):
+        teacher.score(SOURCE, "not a list")
+    with pytest.raises(TypeError, match="tokenizer"):
+        mi_scores(teacher.decoder, SOURCE, ["x"])
+    assert teacher.score(SOURCE, []) == []
+
+
+def test_cli_appends_resumes_and_repairs_a_torn_line(default_bundle: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from distill.mi_teacher import main
+
+    groups = tmp_path / "groups.jsonl"
+    rows = [{"source": "It rained all day.", "candidates": ["It was rainy all day.", "Rain fell."], "id": 1},
+            {"source": "She sold the car.", "candidates": ["The car was sold by her."], "id": 2}]
+    groups.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "scores.jsonl"
+    common = ["--in", str(groups), "--out", str(out), "--bundle", str(default_bundle), "--threads", "1",
+              "--no-progress"]
+    assert main([*common, "--limit", "1"]) == 0
+    first = out.read_text(encoding="utf-8")
+    with out.open("a", encoding="utf-8") as handle:
+        handle.write('{"source": "She sold')  # a run killed mid-write
+    assert main(common) == 0
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert out.read_text(encoding="utf-8").startswith(first)
+    assert [line["id"] for line in lines] == [1, 2]
+    assert [len(line["mi"]) for line in lines] == [2, 1]
+    assert set(lines[0]["mi"][0]) == {"fwd_sum", "fwd_tokens", "rev_sum", "rev_tokens", "prior_sum",
+                                      "prior_tokens", "mi"}
+    capsys.readouterr()
+    assert main(common) == 0  # nothing left: the model is not even loaded
+    assert json.loads(capsys.readouterr().out) == {"groups": 2, "skipped": 2, "scored": 0, "failed": 0}
+
+    groups.write_text('{"source": "ok", "candidates": ["fine"]}\n{"source": 3}\n', encoding="utf-8")
+    assert main(common) == 2
+    assert f"{groups}:2" in capsys.readouterr().err
