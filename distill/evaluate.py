@@ -326,7 +326,8 @@ def check_bar(report: dict[str, Any], student: str, base: str = DEFAULT_BAR_BASE
 
 COLUMNS = (("n_inputs", "inputs"), ("n_candidates", "candidates"), ("adequacy_mean", "adequacy"),
            ("lexical_diversity_mean", "lexical div."), ("set_diversity", "set div."),
-           ("copy_rate", "copy rate"), ("good_rate", "good rate"), ("seconds", "seconds"))
+           ("copy_rate", "copy rate"), ("good_rate", "good rate"), ("top1_good_rate", "top-1 good"),
+           ("seconds", "seconds"))
 
 
 def _cell(value: Any) -> str:

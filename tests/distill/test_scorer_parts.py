@@ -1,0 +1,140 @@
+"""The meaning scorer's training parts: hard negatives, the labelled data, the metrics, the loss."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from distill import perturb
+from distill.scorer_data import build, in_holdout, read_pairs, read_sets
+from distill.scorer_eval import expected_calibration_error, fit_platt, reliability, roc_auc
+from distill.scorer_train import teacher_score
+
+
+@pytest.mark.parametrize(("kind", "text", "must_change"), [
+    ("number", "Revenue rose 12% to $4.3 million in 2024.", ("12", "4.3", "2024")),
+    ("name", "The report was written by Dr. Chen in Berlin.", ("Chen", "Berlin")),
+    ("negation", "The museum was closed for renovations.", ("not",)),
+    ("negation", "She did not agree with the plan.", ("not",)),
+    ("flip", "Prices rose before the election.", ("rose", "before")),
+    ("roles", "Smith met Jones in London.", ("Smith", "Jones", "London")),
+    ("drop", "The plant closed in May, and three hundred workers lost their jobs.", ("workers",)),
+])
+def test_each_edit_changes_what_it_says(kind: str, text: str, must_change: tuple[str, ...]) -> None:
+    changed = perturb.PERTURBATIONS[kind](text, random.Random(3))
+    assert changed is not None and changed != text
+    # The edit lands on one of the words it is about (not somewhere else in the sentence).
+    assert any(changed.count(word) != text.count(word) or changed.find(word) != text.find(word)
+               for word in must_change)
+
+
+def test_edits_return_none_when_there_is_nothing_to_change() -> None:
+    rng = random.Random(0)
+    plain = "we walked home slowly"
+    assert perturb.change_number(plain, rng) is None
+    assert perturb.swap_name(plain, rng) is None
+    assert perturb.swap_roles(plain, rng) is None
+    assert perturb.drop_clause("It rained.", rng) is None
+
+
+def test_flip_keeps_the_capital_and_negation_round_trips() -> None:
+    rng = random.Random(0)
+    assert perturb.flip_direction("Before noon it rained.", rng) == "After noon it rained."
+    assert perturb.toggle_negation("He is not here.", rng) == "He is here."
+
+
+def test_perturb_is_deterministic_and_never_returns_the_input() -> None:
+    text = "In 1998 Smith sold the company to Jones for $2 million because sales fell."
+    first = [perturb.perturb(text, random.Random(s)) for s in range(20)]
+    again = [perturb.perturb(text, random.Random(s)) for s in range(20)]
+    assert first == again
+    assert all(result and result[1] != text for result in first)
+    assert len({kind for kind, _ in first}) >= 4
+
+
+def _fixture_data(root: Path) -> None:
+    """A miniature of ../shared/data with every file the builder reads."""
+    (root / "eval" / "paws_wiki").mkdir(parents=True)
+    (root / "eval" / "paws_wiki" / "dev.tsv").write_text("".join(
+        f"{i}\tSentence number {i} about Smith and Jones .\tSentence {i} about Jones and Smith .\t{i % 2}\n"
+        for i in range(40)), encoding="utf-8")
+    (root / "eval" / "mrpc").mkdir(parents=True)
+    (root / "eval" / "mrpc" / "msr_paraphrase_train.txt").write_text(
+        "\ufeffQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\n" + "".join(
+            f"{i % 2}\t{i}\t{i + 1000}\tThe firm earned {i} million dollars last year.\tLast year the firm made {i} million.\n"
+            for i in range(30)), encoding="utf-8")
+    (root / "eval" / "quora_qqp").mkdir(parents=True)
+    (root / "eval" / "quora_qqp" / "eval.csv").write_text(
+        "id,qid1,qid2,question1,question2,is_duplicate\n" + "".join(
+            f'{i},{i},{i + 1},How do I learn topic {i} fast?,What is the fastest way to learn topic {i}?,1\n'
+            for i in range(30)), encoding="utf-8")
+    (root / "teacher" / "apty").mkdir(parents=True)
+    (root / "teacher" / "apty" / "apty_base.csv").write_text(
+        "original;paraphrase-text;paraphrase\n" + "".join(
+            f"The council met on day {i}.;On day {i} the council held a meeting.;{'True' if i % 3 else 'False'}\n"
+            for i in range(20)), encoding="utf-8")
+    (root / "teacher" / "kinit_llm_vs_aug").mkdir(parents=True)
+    rows = ["teacher\tdataset\tlabel\tseed\tparaphrase"]
+    for i, k in itertools.product(range(30), range(6)):
+        rows.append(f"gpt-3.5-turbo-0125\tnews\t0\tthe mayor of springfield opened bridge {i}\t"
+                    f"Mayor Quimby of Springfield opened bridge number {i} version {k} before the vote.")
+    (root / "teacher" / "kinit_llm_vs_aug" / "pairs_all.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def test_build_writes_disjoint_train_and_holdout(tmp_path: Path) -> None:
+    _fixture_data(tmp_path / "data")
+    counts = build(tmp_path / "data", tmp_path / "out", kd_sets=5, teacher_pairs=10, qqp_limit=30)
+    train = read_pairs(tmp_path / "out" / "train.jsonl")
+    holdout = read_pairs(tmp_path / "out" / "holdout.jsonl")
+    assert train and holdout
+    assert not {(p.source, p.candidate) for p in train} & {(p.source, p.candidate) for p in holdout}
+    assert {p.origin for p in train} >= {"paws", "apty", "teacher"}
+    # The evaluate command's first MRPC/QQP inputs (all of this fixture's QQP) are never trained on.
+    assert {p.origin for p in holdout} >= {"paws", "mrpc", "qqp"}
+    assert not any(p.origin == "qqp" for p in train)
+    assert all(p.kind for p in train if p.origin in ("qqp", "teacher") and p.label == 0)
+    sets = read_sets(tmp_path / "out" / "kd_train.jsonl")
+    assert sets and all(len(s.candidates) == len(s.labels) == len(s.kinds) for s in sets)
+    assert all(0 in s.labels and 1 in s.labels for s in sets)
+    assert json.loads((tmp_path / "out" / "counts.json").read_text())["kd"]["train"] == counts["kd"]["train"]
+
+
+def test_holdout_assignment_is_stable() -> None:
+    assert [in_holdout(str(i), "paws") for i in range(50)] == [in_holdout(str(i), "paws") for i in range(50)]
+    share = np.mean([in_holdout(str(i), "paws") for i in range(4000)])
+    assert 0.2 < share < 0.3
+
+
+def test_roc_auc_matches_the_pairwise_definition() -> None:
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 60)
+    scores = np.round(rng.normal(size=60) + labels, 1)  # rounding makes ties
+    pos, neg = scores[labels == 1], scores[labels == 0]
+    brute = np.mean([(p > n) + 0.5 * (p == n) for p in pos for n in neg])
+    assert roc_auc(labels, scores) == pytest.approx(brute)
+    assert roc_auc([1, 1], [0.2, 0.3]) is None
+
+
+def test_platt_recovers_a_known_calibration() -> None:
+    rng = np.random.default_rng(1)
+    logits = rng.normal(scale=3, size=20000)
+    labels = (rng.random(20000) < 1 / (1 + np.exp(-(0.5 * logits - 1.0)))).astype(float)
+    scale, bias = fit_platt(logits, labels)
+    assert scale == pytest.approx(0.5, abs=0.05) and bias == pytest.approx(-1.0, abs=0.08)
+    probabilities = 1 / (1 + np.exp(-(scale * logits + bias)))
+    assert expected_calibration_error(probabilities, labels) < 0.02
+    assert sum(row["pairs"] for row in reliability(probabilities, labels)) == 20000
+
+
+def test_teacher_score_forms() -> None:
+    mi = {"fwd_sum": -10.0, "fwd_tokens": 10, "rev_sum": -6.0, "rev_tokens": 12, "prior_sum": -30.0,
+          "prior_tokens": 12}
+    assert teacher_score(mi, "mi_sum") == pytest.approx(14.0)
+    assert teacher_score(mi, "mi_mean") == pytest.approx(-1.0 - 0.5 + 2.5)
+    with pytest.raises(ValueError):
+        teacher_score(mi, "other")
