@@ -1,21 +1,38 @@
-"""A quiet, three-level hint from a candidate's score.
+"""A quiet, three-level hint on a candidate card: how far to trust it at a glance.
 
-The score is the mean token log-probability: how sure the model was of its own words. It
-is not a quality grade, so the card shows a small dot meter and the word "confidence"
-rather than a number; the number is in the tooltip for the curious.
-Thresholds are the tertiles of the default bundle's scores on everyday sentences (the first
-10 of bench/data/sentences.txt x diversity 0.2/0.5/0.8, 5 candidates each, seed 7: 146
-candidates of smollm2-135m-student-v1; 10th-90th percentile -1.58 to -0.56, tertiles -1.07
-and -0.78): the top third usually reads fluently, the bottom third often drifts. (The
+With the meaning scorer loaded (``Candidate.confidence``), the hint is its calibrated
+probability that the candidate keeps the writer's meaning: High from 80 %, Medium from
+50 %, Low below (the runtime already dropped what is below the scorer's threshold). The
+tooltip gives the percentage and, when the runtime knows one, the change worth checking
+(``Candidate.reason``: "a negation may be missing").
+
+Without a scorer it falls back to the score, the mean token log-probability: how sure the
+model was of its own words. That is not a quality grade, so the card shows a small dot
+meter and the word "confidence" rather than a number; the number is in the tooltip for the
+curious. Thresholds are the tertiles of the default bundle's scores on everyday sentences
+(the first 10 of bench/data/sentences.txt x diversity 0.2/0.5/0.8, 5 candidates each, seed
+7: 146 candidates of smollm2-135m-student-v1; 10th-90th percentile -1.58 to -0.56, tertiles
+-1.07 and -0.78): the top third usually reads fluently, the bottom third often drifts. (The
 few-shot base scored lower, tertiles -1.66 and -1.05; the thresholds follow the default.)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from models.confidence import percent
+
+if TYPE_CHECKING:
+    from models import Candidate
 
 HIGH_AT = -0.8
 MEDIUM_AT = -1.1
+#: Meaning-scorer probabilities from which a card says High / Medium confidence.
+HIGH_CONFIDENCE_AT = 0.8
+MEDIUM_CONFIDENCE_AT = 0.5
+
+_LABELS = {3: "High confidence", 2: "Medium confidence", 1: "Low confidence"}
 
 
 @dataclass(frozen=True)
@@ -26,16 +43,32 @@ class QualityHint:
     tooltip: str
 
 
+def candidate_hint(candidate: Candidate) -> QualityHint:
+    """The card's hint: from the meaning scorer's confidence when there is one, else the score."""
+    if candidate.confidence is None:
+        return quality_hint(candidate.score)
+    return confidence_hint(candidate.confidence, candidate.reason)
+
+
+def confidence_hint(confidence: float, reason: str = "") -> QualityHint:
+    """Map the scorer's probability that the meaning is kept (0..1) to a hint."""
+    level = 3 if confidence >= HIGH_CONFIDENCE_AT else 2 if confidence >= MEDIUM_CONFIDENCE_AT else 1
+    label = _LABELS[level]
+    check = f" Worth a look: {reason}." if reason else ""
+    tooltip = (f"{label}: the meaning check puts the chance that this keeps your meaning at "
+               f"{percent(confidence)}.{check} Read it before you use it either way.")
+    return QualityHint(level, label, _dots(level), tooltip)
+
+
 def quality_hint(score: float) -> QualityHint:
     """Map a mean log-probability (<= 0) to a hint a writer can glance at."""
-    if score >= HIGH_AT:
-        level, label = 3, "High confidence"
-    elif score >= MEDIUM_AT:
-        level, label = 2, "Medium confidence"
-    else:
-        level, label = 1, "Low confidence"
-    dots = "●" * level + "○" * (3 - level)
+    level = 3 if score >= HIGH_AT else 2 if score >= MEDIUM_AT else 1
+    label = _LABELS[level]
     tooltip = (f"{label}: how sure the model was of its wording "
                f"(mean token log-probability {score:.2f}; closer to 0 is surer). "
                "Check the meaning yourself either way.")
-    return QualityHint(level, label, dots, tooltip)
+    return QualityHint(level, label, _dots(level), tooltip)
+
+
+def _dots(level: int) -> str:
+    return "●" * level + "○" * (3 - level)

@@ -104,11 +104,13 @@ class CopyCounter:
         return True
 
 
-def counting_pipeline(counter: CopyCounter, candidates: str) -> CandidatePipeline:
-    """The app's pipeline with ``counter`` after its non-empty check; ``raw``: non-empty only."""
-    app = default_pipeline()
+def counting_pipeline(counter: CopyCounter, candidates: str, scorer: Any = None) -> CandidatePipeline:
+    """The app's pipeline (with ``scorer``, the meaning check, oversampling and its ranking) with
+    ``counter`` after its non-empty check; ``raw``: non-empty only, no oversampling."""
+    app = default_pipeline(scorer)
     rest = () if candidates == "raw" else tuple(c for c in app.checks if not isinstance(c, NonEmpty))
-    return CandidatePipeline(checks=(NonEmpty(), counter, *rest), ranking=app.ranking)
+    return CandidatePipeline(checks=(NonEmpty(), counter, *rest), ranking=app.ranking,
+                             oversample=0.0 if candidates == "raw" else app.oversample)
 
 
 def load_bundle(name: str, settings: GenerationSettings, threads: int | None = None):  # noqa: ANN201
@@ -116,7 +118,7 @@ def load_bundle(name: str, settings: GenerationSettings, threads: int | None = N
     from models import Paraphraser
 
     paraphraser = Paraphraser.load(name, threads=threads)
-    paraphraser.pipeline = counting_pipeline(CopyCounter(), settings.candidates)
+    paraphraser.pipeline = counting_pipeline(CopyCounter(), settings.candidates, paraphraser.scorer)
     return paraphraser
 
 

@@ -5,10 +5,12 @@ Exit codes: 0 success; 2 usage error or rejected input (message, no traceback);
 ``--json`` prints exactly one JSON object per input, one per line: one per text argument
 and one per line of ``-i FILE``, in order, with ``"protected"`` (the spans every
 paraphrase keeps: numbers, names, dates, quotes, ``--keep`` phrases) and, when fewer
-paraphrases than ``-n`` kept every fact, a ``"note"`` that says so. An input that cannot
-be paraphrased (blank, binary, not English, too long, a ``--keep`` phrase it does not
-contain) gets an object with ``"error"`` and no paraphrases, the others still run, and the
-exit status is 2. An empty ``--keep`` phrase is a usage error before anything runs.
+paraphrases than ``-n`` kept every fact, a ``"note"`` that says so. Each paraphrase has
+``"text"``, ``"score"`` (mean token log-probability) and ``"confidence"`` (the meaning
+scorer's probability that it keeps the input's meaning, 3 places; null without a scorer).
+An input that cannot be paraphrased (blank, binary, not English, too long, a ``--keep``
+phrase it does not contain) gets an object with ``"error"`` and no paraphrases, the others
+still run, and the exit status is 2. An empty ``--keep`` phrase is a usage error before anything runs.
 
 ``-i`` splits on ``\\n`` only (a trailing ``\\r`` is dropped), so U+2028, form feeds and
 vertical tabs stay inside their line, and reads line by line: each line is paraphrased as
@@ -20,13 +22,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
 from .catalog import DEFAULT_BUNDLE
+from .confidence import percent
 from .errors import BundleError, InputError
 from .paraphraser import MAX_CANDIDATES, MAX_SEED, Paraphraser
+from .pipeline import Candidate
 from .text import MAX_INPUT_CHARS
 from .threads import max_threads, threads_error
 
@@ -116,8 +120,7 @@ def _paraphrase_all(paraphraser: Paraphraser, inputs: Iterator[Input], args: arg
         if args.json:
             print(json_line(result.to_json()), flush=True)
         else:
-            _print_plain(result.input, [(c.text, c.score) for c in result.candidates], result.elapsed_ms,
-                         result.note)
+            _print_plain(result.input, result.candidates, result.elapsed_ms, result.note)
     if count == 0:
         return _fail("there is no text to paraphrase (the input is empty)", EXIT_USAGE)
     return status
@@ -244,16 +247,26 @@ def json_line(obj: dict) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
 
 
-def _print_plain(text: str, candidates: list[tuple[str, float]], elapsed_ms: float,
-                 note: str | None = None) -> None:
+def _print_plain(text: str, candidates: Sequence[Candidate], elapsed_ms: float, note: str | None = None) -> None:
+    """The input, then each paraphrase with its score and, when a meaning scorer is loaded, its
+    confidence as a percentage (``[-0.62, meaning 91%]``) and the reason to check it, if any."""
     print(text)
     if not candidates:
         print("  (no paraphrase found that differs from the input and keeps its facts)")
-    for i, (candidate, score) in enumerate(candidates, 1):
-        print(f"  {i}. {candidate}  [{score:.2f}]")
+    for i, candidate in enumerate(candidates, 1):
+        print(f"  {i}. {candidate.text}  [{_figures(candidate)}]")
     if note and candidates:
         print(f"  ({note})")
     print(f"  ({elapsed_ms / 1000:.2f} s)\n", flush=True)
+
+
+def _figures(candidate: Candidate) -> str:
+    figures = f"{candidate.score:.2f}"
+    if candidate.confidence is not None:
+        figures += f", meaning {percent(candidate.confidence)}"
+        if candidate.reason:
+            figures += f": {candidate.reason}"
+    return figures
 
 
 def _fail(message: str, code: int) -> int:

@@ -10,6 +10,12 @@ and the accepted ones are ranked. A result never holds a candidate that broke a 
 fewer than N pass, fewer are returned and :attr:`ParaphraseResult.note` says so. The sentences of a longer text are decoded in one batch and the
 paraphrases composed back into paragraphs.
 
+When the meaning scorer's bundle is built (:func:`models.confidence.default_scorer`), each
+candidate also carries :attr:`Candidate.confidence`, rows the scorer doubts are refused like
+the others, and a sentence accepts a few more candidates than it shows so the ranking can
+keep the likeliest (:data:`models.pipeline.DEFAULT_OVERSAMPLE`). The first n still stream as
+they pass; the result's order is the ranking's, and may differ from the streamed one.
+
 A job is a :class:`ParaphraseRequest` (what the caller asked for); each sentence of it
 becomes one :class:`~models.batch_decode.Request` for the decoder, which keeps that
 sentence's candidates and counts (:class:`SentenceStats`).
@@ -23,7 +29,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from tokenizers import Tokenizer
@@ -32,6 +38,7 @@ from .batch_decode import MAX_BATCH_ROWS, Prompt, Request, decode
 from .bundle import Manifest, load_manifest
 from .cancel import CancelToken
 from .catalog import rebuild_command, resolve_bundle
+from .confidence import Scorer, default_scorer
 from .constraints import TokenTable, build_constraints
 from .errors import BundleError, InputError
 from .facts import missing_keeps
@@ -54,6 +61,11 @@ MAX_NEW_TOKENS = 200
 MIN_ACCEPT_RATE = 0.25
 #: ... but never more rows than this, or than its first round had.
 MAX_RETRY_ROWS = 8
+#: Checks whose refusals mean a sentence's rows are often unusable, so a later round samples
+#: for the acceptance rate seen (a copy or a duplicate is rarer and replaced by the spares).
+SELECTIVE_CHECKS = ("facts", "meaning")
+#: ``scorer=`` of :class:`Paraphraser`: the app's scorer when its bundle is built, else none.
+DEFAULT_SCORER: Literal["default"] = "default"
 
 
 __all__ = ["MAX_CANDIDATES", "MAX_NEW_TOKENS", "MAX_SEED", "Candidate", "ParaphraseRequest", "ParaphraseResult",
@@ -99,8 +111,11 @@ class ParaphraseResult:
         returned = len(self.candidates)
         if self.cancelled or not self.requested or returned >= self.requested:
             return None
-        if self.stats.get("rejected_facts"):
+        facts, meaning = self.stats.get("rejected_facts", 0), self.stats.get("rejected_meaning", 0)
+        if facts and facts >= meaning:
             why = "the other samples changed or dropped a protected fact"
+        elif meaning:
+            why = "the other samples did not keep the meaning closely enough"
         else:
             why = "the other samples repeated the input or each other"
         return f"{returned} of {self.requested} paraphrases: {why}"
@@ -109,11 +124,14 @@ class ParaphraseResult:
         """The CLI's ``--json`` object (a contract: other tools parse it).
 
         ``protected`` lists the spans every candidate keeps; ``note`` is there only when
-        fewer paraphrases than requested came back.
+        fewer paraphrases than requested came back. Each paraphrase's ``confidence`` is the
+        meaning scorer's probability (3 places), null when no scorer is loaded.
         """
         out = {
             "input": self.input,
-            "paraphrases": [{"text": c.text, "score": round(c.score, 4)} for c in self.candidates],
+            "paraphrases": [{"text": c.text, "score": round(c.score, 4),
+                             "confidence": None if c.confidence is None else round(c.confidence, 3)}
+                            for c in self.candidates],
             "model": self.model,
             "elapsed_ms": round(self.elapsed_ms, 1),
             "protected": list(self.protected),
@@ -143,9 +161,15 @@ class _PromptPlan:
 
 
 class Paraphraser:
-    """A loaded bundle: tokenizer + ONNX decoder + the manifest's prompt format."""
+    """A loaded bundle: tokenizer + ONNX decoder + the manifest's prompt format.
 
-    def __init__(self, folder: Path, manifest: Manifest, *, threads: int | None = None) -> None:
+    ``scorer``: the meaning scorer the pipeline asks (:class:`models.confidence.Scorer`);
+    by default the app's, when its bundle is built (loaded with the same ``threads``), else
+    none, said once in the log; ``None`` runs the student alone (candidates' confidence None).
+    """
+
+    def __init__(self, folder: Path, manifest: Manifest, *, threads: int | None = None,
+                 scorer: Scorer | None | Literal["default"] = DEFAULT_SCORER) -> None:
         self.folder = folder
         self.manifest = manifest
         self.name = manifest.name
@@ -155,11 +179,13 @@ class Paraphraser:
         self._prefix: tuple[list[int], KVCache] | None = None
         #: Rows a text's sentences may decode together (see models.batch_decode).
         self.max_batch_rows = MAX_BATCH_ROWS
-        #: The checks and the ranking every finished row goes through; a caller may replace
-        #: it (``distill/evaluate.py`` counts copies with its own).
-        self.pipeline: CandidatePipeline = default_pipeline()
         self._token_table: TokenTable | None = None  # built on first use (~0.2 s), or by warm_up()
         _check_threads(threads)  # a bad count is the caller's mistake, not a damaged bundle
+        #: The meaning scorer, or None: the student alone.
+        self.scorer: Scorer | None = _scorer(scorer, threads)
+        #: The checks and the ranking every finished row goes through; a caller may replace
+        #: it (``distill/evaluate.py`` counts copies with its own).
+        self.pipeline: CandidatePipeline = default_pipeline(self.scorer)
         try:
             self.tokenizer = Tokenizer.from_file(str(folder / manifest.tokenizer_file))
             self.decoder = OnnxDecoder(folder / manifest.model_file, manifest.geometry, threads=threads)
@@ -171,11 +197,14 @@ class Paraphraser:
 
     @classmethod
     def load(cls, name_or_path: str | Path | None = None, *, threads: int | None = None,
-             verify: bool = True) -> Paraphraser:
-        """Load a bundle by name (from the catalog) or folder; verifies every file's sha256."""
+             verify: bool = True, scorer: Scorer | None | Literal["default"] = DEFAULT_SCORER) -> Paraphraser:
+        """Load a bundle by name (from the catalog) or folder; verifies every file's sha256.
+
+        ``scorer``: see :class:`Paraphraser` (default: the app's meaning scorer if built).
+        """
         folder = resolve_bundle(name_or_path)
         manifest = load_manifest(folder, verify=verify)
-        return cls(folder, manifest, threads=threads)
+        return cls(folder, manifest, threads=threads, scorer=scorer)
 
     # -- public API ---------------------------------------------------------------------
 
@@ -227,9 +256,11 @@ class Paraphraser:
 
     def warm_up(self) -> None:
         """Compute the fixed prompt prefix's KV cache and the constraints' token table now,
-        so the first request doesn't pay for them."""
+        and run the meaning scorer once, so the first request doesn't pay for them."""
         self._prefix_cache()
         self._constraint_table()
+        if self.scorer is not None:
+            self.scorer.score(["The first request is ready."], ["The first request can start."])
 
     # -- internals ----------------------------------------------------------------------
 
@@ -300,7 +331,7 @@ class Paraphraser:
 
         def in_place(candidate: Candidate) -> Candidate:
             texts = [candidate.text if i == index else segment.text for i, segment in enumerate(segments)]
-            return Candidate(join_segments(texts, segments).strip(), candidate.score, candidate.kept)
+            return replace(candidate, text=join_segments(texts, segments).strip())
 
         stream = (lambda candidate: on_candidate(in_place(candidate))) if on_candidate is not None else None
         result = self.paraphrase_sentence(segments[index].text, n=request.n, diversity=request.diversity,
@@ -384,6 +415,8 @@ class _SentenceRequest(Request):
         self.plan = paraphraser._plan(request.text)
         self.settings = settings_for_diversity(request.diversity, paraphraser.copy_penalty_scale)
         self.pipeline = paraphraser.pipeline
+        #: Candidates accepted beyond n in the first round, for the ranking to choose from.
+        self.extra = self.pipeline.extra(request.n)
         self.candidate_stats = SentenceStats(rejected_by={check.name: 0 for check in self.pipeline.checks})
         self.accepted: list[Candidate] = []
         self.first_ms: float | None = None
@@ -407,10 +440,14 @@ class _SentenceRequest(Request):
         return self.request.n - len(self.accepted)
 
     def spare(self, missing: int) -> int:
-        """:func:`spare_rows`; once a row broke a fact, enough for the acceptance rate seen."""
+        """:func:`spare_rows`, plus the first round's extra candidates (the pipeline's
+        oversampling); once a row broke a fact or lost the meaning, enough for the
+        acceptance rate seen."""
         usual = spare_rows(missing)
+        if self.stats.rounds == 0:  # the first round: nothing refused yet
+            return usual + self.extra
         stats = self.candidate_stats
-        if not stats.rejected_by.get("facts"):
+        if not any(stats.rejected_by.get(name) for name in SELECTIVE_CHECKS):
             return usual
         seen = len(self.accepted) + stats.rejected + stats.truncated
         rate = max(len(self.accepted) / seen, MIN_ACCEPT_RATE)
@@ -419,18 +456,25 @@ class _SentenceRequest(Request):
         return max(usual, rows - missing)
 
     def offer(self, token_ids: list[int], log_probs: list[float], finished: bool) -> bool:
-        """Accept a finished row the pipeline passes; True once there are n."""
+        """Accept a finished row the pipeline passes; True once there are enough.
+
+        Enough is n plus the pipeline's extra candidates in the first round, n in a later
+        one (a later round only makes up for refused rows). When the first round's rows run
+        out with at least n, the sentence is done without waiting for the extra ones.
+        """
         if not finished:
             self.candidate_stats.truncated += 1
         else:
             text = self._paraphraser.tokenizer.decode(token_ids, skip_special_tokens=True).strip()
-            refused = self.pipeline.refusal(text, self.source, self.accepted)
-            if refused is None:
-                self._accept(Candidate(text, mean_log_prob(log_probs), self.source.protected))
+            verdict = self.pipeline.judge(text, self.source, self.accepted)
+            if verdict.refused_by is None:
+                self._accept(Candidate(text, mean_log_prob(log_probs), self.source.protected,
+                                       verdict.confidence, verdict.reason))
             else:
                 self.candidate_stats.rejected += 1
-                self.candidate_stats.rejected_by[refused.name] += 1  # every check's name is a key
-        return len(self.accepted) >= self.request.n
+                self.candidate_stats.rejected_by[verdict.refused_by.name] += 1  # every check's name is a key
+        enough = self.request.n + (self.extra if self.stats.rounds <= 1 else 0)
+        return len(self.accepted) >= enough
 
     def finish(self) -> None:
         was_done = self.done
@@ -439,18 +483,22 @@ class _SentenceRequest(Request):
             self._on_finish()
 
     def ranked(self) -> list[Candidate]:
-        return self.pipeline.rank(self.accepted[:self.request.n], self.source)
+        """The best n of the accepted candidates, in the pipeline's order."""
+        return self.pipeline.rank(self.accepted, self.source)[:self.request.n]
 
     def stats_dict(self) -> dict[str, int]:
+        """Counters; ``ranked_out``: accepted candidates the ranking left out (oversampling)."""
         returned = min(len(self.accepted), self.request.n)
         return {**self.stats.as_dict(), **self.candidate_stats.as_dict(), "requested": self.request.n,
-                "returned": returned}
+                "returned": returned, "ranked_out": len(self.accepted) - returned}
 
     def _accept(self, candidate: Candidate) -> None:
+        """Keep ``candidate``; the first n are streamed as they pass (the extra ones only
+        compete in :meth:`ranked`, so a writer never sees more than n cards)."""
         self.accepted.append(candidate)
         if self.first_ms is None:
             self.first_ms = (time.perf_counter() - self._started) * 1000
-        if self._on_candidate is not None:
+        if self._on_candidate is not None and len(self.accepted) <= self.request.n:
             self._on_candidate(candidate)
 
 
@@ -488,7 +536,9 @@ def _compose(per_segment: list[list[Candidate]], segments: list[Segment], n: int
              on_candidate: CandidateCallback | None, *, scored: set[int]) -> list[Candidate]:
     """Up to n distinct paragraphs: the k-th takes each sentence's k-th best candidate.
 
-    A paragraph's score is the mean over the ``scored`` segments (those sent to the model).
+    A paragraph's score is the mean over the ``scored`` segments (those sent to the model);
+    its confidence is its least confident sentence's (an upper bound on the chance that all
+    of them keep their meaning), with that sentence's reason; None without a scorer.
     """
     composed: list[Candidate] = []
     for k in range(n):
@@ -498,7 +548,11 @@ def _compose(per_segment: list[list[Candidate]], segments: list[Segment], n: int
         if any(c.text == paragraph for c in composed):
             continue
         kept = tuple(dict.fromkeys(text for c in picks for text in c.kept))
-        composed.append(Candidate(paragraph, float(np.mean(scores)) if scores else 0.0, kept))
+        # a sentence kept as written (no candidate passed) has no confidence and loses nothing
+        rated = [c for i, c in enumerate(picks) if i in scored and c.confidence is not None]
+        weakest = min(rated, key=lambda c: c.confidence) if rated else None  # type: ignore[arg-type, return-value]
+        composed.append(Candidate(paragraph, float(np.mean(scores)) if scores else 0.0, kept,
+                                  weakest.confidence if weakest else None, weakest.reason if weakest else ""))
         if on_candidate is not None:
             on_candidate(composed[-1])
     return composed
@@ -518,6 +572,15 @@ def spare_rows(n: int) -> int:
     """
     return max(1, n // 4)
 
+
+
+def _scorer(scorer: Scorer | None | str, threads: int | None) -> Scorer | None:
+    """``scorer=`` as given: ``"default"`` loads the app's (None when it is not built)."""
+    if isinstance(scorer, str):
+        if scorer != DEFAULT_SCORER:
+            raise ValueError(f"scorer must be a scorer object, None or {DEFAULT_SCORER!r}, got {scorer!r}")
+        return default_scorer(threads)
+    return scorer
 
 
 def _check_threads(threads: int | None) -> None:

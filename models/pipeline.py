@@ -11,27 +11,44 @@ builds its own pipeline instead of overriding the paraphraser::
     paraphraser.pipeline = pipeline
 
 A check sees the row's text, the :class:`Source` it paraphrases and the candidates already
-accepted for that sentence (in the order they finished).
+accepted for that sentence (in the order they finished). A check that also *scores* the row
+(:class:`Assessing`: the meaning scorer) gives the pipeline a :class:`Verdict` with its
+confidence, which the accepted :class:`Candidate` carries.
 
 The app's checks, in order: :class:`NonEmpty`, :class:`NotACopy`, :class:`KeepsFacts` (every
 protected span of the source kept, no number it does not have: :mod:`models.facts`),
-:class:`NotANearDuplicate`.
+:class:`NotANearDuplicate`, and, when a meaning scorer is loaded, :class:`KeepsMeaning`
+(the scorer's probability at least its threshold). The scorer runs last because it is the
+only check that costs a model call (2-4 ms a row): a copy or a near-duplicate is refused
+for free first.
+
+With a scorer the pipeline also *oversamples* (:attr:`CandidatePipeline.oversample`): a
+sentence accepts a few more candidates than it shows and the ranking, :class:`ByConfidence`
+(likeliest to keep the meaning first, spread out by wording), keeps the best n.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from . import dedupe
+from .confidence import EXPLAIN_BELOW, Scorer, doubt
 from .facts import SourceFacts
 
 #: Score of a row that finished without a single scored token (its stop came first).
 EMPTY_SCORE = -99.0
+#: With a scorer, candidates accepted beyond the n shown, as a share of n (rounded up: n=5
+#: accepts 7, n=1 accepts 2); the ranking keeps the best n. A first guess for the lead to tune
+#: by measurement: more choice against the time the extra rows take to finish.
+DEFAULT_OVERSAMPLE = 0.4
+#: :class:`ByConfidence`'s weight on confidence against the similarity to candidates ranked above.
+MMR_LAMBDA = 0.7
 
 
 @dataclass(frozen=True)
@@ -40,11 +57,17 @@ class Candidate:
 
     ``kept``: the protected spans of the source it keeps, as the source writes them (every
     one of them: a candidate that loses one is never returned), for the app to mark.
+    ``confidence``: the meaning scorer's calibrated probability that it keeps the source's
+    meaning (None when no scorer is loaded); ``reason``: a short note on a change worth
+    checking ("a negation may be missing"), "" when none is seen or the scorer is sure of it
+    (:func:`models.confidence.doubt`, :data:`models.confidence.EXPLAIN_BELOW`).
     """
 
     text: str
     score: float
     kept: tuple[str, ...] = ()
+    confidence: float | None = None
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +100,31 @@ class Check(Protocol):
 
     def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
         """True when ``text`` may become a candidate of ``source``."""
+        ...
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the pipeline made of one row: the check that refused it (None: accepted) and,
+    once a scoring check judged it, its confidence and reason."""
+
+    refused_by: Check | None = None
+    confidence: float | None = None
+    reason: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return self.refused_by is None
+
+
+@runtime_checkable
+class Assessing(Protocol):
+    """A check that scores the row as it judges it; the pipeline keeps the score."""
+
+    name: str
+
+    def assess(self, text: str, source: Source) -> Verdict:
+        """The verdict with this check's confidence (``refused_by`` is the check itself, or None)."""
         ...
 
 
@@ -126,11 +174,74 @@ class NotANearDuplicate:
         return not dedupe.is_near_duplicate(text, [c.text for c in accepted])
 
 
+class KeepsMeaning:
+    """The meaning scorer's probability that the row keeps the source's meaning, at least
+    ``threshold`` (the scorer's own unless given: the evaluator sweeps it). Below
+    :data:`~models.confidence.EXPLAIN_BELOW` the verdict also names a change worth checking,
+    when :func:`~models.confidence.doubt` sees one.
+
+    One row at a time, as rows finish. Batching the rows of a sentence that finish in the
+    same decode step would save few calls (the student, n=5, first 10 bench sentences: 109
+    finished rows in 78 distinct steps, ~3 calls saved per sentence, each worth less than
+    its 2-4 ms since a batch of two costs more than one), and the rows must still be judged
+    one by one after it (each accepted row is a near-duplicate candidate for the next, and
+    the last one wanted ends the sentence), so :func:`models.batch_decode.decode` would need
+    a two-phase offer for it.
+    """
+
+    name = "meaning"
+
+    def __init__(self, scorer: Scorer, threshold: float | None = None) -> None:
+        self.scorer = scorer
+        self.threshold = float(scorer.threshold if threshold is None else threshold)
+
+    def assess(self, text: str, source: Source) -> Verdict:
+        if not text.strip():  # nothing to compare (a pipeline without NonEmpty): the scorer refuses ""
+            return Verdict(self, 0.0)
+        confidence = float(self.scorer.score([source.text], [text])[0])
+        reason = doubt(text, source.text) if confidence < EXPLAIN_BELOW else ""
+        return Verdict(None if confidence >= self.threshold else self, confidence, reason)
+
+    def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
+        return self.assess(text, source).accepted
+
+
 class ByMeanLogProb:
     """Surest first: the model's mean token log-probability (ties keep finishing order)."""
 
     def rank(self, candidates: Sequence[Candidate], source: Source) -> list[Candidate]:
         return sorted(candidates, key=lambda c: c.score, reverse=True)
+
+
+class ByConfidence:
+    """Likeliest to keep the meaning first, each next one also unlike those above it (MMR).
+
+    Each place goes to the candidate with the highest ``lam * confidence - (1 - lam) *
+    similarity``, where similarity is its largest word-sequence similarity
+    (:func:`dedupe.similarity`) to a candidate already placed: two near-identical wordings
+    do not take the first two places when a third says it differently and almost as surely.
+    Without a confidence on every candidate (no scorer loaded), :class:`ByMeanLogProb`.
+    """
+
+    def __init__(self, lam: float = MMR_LAMBDA) -> None:
+        if not 0.0 <= lam <= 1.0:
+            raise ValueError(f"lam must be between 0 and 1, got {lam!r}")
+        self.lam = lam
+
+    def rank(self, candidates: Sequence[Candidate], source: Source) -> list[Candidate]:
+        if any(c.confidence is None for c in candidates):
+            return ByMeanLogProb().rank(candidates, source)
+        left, placed = list(candidates), []
+        redundancy = [0.0] * len(left)  # each candidate's largest similarity to those placed
+        while left:
+            gains = [self.lam * c.confidence - (1 - self.lam) * r  # type: ignore[operator]
+                     for c, r in zip(left, redundancy)]
+            best = int(np.argmax(gains))  # the first of equals: ties keep finishing order
+            chosen = left.pop(best)
+            del redundancy[best]
+            placed.append(chosen)
+            redundancy = [max(r, dedupe.similarity(c.text, chosen.text)) for c, r in zip(left, redundancy)]
+        return placed
 
 
 def mean_log_prob(log_probs: Sequence[float]) -> float:
@@ -140,26 +251,61 @@ def mean_log_prob(log_probs: Sequence[float]) -> float:
 
 @dataclass(frozen=True)
 class CandidatePipeline:
-    """The ordered checks and the ranking step one sentence's rows go through."""
+    """The ordered checks and the ranking step one sentence's rows go through.
+
+    ``oversample``: candidates a sentence accepts beyond the n it shows, as a share of n
+    (:meth:`extra`), for the ranking to choose from; 0 shows the first n that pass.
+    """
 
     checks: tuple[Check, ...] = field(
         default_factory=lambda: (NonEmpty(), NotACopy(), KeepsFacts(), NotANearDuplicate()))
     ranking: Ranking = field(default_factory=ByMeanLogProb)
+    oversample: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "checks", tuple(self.checks))
+        if not (isinstance(self.oversample, (int, float)) and 0.0 <= self.oversample <= 10.0):
+            raise ValueError(f"oversample must be a share of n between 0 and 10, got {self.oversample!r}")
+
+    @property
+    def scorer(self) -> Scorer | None:
+        """The meaning scorer of its :class:`KeepsMeaning` check, if it has one."""
+        return next((c.scorer for c in self.checks if isinstance(c, KeepsMeaning)), None)
+
+    def extra(self, n: int) -> int:
+        """Candidates to accept beyond ``n`` before the ranking keeps the best ``n``."""
+        return math.ceil(n * self.oversample - 1e-9) if self.oversample else 0
+
+    def judge(self, text: str, source: Source, accepted: Sequence[Candidate]) -> Verdict:
+        """Every check in order until one refuses ``text``; the confidence of a scoring check
+        that judged it is kept (:class:`Verdict`)."""
+        confidence, reason = None, ""
+        for check in self.checks:
+            if isinstance(check, Assessing):
+                verdict = check.assess(text, source)
+                if not verdict.accepted:
+                    return verdict
+                confidence, reason = verdict.confidence, verdict.reason
+            elif not check.accepts(text, source, accepted):
+                return Verdict(check, confidence, reason)
+        return Verdict(None, confidence, reason)
 
     def refusal(self, text: str, source: Source, accepted: Sequence[Candidate]) -> Check | None:
         """The first check that refuses ``text``, or None when every check accepts it."""
-        for check in self.checks:
-            if not check.accepts(text, source, accepted):
-                return check
-        return None
+        return self.judge(text, source, accepted).refused_by
 
     def rank(self, candidates: Sequence[Candidate], source: Source) -> list[Candidate]:
         return self.ranking.rank(candidates, source)
 
 
-def default_pipeline() -> CandidatePipeline:
-    """The app's pipeline: non-empty, not a copy, facts kept, not a near-duplicate; surest first."""
-    return CandidatePipeline()
+def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAULT_OVERSAMPLE) -> CandidatePipeline:
+    """The app's pipeline: non-empty, not a copy, facts kept, not a near-duplicate; surest first.
+
+    With a ``scorer``: then the meaning kept (:class:`KeepsMeaning`), ``oversample`` more
+    candidates accepted, and :class:`ByConfidence` keeps the best n. Without one the
+    pipeline is the student's alone, as before the scorer existed (no oversampling).
+    """
+    checks: tuple[Check, ...] = (NonEmpty(), NotACopy(), KeepsFacts(), NotANearDuplicate())
+    if scorer is None:
+        return CandidatePipeline(checks)
+    return CandidatePipeline((*checks, KeepsMeaning(scorer)), ranking=ByConfidence(), oversample=oversample)

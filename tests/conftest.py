@@ -14,6 +14,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Before anything in the test process can load onnxruntime (torch.onnx, optimum): no telemetry
 # from the test run either. The privacy tests start their probes without it on purpose.
 os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+# The runtime loads the meaning scorer when its bundle is built; each test chooses its own
+# (a stand-in, the real one by name, or none) so the tiny and real students stay comparable.
+os.environ.setdefault("PARAPHRASE_STUDIO_SCORER", "none")
 
 
 @pytest.fixture(scope="session")

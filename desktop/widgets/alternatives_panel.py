@@ -81,9 +81,9 @@ class AlternativesPanel(QWidget):
         self.cards_status.setText(f"Writing alternatives… {self.shown} of {total}")
 
     def recalled(self, candidates: list[Candidate], written_ahead: bool) -> None:
-        """Show alternatives kept from earlier in the session, saying where they come from."""
-        for candidate in candidates:
-            self.cards.add_candidate(candidate)
+        """Show alternatives kept from earlier in the session (in their run's final order),
+        saying where they come from."""
+        self.cards.settle(candidates)
         self.cards_status.setText("Written ahead while you read; Paraphrase writes new ones." if written_ahead
                                   else "Shown again from this session; Paraphrase writes new ones.")
 
@@ -92,19 +92,34 @@ class AlternativesPanel(QWidget):
         self.cards_status.setText(f"Stopped after {_plural(self.shown, 'alternative')}.")
         self.cards.set_empty_text("Stopped before the first alternative was finished.")
 
+    def settle(self, candidates: list[Candidate]) -> None:
+        """The run's result: its candidates, in the runtime's final order, replace the streamed cards.
+
+        With the meaning scorer the runtime ranks once every candidate is in (and may keep one
+        it accepted after the first n were shown), so the streamed order is only provisional.
+        """
+        self.cards.settle(candidates)
+        self.shown = len(candidates)
+
     def finished(self, count: int, note: str | None = None) -> None:
         """The run is done; ``note`` says why fewer alternatives than asked came back (the runtime's words).
 
-        The runtime returns fewer rather than show a wording that changed a number or dropped a
-        name, so the writer is told that, not left to wonder where the other cards went.
+        The runtime returns fewer rather than show a wording that changed a number, dropped a
+        name or, by its meaning check, lost the meaning, so the writer is told that, not left
+        to wonder where the other cards went.
         """
         self.cards_status.setText(note or "")
         if not count:
-            self.cards.set_empty_text(
-                "No wording kept every fact of this sentence (its numbers, names and kept words). "
-                "Try again, or move the slider towards Faithful." if note and "fact" in note else
-                "The model did not find a different wording for this sentence. "
-                "Try again, or move the slider towards Creative.")
+            if note and "fact" in note:
+                empty = ("No wording kept every fact of this sentence (its numbers, names and kept words). "
+                         "Try again, or move the slider towards Faithful.")
+            elif note and "meaning" in note:
+                empty = ("No wording kept the meaning of this sentence closely enough. "
+                         "Try again, or move the slider towards Faithful.")
+            else:
+                empty = ("The model did not find a different wording for this sentence. "
+                         "Try again, or move the slider towards Creative.")
+            self.cards.set_empty_text(empty)
 
     def failed(self) -> None:
         self.cards_status.setText("")

@@ -1,5 +1,11 @@
 """Candidate cards: one alternative each, with Copy, Use this and a quiet confidence hint.
 
+The hint reads the meaning scorer's ``Candidate.confidence`` when the runtime has one, else
+the model's own score (:func:`desktop.quality.candidate_hint`); the list keeps the cards in
+that order as they stream in, and takes the runtime's final order once the run is done
+(:meth:`CandidateList.settle`: the ranking may also swap in a candidate it chose over one
+already shown).
+
 Each card shows what changed against the source sentence (:mod:`desktop.diff_view`): new
 wording tinted, words taken over plain, the protected facts it kept (``Candidate.kept``) in
 bold; its accessible description says the same in words. Copy and "Use this" always take
@@ -16,7 +22,7 @@ from models import Candidate
 
 from .. import theme
 from ..diff_view import Segment, describe, to_html, word_diff
-from ..quality import quality_hint
+from ..quality import candidate_hint
 
 #: The text label's tooltip when it shows a diff.
 DIFF_TOOLTIP = "Tinted: new wording · plain: words from your sentence · bold: facts it kept"
@@ -53,7 +59,7 @@ class CandidateCard(QFrame):
         else:
             self.text_label.setTextFormat(Qt.TextFormat.PlainText)
 
-        hint = quality_hint(candidate.score)
+        hint = candidate_hint(candidate)
         self.hint = hint
         self.quality_label = QLabel(f"{hint.dots}  {hint.label}")
         self.quality_label.setObjectName("qualityHint")
@@ -108,8 +114,15 @@ class CandidateCard(QFrame):
         self.style().polish(self)
 
 
+def rank_key(candidate: Candidate) -> tuple[bool, float]:
+    """Streaming order, best first: confidence when the runtime has it, else the score."""
+    if candidate.confidence is not None:
+        return True, candidate.confidence
+    return False, candidate.score
+
+
 class CandidateList(QScrollArea):
-    """A scrolling column of cards kept in score order as candidates stream in."""
+    """A scrolling column of cards kept in rank order as candidates stream in."""
 
     copy_requested = Signal(object)
     use_requested = Signal(object)
@@ -157,21 +170,54 @@ class CandidateList(QScrollArea):
         self.empty_label.show()
 
     def add_candidate(self, candidate: Candidate) -> CandidateCard:
-        """Insert a card at its rank, best score first, so the list is always in order."""
-        position = next((i for i, c in enumerate(self._cards) if candidate.score > c.candidate.score),
-                        len(self._cards))
+        """Insert a card at its rank (:func:`rank_key`, best first), so the list is always in order."""
+        key = rank_key(candidate)
+        position = next((i for i, c in enumerate(self._cards) if key > rank_key(c.candidate)), len(self._cards))
+        card = self._new_card(candidate, position)
+        self._cards.insert(position, card)
+        self._renumber()
+        return card
+
+    def settle(self, candidates: list[Candidate]) -> None:
+        """Show exactly ``candidates``, in their order: the run's final ranking.
+
+        Cards already shown for one of them stay (their Copy state, the chosen mark, focus);
+        a card the ranking left out goes, and one it chose but never streamed is added.
+        """
+        shown: dict[Candidate, list[CandidateCard]] = {}
+        for card in self._cards:
+            shown.setdefault(card.candidate, []).append(card)
+        settled: list[CandidateCard] = []
+        for position, candidate in enumerate(candidates):
+            same = shown.get(candidate)
+            if same:
+                card = same.pop(0)
+                self._layout.removeWidget(card)
+                self._layout.insertWidget(position, card)
+            else:
+                card = self._new_card(candidate, position)
+            settled.append(card)
+        for left_over in (card for cards in shown.values() for card in cards):
+            self._layout.removeWidget(left_over)
+            left_over.deleteLater()
+        self._cards = settled
+        self.empty_label.setVisible(not settled)
+        self._renumber()
+
+    def _new_card(self, candidate: Candidate, position: int) -> CandidateCard:
         card = CandidateCard(candidate, position + 1, self._container, source=self._source)
         card.copy_requested.connect(self.copy_requested)
         card.use_requested.connect(self.use_requested)
         self.empty_label.hide()
         self._layout.insertWidget(position, card)
         card.show()  # a layout would only show it from a queued call; be visible (and focusable) now
-        self._cards.insert(position, card)
+        return card
+
+    def _renumber(self) -> None:
         for number, existing in enumerate(self._cards, start=1):
             if existing.number != number:
                 existing.set_number(number)
         self._fix_tab_order()
-        return card
 
     def mark_chosen(self, text: str | None) -> None:
         for card in self._cards:

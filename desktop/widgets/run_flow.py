@@ -133,6 +133,7 @@ class RunFlow:
         count = len(result.candidates)
         self._update_buttons()
         request = self.worker.request_of(job)
+        self.panel.settle(result.candidates)  # the runtime's final ranking (see AlternativesPanel.settle)
         self.panel.finished(count, getattr(result, "note", None))
         if count:
             first = f" · first after {self.first_candidate_ms / 1000:.2f} s" if self.first_candidate_ms else ""

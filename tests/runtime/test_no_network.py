@@ -147,10 +147,11 @@ def clean_env(home: Path) -> dict[str, str]:
     ``ORT_DISABLE_TELEMETRY`` is removed so the product must set it itself; ``XDG_CACHE_HOME``
     is where onnxruntime writes its telemetry when it is set, so it points inside HOME too. The
     CI markers go too: onnxruntime keeps its telemetry off on a CI machine, so with ``CI=true``
-    (as our CI runs) every run would be clean whatever the product did.
+    (as our CI runs) every run would be clean whatever the product did. The test suite's
+    "no meaning scorer" switch goes as well: a writer's app loads the scorer's session too.
     """
     env = {key: value for key, value in os.environ.items()
-           if key != "ORT_DISABLE_TELEMETRY" and key not in CI_MARKERS
+           if key not in ("ORT_DISABLE_TELEMETRY", "PARAPHRASE_STUDIO_SCORER") and key not in CI_MARKERS
            and not (key.startswith("XDG_") and key.endswith("_HOME"))}
     env.update(HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"), XDG_CONFIG_HOME=str(home / ".config"),
                XDG_DATA_HOME=str(home / ".local" / "share"), XDG_STATE_HOME=str(home / ".local" / "state"),

@@ -1,0 +1,123 @@
+"""How sure the runtime is that a candidate keeps its source's meaning.
+
+The candidate pipeline (:mod:`models.pipeline`) asks a meaning scorer for a calibrated
+probability per finished row and drops the rows below the scorer's threshold; the kept
+probability becomes :attr:`Candidate.confidence`. The pipeline depends only on the small
+:class:`Scorer` protocol here, so tests and the evaluator can pass a stand-in, and the
+student keeps working alone when no scorer bundle is built (:func:`default_scorer` then
+says so once and returns None).
+
+:func:`doubt` names, in a few words, a change a writer should look at (a negation lost, a
+contrast turned into a cause): the scorer gives a number but never a reason, and the facts
+check (:mod:`models.facts`) already refuses every lost number, name or date outright.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from .errors import ParaphraseStudioError
+
+log = logging.getLogger(__name__)
+
+#: A candidate's reason (:func:`doubt`) is kept only below this confidence: a change the scorer
+#: is sure about ("not open" -> "closed") needs no note, and a note on every card is ignored.
+#: The app calls 0.8 and above High confidence.
+EXPLAIN_BELOW = 0.8
+
+#: Names the scorer to load instead of the default (a name or a bundle folder), or ``none``
+#: to run the student alone (the test suite, a quick comparison).
+SCORER_ENV = "PARAPHRASE_STUDIO_SCORER"
+_OFF = frozenset({"none", "off", "0", "false", "no"})
+
+
+class Scorer(Protocol):
+    """What the pipeline needs of a meaning scorer (:class:`models.scorer.MeaningScorer` is one)."""
+
+    name: str
+    #: Probability below which a candidate is dropped.
+    threshold: float
+
+    def score(self, sources: Sequence[str], candidates: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities in [0, 1] that ``candidates[i]`` keeps ``sources[i]``'s meaning."""
+        ...
+
+
+_loaded: dict[tuple[str | None, int | None], Scorer] = {}
+_warned: set[str] = set()
+
+
+def default_scorer(threads: int | None = None) -> Scorer | None:
+    """The app's meaning scorer, or None (with one warning per reason) when it cannot be loaded.
+
+    :envvar:`PARAPHRASE_STUDIO_SCORER` names another scorer (a name or a bundle folder) or
+    ``none``. A loaded scorer is shared by every paraphraser of the process (the desktop app
+    reloads its paraphraser when the writer switches bundles); a missing one is looked for
+    again next time, so a scorer built while the app runs is picked up by the next load.
+    """
+    choice = os.environ.get(SCORER_ENV, "").strip() or None
+    if choice is not None and choice.casefold() in _OFF:
+        return None
+    key = (choice, threads)
+    if key in _loaded:
+        return _loaded[key]
+    try:
+        from .scorer import MeaningScorer
+    except ImportError as exc:  # a runtime without the scorer module: the student works alone
+        _warn_once(f"running without the meaning scorer (it cannot be imported: {exc})")
+        return None
+    try:
+        scorer = MeaningScorer.load(choice, threads=threads)
+    except (ParaphraseStudioError, OSError) as exc:
+        _warn_once(f"running without the meaning scorer, so candidates carry no confidence: {exc}")
+        return None
+    _loaded[key] = scorer
+    log.info("meaning scorer %s loaded (threshold %.2f)", scorer.name, scorer.threshold)
+    return scorer
+
+
+def _warn_once(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        log.warning("%s", message)
+
+
+def percent(confidence: float) -> str:
+    """A confidence as a writer reads it: "87%", never "0%" or "100%" (a scorer is never certain)."""
+    return f"{min(99, max(1, round(confidence * 100)))}%"
+
+
+# -- reasons ------------------------------------------------------------------------------
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+_NEGATION = re.compile(r"\b(?:not|no|never|nobody|nothing|none|neither|nor|nowhere|cannot)\b|n't\b",
+                       re.IGNORECASE)
+_CONTRAST = re.compile(r"\b(?:despite|in spite of|although|though|nevertheless|nonetheless|however|but|yet|"
+                       r"whereas)\b", re.IGNORECASE)
+_CAUSE = re.compile(r"\b(?:because|due to|owing to|thanks to|as a result|therefore|hence|so)\b", re.IGNORECASE)
+
+
+def doubt(candidate: str, source: str) -> str:
+    """A short note on a change worth checking, or "" when none is seen.
+
+    Meant for the card's tooltip beside the confidence: "a negation may be missing" when
+    the source negates and the candidate does not (or the other way round), "a contrast may
+    have become a cause" for "despite" → "due to", which the 135M student does now and then.
+    A hint, never a verdict: "did not like" → "disliked" is fine and still gets the note.
+    """
+    source, candidate = source.translate(_APOSTROPHES), candidate.translate(_APOSTROPHES)
+    negated, negates = bool(_NEGATION.search(source)), bool(_NEGATION.search(candidate))
+    if negated and not negates:
+        return "a negation may be missing"
+    if negates and not negated:
+        return "a negation may have been added"
+    if (_CONTRAST.search(source) and not _CONTRAST.search(candidate)
+            and _CAUSE.search(candidate) and not _CAUSE.search(source)):
+        return "a contrast may have become a cause"
+    return ""
