@@ -1,8 +1,9 @@
 """What a user waits for before the first paraphrase: fresh-process measurements.
 
-Import time, bundle verification (sha256 of every file), session creation and the time
-to the first candidate all happen once per app start, so they are measured in a brand-new
-interpreter each time (a warm process would hide them). The same process reports its
+Import time, bundle verification (sha256 of every file), the meaning scorer's load (when
+the run has one), session creation and the time to the first candidate all happen once
+per app start, so they are measured in a brand-new interpreter each time (a warm process
+would hide them). The same process reports its
 peak RSS after producing five candidates: the runtime's real memory footprint, without
 any benchmark machinery loaded.
 """
@@ -35,14 +36,18 @@ t_import = time.time()
 folder, threads, text = models.resolve_bundle(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 manifest = load_manifest(folder, verify=True)
 t_verify = time.time()
-paraphraser = Paraphraser(folder, manifest, threads=threads)
+from models.confidence import default_scorer
+scorer = default_scorer(threads)  # PARAPHRASE_STUDIO_SCORER: the bench's choice, or "none"
+t_scorer = time.time()
+paraphraser = Paraphraser(folder, manifest, threads=threads, scorer=scorer)
 t_session = time.time()
 first = []
 result = paraphraser.paraphrase(text, n=5, seed=1, on_candidate=lambda c: first or first.append(time.time()))
 t_done = time.time()
 from bench.worker import peak_rss_mb
 peak = peak_rss_mb()
-print(json.dumps({"t_start": t_start, "t_import": t_import, "t_verify": t_verify, "t_session": t_session,
+print(json.dumps({"t_start": t_start, "t_import": t_import, "t_verify": t_verify, "t_scorer": t_scorer,
+                  "t_session": t_session, "scorer": scorer.name if scorer is not None else None,
                   "t_first": first[0] if first else t_done, "t_done": t_done, "peak_rss_mb": peak,
                   "candidates": len(result.candidates)}))
 """
@@ -60,24 +65,28 @@ def measure_cold_start(bundle: Path, threads: int, sentence: str, *, repeat: int
         imports.append(float(out.strip().splitlines()[-1]))
         tick()
     loads: list[dict[str, float]] = []
+    scorers: list[str | None] = []
     for _ in range(repeat):
         spawned = time.time()
         data = json.loads(_python(["-c", LOAD_CODE, str(bundle), str(threads), sentence], env).strip().splitlines()[-1])
         loads.append({
             "interpreter_start_s": data["t_start"] - spawned,
             "verify_s": data["t_verify"] - data["t_import"],
-            "session_load_s": data["t_session"] - data["t_verify"],
+            "scorer_load_s": data["t_scorer"] - data["t_verify"],
+            "session_load_s": data["t_session"] - data["t_scorer"],
             "first_candidate_after_load_s": data["t_first"] - data["t_session"],
             "five_candidates_after_load_s": data["t_done"] - data["t_session"],
             "process_start_to_first_candidate_s": data["t_first"] - spawned,
             "peak_rss_mb": data["peak_rss_mb"],
         })
+        scorers.append(data.get("scorer"))
         tick()
     summary: dict[str, Any] = {
         "repeats": repeat,
         "import_models_s": round(median(imports), 3),
         "process_import_wall_s": round(median(import_walls), 3),
     }
+    summary["scorer"] = scorers[0] if scorers else None
     for key in loads[0]:
         if key != "peak_rss_mb":
             summary[key] = round(median([run[key] for run in loads]), 3)

@@ -12,11 +12,15 @@ from typing import Any
 
 from .backends import BACKENDS, OURS, PYTORCH
 from .runner import CANDIDATE_COUNTS, case_id, product_case_id
+from .scoring_report import scoring_entry, scoring_markdown
 from .stats import median, summarize
+from .targets import evaluate_targets, targets_markdown
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+#: 2: the product path runs the meaning scorer when it is built (oversampling, scoring and
+#: the checks are timed apart); ``scoring`` and ``targets`` sections.
+SCHEMA_VERSION = 2
 
 
 def build_document(raw: dict[str, Any]) -> dict[str, Any]:
@@ -40,6 +44,8 @@ def build_document(raw: dict[str, Any]) -> dict[str, Any]:
         "cold_start": raw.get("cold_start", {"status": "skipped"}),
         "bundles": {},
         "backends": {},
+        "scoring": scoring_entry(raw.get("scoring")),
+        "targets": [],
         "wall_s": raw.get("wall_s"),
     }
     for folder, outcome in raw["product"].items():
@@ -55,6 +61,7 @@ def build_document(raw: dict[str, Any]) -> dict[str, Any]:
         doc["headline"] = _headline(doc, raw, work, new_tokens, matched)
         doc["n5_p50_s"] = doc["headline"].get("n5_p50_s")
         doc["speedup_vs_pytorch"] = doc["headline"].get("speedup_vs_pytorch")
+    doc["targets"] = evaluate_targets(doc)
     return doc
 
 
@@ -79,6 +86,8 @@ def _bundle_entry(folder: Path, outcome: dict[str, Any], work: dict[str, Any]) -
         entry["error"] = outcome.get("error")
         return entry
     entry["load_s"] = outcome.get("load_s")
+    entry["scorer"] = outcome.get("scorer")
+    entry["scorer_load_s"] = outcome.get("scorer_load_s")
     entry["peak_rss_mb"] = outcome.get("peak_rss_mb")
     entry["others_cores_avg"] = outcome.get("others_cores_avg")
     entry["noise_wait_s"] = outcome.get("noise_wait_s")
@@ -104,6 +113,7 @@ def _bundle_entry(folder: Path, outcome: dict[str, Any], work: dict[str, Any]) -
                 "outside_forward_p50_s": round(median(
                     [r["total_s"] - r["forward_prefill_s"] - r["forward_decode_s"] for r in runs]), 4),
                 "decoded_tokens_per_s": round(sum(r["row_steps"] for r in runs) / sum(totals), 1),
+                **_pipeline_split(runs),
                 **_noise(runs),
             })
         if pooled:
@@ -111,6 +121,31 @@ def _bundle_entry(folder: Path, outcome: dict[str, Any], work: dict[str, Any]) -
             pooled_summary.pop("runs_s")
             entry[f"n{n}"] = {"pooled": pooled_summary, "per_sentence": per_sentence}
     return entry
+
+
+def _pipeline_split(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Where the time outside the forwards goes: scorer, the other checks, ranking, the rest.
+
+    ``checks`` is every check but the scorer's call (``judge`` minus ``score``); ``sampling_other``
+    is what is left of the call: sampling, detokenizing, the decode loop's bookkeeping. Runs
+    recorded before these meters existed give nothing here.
+    """
+    if not runs or "judge_s" not in runs[0]:
+        return {}
+    rows = sum(r.get("scored_rows", 0) for r in runs)
+    return {
+        "score_p50_s": round(median([r.get("score_s", 0.0) for r in runs]), 4),
+        "scored_rows_p50": median([r.get("scored_rows", 0) for r in runs]),
+        "score_ms_per_row": round(sum(r.get("score_s", 0.0) for r in runs) / rows * 1000, 3) if rows else None,
+        "checks_p50_s": round(median([max(0.0, r["judge_s"] - r.get("score_s", 0.0)) for r in runs]), 4),
+        "rank_p50_s": round(median([r.get("rank_s", 0.0) for r in runs]), 4),
+        "sampling_other_p50_s": round(median(
+            [r["total_s"] - r["forward_prefill_s"] - r["forward_decode_s"] - r["judge_s"] - r.get("rank_s", 0.0)
+             for r in runs]), 4),
+        "judged_rows_p50": median([r.get("judged_rows", 0) for r in runs]),
+        "rejected_meaning_p50": median([r.get("rejected_meaning") or 0 for r in runs]),
+        "ranked_out_p50": median([r.get("ranked_out") or 0 for r in runs]),
+    }
 
 
 def _backend_entry(name: str, outcome: dict[str, Any], work: dict[str, Any] | None, new_tokens: int,
@@ -205,7 +240,7 @@ def _headline(doc: dict[str, Any], raw: dict[str, Any], work: dict[str, Any], ne
     bundle = doc["bundles"].get(bundle_name, {}) if bundle_name else {}
     head: dict[str, Any] = {"bundle": bundle_name, "sentence": sentence["text"], "words": sentence["words"],
                             "prompt_tokens": sentence["prompt_tokens"], "path": "Paraphraser.paraphrase",
-                            "threads": raw["options"]["threads"]}
+                            "threads": raw["options"]["threads"], "scorer": bundle.get("scorer")}
     for n in CANDIDATE_COUNTS:
         row = next((r for r in bundle.get(f"n{n}", {}).get("per_sentence", []) if r["sentence"] == ref), None)
         if row:
@@ -266,16 +301,23 @@ def markdown(doc: dict[str, Any]) -> str:
         "",
     ]
     if head.get("n5_p50_s") is not None:
+        scorer = (f"meaning scorer {head['scorer']}, oversampling and scoring included" if head.get("scorer")
+                  else "the student alone: no meaning scorer")
         text = (f"**Headline:** 5 candidates for the {head['words']}-word sentence through "
-                f"`Paraphraser.paraphrase` ({head['bundle']}): p50 **{head['n5_p50_s']:.2f} s** "
+                f"`Paraphraser.paraphrase` ({head['bundle']}; {scorer}): p50 **{head['n5_p50_s']:.2f} s** "
                 f"(p95 {_fmt(head.get('n5_p95_s'))} s, first candidate {_fmt(head.get('n5_first_candidate_p50_s'))} s)")
         if head.get("speedup_vs_pytorch"):
             text += (f"; PyTorch fp32 `generate`, same prompt, 5 × {head['matched_new_tokens']} tokens: "
                      f"{head['pytorch_n5_p50_s']:.2f} s → **{head['speedup_vs_pytorch']:.2f}× faster**")
         lines += [text + ".", ""]
+    if doc.get("targets"):
+        lines += targets_markdown(doc["targets"]) + [""]
     lines += _backend_table(doc) + [""]
     lines += _product_table(doc)
     lines += _time_split(doc)
+    lines += _cost_table(doc)
+    if doc.get("scoring"):
+        lines += [""] + scoring_markdown(doc["scoring"])
     lines += [""] + _length_table(doc)
     return "\n".join(lines) + "\n"
 
@@ -322,6 +364,9 @@ def _product_table(doc: dict[str, Any]) -> list[str]:
         tps = [r["decoded_tokens_per_s"] for r in b.get("n5", {}).get("per_sentence", [])]
         is_cold = name == next(iter(doc["bundles"])) and cold.get("repeats")
         load = (f"{cold['verify_s']:.2f} + {cold['session_load_s']:.2f}" if is_cold else _fmt(b.get("load_s")))
+        scorer_load = cold.get("scorer_load_s") if is_cold and cold.get("scorer") else b.get("scorer_load_s")
+        if b.get("scorer") and scorer_load is not None:
+            load += f" (+ scorer {scorer_load:.2f})"
         lines.append(
             f"| {name} | {_fmt(b.get('size_mb'), 0)} | {_fmt(cold.get('import_models_s')) if is_cold else '–'} "
             f"| {load} | {_fmt(cold.get('process_start_to_first_candidate_s')) if is_cold else '–'} "
@@ -348,14 +393,46 @@ def _time_split(doc: dict[str, Any]) -> list[str]:
             f"prompt forward {row['forward_prefill_p50_s']:.3f} s ({run:.0f} tokens run, {cached}); "
             f"decode forward {row['forward_decode_p50_s']:.3f} s ({steps:.0f} steps, "
             f"{row['decoded_row_tokens_p50'] / steps if steps else 0:.1f} rows on average, "
-            f"{_fmt(per_step, 1)} ms/step); sampling, detokenizing and de-duplication "
-            f"{row['outside_forward_p50_s']:.3f} s.")
+            f"{_fmt(per_step, 1)} ms/step); ")
+    if "checks_p50_s" in row:
+        scored = row.get("scored_rows_p50") or 0
+        if bundle.get("scorer"):
+            text += (f"meaning scorer {row['score_p50_s']:.3f} s ({scored:.0f} rows scored, "
+                     f"{_fmt(row.get('score_ms_per_row'), 1)} ms per row; {row['rejected_meaning_p50']:.0f} refused, "
+                     f"{row['ranked_out_p50']:.0f} ranked out by oversampling); ")
+        text += (f"the other checks {row['checks_p50_s']:.3f} s ({row['judged_rows_p50']:.0f} rows judged); "
+                 f"ranking {row['rank_p50_s']:.3f} s; sampling, detokenizing and the rest "
+                 f"{row['sampling_other_p50_s']:.3f} s.")
+    else:
+        text += f"sampling, detokenizing and de-duplication {row['outside_forward_p50_s']:.3f} s."
     inside = doc["backends"].get(OURS, {}).get("reference", {}).get("measured_inside")
     if inside:
         text += (f" One decode step of the 8-bit model: {inside['forward_ms_per_step_n1']:.1f} ms with 1 row, "
                  f"{inside['forward_ms_per_step_n5']:.1f} ms with 5 rows; the sampler adds "
                  f"{inside['sample_ms_per_step_n1']:.1f} / {inside['sample_ms_per_step_n5']:.1f} ms.")
     return ["", text]
+
+
+def _cost_table(doc: dict[str, Any]) -> list[str]:
+    """Per sentence, 5 candidates: what each part of the product path costs (p50 of each part)."""
+    bundle_name = next(iter(doc["bundles"]), None)
+    bundle = doc["bundles"].get(bundle_name, {}) if bundle_name else {}
+    rows = [r for r in bundle.get("n5", {}).get("per_sentence", []) if "checks_p50_s" in r]
+    if not rows:
+        return []
+    lines = ["", f"### What each part costs: product path, 5 candidates, p50 s per part "
+                 f"({'meaning scorer ' + bundle['scorer'] if bundle.get('scorer') else 'no meaning scorer'})", "",
+             "| words | total | first candidate | prompt forward | decode forward | scorer | rows scored "
+             "| scorer ms/row | other checks | ranking | sampling and the rest |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['words']} | {_fmt(r['p50_s'])} | {_fmt(r['first_candidate_p50_s'])} "
+                     f"| {_fmt(r['forward_prefill_p50_s'], 3)} | {_fmt(r['forward_decode_p50_s'], 3)} "
+                     f"| {_fmt(r['score_p50_s'], 3)} | {_fmt(r['scored_rows_p50'], 0)} "
+                     f"| {_fmt(r['score_ms_per_row'], 1)} "
+                     f"| {_fmt(r['checks_p50_s'], 3)} | {_fmt(r['rank_p50_s'], 3)} "
+                     f"| {_fmt(r['sampling_other_p50_s'], 3)} |")
+    return lines
 
 
 def _length_table(doc: dict[str, Any]) -> list[str]:

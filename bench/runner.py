@@ -51,6 +51,7 @@ class BenchOptions:
     decode_split: bool = True             # 1-token cases that split prefill from decode (not --quick)
     noise_threshold: float = 0.25         # redo a run when other processes used more cores than this
     noise_retries: int = 3
+    scorer: str | None = None             # None: the default scorer if built; "none": the student alone
     command: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,7 +60,8 @@ class BenchOptions:
                 "diversity": self.diversity, "sentences_file": _display_path(self.sentences_file),
                 "max_sentences": self.max_sentences, "backend_sentences": self.backend_sentences,
                 "cold_repeat": self.cold_repeat if self.cold_start else 0, "decode_split": self.decode_split,
-                "noise_threshold": self.noise_threshold, "noise_retries": self.noise_retries}
+                "noise_threshold": self.noise_threshold, "noise_retries": self.noise_retries,
+                "scorer": self.scorer}
 
 
 @dataclass
@@ -160,13 +162,20 @@ class Progress:
         self.bar.close()
 
 
-def worker_env(threads: int) -> dict[str, str]:
-    """Children find this checkout first and use exactly ``threads`` threads everywhere."""
+def worker_env(threads: int, scorer: Path | None = None) -> dict[str, str]:
+    """Children find this checkout first and use exactly ``threads`` threads everywhere.
+
+    ``scorer``: the meaning scorer bundle every child's paraphraser loads (through
+    :envvar:`PARAPHRASE_STUDIO_SCORER`, as the app would), or None: the student alone.
+    """
+    from models.confidence import SCORER_ENV
+
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
     for key in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         env[key] = str(threads)
     env["TOKENIZERS_PARALLELISM"] = "false"
+    env[SCORER_ENV] = str(scorer) if scorer is not None else "none"
     return env
 
 
@@ -229,6 +238,7 @@ def run_benchmark(options: BenchOptions, *, progress: bool = True) -> dict[str, 
     from .artefacts import fp32_graph_cached
     from .coldstart import cold_start_ticks, measure_cold_start
     from .machine import machine_facts
+    from .scoring import choose_scorer, planned_ticks
 
     from .machine import CpuMeter
 
@@ -242,11 +252,12 @@ def run_benchmark(options: BenchOptions, *, progress: bool = True) -> dict[str, 
 
             raise FileNotFoundError(f"bundle {folder.name} is not installed ({folder}); build it with: "
                                     f"{rebuild_command(folder.name, folder)}")
+    scorer = choose_scorer(options.scorer)  # a named scorer that is not built stops here, with its build command
     works = {folder: build_workload(folder, options) for folder in bundles}
     comparison = bundles[0]
     work = works[comparison]
     names = selected_backends(options)
-    env = worker_env(options.threads)
+    env = worker_env(options.threads, scorer.folder)
     machine = machine_facts(options.threads)
 
     # Decide up front which backends can run, so the progress bar's total is honest.
@@ -264,11 +275,13 @@ def run_benchmark(options: BenchOptions, *, progress: bool = True) -> dict[str, 
     product_runs = {folder: len(works[folder].sentences) * len(CANDIDATE_COUNTS) * options.repeat
                     for folder in bundles}
     cold_ticks = cold_start_ticks(options.cold_repeat) if options.cold_start else 0
-    bar = Progress(cold_ticks + sum(product_runs.values()) + sum(per_backend.values()), progress)
+    scoring_ticks = planned_ticks(options.threads) if scorer.folder is not None else 0
+    bar = Progress(cold_ticks + sum(product_runs.values()) + scoring_ticks + sum(per_backend.values()), progress)
     results: dict[str, Any] = {"options": options.to_dict(), "command": options.command,
                                "created": started_at.isoformat(timespec="seconds"), "machine": machine,
                                "code": code_version(),
-                               "workloads": {}, "product": {}, "backends": {}, "skipped": skipped}
+                               "workloads": {}, "product": {}, "backends": {}, "skipped": skipped,
+                               "scoring": scorer.skipped()}
     try:
         if options.cold_start:
             bar.status("cold start (fresh processes)")
@@ -286,6 +299,10 @@ def run_benchmark(options: BenchOptions, *, progress: bool = True) -> dict[str, 
             results["product"][str(folder)] = outcome
             bar.tick(max(0, product_runs[folder] - (bar.bar.n - before)))
         headline = results["product"][str(comparison)]
+        if scorer.folder is not None:
+            before = bar.bar.n
+            results["scoring"] = run_scoring(scorer.folder, work, headline, options, bar, env)
+            bar.tick(max(0, scoring_ticks - (bar.bar.n - before)))
         matched = None
         if headline["ok"]:
             matched = matched_new_tokens(headline["runs"][product_case_id(work.reference.index, 5)])
@@ -317,6 +334,19 @@ def run_benchmark(options: BenchOptions, *, progress: bool = True) -> dict[str, 
     results["machine"]["contention"] = run_meter.finish()
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
     return results
+
+
+def run_scoring(folder: Path, work: Workload, product: dict[str, Any], options: BenchOptions,
+                progress: Progress, env: dict[str, str]) -> dict[str, Any]:
+    """The scorer's own ms per candidate, in a fresh worker, on the product path's candidates."""
+    from .scoring import BATCH_SIZES, scoring_pairs, scoring_threads
+
+    sentences = [{"index": s.index, "text": s.text} for s in work.sentences]
+    pairs, origin = scoring_pairs(sentences, product.get("samples") if product.get("ok") else None, product_case_id)
+    spec = {"role": "scoring", "scorer": str(folder), "pairs": pairs, "origin": origin,
+            "threads_list": scoring_threads(options.threads), "batch_sizes": list(BATCH_SIZES),
+            "repeat": options.repeat, **_noise(options)}
+    return {"status": "ok", "scorer": folder.name, "outcome": run_worker(spec, progress, f"scorer {folder.name}", env)}
 
 
 def code_version() -> dict[str, Any]:

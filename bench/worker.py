@@ -1,9 +1,10 @@
-"""One measurement process: a backend (or the product path) loaded fresh, then timed.
+"""One measurement process: a backend, the product path or the meaning scorer, loaded fresh, then timed.
 
-Each backend runs in its own interpreter so that one engine's threads, allocator state
-and imports (torch sets up OpenMP) cannot slow another, and so that the process's peak
-RSS is that backend's own. The parent writes a JSON spec to stdin (prompt ids make it too
-big for an argument) and reads JSON lines from the original stdout; anything libraries print goes to stderr.
+Each backend (and the product path, and the meaning scorer's own measurement) runs in its
+own interpreter so that one engine's threads, allocator state and imports (torch sets up
+OpenMP) cannot slow another, and so that the process's peak RSS is that backend's own.
+The parent writes a JSON spec to stdin (prompt ids make it too big for an argument) and
+reads JSON lines from the original stdout; anything libraries print goes to stderr.
 
 Messages: ``{"event": "status", "text"}``, ``{"event": "tick"}`` (one timed run done),
 ``{"event": "result", "data"}`` or ``{"event": "error", "message", "traceback"}``.
@@ -57,6 +58,10 @@ def run_spec(spec: dict[str, Any], channel: Channel) -> dict[str, Any]:
     from models.bundle import load_manifest
     from models.sampling import settings_for_diversity
 
+    if spec["role"] == "scoring":
+        from .scoring import run_scoring_spec
+
+        return {**run_scoring_spec(spec, tick=lambda: channel.send("tick")), "peak_rss_mb": peak_rss_mb()}
     bundle = Path(spec["bundle"])
     threads = int(spec["threads"])
     if spec["role"] == "product":
@@ -102,17 +107,24 @@ def noise_guard(spec: dict[str, Any]) -> Any:
 
 def _run_product(spec: dict[str, Any], bundle: Path, threads: int, channel: Channel) -> dict[str, Any]:
     from models import Paraphraser
+    from models.confidence import default_scorer
 
     from .product import run_product_cases
 
+    # The scorer the parent chose (PARAPHRASE_STUDIO_SCORER: a bundle folder or "none"),
+    # loaded as the app loads it; its load time is reported on its own.
     started = time.perf_counter()
-    paraphraser = Paraphraser.load(bundle, threads=threads)
+    scorer = default_scorer(threads)
+    scorer_load_s = time.perf_counter() - started
+    started = time.perf_counter()
+    paraphraser = Paraphraser.load(bundle, threads=threads, scorer=scorer)
     load_s = time.perf_counter() - started
     channel.send("status", text="warm-up")
     guard = noise_guard(spec)
     result = run_product_cases(paraphraser, spec["cases"], int(spec["repeat"]), float(spec["diversity"]),
                                spec["warmup_text"], guard, tick=lambda: channel.send("tick"))
-    return {"load_s": round(load_s, 3), **result, "peak_rss_mb": peak_rss_mb(), "noise_wait_s": guard.waited_s}
+    return {"load_s": round(load_s, 3), "scorer_load_s": round(scorer_load_s, 3) if scorer is not None else None,
+            **result, "peak_rss_mb": peak_rss_mb(), "noise_wait_s": guard.waited_s}
 
 
 def main() -> int:
