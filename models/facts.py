@@ -686,6 +686,11 @@ def _number_word(word: str) -> bool:
     return word in _UNIT_WORDS or word in _TENS_WORDS or word in _WORD_SCALES or _ordinal(word) is not None
 
 
+#: "quarter(s)" counts as a denominator only after a number ("three-quarters", "a quarter
+#: of"): alone it is a period ("this quarter", "the third quarter").
+_QUARTERS = {"quarter": "fourth", "quarters": "fourths"}
+
+
 def _number_run(text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, list[str]] | None:
     """(index after the run, its words) for a run of number words starting at ``i``."""
     words: list[str] = []
@@ -696,6 +701,10 @@ def _number_run(text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[
             gap = text[tokens[j - 1][1]:tokens[j][0]]
             if gap not in (" ", "-"):
                 break
+        if word in _QUARTERS and words and _ordinal(words[-1]) is None:
+            words.append(_QUARTERS[word])
+            j += 1
+            break
         if _number_word(word):
             if _ordinal(word) is not None and word.endswith("s") and not words:
                 break  # "thirds" alone is not a number
@@ -705,7 +714,7 @@ def _number_run(text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[
                 break
             continue
         nxt = tokens[j + 1][2] if j + 1 < len(tokens) else ""
-        counts = nxt in _WORD_SCALES or (_ordinal(nxt) is not None and nxt not in _WEAK_WORDS)
+        counts = nxt in _WORD_SCALES or nxt in _QUARTERS or (_ordinal(nxt) is not None and nxt not in _WEAK_WORDS)
         if word in ("a", "an") and j == i and counts and text[tokens[j][1]:tokens[j + 1][0]] == " ":
             words.append("one")
             j += 1

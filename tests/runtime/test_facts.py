@@ -48,6 +48,8 @@ def _reasons(source: str, candidate: str, keep: tuple[str, ...] = ()) -> list[st
     ("three firms, twenty-five dogs, two hundred cats, a million fans", ["3", "25", "200", "1000000"]),
     ("one-third and two-thirds of them; a third of it; a third time", ["1/3", "2/3", "1/3", "3"]),
     ("five percent and ten dollars", ["%5", "$10"]),
+    ("three-quarters of them, a quarter of it, three quarters; this quarter, the third quarter",
+     ["3/4", "1/4", "3/4", "3"]),
     ("1,2 million women", ["1200000"]),
     ("the $54.9-million record", ["$54900000"]),
 ])
@@ -60,6 +62,13 @@ def test_dates_keep_day_and_year_as_numbers_and_month_as_a_date() -> None:
     assert [s.value for s in protected_spans(text) if s.kind == "date"] == [
         "????-12-10", "????-05-22", "2024-05-22", "2024-05-22", "2027-03-??"]
     assert _values(text) == ["10", "22", "22", "2024", "2024", "22", "2027"]  # no 5 from the ISO month
+
+
+def test_three_quarters_is_a_fraction_not_three() -> None:
+    # Read by eye on student candidates: "three-quarters" was the number 3, so "3 of the staff" passed.
+    assert check_candidate("3 of the staff left.", "Three-quarters of the staff left.")
+    assert check_candidate("Three quarters of the staff left.", "Three-quarters of the staff left.") == []
+    assert check_candidate("Sales dropped in this quarter.", "Sales fell this quarter.") == []
 
 
 def test_weak_number_words_are_not_required_and_never_new() -> None:
