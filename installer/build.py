@@ -5,8 +5,8 @@ same without the set-up. The result is ``dist/ParaphraseStudio/`` (the one-folde
 default model inside), ``dist/ParaphraseStudio-<version>-<os>-<arch>.tar.gz`` (``.zip`` on
 Windows and macOS) and ``dist/ParaphraseStudio-<version>-build.json`` (timings and the size
 breakdown the README quotes). Any torch, transformers, optimum or peft inside fails the
-build (exit code 3), as does a missing model bundle (exit code 4: the paraphrase bundle, or the
-meaning scorer's once that scorer is committed).
+build (exit code 3), as does a missing model bundle (exit code 4: the paraphrase bundle, the
+meaning scorer's once that scorer is committed, or the committed phrase index).
 """
 
 from __future__ import annotations
@@ -187,6 +187,12 @@ def main(argv: list[str] | None = None) -> int:
         if get_scorer(DEFAULT_SCORER).committed and not (resolve_scorer_bundle(None) / MANIFEST_NAME).is_file():
             print(f"the default meaning scorer bundle is missing ({resolve_scorer_bundle(None)}): "
                   "run ./studio build first", file=sys.stderr)
+            return 4
+        from models.phrases import DEFAULT_INDEX, PHRASES_DIR  # noqa: PLC0415
+
+        if not (PHRASES_DIR / DEFAULT_INDEX / MANIFEST_NAME).is_file():
+            print(f"the phrase index is missing ({PHRASES_DIR / DEFAULT_INDEX}): restore it with "
+                  "git checkout -- models/phrases", file=sys.stderr)
             return 4
         build(args.dist.resolve(), args.work.resolve(), archive=not args.no_archive)
     except ForbiddenContentError as exc:

@@ -16,7 +16,7 @@ BUDGET_BYTES = 250_000_000
 
 #: (category, pattern on the path relative to ``_internal/``), first match wins.
 CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("model", re.compile(r"^bundles/")),
+    ("model", re.compile(r"^(bundles|phrases)/")),
     ("Qt", re.compile(r"^(PySide6|shiboken6)/|^lib(Qt6|pyside6|shiboken6|icu)")),
     ("onnxruntime", re.compile(r"^onnxruntime/|^libonnxruntime")),
     ("numpy", re.compile(r"^numpy(\.libs)?/|^lib(scipy_openblas|gfortran|quadmath)")),

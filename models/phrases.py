@@ -1,0 +1,381 @@
+"""Instant alternatives for a word or a short phrase, from what paraphrase writers substituted.
+
+The index (:mod:`models.phrase_store`, mined by ``distill/phrase_mining.py``) maps a
+normalised phrase of 1-4 words to the phrases teachers and people wrote in its place, with
+PPDB-style counts and probabilities. A query takes a text and a character span and:
+
+1. checks the span (inside the text, has a word, overlaps no protected span) and widens it
+   to whole words: a selection that starts or ends inside a word means that word;
+2. looks the phrase up; a short list (a word the index lacks, or knows few alternatives
+   for) is topped up from the other spelling ("neighbourhood" -> "neighborhood"), from the
+   base form ("rising" -> "rise", its alternatives inflected back: "climb" -> "climbing") and,
+   under three, from the alternatives' own alternatives (PPDB's pivot), each discounted;
+3. drops what does not fit: the index's antonym pairs and any negation change (never an
+   antonym), another form of the same word, a word the sentence already has on either side,
+   "a"/"an" that would no longer agree, and a suffix that does not match ("-ing" for "-ing");
+4. ranks by the index's score (PPDB's count and two probabilities, and the phrases'
+   embedding similarity, combined at mining time) or, given a meaning scorer, by the scorer
+   on (sentence, sentence with the alternative in place) in one batch, combined with the
+   index's score; alternatives the scorer puts under its threshold are dropped;
+5. writes each alternative in the source's casing (capitalised at a sentence start, ALL CAPS).
+
+Runtime only (numpy; the scorer brings onnxruntime and tokenizers), never torch. A query
+for a word in a 25-word sentence takes well under a millisecond without a scorer.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .catalog import is_frozen
+from .phrase_store import PhraseIndexError, PhraseManifest, PhraseTable, read_arrays, read_manifest
+from .phrase_words import MAX_PHRASE_WORDS, WORD, case_like, inflect, is_function_phrase, lemma_variants, \
+    looks_like_same_word, negation_count, norm_word, phrase_key, prefix_antonyms, same_lemma, spelling_variants, \
+    suffix_of, wants_an, words
+
+log = logging.getLogger(__name__)
+
+__all__ = ["DEFAULT_INDEX", "PHRASES_DIR", "Alternative", "PhraseAlternatives", "PhraseIndex", "PhraseIndexError",
+           "PhraseSpanError"]
+
+#: The index the app and ``paraphrase-studio phrases`` use when none is named.
+DEFAULT_INDEX = "teacher-phrases-v1"
+#: Where indexes are committed in the source tree, one folder each.
+PHRASES_DIR = Path(__file__).resolve().parent / "phrases"
+#: Default number of alternatives a query returns.
+DEFAULT_K = 8
+#: Weight of the meaning scorer's probability against the index's score when a scorer ranks.
+SCORER_WEIGHT = 0.6
+#: Alternatives found through the base form ("rise" for "rising") count this much of a direct hit.
+LEMMA_DISCOUNT = 0.8
+#: Fewer alternatives than this, and the best ones' own alternatives are offered too (pivoting).
+MIN_DIRECT = 3
+#: A pivoted alternative ("asylum" -> "refuge" -> "sanctuary") counts this much of the product of both scores.
+PIVOT_DISCOUNT = 0.5
+#: Both steps of a pivot must have been seen this many times: two hops of a one-off are noise twice.
+PIVOT_MIN_COUNT = 2
+#: Words after which a word starts a sentence (a capital there is the sentence's, not the word's).
+_SENTENCE_BREAK = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n")
+_DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her", "its",
+                          "our", "their"})
+
+
+class PhraseSpanError(ValueError):
+    """The span asked for cannot be replaced (empty, outside the text, no word, protected)."""
+
+
+class Scorer(Protocol):
+    """What the query needs of :class:`models.scorer.MeaningScorer`."""
+
+    threshold: float
+
+    def score(self, sources: Sequence[str], candidates: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One replacement for the span, written in the source's casing; ``score`` in 0..1, higher is better."""
+
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class PhraseAlternatives:
+    """The answer to one query: the phrase as it stands in the text, where, and what may replace it.
+
+    ``start``/``end`` are the span actually replaced: the request's, trimmed of surrounding
+    spaces and punctuation and widened to whole words.
+    """
+
+    phrase: str
+    start: int
+    end: int
+    alternatives: tuple[Alternative, ...]
+    elapsed_ms: float
+
+
+def phrases_dir() -> Path:
+    """Where indexes live: ``models/phrases/``, or ``phrases/`` inside the packaged app."""
+    if is_frozen():
+        return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "phrases"
+    return PHRASES_DIR
+
+
+def resolve_index(folder: str | os.PathLike[str] | None) -> Path:
+    """``None`` (the default index), an index name, or a folder -> the index folder."""
+    if folder is None:
+        return phrases_dir() / DEFAULT_INDEX
+    path = Path(folder).expanduser()
+    text = os.fspath(folder)
+    if path.is_dir() or os.sep in text or "/" in text or text.startswith("."):
+        return path
+    return phrases_dir() / text
+
+
+class PhraseIndex:
+    """A loaded phrase index; :meth:`alternatives` answers one span of a text."""
+
+    def __init__(self, folder: Path, manifest: PhraseManifest, table: PhraseTable) -> None:
+        self.folder = folder
+        self.manifest = manifest
+        self.name = manifest.name
+        self._strings = table.strings
+        self._offsets = table.offsets
+        self._alt_ids = table.alt_ids
+        self._scores = table.score
+        self._counts = table.counts
+        self._rows = {table.strings[int(i)]: row for row, i in enumerate(table.phrase_ids)}
+        self._blocked = frozenset(table.blocked)
+        self._vocabulary = frozenset(table.vocabulary)
+
+    @classmethod
+    def load(cls, folder: str | os.PathLike[str] | None = None) -> PhraseIndex:
+        """Load and verify an index (``None``: :data:`DEFAULT_INDEX`); :class:`PhraseIndexError` if it is
+        missing or damaged, with the command that rebuilds it."""
+        path = resolve_index(folder)
+        manifest = read_manifest(path)
+        return cls(path, manifest, read_arrays(path, manifest))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, phrase: object) -> bool:
+        return isinstance(phrase, str) and phrase_key(phrase) in self._rows
+
+    def lookup(self, phrase: str, *, min_count: int = 1) -> list[tuple[str, float]]:
+        """The index's alternatives for ``phrase`` as stored (normalised, best first), with the mining's scores.
+
+        ``min_count``: only those seen that many times (votes) or more.
+        """
+        row = self._rows.get(phrase_key(phrase))
+        if row is None:
+            return []
+        lo, hi = int(self._offsets[row]), int(self._offsets[row + 1])
+        return [(self._strings[int(self._alt_ids[i])], float(self._scores[i])) for i in range(lo, hi)
+                if self._counts[i] >= min_count]
+
+    def alternatives(self, text: str, start: int, end: int, k: int = DEFAULT_K, *, scorer: Scorer | None = None,
+                     protected: Sequence[tuple[int, int]] = ()) -> PhraseAlternatives:
+        """Up to ``k`` alternatives for ``text[start:end]`` that fit where it stands.
+
+        :class:`PhraseSpanError` for a span that is empty, outside the text, has no word or
+        overlaps a ``protected`` span (words the writer froze); a phrase the index does not
+        know gets an empty tuple, not an error.
+        """
+        started = time.perf_counter()
+        start, end = check_span(text, start, end, protected)
+        phrase = text[start:end]
+        tokens = words(phrase)
+        found: list[tuple[str, float]] = []
+        if len(tokens) <= MAX_PHRASE_WORDS and not is_function_phrase(tokens):
+            found = self._candidates(tokens)
+        context = _Context.around(text, start, end)
+        kept = _fitting(tokens, found, context, self._blocked)
+        pool = kept[:max(k, 0)]
+        if scorer is not None and pool:
+            pool = _rerank(scorer, context, phrase, pool)
+        result = tuple(Alternative(case_like(phrase, alt), round(score, 4)) for alt, score in pool[:max(k, 0)])
+        return PhraseAlternatives(phrase, start, end, result, (time.perf_counter() - started) * 1000.0)
+
+    def _candidates(self, tokens: list[str]) -> list[tuple[str, float]]:
+        """Direct alternatives; for a short list, those of the other spelling and of a base form
+        (inflected back), then those of the best alternatives themselves (PPDB's pivot), discounted."""
+        found = self.lookup(" ".join(tokens))
+        if len(found) >= DEFAULT_K:
+            return found
+        seen = {" ".join(norm_word(t) for t in tokens), *(alt for alt, _ in found)}
+
+        def add(items: list[tuple[str, float]], factor: float) -> None:
+            for alt, score in items:
+                if alt and alt not in seen:
+                    seen.add(alt)
+                    found.append((alt, score * factor))
+
+        for variant in spelling_variants(tokens[-1]):
+            add(self.lookup(" ".join([*tokens[:-1], variant])), 1.0)
+        for position in _inflected_positions(tokens):
+            word, before = tokens[position], len(found)
+            suffix = suffix_of(word)
+            for base in lemma_variants(word):
+                variant = [*tokens[:position], base, *tokens[position + 1:]]
+                add([(_inflect_phrase(alt, suffix, self._vocabulary) or "", score)
+                     for alt, score in self.lookup(" ".join(variant))], LEMMA_DISCOUNT)
+            if len(found) > before:
+                break
+        if len(found) < MIN_DIRECT and not suffix_of(tokens[-1]):  # "island": what "islands" had, made singular
+            plural = [*tokens[:-1], inflect(norm_word(tokens[-1]), "s")]
+            add([(_singular(alt, self._vocabulary) or "", score) for alt, score in self.lookup(" ".join(plural))],
+                LEMMA_DISCOUNT)
+        if len(found) < MIN_DIRECT:
+            pivots = {alt for alt, _ in self.lookup(" ".join(tokens), min_count=PIVOT_MIN_COUNT)}
+            for alt, score in sorted(found, key=lambda item: -item[1])[:MIN_DIRECT]:
+                if alt in pivots:
+                    add([(pivot, score * pivot_score) for pivot, pivot_score in
+                         self.lookup(alt, min_count=PIVOT_MIN_COUNT)], PIVOT_DISCOUNT)
+        return sorted(found, key=lambda item: -item[1])
+
+
+def check_span(text: str, start: int, end: int, protected: Sequence[tuple[int, int]] = ()) -> tuple[int, int]:
+    """The span to replace: ``[start, end)`` trimmed to its words and widened to whole words.
+
+    Raises :class:`PhraseSpanError` with a message a writer can act on.
+    """
+    if not isinstance(text, str):
+        raise PhraseSpanError("the text must be a string")
+    for value, what in ((start, "start"), (end, "end")):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise PhraseSpanError(f"{what} must be a whole number of characters, not {value!r}")
+    if start < 0 or end > len(text) or start > end:
+        raise PhraseSpanError(f"the span {start}:{end} is outside the text (0:{len(text)})")
+    if start == end:
+        raise PhraseSpanError(f"the span {start}:{end} is empty: select a word or a phrase")
+    inside = list(WORD.finditer(text, start, end))
+    if not inside:
+        raise PhraseSpanError(f"the span {start}:{end} ({text[start:end]!r}) has no word in it")
+    new_start, new_end = inside[0].start(), inside[-1].end()
+    for match in WORD.finditer(text, max(0, new_start - 64), min(len(text), new_end + 64)):
+        if match.start() < new_start < match.end():
+            new_start = match.start()
+        if match.start() < new_end < match.end():
+            new_end = match.end()
+    for pair in protected:
+        try:
+            p_start, p_end = int(pair[0]), int(pair[1])
+        except (TypeError, ValueError, IndexError):
+            raise PhraseSpanError(f"a protected span must be (start, end), not {pair!r}") from None
+        if p_start < new_end and new_start < p_end:
+            raise PhraseSpanError(f"the span {new_start}:{new_end} ({text[new_start:new_end]!r}) overlaps the "
+                                  f"protected text {text[p_start:p_end]!r}: it is kept as written")
+    return new_start, new_end
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the query needs to know about where the span stands."""
+
+    sentence: str
+    offset: int      # where the span starts inside ``sentence``
+    length: int      # the span's length
+    previous: str    # the word right before the span (normalised), "" at the start
+    following: str   # the word right after the span (normalised), "" at the end
+
+    @classmethod
+    def around(cls, text: str, start: int, end: int) -> _Context:
+        left = 0
+        for match in _SENTENCE_BREAK.finditer(text, 0, start):
+            left = match.end()
+        stop = _SENTENCE_BREAK.search(text, end)
+        right = stop.start() + len(stop.group().rstrip()) if stop else len(text)
+        before = WORD.findall(text, max(left, start - 64), start)
+        after = WORD.findall(text, end, min(right, end + 64))
+        previous = norm_word(before[-1]) if before else ""
+        following = norm_word(after[0]) if after else ""
+        return cls(text[left:right], start - left, end - start, previous, following)
+
+    def replaced(self, alternative: str) -> str:
+        return self.sentence[:self.offset] + alternative + self.sentence[self.offset + self.length:]
+
+
+def _inflected_positions(tokens: list[str]) -> list[int]:
+    """Which word of a phrase carries its inflection: the last for a plural "-s", else the first."""
+    order = [len(tokens) - 1, 0] if suffix_of(tokens[-1]) == "s" else [0, len(tokens) - 1]
+    return [i for i in dict.fromkeys(order) if suffix_of(tokens[i])]
+
+
+def _inflect_phrase(alternative: str, suffix: str, vocabulary: frozenset[str]) -> str | None:
+    """``alternative`` (a base-form phrase) with ``suffix`` on the word that carries it.
+
+    None when unsure: the word already carries a suffix, or the inflected form is not a word
+    the mining saw ("seniored", "finested"), which is how a noun's alternatives are kept
+    from being conjugated like verbs.
+    """
+    parts = alternative.split(" ")
+    position = len(parts) - 1 if suffix == "s" else 0
+    if suffix_of(parts[position]):
+        return None  # already inflected some other way: a guess would be wrong as often as right
+    parts[position] = inflect(parts[position], suffix)
+    if parts[position] not in vocabulary:
+        return None
+    return " ".join(parts)
+
+
+def _singular(alternative: str, vocabulary: frozenset[str]) -> str | None:
+    """``alternative`` with its last word's plural "-s" taken off, if that gives a word the mining saw."""
+    parts = alternative.split(" ")
+    if suffix_of(parts[-1]) != "s":
+        return None
+    for base in lemma_variants(parts[-1]):
+        if base in vocabulary:
+            return " ".join([*parts[:-1], base])
+    return None
+
+
+def _fitting(tokens: list[str], found: list[tuple[str, float]], context: _Context,
+             blocked: frozenset[tuple[str, str]]) -> list[tuple[str, float]]:
+    """The candidates that fit: no antonym, no negation change, no same word, agreement kept."""
+    phrase = [norm_word(t) for t in tokens]
+    key = " ".join(phrase)
+    negations = negation_count(phrase)
+    suffix = suffix_of(phrase[0]) if len(phrase) == 1 else ""
+    kept: list[tuple[str, float]] = []
+    seen = {key}
+    for alt, score in found:
+        alt_words = alt.split(" ")
+        if alt in seen or not alt_words or is_function_phrase(alt_words):
+            continue
+        if (key, alt) in blocked or any((w, a) in blocked for w in phrase for a in alt_words if w != a):
+            continue
+        if negation_count(alt_words) != negations or any(prefix_antonyms(w, a) for w in phrase for a in alt_words):
+            continue
+        if len(phrase) == 1 and len(alt_words) == 1 and (same_lemma(phrase[0], alt)
+                                                          or looks_like_same_word(phrase[0], alt)):
+            continue
+        if suffix and len(alt_words) == 1 and not _suffix_fits(suffix, alt):
+            continue
+        if context.previous in ("a", "an") and (context.previous == "an") != wants_an(alt_words[0]):
+            continue
+        if alt_words[0] == context.previous or alt_words[-1] == context.following:
+            continue
+        if context.previous in _DETERMINERS and alt_words[0] in _DETERMINERS:
+            continue
+        seen.add(alt)
+        kept.append((alt, score))
+    return kept
+
+
+def _suffix_fits(suffix: str, alternative: str) -> bool:
+    """A one-word alternative agrees with a one-word phrase's inflection ("-ing" for "-ing")."""
+    other = suffix_of(alternative)
+    if suffix == "ing":
+        return other == "ing"
+    if suffix == "ed":
+        return other not in ("ing", "s")
+    if suffix == "s":
+        return other not in ("ing", "ed")
+    return True
+
+
+def _rerank(scorer: Scorer, context: _Context, phrase: str,
+            pool: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Score every candidate sentence in one call; combine with the index's score; drop what loses the meaning."""
+    candidates = [context.replaced(case_like(phrase, alt)) for alt, _ in pool]
+    probabilities = np.asarray(scorer.score([context.sentence] * len(candidates), candidates), dtype=np.float64)
+    best = max(score for _, score in pool) or 1.0
+    threshold = float(getattr(scorer, "threshold", 0.0))
+    ranked = []
+    for (alt, score), probability in zip(pool, probabilities):
+        if probability < threshold:
+            continue
+        ranked.append((alt, SCORER_WEIGHT * float(probability) + (1 - SCORER_WEIGHT) * score / best))
+    return sorted(ranked, key=lambda item: -item[1])

@@ -1,0 +1,268 @@
+"""Phrase alternatives: the index format and its checks, the query's span rules, fit and ranking."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models.errors import BundleError
+from models.phrase_store import ARRAYS_FILE, PhraseIndexError
+from models.phrases import DEFAULT_INDEX, PHRASES_DIR, Alternative, PhraseAlternatives, PhraseIndex, \
+    PhraseSpanError
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tiny_phrases import write_tiny_index
+
+    return write_tiny_index(tmp_path_factory.mktemp("phrases") / "tiny-phrases")
+
+
+@pytest.fixture(scope="module")
+def index(index_dir: Path) -> PhraseIndex:
+    return PhraseIndex.load(index_dir)
+
+
+def ask(index: PhraseIndex, text: str, word: str, **kwargs: object) -> PhraseAlternatives:
+    start = text.index(word)
+    return index.alternatives(text, start, start + len(word), **kwargs)  # type: ignore[arg-type]
+
+
+def texts(result: PhraseAlternatives) -> list[str]:
+    return [a.text for a in result.alternatives]
+
+
+# -- the index file --------------------------------------------------------------------------------
+
+def test_load_reads_what_was_written(index: PhraseIndex) -> None:
+    assert index.name == "tiny-phrases"
+    assert "significant" in index and "Look  into" in index and "nothing" not in index
+    stored = index.lookup("significant")
+    assert [alt for alt, _ in stored] == ["considerable", "substantial", "major", "important"]
+    from tiny_phrases import score
+
+    assert stored[0][1] == pytest.approx(score(9, 0.30, 0.40), rel=1e-5)
+
+
+def test_a_missing_index_names_the_folder_and_the_rebuild(tmp_path: Path) -> None:
+    with pytest.raises(PhraseIndexError) as info:
+        PhraseIndex.load(tmp_path / "no-such-index")
+    assert isinstance(info.value, BundleError)
+    assert "no-such-index" in str(info.value) and "distill.phrase_mining" in str(info.value)
+
+
+def test_an_altered_file_is_refused(index_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = Path(shutil.copytree(index_dir, tmp_path / "copy"))
+    data = bytearray((copy / ARRAYS_FILE).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (copy / ARRAYS_FILE).write_bytes(bytes(data))
+    with pytest.raises(PhraseIndexError, match=f"{ARRAYS_FILE} is corrupt"):
+        PhraseIndex.load(copy)
+    (copy / ARRAYS_FILE).unlink()
+    with pytest.raises(PhraseIndexError, match=f"{ARRAYS_FILE} is missing"):
+        PhraseIndex.load(copy)
+
+
+@pytest.mark.parametrize("change", [
+    lambda m: m.update(kind="scorer"),
+    lambda m: m.update(format_version=99),
+    lambda m: m.pop("files"),
+    lambda m: m["files"][ARRAYS_FILE].update(sha256="xyz"),
+])
+def test_a_damaged_manifest_is_refused(index_dir: Path, tmp_path: Path, change) -> None:  # noqa: ANN001
+    import shutil
+
+    copy = Path(shutil.copytree(index_dir, tmp_path / "copy"))
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    change(manifest)
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(PhraseIndexError, match="damaged manifest.json"):
+        PhraseIndex.load(copy)
+
+
+def test_a_manifest_that_is_not_json_is_refused(index_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = Path(shutil.copytree(index_dir, tmp_path / "copy"))
+    (copy / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(PhraseIndexError, match="not valid JSON"):
+        PhraseIndex.load(copy)
+
+
+def test_arrays_that_disagree_are_refused_on_write(tmp_path: Path) -> None:
+    from models.phrase_store import PhraseTable, write_index
+
+    one = np.array([0.5], np.float32)
+    table = PhraseTable(strings=["a", "b"], phrase_ids=np.array([0], np.int32), offsets=np.array([0, 2], np.int64),
+                        alt_ids=np.array([1], np.int32), counts=np.array([1], np.int32),
+                        p_alt=one, p_phrase=one, similarity=one, score=one)
+    with pytest.raises(ValueError, match="offsets"):
+        write_index(tmp_path / "bad", table, {})
+
+
+# -- spans ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("start", "end", "message"), [
+    (5, 5, "empty"),
+    (-1, 3, "outside the text"),
+    (3, 99, "outside the text"),
+    (8, 4, "outside the text"),
+    (17, 19, "no word"),
+])
+def test_bad_spans_are_clear_errors(index: PhraseIndex, start: int, end: int, message: str) -> None:
+    text = "The big house  ,   stood there."
+    with pytest.raises(PhraseSpanError, match=message) as info:
+        index.alternatives(text, start, end)
+    assert isinstance(info.value, ValueError)
+
+
+def test_a_span_that_touches_protected_text_is_refused(index: PhraseIndex) -> None:
+    text = "Prices rose 3 percent in May."
+    with pytest.raises(PhraseSpanError, match="protected"):
+        ask(index, text, "rose 3", protected=[(12, 13)])
+    assert texts(ask(index, text, "rose", protected=[(12, 13)]))  # beside it is fine
+
+
+def test_a_span_is_trimmed_and_widened_to_whole_words(index: PhraseIndex) -> None:
+    text = "They will look into it."
+    result = index.alternatives(text, text.index("ook"), text.index("int") + 2)
+    assert (result.start, result.end, result.phrase) == (10, 19, "look into")
+    padded = index.alternatives(text, 9, 20)  # " look into "
+    assert (padded.start, padded.end) == (10, 19)
+    assert texts(result)[0] == "investigate"
+
+
+def test_an_unknown_or_long_phrase_has_no_alternatives(index: PhraseIndex) -> None:
+    text = "A purple elephant walked across the big wide open field."
+    assert ask(index, text, "elephant").alternatives == ()
+    assert ask(index, text, "across the big wide open").alternatives == ()
+    assert ask(index, text, "the").alternatives == ()  # function words are never offered
+
+
+# -- fit ---------------------------------------------------------------------------------------------
+
+def test_casing_follows_the_source(index: PhraseIndex) -> None:
+    assert texts(ask(index, "Significant gains were made.", "Significant"))[:2] == ["Considerable", "Substantial"]
+    assert texts(ask(index, "The gains were significant.", "significant"))[0] == "considerable"
+    assert texts(ask(index, "THE GAINS WERE SIGNIFICANT.", "SIGNIFICANT"))[0] == "CONSIDERABLE"
+
+
+def test_antonyms_and_negations_are_never_offered(index: PhraseIndex) -> None:
+    rose = texts(ask(index, "Prices rose in May.", "rose"))
+    assert "fell" not in rose and rose == ["increased", "climbed"]
+    allowed = texts(ask(index, "Dogs are allowed here.", "allowed"))
+    assert allowed == ["permitted"]  # neither "not allowed" nor "disallowed"
+
+
+def test_a_base_form_is_inflected_back_only_into_real_words(index: PhraseIndex) -> None:
+    rising = texts(ask(index, "Prices are rising fast.", "rising"))
+    assert sorted(rising) == ["climbing", "increasing"]  # "seniorring" is not a word the mining saw
+
+
+def test_a_word_the_index_lacks_borrows_its_plural_alternatives(index: PhraseIndex) -> None:
+    assert texts(ask(index, "A small island nation.", "island")) == ["isle", "atoll"]  # "archipelago" has no -s
+
+
+def test_the_other_spelling_is_looked_up(index: PhraseIndex) -> None:
+    assert texts(ask(index, "A quiet neighbourhood.", "neighbourhood")) == ["district", "area", "community"]
+
+
+def test_a_short_list_is_topped_up_from_its_alternatives_own(index: PhraseIndex) -> None:
+    result = ask(index, "They sought asylum abroad.", "asylum")
+    assert texts(result) == ["refuge", "sanctuary", "shelter"]  # never the word itself
+    scores = [a.score for a in result.alternatives]
+    assert scores[0] > scores[1] >= scores[2]
+
+
+def test_word_rules() -> None:
+    from models.phrase_words import case_like, inflect, lemma_variants, looks_like_same_word, same_lemma, \
+        shares_stem, spelling_variants, wants_an
+
+    assert lemma_variants("rising")[0] == "rise" and "try" in lemma_variants("tried")
+    assert inflect("climb", "ing") == "climbing" and inflect("carry", "ed") == "carried"
+    assert inflect("box", "s") == "boxes" and inflect("rise", "ing") == "rising"
+    assert same_lemma("deaths", "death") and not same_lemma("death", "dearth")
+    assert looks_like_same_word("rose", "rising") and looks_like_same_word("grey", "gray")
+    assert not looks_like_same_word("rose", "climbed")
+    assert shares_stem("approve", "reapproved") and not shares_stem("man", "mankind")
+    assert spelling_variants("colour") == ["color"] and "travelled" in spelling_variants("traveled")
+    assert wants_an("hour") and wants_an("apple") and not wants_an("university") and not wants_an("big")
+    assert case_like("Big", "very large") == "Very large" and case_like("BIG", "large") == "LARGE"
+    assert case_like("New York", "big apple") == "Big Apple" and case_like("big", "i think") == "I think"
+
+
+def test_other_forms_of_the_word_and_mismatched_suffixes_are_dropped(index: PhraseIndex) -> None:
+    assert texts(ask(index, "The machine is running.", "running")) == ["operating", "managing"]  # not "ran"
+    assert "rising" not in texts(ask(index, "Prices rose in May.", "rose"))
+
+
+def test_a_and_an_keep_agreeing(index: PhraseIndex) -> None:
+    assert "enormous" not in texts(ask(index, "They own a big house.", "big"))
+    assert "enormous" in texts(ask(index, "They own the big house.", "big"))
+
+
+def test_k_limits_the_answer_and_the_result_is_frozen(index: PhraseIndex) -> None:
+    result = ask(index, "A significant gain.", "significant", k=2)
+    assert len(result.alternatives) == 2 and result.elapsed_ms >= 0
+    assert isinstance(result.alternatives[0], Alternative)
+    with pytest.raises(AttributeError):
+        result.phrase = "x"  # type: ignore[misc]
+
+
+# -- ranking with a scorer -----------------------------------------------------------------------------
+
+class RecordingScorer:
+    """Prefers "substantial"; everything under the threshold is dropped."""
+
+    threshold = 0.3
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[list[str], list[str]]] = []
+
+    def score(self, sources: list[str], candidates: list[str]) -> np.ndarray:
+        self.calls.append((list(sources), list(candidates)))
+        return np.array([0.95 if "substantial" in c else 0.1 if "important" in c else 0.5 for c in candidates],
+                        dtype=np.float32)
+
+
+def test_a_scorer_ranks_in_one_call_on_the_sentence(index: PhraseIndex) -> None:
+    scorer = RecordingScorer()
+    text = "Nothing changed. The team made significant gains this year! Then it rained."
+    result = ask(index, text, "significant", scorer=scorer)
+    assert len(scorer.calls) == 1
+    sources, candidates = scorer.calls[0]
+    assert set(sources) == {"The team made significant gains this year!"}
+    assert "The team made substantial gains this year!" in candidates
+    assert texts(result)[0] == "substantial"
+    assert "important" not in texts(result)  # under the scorer's threshold
+    assert all(0.0 <= a.score <= 1.0 for a in result.alternatives)
+
+
+def test_the_real_scorer_bundle_ranks(index: PhraseIndex, tmp_path_factory: pytest.TempPathFactory) -> None:
+    pytest.importorskip("torch")
+    from tiny_scorer import tiny_scorer
+
+    from models.scorer import MeaningScorer
+
+    scorer = MeaningScorer.load(tiny_scorer(tmp_path_factory).bundle, threads=1)
+    result = ask(index, "The team made significant gains.", "significant", scorer=scorer)
+    assert set(texts(result)) <= {"considerable", "substantial", "major", "important"}
+    assert all(0.0 <= a.score <= 1.0 for a in result.alternatives)
+
+
+# -- the default index ---------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not (PHRASES_DIR / DEFAULT_INDEX / "manifest.json").is_file(), reason="default index not built")
+def test_the_default_index_answers_common_words() -> None:
+    index = PhraseIndex.load()
+    assert index.name == DEFAULT_INDEX
+    text = "The company reported a significant increase in profits and said demand remained strong."
+    for word in ("significant", "reported", "company"):
+        result = ask(index, text, word)
+        assert len(result.alternatives) >= 3, word
+    assert "weak" not in [t.lower() for t in texts(ask(index, text, "strong"))]
