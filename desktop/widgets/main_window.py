@@ -5,9 +5,10 @@ The window builds and wires parts that each do one thing: :class:`MenuBar` (acti
 :class:`SaveNotice`, the model-info box, :class:`desktop.alternatives.Alternatives` (the
 sentence session, what was written in it, the write-ahead decision; plain Python) and
 :class:`desktop.workers.ModelWorker` (all model work, off the GUI thread). Its own logic
-is in two mixins: :class:`RunFlow` (asking for alternatives: runs, kept ones, writing
-ahead), :class:`TextFlow` (using them: Use this, stepping, following the text) and
-:class:`KeepFlow` (Keep unchanged: words marked in the editor that every alternative keeps).
+is in mixins: :class:`RunFlow` (asking for alternatives: runs, kept ones, writing
+ahead), :class:`TextFlow` (using them: Use this, stepping, following the text),
+:class:`KeepFlow` (Keep unchanged: words marked in the editor that every alternative keeps) and
+:class:`PhraseFlow` (double-click or Ctrl+J: instant alternatives for a word or phrase).
 
 The sentence under the cursor is the one being paraphrased (highlighted); "Use this" swaps
 it in place (one undo step) and moves on to the next sentence, so a long text is rewritten
@@ -40,6 +41,7 @@ from .input_panel import InputPanel
 from .keep_flow import KeepFlow
 from .menu_bar import MenuBar
 from .model_info import ModelStatus, show_model_info
+from .phrase_flow import PhraseFlow
 from .run_flow import RunFlow
 from .text_flow import TextFlow
 from .window_state import restore_window_state, save_generation_settings, save_window_state
@@ -61,7 +63,7 @@ def _forward(part: str, name: str) -> property:
     return property(lambda self: getattr(getattr(self, part), name), doc=f"``{part}.{name}``")
 
 
-class MainWindow(QMainWindow, RunFlow, TextFlow, KeepFlow):
+class MainWindow(QMainWindow, RunFlow, TextFlow, KeepFlow, PhraseFlow):
     """Paraphrase Studio's single window."""
 
     #: Public hooks (self-test, tests): a card was put on screen; a run ended; the model is ready.
@@ -184,6 +186,7 @@ class MainWindow(QMainWindow, RunFlow, TextFlow, KeepFlow):
             signal.connect(slot)
         self.inputs.set_shortcut(self.menus.paraphrase_shortcut())
         self._wire_keep()
+        self._wire_phrases()
 
     # -- settings ------------------------------------------------------------------------
 
@@ -295,6 +298,7 @@ class MainWindow(QMainWindow, RunFlow, TextFlow, KeepFlow):
         self.save_window_settings()
         if not self.worker.shutdown(5000):
             log.warning("the model thread did not stop within 5 s")
+        self.phrase_worker.shutdown(2000)
         if self.bundle_dialog is not None:
             self.bundle_dialog.close()
         super().closeEvent(event)

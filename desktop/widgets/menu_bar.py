@@ -23,6 +23,7 @@ class MenuBar(QMenuBar):
     step_requested = Signal(int)  # -1 previous sentence, +1 next
     use_requested = Signal(int)  # alternative number 1..9
     keep_requested = Signal()  # Keep unchanged: mark the selected words, or unmark the phrase at the cursor
+    phrase_requested = Signal()  # alternatives for the selected words, or the word at the cursor
     write_ahead_toggled = Signal(bool)
     theme_chosen = Signal(str)  # a key of THEMES
     model_info_requested = Signal()
@@ -47,10 +48,15 @@ class MenuBar(QMenuBar):
         self.keep_action = self._action("&Keep unchanged", self.keep_requested, QKeySequence("Ctrl+K"))
         self.keep_action.setStatusTip("Every alternative keeps the selected words as they are; "
                                       "again on a kept phrase stops keeping it")
+        self.phrase_action = self._action("&Alternatives for this phrase", self.phrase_requested,
+                                          QKeySequence("Ctrl+J"))
+        self.phrase_action.setStatusTip("Other wordings for the selected words or the word at the cursor "
+                                        "(or double-click a word)")
         for action in (self.paraphrase_action, self.cancel_action, self.prev_action, self.next_action):
             edit_menu.addAction(action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.keep_action)
+        edit_menu.addAction(self.phrase_action)
         edit_menu.addSeparator()
         #: Ctrl+1…9: the window adds these to itself (active without cluttering the menu).
         self.use_actions = [self._action(f"Use alternative {k}", lambda _checked=False, k=k: self.use_requested.emit(k),
@@ -100,6 +106,7 @@ class MenuBar(QMenuBar):
         rows = [(self.paraphrase_shortcut(), "Paraphrase the highlighted sentence"), ("Esc", "Cancel"),
                 ("Ctrl+[ / Ctrl+]", "Previous / next sentence"), ("Ctrl+1 … Ctrl+9", "Use alternative 1–9"),
                 ("Ctrl+K", "Keep the selected words unchanged (again: stop keeping them)"),
+                ("Ctrl+J / double-click", "Alternatives for the selected words or the word at the cursor"),
                 ("Ctrl+H", "Show or hide the history"), ("Tab / Shift+Tab", "Move between controls")]
         html = "<table>" + "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows) + "</table>"
         QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", html, parent=parent).open()
