@@ -47,6 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scorer", default=None, metavar="NAME_OR_PATH",
                         help="meaning scorer bundle for the product path and the scoring section (default: the "
                              "default scorer when it is built, else both run without one; 'none': the student alone)")
+    parser.add_argument("--phrases", default=None, metavar="NAME_OR_PATH",
+                        help="phrase index whose query time is measured (default: the default index when present; "
+                             "'none': no phrases section)")
     parser.add_argument("--noise-threshold", type=float, default=0.25, metavar="CORES",
                         help="redo a timed run when other processes used more than this many cores "
                              "meanwhile (default %(default)s; Linux only)")
@@ -90,6 +93,7 @@ def options_from_args(args: argparse.Namespace, argv: list[str] | None = None) -
         noise_threshold=float(args.noise_threshold),
         noise_retries=max(0, int(args.noise_retries)) if args.noise_retries is not None else (1 if quick else 3),
         scorer=args.scorer,
+        phrases=args.phrases,
         command=command.strip(),
     )
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .backends import BACKENDS, OURS, PYTORCH
+from .phrases_report import phrases_entry, phrases_markdown
 from .runner import CANDIDATE_COUNTS, case_id, product_case_id
 from .scoring_report import scoring_entry, scoring_markdown
 from .stats import median, summarize
@@ -19,7 +20,8 @@ from .targets import evaluate_targets, targets_markdown
 log = logging.getLogger(__name__)
 
 #: 2: the product path runs the meaning scorer when it is built (oversampling, scoring and
-#: the checks are timed apart); ``scoring`` and ``targets`` sections.
+#: the checks are timed apart); ``scoring`` and ``targets`` sections; later, ``phrases``
+#: (a new section and target line: no existing key changed meaning).
 SCHEMA_VERSION = 2
 
 
@@ -45,6 +47,7 @@ def build_document(raw: dict[str, Any]) -> dict[str, Any]:
         "bundles": {},
         "backends": {},
         "scoring": scoring_entry(raw.get("scoring")),
+        "phrases": phrases_entry(raw.get("phrases")),
         "targets": [],
         "wall_s": raw.get("wall_s"),
     }
@@ -318,6 +321,8 @@ def markdown(doc: dict[str, Any]) -> str:
     lines += _cost_table(doc)
     if doc.get("scoring"):
         lines += [""] + scoring_markdown(doc["scoring"])
+    if doc.get("phrases"):
+        lines += [""] + phrases_markdown(doc["phrases"])
     lines += [""] + _length_table(doc)
     return "\n".join(lines) + "\n"
 

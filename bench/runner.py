@@ -52,6 +52,7 @@ class BenchOptions:
     noise_threshold: float = 0.25         # redo a run when other processes used more cores than this
     noise_retries: int = 3
     scorer: str | None = None             # None: the default scorer if built; "none": the student alone
+    phrases: str | None = None            # None: the default phrase index if present; "none": no phrases section
     command: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,7 +62,7 @@ class BenchOptions:
                 "max_sentences": self.max_sentences, "backend_sentences": self.backend_sentences,
                 "cold_repeat": self.cold_repeat if self.cold_start else 0, "decode_split": self.decode_split,
                 "noise_threshold": self.noise_threshold, "noise_retries": self.noise_retries,
-                "scorer": self.scorer}
+                "scorer": self.scorer, "phrases": self.phrases}
 
 
 @dataclass
@@ -238,6 +239,8 @@ def run_benchmark(options: BenchOptions, *, progress: bool = True) -> dict[str, 
     from .artefacts import fp32_graph_cached
     from .coldstart import cold_start_ticks, measure_cold_start
     from .machine import machine_facts
+    from .phrases import choose_index
+    from .phrases import planned_ticks as phrases_ticks
     from .scoring import choose_scorer, planned_ticks
 
     from .machine import CpuMeter
@@ -253,6 +256,7 @@ def run_benchmark(options: BenchOptions, *, progress: bool = True) -> dict[str, 
             raise FileNotFoundError(f"bundle {folder.name} is not installed ({folder}); build it with: "
                                     f"{rebuild_command(folder.name, folder)}")
     scorer = choose_scorer(options.scorer)  # a named scorer that is not built stops here, with its build command
+    index = choose_index(options.phrases)  # likewise a named phrase index that is missing
     works = {folder: build_workload(folder, options) for folder in bundles}
     comparison = bundles[0]
     work = works[comparison]
@@ -276,12 +280,14 @@ def run_benchmark(options: BenchOptions, *, progress: bool = True) -> dict[str, 
                     for folder in bundles}
     cold_ticks = cold_start_ticks(options.cold_repeat) if options.cold_start else 0
     scoring_ticks = planned_ticks(options.threads) if scorer.folder is not None else 0
-    bar = Progress(cold_ticks + sum(product_runs.values()) + scoring_ticks + sum(per_backend.values()), progress)
+    phrase_ticks = phrases_ticks(scorer.folder is not None, options.repeat) if index.folder is not None else 0
+    bar = Progress(cold_ticks + sum(product_runs.values()) + scoring_ticks + phrase_ticks + sum(per_backend.values()),
+                   progress)
     results: dict[str, Any] = {"options": options.to_dict(), "command": options.command,
                                "created": started_at.isoformat(timespec="seconds"), "machine": machine,
                                "code": code_version(),
                                "workloads": {}, "product": {}, "backends": {}, "skipped": skipped,
-                               "scoring": scorer.skipped()}
+                               "scoring": scorer.skipped(), "phrases": index.skipped()}
     try:
         if options.cold_start:
             bar.status("cold start (fresh processes)")
@@ -303,6 +309,10 @@ def run_benchmark(options: BenchOptions, *, progress: bool = True) -> dict[str, 
             before = bar.bar.n
             results["scoring"] = run_scoring(scorer.folder, work, headline, options, bar, env)
             bar.tick(max(0, scoring_ticks - (bar.bar.n - before)))
+        if index.folder is not None:
+            before = bar.bar.n
+            results["phrases"] = run_phrases(index.folder, scorer.folder, options, bar, env)
+            bar.tick(max(0, phrase_ticks - (bar.bar.n - before)))
         matched = None
         if headline["ok"]:
             matched = matched_new_tokens(headline["runs"][product_case_id(work.reference.index, 5)])
@@ -347,6 +357,19 @@ def run_scoring(folder: Path, work: Workload, product: dict[str, Any], options: 
             "threads_list": scoring_threads(options.threads), "batch_sizes": list(BATCH_SIZES),
             "repeat": options.repeat, **_noise(options)}
     return {"status": "ok", "scorer": folder.name, "outcome": run_worker(spec, progress, f"scorer {folder.name}", env)}
+
+
+def run_phrases(index: Path, scorer: Path | None, options: BenchOptions, progress: Progress,
+                env: dict[str, str]) -> dict[str, Any]:
+    """Phrase alternatives' in-process query time, in a fresh worker, on every committed bench sentence.
+
+    Every sentence, whatever ``--sentences``/``--quick`` chose: a query takes milliseconds, and
+    p50/p90 need words. ``scorer``: the run's meaning scorer (None: the index's ranking only).
+    """
+    sentences = [{"index": s.index, "text": s.text, "words": s.words} for s in load_sentences(options.sentences_file)]
+    spec = {"role": "phrases", "index": str(index), "scorer": str(scorer) if scorer is not None else None,
+            "sentences": sentences, "threads": options.threads, "repeat": options.repeat, **_noise(options)}
+    return {"status": "ok", "index": index.name, "outcome": run_worker(spec, progress, f"phrases {index.name}", env)}
 
 
 def code_version() -> dict[str, Any]:

@@ -1,6 +1,6 @@
-"""One measurement process: a backend, the product path or the meaning scorer, loaded fresh, then timed.
+"""One measurement process: a backend, the product path, the scorer or the phrase index, loaded fresh, then timed.
 
-Each backend (and the product path, and the meaning scorer's own measurement) runs in its
+Each backend (and the product path, the meaning scorer's and the phrase index's own measurements) runs in its
 own interpreter so that one engine's threads, allocator state and imports (torch sets up
 OpenMP) cannot slow another, and so that the process's peak RSS is that backend's own.
 The parent writes a JSON spec to stdin (prompt ids make it too big for an argument) and
@@ -55,6 +55,10 @@ def peak_rss_mb() -> float | None:
 
 
 def run_spec(spec: dict[str, Any], channel: Channel) -> dict[str, Any]:
+    if spec["role"] == "phrases":
+        from .phrases import run_phrases_spec
+
+        return {**run_phrases_spec(spec, tick=lambda: channel.send("tick")), "peak_rss_mb": peak_rss_mb()}
     from models.bundle import load_manifest
     from models.sampling import settings_for_diversity
 
