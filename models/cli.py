@@ -252,7 +252,10 @@ def _print_plain(text: str, candidates: Sequence[Candidate], elapsed_ms: float, 
     confidence as a percentage (``[-0.62, meaning 91%]``) and the reason to check it, if any."""
     print(text)
     if not candidates:
-        print("  (no paraphrase found that differs from the input and keeps its facts)")
+        # The note says why (facts or meaning); without one, every sample was a copy or a repeat.
+        why = note.split(": ", 1)[-1].replace("the other samples", "the samples") if note \
+            else "every sample copied the input or repeated another"
+        print(f"  (no paraphrase found: {why})")
     for i, candidate in enumerate(candidates, 1):
         print(f"  {i}. {candidate.text}  [{_figures(candidate)}]")
     if note and candidates:

@@ -296,3 +296,16 @@ def test_a_counting_pipeline_without_the_scorer_still_judges(tiny_bundle: Path) 
     paraphraser.pipeline = default_pipeline(paraphraser.scorer)
     again = paraphraser.paraphrase_sentence("the cat sat on the mat .", n=2, seed=2)
     assert again.candidates and all(c.confidence is not None for c in again.candidates)
+
+
+def test_plain_output_says_why_nothing_was_found(capsys) -> None:  # noqa: ANN001
+    """Read by eye: a sentence whose samples all failed the meaning check was reported as a facts failure."""
+    from models.cli import _print_plain
+
+    _print_plain("Because the bridge was closed, the trucks took the longer route.", [], 4378.0,
+                 "0 of 5 paraphrases: the other samples did not keep the meaning closely enough")
+    out = capsys.readouterr().out
+    assert "(no paraphrase found: the samples did not keep the meaning closely enough)" in out
+    assert "facts" not in out
+    _print_plain("Hello there, friend.", [], 10.0, None)
+    assert "copied the input or repeated another" in capsys.readouterr().out
