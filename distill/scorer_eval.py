@@ -161,6 +161,43 @@ def _set_figures(logit_fn: LogitFn, data_dir: Path) -> dict[str, Any]:
             "mean_set_auc": round(float(np.mean(aucs)), 4) if aucs else None}
 
 
+def student_figures(logit_fn: LogitFn, files: Sequence[Path]) -> dict[str, Any]:
+    """On the student's own candidates: does the scorer rank the broken ones low?
+
+    Two kinds of file: ``paraphrase --json`` output (``input``, ``paraphrases``) and the
+    evaluate command's dump (``source``, ``candidates`` with ``good``). Two labels, neither
+    of them a human's: a candidate that breaks a :mod:`models.facts` rule (a number changed or
+    invented, a name dropped) is one whose meaning certainly changed; the evaluate command's
+    ``good`` (embedding adequacy and lexical diversity) is a weak, blind-to-swaps label.
+    """
+    from models.facts import SourceFacts
+
+    sources: list[str] = []
+    candidates: list[str] = []
+    good: list[int | None] = []
+    for path in files:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            source = item.get("input") or item.get("source")
+            for c in item.get("paraphrases") or item.get("candidates") or []:
+                sources.append(source)
+                candidates.append(c["text"])
+                good.append(int(c["good"]) if "good" in c else None)
+    if not sources:
+        return {}
+    logits = np.asarray(logit_fn(sources, candidates), dtype=float)
+    facts_ok = np.array([0 if SourceFacts(s).check(c) else 1 for s, c in zip(sources, candidates)])
+    report: dict[str, Any] = {"candidates": len(sources), "facts_broken": int((facts_ok == 0).sum()),
+                              "auc_facts": roc_auc(facts_ok, logits)}
+    rated = [i for i, g in enumerate(good) if g is not None]
+    if rated:
+        report["auc_evaluate_good"] = roc_auc([good[i] for i in rated], logits[rated])
+        report["rated"] = len(rated)
+    return report
+
+
 def torch_logits(run_dir: Path, num_hidden_layers: int = 4, max_length: int = 128,
                  batch_size: int = 64, threads: int = 2) -> LogitFn:
     """A LogitFn over a training run's weights (PyTorch; for evaluating before export)."""
@@ -201,9 +238,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", type=Path, default=None, help="write the report here (JSON)")
+    parser.add_argument("--candidates", type=Path, nargs="*", default=[],
+                        help="student outputs (paraphrase --json lines or evaluate dumps) to score too")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    report = evaluate(torch_logits(args.run, args.layers, threads=args.threads), args.data)
+    logit_fn = torch_logits(args.run, args.layers, threads=args.threads)
+    report = evaluate(logit_fn, args.data)
+    if args.candidates:
+        report["student_candidates"] = student_figures(logit_fn, args.candidates)
     text = json.dumps(report, indent=2)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
