@@ -138,3 +138,21 @@ def test_teacher_score_forms() -> None:
     assert teacher_score(mi, "mi_mean") == pytest.approx(-1.0 - 0.5 + 2.5)
     with pytest.raises(ValueError):
         teacher_score(mi, "other")
+
+
+def test_student_figures_read_both_file_kinds(tmp_path: Path) -> None:
+    from distill.scorer_eval import student_figures
+
+    (tmp_path / "cli.jsonl").write_text(json.dumps({"input": "Sales rose 12% in May.", "paraphrases": [
+        {"text": "In May, sales went up 12%.", "score": -0.5},
+        {"text": "In May, sales went up 21%.", "score": -0.6}]}) + "\n", encoding="utf-8")
+    (tmp_path / "dump.jsonl").write_text(json.dumps({"source": "The cat sat on the mat.", "candidates": [
+        {"text": "A cat was sitting on the mat.", "good": True},
+        {"text": "The dog ran away.", "good": False}]}) + "\n", encoding="utf-8")
+
+    def logits(sources, candidates):  # noqa: ANN001, ANN202 - a scorer that dislikes "21%" and dogs
+        return np.array([-1.0 if ("21%" in c or "dog" in c) else 1.0 for c in candidates])
+
+    report = student_figures(logits, [tmp_path / "cli.jsonl", tmp_path / "dump.jsonl"])
+    assert report["candidates"] == 4 and report["facts_broken"] == 1
+    assert report["auc_facts"] == 1.0 and report["auc_evaluate_good"] == 1.0 and report["rated"] == 2
