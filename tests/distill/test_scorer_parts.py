@@ -155,4 +155,6 @@ def test_student_figures_read_both_file_kinds(tmp_path: Path) -> None:
 
     report = student_figures(logits, [tmp_path / "cli.jsonl", tmp_path / "dump.jsonl"])
     assert report["candidates"] == 4 and report["facts_broken"] == 1
-    assert report["auc_facts"] == 1.0 and report["auc_evaluate_good"] == 1.0 and report["rated"] == 2
+    # facts: only the "21%" row is broken; the disliked dog row ties it (facts fine, meaning not)
+    assert report["auc_facts"] == pytest.approx(2.5 / 3)
+    assert report["auc_evaluate_good"] == 1.0 and report["rated"] == 2
