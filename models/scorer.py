@@ -158,6 +158,11 @@ def _session(path: Path, threads: int | None) -> ort.InferenceSession:
     options.enable_cpu_mem_arena = False
     if threads:
         options.intra_op_num_threads = int(threads)
+    # No spinning: the scorer runs between the decoder's steps, and its threads spinning after
+    # each call took the cores the decoder's next step needed (and the other way round).
+    # Measured in the product path, 20-word sentence, n=5, 8 runs: 11.3 -> 8.4 ms per call,
+    # p50 3.01 -> 2.40 s on a sentence whose rows the scorer often refuses.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
