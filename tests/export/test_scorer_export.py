@@ -228,7 +228,7 @@ def test_missing_files_are_named(tiny, tmp_path: Path) -> None:  # noqa: ANN001
 # -- base weights --------------------------------------------------------------------------------
 
 
-def test_the_minilm_lookup_matches_distill_without_importing_it() -> None:
+def test_the_minilm_lookup_is_shared_and_export_never_imports_distill() -> None:
     from export.base_weights import minilm_dir
 
     try:
