@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -226,30 +227,39 @@ def verify_bundle(folder: Path, manifest: Manifest) -> None:
         if required not in manifest.files:
             raise BundleError(f"Model bundle '{name}': manifest does not list {required}.",
                               bundle=name, rebuild_command=fix)
-    for rel, record in manifest.files.items():
+    check_listed_files(folder, manifest.files, f"Model bundle '{name}'",
+                       lambda message: BundleError(message, bundle=name, rebuild_command=fix), show_paths=False)
+    log.debug("verified %d files of bundle %s", len(manifest.files), name)
+
+
+def check_listed_files(folder: Path, files: Mapping[str, Any], what: str, error: Callable[[str], Exception],
+                       *, show_paths: bool = True) -> None:
+    """Every file a manifest lists exists with its recorded size and sha256 (size first: cheap,
+    catches truncation; then the hash: catches alteration).
+
+    One loop for every kind of bundle (model, meaning scorer, phrase index): ``what`` starts
+    each message ("Scorer bundle 'x'") and ``error`` makes the exception that carries the
+    fix; ``show_paths`` adds the file's path to the messages.
+    """
+    for rel, record in files.items():
         try:
-            _relative_file(rel, "a file name in 'files'")
-            entry = _file_entry(rel, record)
+            entry = _file_entry(_relative_file(rel, "a file name in 'files'"), record)
         except ValueError as exc:
-            raise BundleError(f"Model bundle '{name}' has a damaged {MANIFEST_NAME} ({folder / MANIFEST_NAME}): "
-                              f"{exc}.", bundle=name, rebuild_command=fix) from exc
+            raise error(f"{what} has a damaged {MANIFEST_NAME} ({folder / MANIFEST_NAME}): {exc}.") from exc
         path = folder / rel
+        where = f": {path}" if show_paths else ""
         try:
             if not path.is_file():
-                raise BundleError(f"Model bundle '{name}': file {rel} is missing.", bundle=name, rebuild_command=fix)
+                raise error(f"{what}: file {rel} is missing{f' ({path})' if show_paths else ''}.")
             size = path.stat().st_size
             if size != entry["size"]:
-                raise BundleError(
-                    f"Model bundle '{name}': file {rel} is {size} bytes, expected "
-                    f"{entry['size']} (truncated or replaced).", bundle=name, rebuild_command=fix)
+                raise error(f"{what}: file {rel} is {size} bytes, expected {entry['size']} "
+                            f"(truncated or replaced{where}).")
             digest = sha256_file(path)
         except OSError as exc:
-            raise BundleError(f"Model bundle '{name}': file {rel} cannot be read ({exc.strerror or exc}).",
-                              bundle=name, rebuild_command=fix) from exc
+            raise error(f"{what}: file {rel} cannot be read ({exc.strerror or exc}).") from exc
         if digest != entry["sha256"]:
-            raise BundleError(f"Model bundle '{name}': file {rel} is corrupt (sha256 mismatch).",
-                              bundle=name, rebuild_command=fix)
-    log.debug("verified %d files of bundle %s", len(manifest.files), name)
+            raise error(f"{what}: file {rel} is corrupt (sha256 mismatch{where}).")
 
 
 def load_manifest(folder: Path, *, verify: bool = True) -> Manifest:

@@ -43,8 +43,8 @@ from typing import Any
 
 import numpy as np
 
-from .bundle import _file_entry, _files, _first_line, _relative_file, _require_field, _require_object, \
-    _require_text, file_record, sha256_file
+from .bundle import _files, _first_line, _require_field, _require_object, _require_text, check_listed_files, \
+    file_record
 from .catalog import FROZEN_FIX, MANIFEST_NAME, is_frozen
 from .errors import BundleError
 
@@ -215,21 +215,7 @@ def read_manifest(folder: Path) -> PhraseManifest:
             raise ValueError(f"'files' does not list {ARRAYS_FILE}")
     except (ValueError, KeyError, TypeError) as exc:
         raise error(f"Phrase index '{name}' has a damaged {MANIFEST_NAME} ({path}): {_first_line(exc)}.") from exc
-    for rel, record in manifest.files.items():
-        entry = _file_entry(_relative_file(rel, "a file name in 'files'"), record)
-        file = folder / rel
-        try:
-            if not file.is_file():
-                raise error(f"Phrase index '{name}': file {rel} is missing ({file}).")
-            size = file.stat().st_size
-            if size != entry["size"]:
-                raise error(f"Phrase index '{name}': file {rel} is {size} bytes, expected {entry['size']} "
-                            f"(truncated or replaced: {file}).")
-            digest = sha256_file(file)
-        except OSError as exc:
-            raise error(f"Phrase index '{name}': file {rel} cannot be read ({exc.strerror or exc}).") from exc
-        if digest != entry["sha256"]:
-            raise error(f"Phrase index '{name}': file {rel} is corrupt (sha256 mismatch: {file}).")
+    check_listed_files(folder, manifest.files, f"Phrase index '{name}'", error)
     return manifest
 
 

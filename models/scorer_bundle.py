@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .bundle import _file_entry, _files, _first_line, _relative_file, _require_count, _require_field, \
-    _require_object, _require_text, sha256_file
+from .bundle import _files, _first_line, _relative_file, _require_count, _require_field, _require_object, \
+    _require_text, check_listed_files
 from .catalog import MANIFEST_NAME
 from .errors import BundleError
 from .scorer_recipes import scorer_rebuild_command
@@ -153,25 +153,7 @@ def verify_scorer_bundle(folder: Path, manifest: ScorerManifest) -> None:
     for required in (manifest.model_file, manifest.tokenizer_file):
         if required not in manifest.files:
             raise error(f"Scorer bundle '{name}': manifest does not list {required}.")
-    for rel, record in manifest.files.items():
-        try:
-            entry = _file_entry(_relative_file(rel, "a file name in 'files'"), record)
-        except ValueError as exc:
-            raise error(f"Scorer bundle '{name}' has a damaged {MANIFEST_NAME} ({folder / MANIFEST_NAME}): "
-                        f"{exc}.") from exc
-        path = folder / rel
-        try:
-            if not path.is_file():
-                raise error(f"Scorer bundle '{name}': file {rel} is missing ({path}).")
-            size = path.stat().st_size
-            if size != entry["size"]:
-                raise error(f"Scorer bundle '{name}': file {rel} is {size} bytes, expected {entry['size']} "
-                            f"(truncated or replaced: {path}).")
-            digest = sha256_file(path)
-        except OSError as exc:
-            raise error(f"Scorer bundle '{name}': file {rel} cannot be read ({exc.strerror or exc}).") from exc
-        if digest != entry["sha256"]:
-            raise error(f"Scorer bundle '{name}': file {rel} is corrupt (sha256 mismatch: {path}).")
+    check_listed_files(folder, manifest.files, f"Scorer bundle '{name}'", error)
     log.debug("verified %d files of scorer bundle %s", len(manifest.files), name)
 
 
