@@ -22,9 +22,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, TextIO, TypeVar
 
 from .catalog import DEFAULT_BUNDLE
 from .confidence import percent
@@ -67,17 +67,30 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     _check_arguments(args, parser)
     if not args.text and not args.input:
         parser.error("give text to paraphrase, or -i FILE (use -i - for stdin)")
+    # loaded before reading, so the first line is paraphrased the moment it arrives
+    return run_with_input(args.input, lambda: Paraphraser.load(args.bundle, threads=args.threads),
+                          lambda paraphraser, stream: _paraphrase_all(paraphraser, _inputs(args.text, stream), args))
+
+
+Model = TypeVar("Model")
+
+
+def run_with_input(input_name: str | None, load: Callable[[], Model],
+                   work: Callable[[Model, BinaryIO | None], int]) -> int:
+    """What every command with ``-i`` does around its work: open the input (unreadable: exit 2),
+    load the model (a missing or damaged bundle: exit 3 with the fix), run ``work`` on both,
+    and close the input unless it is stdin. ``stream`` is None when there is no ``-i``.
+    """
     try:
-        stream = _open_input(args.input)
+        stream = _open_input(input_name)
     except OSError as exc:
-        return _fail(f"cannot read {args.input}: {exc.strerror or exc}", EXIT_USAGE)
+        return _fail(f"cannot read {input_name}: {exc.strerror or exc}", EXIT_USAGE)
     try:
-        # loaded before reading, so the first line is paraphrased the moment it arrives
         try:
-            paraphraser = Paraphraser.load(args.bundle, threads=args.threads)
+            model = load()
         except BundleError as exc:
             return _fail(str(exc), EXIT_MODEL)
-        return _paraphrase_all(paraphraser, _inputs(args.text, stream), args)
+        return work(model, stream)
     finally:
         if stream is not None and stream is not _stdin():
             stream.close()

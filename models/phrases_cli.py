@@ -27,10 +27,9 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, BinaryIO
 
-from .cli import EXIT_MODEL, EXIT_OK, EXIT_USAGE, Input, _fail, _open_input, _stdin, json_line, read_lines
-from .errors import BundleError
+from .cli import EXIT_OK, EXIT_USAGE, Input, _fail, json_line, read_lines, run_with_input
 from .phrases import DEFAULT_INDEX, DEFAULT_K, PhraseAlternatives, PhraseIndex, PhraseSpanError
 from .scorer_recipes import DEFAULT_SCORER
 from .text import binary_reason
@@ -76,24 +75,17 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         span = _parse_span(args.span)
         if span is None:
             parser.error(f"--span must be START:END with two whole numbers, not {args.span!r}")
-    try:
-        stream = _open_input(args.input)
-    except OSError as exc:
-        return _fail(f"cannot read {args.input}: {exc.strerror or exc}", EXIT_USAGE)
-    try:
-        try:
-            index = PhraseIndex.load(args.index)
-            scorer = _scorer(args.scorer, args.threads)
-        except BundleError as exc:
-            return _fail(str(exc), EXIT_MODEL)
+
+    def answer(models: tuple[PhraseIndex, Any], stream: BinaryIO | None) -> int:
+        index, scorer = models
         if stream is None:
             assert span is not None
             query: dict[str, Any] = {"text": args.text, "start": span[0], "end": span[1]}
             return _answer_all(index, scorer, [(1, query, None)], as_json=args.json, k=args.k, where="the span")
         return _answer_all(index, scorer, _queries(read_lines(stream)), as_json=args.json, k=args.k, where="line")
-    finally:
-        if stream is not None and stream is not _stdin():
-            stream.close()
+
+    return run_with_input(args.input, lambda: (PhraseIndex.load(args.index), _scorer(args.scorer, args.threads)),
+                          answer)
 
 
 def _parse_span(text: str) -> tuple[int, int] | None:

@@ -24,8 +24,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .cli import EXIT_MODEL, EXIT_OK, EXIT_USAGE, Input, _fail, _open_input, _stdin, json_line, read_lines
-from .errors import BundleError
+from .cli import EXIT_OK, EXIT_USAGE, Input, _fail, json_line, read_lines, run_with_input
 from .scorer import MeaningScorer
 from .scorer_recipes import DEFAULT_SCORER
 from .text import binary_reason
@@ -54,19 +53,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(problem)
     if not args.input:
         parser.error(f"give -i FILE with one {LINE_FORMAT} per line (use -i - for stdin)")
-    try:
-        stream = _open_input(args.input)
-    except OSError as exc:
-        return _fail(f"cannot read {args.input}: {exc.strerror or exc}", EXIT_USAGE)
-    try:
-        try:
-            scorer = MeaningScorer.load(args.scorer, threads=args.threads)
-        except BundleError as exc:
-            return _fail(str(exc), EXIT_MODEL)
-        return _score_all(scorer, read_lines(stream), as_json=args.json)
-    finally:
-        if stream is not None and stream is not _stdin():
-            stream.close()
+    return run_with_input(args.input, lambda: MeaningScorer.load(args.scorer, threads=args.threads),
+                          lambda scorer, stream: _score_all(scorer, read_lines(stream), as_json=args.json))
 
 
 @dataclass(frozen=True)
