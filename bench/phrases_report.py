@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .phrases import INDEX, MIN_ALTERNATIVES, MIN_LETTERS, SCORER, TARGET_P50_MS, case_sentence
-from .scoring_report import verdict
+from .scoring_report import unfinished_entry, verdict
 from .stats import median, percentile
 
 #: The target's note when the run had no meaning scorer (the issue ranks in context).
@@ -20,14 +20,10 @@ NO_SCORER = "ranked by the index alone: no meaning scorer in this run"
 
 def phrases_entry(raw: dict[str, Any] | None) -> dict[str, Any]:
     """``doc["phrases"]`` from the runner's raw ``phrases`` result (absent: not part of this run)."""
-    if not raw:
-        return {"status": "skipped", "reason": "not part of this run"}
-    if raw.get("status") == "skipped":
-        return dict(raw)
-    outcome = raw.get("outcome") or {}
-    if not outcome.get("ok"):
-        return {"status": "failed", "index": raw.get("index"), "error": outcome.get("error"),
-                **({"stderr_tail": outcome["stderr_tail"][-1500:]} if outcome.get("stderr_tail") else {})}
+    unfinished = unfinished_entry(raw, "index")
+    if unfinished is not None:
+        return unfinished
+    outcome = raw["outcome"]  # type: ignore[index]
     sentences = outcome.get("sentences") or []
     words = outcome.get("words") or []
     case = case_sentence(sentences)

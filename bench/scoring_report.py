@@ -14,16 +14,26 @@ from .scoring import TARGET_MS_PER_CANDIDATE, TARGET_THREADS
 from .stats import median, percentile
 
 
-def scoring_entry(raw: dict[str, Any] | None) -> dict[str, Any]:
-    """``doc["scoring"]`` from the runner's raw ``scoring`` result (absent: not part of this run)."""
+def unfinished_entry(raw: dict[str, Any] | None, key: str) -> dict[str, Any] | None:
+    """A worker section's entry when it did not run (skipped) or its worker failed; None when it
+    succeeded. ``key`` names what the section measured ("scorer", "index") in the failed entry."""
     if not raw:
         return {"status": "skipped", "reason": "not part of this run"}
     if raw.get("status") == "skipped":
         return dict(raw)
     outcome = raw.get("outcome") or {}
     if not outcome.get("ok"):
-        return {"status": "failed", "scorer": raw.get("scorer"), "error": outcome.get("error"),
+        return {"status": "failed", key: raw.get(key), "error": outcome.get("error"),
                 **({"stderr_tail": outcome["stderr_tail"][-1500:]} if outcome.get("stderr_tail") else {})}
+    return None
+
+
+def scoring_entry(raw: dict[str, Any] | None) -> dict[str, Any]:
+    """``doc["scoring"]`` from the runner's raw ``scoring`` result (absent: not part of this run)."""
+    unfinished = unfinished_entry(raw, "scorer")
+    if unfinished is not None:
+        return unfinished
+    outcome = raw["outcome"]  # type: ignore[index]
     tokens = outcome.get("pair_tokens") or []
     entry: dict[str, Any] = {
         "status": "ok", "scorer": outcome.get("name"), "path": outcome.get("folder"),
