@@ -59,7 +59,7 @@ class ScorerTrainConfig:
     kd: bool = True
     alpha: float = 0.1
     temperature: float = 1.0
-    teacher_form: str = "mi_mean"
+    teacher_form: str = "mi_sum"
     seed: int = 13
     threads: int = 2
     max_minutes: float | None = None
@@ -69,11 +69,12 @@ class ScorerTrainConfig:
 def teacher_score(mi: dict[str, float], form: str) -> float:
     """The generator's judgement of one candidate, from :mod:`distill.mi_teacher`'s numbers.
 
-    ``mi_sum``: log P(c|s) + log P(s|c) − log P(s), as G2R-DM-MI writes it (sums of token
-    log-probabilities). Its softmax over a set is nearly one-hot, because sums differ by tens
-    of nats between candidates of different lengths. ``mi_mean`` (the default): the same
-    three terms per token, so a longer candidate is not punished for its length; log P(s)
-    is one constant per set and cancels in the softmax either way.
+    ``mi_sum`` (the default, what minilm-l4-meaning-v1 was trained with): log P(c|s) +
+    log P(s|c) − log P(s), as G2R-DM-MI writes it (sums of token log-probabilities). Its
+    softmax over a set is peaked (normalised entropy 0.10 on the training sets; it puts a
+    meaning-kept candidate first in 96 % of them). ``mi_mean``: the same three terms per
+    token, so a longer candidate is not punished for its length, but nearly flat (0.86).
+    log P(s) is one constant per set and cancels in the softmax either way.
     """
     if form == "mi_sum":
         return mi["fwd_sum"] + mi["rev_sum"] - mi["prior_sum"]
@@ -241,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--head-lr", type=float, default=1e-3)
     parser.add_argument("--no-kd", action="store_true", help="hard labels only (the ablation)")
     parser.add_argument("--alpha", type=float, default=0.1)
-    parser.add_argument("--teacher-form", default="mi_mean", choices=("mi_mean", "mi_sum"))
+    parser.add_argument("--teacher-form", default="mi_sum", choices=("mi_sum", "mi_mean"))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-minutes", type=float, default=None)
     parser.add_argument("--seed", type=int, default=13)
