@@ -71,6 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
     for name in defaults.__dataclass_fields__:
         p.add_argument(f"--{name.replace('_', '-')}", type=type(getattr(defaults, name)),
                        default=getattr(defaults, name))
+    p.add_argument("--facts-rule", action="store_true",
+                   help="drop pairs whose target loses or changes a number, date, name or quote (models.facts)")
+    p.add_argument("--min-meaning", type=float, default=None,
+                   help="drop pairs the meaning scorer gives less than this (needs its bundle: ./studio build)")
+    p.add_argument("--controls", action="store_true",
+                   help="tag every pair with control codes (task, length, change) for a controlled student")
+    p.add_argument("--asset-pairs", type=int, default=0,
+                   help="simplification pairs per ASSET sentence for the Simpler mode (0: none; implies --controls)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--embed-cache", default=str(cache_root() / "embeddings" / "all-MiniLM-L6-v2-len128.npz"),
                    help="embedding cache file ('' disables it)")
@@ -98,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="drop to fewer threads while other processes keep the CPUs busy")
     t.add_argument("--resume", default="auto", help="auto | none | a checkpoint folder")
     t.add_argument("--init-adapter", default="", help="start from this adapter folder")
+    t.add_argument("--controlled", action="store_true",
+                   help="the rows carry control codes: train on the controlled prompt format")
 
     u = sub.add_parser("publish", help="copy a run's adapter into models/students/<name>/")
     u.add_argument("--run", required=True)
@@ -130,23 +140,48 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
         adequacy = minilm_adequacy(SentenceEmbedder(threads=args.threads, max_length=128,
                                                     cache_file=args.embed_cache or None))
 
+    meaning = None
+    if args.min_meaning is not None and not args.no_critic:
+        from .critic import scorer_meaning
+
+        meaning = scorer_meaning(threads=args.threads)
+    controlled = args.controls or args.asset_pairs > 0
+
     def over(n: int | None) -> int | None:
         return None if n is None else n * max(1, args.oversample)
 
     splits: dict[str, Any] = {}
+    finals: dict[str, list[Any]] = {}
     for name, keys, seed_n, para_n in (("train", train_keys, args.seed_pairs, args.para_pairs),
                                        ("dev", dev_keys, args.dev_seed_pairs, args.dev_para_pairs)):
         candidates = build_pairs(groups, keys, over(seed_n), over(para_n), args.lowercase_targets, args.seed)
         if args.no_critic:
             kept, report = candidates, CriticReport(total=len(candidates), kept=len(candidates))
         else:
-            kept, report = filter_pairs(candidates, thresholds, adequacy)
-        final = cap_pairs(kept, seed_n, para_n)
-        write_jsonl(run / f"{name}.jsonl", final)
+            kept, report = filter_pairs(candidates, thresholds, adequacy, facts=args.facts_rule,
+                                        meaning=meaning, min_meaning=args.min_meaning or 0.0)
+        finals[name] = cap_pairs(kept, seed_n, para_n)
         splits[name] = {"groups": len(keys), "candidates": count_pairs(candidates),
-                        "critic": report.as_dict(), "pairs": count_pairs(final)}
+                        "critic": report.as_dict(), "pairs": count_pairs(finals[name])}
         log.info("%s: %d groups, %d candidates, %d after critic, %d written", name, len(keys),
-                 len(candidates), len(kept), len(final))
+                 len(candidates), len(kept), len(finals[name]))
+
+    controls_report: dict[str, Any] | None = None
+    if controlled:
+        from .controls import change_cuts, code_counts, tag_pairs
+
+        cuts = change_cuts(finals["train"])
+        finals = {name: tag_pairs(pairs, cuts) for name, pairs in finals.items()}
+        controls_report = {"change_cuts": cuts.as_dict()}
+        if args.asset_pairs > 0:
+            from .simplify_data import asset_pairs
+
+            simple, asset_report = asset_pairs(root, per_sentence=args.asset_pairs)
+            finals["train"] = finals["train"] + tag_pairs(simple, cuts, task="simplify")
+            controls_report["asset"] = asset_report.as_dict()
+        controls_report["codes"] = {name: code_counts(pairs) for name, pairs in finals.items()}
+    for name, pairs in finals.items():
+        write_jsonl(run / f"{name}.jsonl", pairs)
 
     leak = set(train_keys) & set(dev_keys)
     if leak:  # cannot happen with split_groups; checked because a leak silently flatters dev loss
@@ -163,7 +198,9 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
         "dev_fraction": args.dev_fraction,
         "caps": {"seed_pairs": args.seed_pairs, "para_pairs": args.para_pairs,
                  "oversample": args.oversample},
-        "critic": None if args.no_critic else thresholds.as_dict() | ({"min_adequacy": None} if args.no_adequacy else {}),
+        "critic": None if args.no_critic else thresholds.as_dict() | ({"min_adequacy": None} if args.no_adequacy else {}) | {
+            "facts": args.facts_rule, "min_meaning": args.min_meaning},
+        "controls": controls_report,
         "splits": splits,
         "seconds": round(time.monotonic() - started, 1),
     }
@@ -175,6 +212,10 @@ def run_train(args: argparse.Namespace) -> dict[str, Any]:
     config = TrainConfig(run_dir=args.run, **{
         name: getattr(args, name) for name in TrainConfig.__dataclass_fields__
         if name not in ("run_dir", "target_modules", "template") and hasattr(args, name)})
+    if getattr(args, "controlled", False):
+        from models.recipes import CONTROLLED_TEMPLATE
+
+        config.template = CONTROLLED_TEMPLATE
     return train(config)
 
 

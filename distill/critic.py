@@ -9,8 +9,13 @@ Teacher outputs include copies, partial paraphrases of long seeds, chatbot answe
    (catches paraphrases of half a news item and rambling answers);
 4. ``low_diversity``: the target reuses too much of the source's wording (a BLEU-like
    n-gram overlap above ``1 - min_diversity``): the student would learn to copy;
-5. ``adequacy``: cosine of all-MiniLM-L6-v2 embeddings below ``min_adequacy`` (meaning lost);
-6. ``near_duplicate``: a target nearly identical (token Jaccard) to a target already kept
+5. ``facts`` (opt-in): the target loses a number, date, name or quote of the source, or
+   invents a number (:func:`models.facts.check_candidate`, the rules the app enforces: a
+   student trained on "$300" -> "$30" learns to write it);
+6. ``adequacy``: cosine of all-MiniLM-L6-v2 embeddings below ``min_adequacy`` (meaning lost);
+7. ``meaning`` (opt-in): the meaning scorer's probability below ``min_meaning`` (it sees
+   flipped roles and polarity that an embedding cosine is blind to);
+8. ``near_duplicate``: a target nearly identical (token Jaccard) to a target already kept
    for the same group: repeating one output teaches little.
 
 Each pair is removed by the first rule it fails, so the report's counts add up.
@@ -33,7 +38,7 @@ log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[0-9a-z]+")
 
-RULES = ("empty", "copy", "length_ratio", "low_diversity", "adequacy", "near_duplicate")
+RULES = ("empty", "copy", "length_ratio", "low_diversity", "facts", "adequacy", "meaning", "near_duplicate")
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,12 @@ class CriticReport:
     removed: Counter = field(default_factory=Counter)
     thresholds: dict[str, Any] = field(default_factory=dict)
     adequacy_quantiles: dict[str, float] = field(default_factory=dict)
+    #: origin (teacher data set) -> rule -> pairs it removed, plus "kept" and "total".
+    by_source: dict[str, Counter] = field(default_factory=dict)
+
+    def count(self, pair: Pair, rule: str) -> None:
+        self.removed[rule] += 1
+        self.by_source.setdefault(pair.origin, Counter())[rule] += 1
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +90,8 @@ class CriticReport:
             "removed": {rule: int(self.removed.get(rule, 0)) for rule in RULES},
             "thresholds": self.thresholds,
             "adequacy_quantiles": self.adequacy_quantiles,
+            **({"by_source": {origin: dict(sorted(c.items())) for origin, c in sorted(self.by_source.items())}}
+               if self.by_source else {}),
         }
 
 
@@ -132,20 +145,34 @@ def cheap_rule(pair: Pair, t: CriticThresholds) -> str | None:
 AdequacyFn = Callable[[Sequence[str], Sequence[str]], np.ndarray]
 
 
+def facts_rule(pair: Pair) -> bool:
+    """True when the target keeps the source's facts (numbers, dates, names, quotes)."""
+    from models.facts import check_candidate
+
+    return not check_candidate(pair.source, pair.target)
+
+
 def filter_pairs(pairs: Sequence[Pair], thresholds: CriticThresholds | None = None,
-                 adequacy: AdequacyFn | None = None) -> tuple[list[Pair], CriticReport]:
+                 adequacy: AdequacyFn | None = None, *, facts: bool = False,
+                 meaning: AdequacyFn | None = None, min_meaning: float = 0.5,
+                 ) -> tuple[list[Pair], CriticReport]:
     """Apply the rules in order; returns (kept pairs in input order, report).
 
     ``adequacy(sources, targets)`` returns cosine similarities; pass None to skip that rule
-    (e.g. in tests, or to filter without torch).
+    (e.g. in tests, or to filter without torch). ``facts`` turns the facts rule on;
+    ``meaning(sources, targets)`` returns the meaning scorer's probabilities (None: off).
     """
     t = thresholds or CriticThresholds()
-    report = CriticReport(total=len(pairs), thresholds=t.as_dict())
+    report = CriticReport(total=len(pairs), thresholds=t.as_dict() | {
+        "facts": facts, "min_meaning": min_meaning if meaning is not None else None})
     survivors: list[Pair] = []
     for pair in pairs:
+        report.by_source.setdefault(pair.origin, Counter())["total"] += 1
         rule = cheap_rule(pair, t)
+        if rule is None and facts and not facts_rule(pair):
+            rule = "facts"
         if rule:
-            report.removed[rule] += 1
+            report.count(pair, rule)
         else:
             survivors.append(pair)
 
@@ -157,12 +184,22 @@ def filter_pairs(pairs: Sequence[Pair], thresholds: CriticThresholds | None = No
         kept_adequate = []
         for pair, score in zip(survivors, scores):
             if score < t.min_adequacy:
-                report.removed["adequacy"] += 1
+                report.count(pair, "adequacy")
             else:
                 kept_adequate.append(pair)
         survivors = kept_adequate
     elif adequacy is None:
         report.thresholds = {**report.thresholds, "min_adequacy": None}
+
+    if meaning is not None and survivors:
+        probabilities = np.asarray(meaning([p.source for p in survivors], [p.target for p in survivors]))
+        kept_meaning = []
+        for pair, probability in zip(survivors, probabilities):
+            if probability < min_meaning:
+                report.count(pair, "meaning")
+            else:
+                kept_meaning.append(pair)
+        survivors = kept_meaning
 
     kept: list[Pair] = []
     targets_by_group: dict[str, list[list[str]]] = {}
@@ -170,10 +207,11 @@ def filter_pairs(pairs: Sequence[Pair], thresholds: CriticThresholds | None = No
         tgt = words(pair.target)
         previous = targets_by_group.setdefault(pair.group, [])
         if any(jaccard(tgt, other) >= t.near_duplicate_jaccard for other in previous):
-            report.removed["near_duplicate"] += 1
+            report.count(pair, "near_duplicate")
             continue
         previous.append(tgt)
         kept.append(pair)
+        report.by_source[pair.origin]["kept"] += 1
     report.kept = len(kept)
     log.info("critic kept %d of %d pairs; removed %s", report.kept, report.total,
              dict(report.removed))
@@ -188,5 +226,23 @@ def minilm_adequacy(embedder: Any = None, progress: bool = True) -> AdequacyFn:
 
     def score(sources: Sequence[str], targets: Sequence[str]) -> np.ndarray:
         return cosine_pairs(model, sources, targets, progress=progress)
+
+    return score
+
+
+def scorer_meaning(threads: int | None = 2, progress: bool = True, batch: int = 256) -> AdequacyFn:
+    """A ``meaning`` function backed by the shipped meaning scorer (its ONNX bundle must be
+    built: ``./studio build``)."""
+    from tqdm.auto import tqdm
+
+    from models.scorer import MeaningScorer
+
+    scorer = MeaningScorer.load(threads=threads)
+
+    def score(sources: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+        out = []
+        for start in tqdm(range(0, len(sources), batch), desc="meaning", unit="batch", disable=not progress):
+            out.append(np.asarray(scorer.score(sources[start:start + batch], targets[start:start + batch])))
+        return np.concatenate(out) if out else np.empty(0)
 
     return score

@@ -33,10 +33,10 @@ class Example:
 
 
 def encode_pair(tokenizer: Any, source: str, target: str, max_tokens: int,
-                template: str = STUDENT_TEMPLATE) -> Example | None:
+                template: str = STUDENT_TEMPLATE, controls: str = "") -> Example | None:
     """Tokenize one pair; None when it is longer than ``max_tokens`` (dropped, not truncated:
     a truncated target would teach the student to stop mid-sentence)."""
-    prompt = tokenizer(render_prompt(source, template), add_special_tokens=False)["input_ids"]
+    prompt = tokenizer(render_prompt(source, template, controls), add_special_tokens=False)["input_ids"]
     answer = tokenizer(render_target(target), add_special_tokens=False)["input_ids"]
     if not answer or len(prompt) + len(answer) > max_tokens:
         return None
@@ -48,7 +48,7 @@ def encode_pairs(tokenizer: Any, pairs: Iterable[Pair], max_tokens: int,
     """(examples, number of pairs dropped for length)."""
     examples, dropped = [], 0
     for pair in pairs:
-        ex = encode_pair(tokenizer, pair.source, pair.target, max_tokens, template)
+        ex = encode_pair(tokenizer, pair.source, pair.target, max_tokens, template, pair.controls)
         if ex is None:
             dropped += 1
         else:

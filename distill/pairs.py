@@ -40,6 +40,7 @@ class Pair:
     teacher: str          # teacher of the target
     origin: str           # kinit set of the target
     source_teacher: str = ""   # "seed" for seed pairs
+    controls: str = ""         # control codes (distill.controls); "" for an uncontrolled student
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -18,8 +18,18 @@ TARGET_PREFIX = " "
 TARGET_SUFFIX = "\n"
 
 
-def render_prompt(text: str, template: str = STUDENT_TEMPLATE) -> str:
-    """Fill the template (str.replace, not format: sentences may contain braces)."""
+def render_prompt(text: str, template: str = STUDENT_TEMPLATE, controls: str = "") -> str:
+    """Fill the template (str.replace, not format: sentences may contain braces).
+
+    ``{controls}`` first and ``{text}`` last, so a sentence that happens to contain the
+    string "{controls}" is left as written.
+    """
+    if "{controls}" in template:
+        if not controls:
+            raise ValueError("this template has a {controls} slot but the pair carries no control codes")
+        template = template.replace("{controls}", controls)
+    elif controls:
+        raise ValueError("the pair carries control codes but the template has no {controls} slot")
     return template.replace("{text}", text)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
+from models.controls import Controls
 from models.bundle import MANIFEST_NAME, ModelGeometry, file_record, read_manifest, verify_bundle, write_manifest
 from models.catalog import bundles_dir
 from models.errors import BundleError, ParaphraseStudioError
@@ -64,6 +65,8 @@ class ExportRequest:
     parity_sentences: list[str] | None = None
     out_root: Path | None = None
     prompt_extra: dict[str, float] = field(default_factory=dict)
+    #: A controlled student's codes (``models.controls.Controls``), written into the manifest.
+    controls: Controls | None = None
 
     @property
     def destination(self) -> Path:
@@ -82,6 +85,8 @@ def fingerprint(request: ExportRequest, base: BaseWeights) -> str:
     }
     if request.prompt_extra:  # absent when empty: older bundles keep their fingerprint
         payload["prompt_extra"] = request.prompt_extra
+    if request.controls is not None:
+        payload["controls"] = request.controls.to_dict()
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -142,7 +147,8 @@ def build_bundle(request: ExportRequest, *, if_stale: bool = False) -> Path:
         stages.set_postfix_str("tokenizer")
         runtime_tokenizer = _write_tokenizer(tokenizer, bundle / TOKENIZER_FILE)
         prompt = PromptFormat(template=request.template, stop_token_ids=stop_token_ids(runtime_tokenizer, tokenizer),
-                              description=request.description, extra=dict(request.prompt_extra))
+                              description=request.description, extra=dict(request.prompt_extra),
+                              controls=request.controls)
         geometry = geometry_of(model.config)
         stages.update()
         stages.set_postfix_str("parity check")

@@ -40,12 +40,13 @@ from .cancel import CancelToken
 from .catalog import rebuild_command, resolve_bundle
 from .confidence import Scorer, default_scorer
 from .constraints import TokenTable, build_constraints
+from .controls import STANDARD_MODE
 from .errors import BundleError, InputError
 from .facts import missing_keeps
 from .language import not_english
 from .onnx_decoder import KVCache, OnnxDecoder
 from .pipeline import Candidate, CandidatePipeline, Source, default_pipeline, mean_log_prob
-from .sampling import Sampler, settings_for_diversity
+from .sampling import DecodingSettings, Sampler, settings_for_diversity
 from .text import Segment, check_input, join_segments, split_sentences
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,8 @@ class ParaphraseRequest:
     diversity: float = 0.5
     seed: int | None = None
     keep: tuple[str, ...] = ()
+    #: A mode the student offers (:attr:`Paraphraser.modes`): standard, simpler, shorter...
+    mode: str = STANDARD_MODE
 
 
 @dataclass
@@ -176,6 +179,10 @@ class Paraphraser:
         self.prompt = manifest.prompt
         self._stop_ids = frozenset(manifest.prompt.stop_token_ids)
         self.copy_penalty_scale = float(manifest.prompt.extra.get("copy_penalty_scale", 1.0))
+        #: A controlled student asks for more change by its codes, so the slider moves the
+        #: sampler less (``sampling_diversity_scale`` in the manifest; 1: the full mapping).
+        self.sampling_diversity_scale = min(1.0, max(0.0, float(
+            manifest.prompt.extra.get("sampling_diversity_scale", 1.0))))
         self._prefix: tuple[list[int], KVCache] | None = None
         #: Rows a text's sentences may decode together (see models.batch_decode).
         self.max_batch_rows = MAX_BATCH_ROWS
@@ -208,10 +215,15 @@ class Paraphraser:
 
     # -- public API ---------------------------------------------------------------------
 
+    @property
+    def modes(self) -> tuple[str, ...]:
+        """The modes this student was trained for (``standard`` always; the bundle says which)."""
+        return self.prompt.modes
+
     def paraphrase(self, text: str, *, n: int = 5, diversity: float = 0.5, seed: int | None = None,
                    keep: Sequence[str] = (), on_candidate: CandidateCallback | None = None,
                    cancel: CancelToken | None = None,
-                   on_progress: ProgressCallback | None = None) -> ParaphraseResult:
+                   on_progress: ProgressCallback | None = None, mode: str = STANDARD_MODE) -> ParaphraseResult:
         """Paraphrase ``text``; multi-sentence text is split and composed sentence by sentence.
 
         For one sentence, ``on_candidate`` fires as each candidate finishes; for several,
@@ -227,8 +239,10 @@ class Paraphraser:
         ``keep``: phrases to keep verbatim (each must be in ``text``, within one sentence: an
         :class:`InputError` names the one that is not). Numbers, names, dates, quotes... are
         protected without asking: no candidate returned loses one or adds a number.
+
+        ``mode``: one of :attr:`modes` (an :class:`InputError` lists them for any other).
         """
-        request = ParaphraseRequest(text, n=n, diversity=diversity, seed=seed, keep=tuple(keep))
+        request = ParaphraseRequest(text, n=n, diversity=diversity, seed=seed, keep=tuple(keep), mode=mode)
         return self.run(request, on_candidate=on_candidate, cancel=cancel, on_progress=on_progress)
 
     def run(self, request: ParaphraseRequest, *, on_candidate: CandidateCallback | None = None,
@@ -238,6 +252,7 @@ class Paraphraser:
         cleaned = check_input(request.text)
         _check_n(request.n)
         _check_seed(request.seed)
+        self._check_mode(request.mode)
         _check_keep(cleaned, request.keep)
         segments = split_sentences(cleaned)
         wordy = [i for i, s in enumerate(segments) if s.has_words]
@@ -249,9 +264,11 @@ class Paraphraser:
     def paraphrase_sentence(self, sentence: str, *, n: int = 5, diversity: float = 0.5,
                             seed: int | None = None, keep: Sequence[str] = (),
                             on_candidate: CandidateCallback | None = None, cancel: CancelToken | None = None,
-                            on_progress: ProgressCallback | None = None) -> ParaphraseResult:
+                            on_progress: ProgressCallback | None = None,
+                            mode: str = STANDARD_MODE) -> ParaphraseResult:
         """Up to N distinct paraphrases of one sentence, best first (``on_progress``: (0, 1), (1, 1))."""
-        return self._sentence(ParaphraseRequest(sentence, n=n, diversity=diversity, seed=seed, keep=tuple(keep)),
+        return self._sentence(ParaphraseRequest(sentence, n=n, diversity=diversity, seed=seed, keep=tuple(keep),
+                                                mode=mode),
                               on_candidate, cancel, on_progress)
 
     def warm_up(self) -> None:
@@ -264,9 +281,20 @@ class Paraphraser:
 
     # -- internals ----------------------------------------------------------------------
 
-    def _plan(self, source: str) -> _PromptPlan:
+    def _check_mode(self, mode: str) -> None:
+        if mode not in self.modes:
+            raise InputError(f"The model {self.name} has no mode “{mode}”; "
+                             f"its modes: {', '.join(self.modes)}.")
+
+    def sampling_settings(self, diversity: float) -> DecodingSettings:
+        """The sampler's settings for a slider value (gentler for a controlled student)."""
+        _ = settings_for_diversity(diversity, self.copy_penalty_scale)  # validates the range
+        return settings_for_diversity(diversity * self.sampling_diversity_scale, self.copy_penalty_scale)
+
+    def _plan(self, source: str, mode: str = STANDARD_MODE, diversity: float = 0.5) -> _PromptPlan:
         """Tokenize ``source``'s prompt; refuses a sentence too long for the model."""
-        prompt_ids = self.tokenizer.encode(self.prompt.render(source), add_special_tokens=False).ids
+        prompt_ids = self.tokenizer.encode(self.prompt.render(source, mode, diversity),
+                                           add_special_tokens=False).ids
         if len(prompt_ids) + MAX_NEW_TOKENS > self.manifest.geometry.max_positions:
             raise InputError("The sentence is too long for this model.")
         source_ids = np.array(self.tokenizer.encode(" " + source, add_special_tokens=False).ids, dtype=np.int64)
@@ -311,6 +339,7 @@ class Paraphraser:
         started = time.perf_counter()
         _check_n(request.n)
         _check_seed(request.seed)
+        self._check_mode(request.mode)
         source = check_input(request.text).strip()
         _check_keep(source, request.keep)
         progress = _Progress(on_progress, 1)
@@ -336,7 +365,7 @@ class Paraphraser:
         stream = (lambda candidate: on_candidate(in_place(candidate))) if on_candidate is not None else None
         result = self.paraphrase_sentence(segments[index].text, n=request.n, diversity=request.diversity,
                                           seed=request.seed, keep=request.keep, on_candidate=stream, cancel=cancel,
-                                          on_progress=on_progress)
+                                          on_progress=on_progress, mode=request.mode)
         result.candidates = [in_place(c) for c in result.candidates]
         result.input = request.text
         result.elapsed_ms = (time.perf_counter() - started) * 1000
@@ -412,8 +441,8 @@ class _SentenceRequest(Request):
         super().__init__()
         self.request = request
         self.source = Source(request.text, request.keep)
-        self.plan = paraphraser._plan(request.text)
-        self.settings = settings_for_diversity(request.diversity, paraphraser.copy_penalty_scale)
+        self.plan = paraphraser._plan(request.text, request.mode, request.diversity)
+        self.settings = paraphraser.sampling_settings(request.diversity)
         self.pipeline = paraphraser.pipeline
         #: Candidates accepted beyond n in the first round, for the ranking to choose from.
         self.extra = self.pipeline.extra(request.n)

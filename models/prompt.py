@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from .controls import CONTROLS_SLOT, STANDARD_MODE, Controls
+
 
 @dataclass(frozen=True)
 class PromptFormat:
@@ -24,14 +26,35 @@ class PromptFormat:
     stop_token_ids: tuple[int, ...]
     description: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: A controlled student's codes (its template has one ``{controls}`` slot); None: none.
+    controls: Controls | None = None
 
     def __post_init__(self) -> None:
         if self.template.count("{text}") != 1:
             raise ValueError("a prompt template needs exactly one {text} slot")
+        slots = self.template.count(CONTROLS_SLOT)
+        if self.controls is not None and slots != 1:
+            raise ValueError("a prompt with controls needs exactly one {controls} slot")
+        if self.controls is None and slots:
+            raise ValueError("a prompt template with a {controls} slot needs the controls")
 
-    def render(self, text: str) -> str:
-        # str.replace, not str.format: user text may contain braces.
-        return self.template.replace("{text}", text)
+    @property
+    def modes(self) -> tuple[str, ...]:
+        """The modes this prompt offers (an uncontrolled student: standard only)."""
+        return self.controls.mode_names if self.controls is not None else (STANDARD_MODE,)
+
+    def render(self, text: str, mode: str = STANDARD_MODE, diversity: float = 0.5) -> str:
+        """The prompt for ``text``; a controlled prompt gets the mode's and the slider's codes.
+
+        KeyError for a mode this prompt lacks (callers check :attr:`modes` first).
+        """
+        template = self.template
+        if self.controls is not None:
+            template = template.replace(CONTROLS_SLOT, self.controls.render(mode, diversity))
+        elif mode != STANDARD_MODE:
+            raise KeyError(mode)
+        # str.replace, not str.format: user text may contain braces; {text} last.
+        return template.replace("{text}", text)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +62,7 @@ class PromptFormat:
             "stop_token_ids": list(self.stop_token_ids),
             "description": self.description,
             **({"extra": self.extra} if self.extra else {}),
+            **({"controls": self.controls.to_dict()} if self.controls is not None else {}),
         }
 
     @classmethod
@@ -63,7 +87,12 @@ class PromptFormat:
         extra = data.get("extra", {})
         if not isinstance(extra, dict) or not all(_is_number(v) for v in extra.values()):
             raise ValueError("prompt['extra'] is not an object of numbers")
-        return cls(template=template, stop_token_ids=tuple(stops), description=description, extra=dict(extra))
+        controls = Controls.from_dict(data["controls"]) if "controls" in data else None
+        try:
+            return cls(template=template, stop_token_ids=tuple(stops), description=description,
+                       extra=dict(extra), controls=controls)
+        except ValueError as exc:
+            raise ValueError(f"prompt: {exc}") from None
 
 
 def _is_token_id(value: object) -> bool:

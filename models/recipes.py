@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .controls import Controls
 from .errors import UnknownRecipeError
 
 #: Two examples teach the base model the shape of the task; the output is one line.
@@ -27,6 +28,30 @@ FEWSHOT_TEMPLATE = (
 #: The short format a distilled student is trained on (no examples: it has learnt the task).
 STUDENT_TEMPLATE = "Sentence: {text}\nParaphrase:"
 
+#: A controlled student's format (QCPG-style codes, arXiv 2203.10940): the codes come from
+#: the training pair itself, and at run time ask for the kind of rewrite wanted.
+CONTROLLED_TEMPLATE = "Sentence: {text}\nControls: {controls}\nParaphrase:"
+
+#: How much the wording changes (1 - n-gram overlap of the pair), low to high: the slider
+#: picks one. Order matters: index 0 is "Faithful", the last is "Creative".
+CHANGE_CODES = ("change: low", "change: mid", "change: high")
+#: Target words / source words, bucketed (see :mod:`distill.controls` for the cut points).
+LENGTH_CODES = {"shorter": "length: shorter", "same": "length: same", "longer": "length: longer"}
+#: What kind of rewrite: a paraphrase (teacher pairs) or a simplification (ASSET).
+TASK_CODES = {"paraphrase": "task: paraphrase", "simplify": "task: simplify"}
+#: Codes are joined in this order: task, length, change.
+CODE_JOINER = "; "
+
+#: The modes a controlled student offers: every code but the slider's.
+CONTROLLED_MODES = {
+    "standard": CODE_JOINER.join((TASK_CODES["paraphrase"], LENGTH_CODES["same"])),
+    "simpler": CODE_JOINER.join((TASK_CODES["simplify"], LENGTH_CODES["same"])),
+    "shorter": CODE_JOINER.join((TASK_CODES["paraphrase"], LENGTH_CODES["shorter"])),
+}
+
+#: The controls a student trained on ``distill prepare --controls`` reads (its manifest's).
+STUDENT_CONTROLS = Controls(modes=CONTROLLED_MODES, change_codes=CHANGE_CODES, joiner=CODE_JOINER)
+
 STUDENTS_DIR = Path(__file__).resolve().parent / "students"
 
 
@@ -41,6 +66,8 @@ class Recipe:
     description: str = ""
     #: Written into the manifest's prompt format (``extra``): decoding hints for the runtime.
     prompt_extra: dict[str, float] = field(default_factory=dict)
+    #: A controlled student's codes; None for a student trained without them.
+    controls: Controls | None = None
 
 
 RECIPES: dict[str, Recipe] = {

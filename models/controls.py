@@ -1,0 +1,77 @@
+"""Control codes a controlled student was trained with, as its manifest declares them.
+
+Why here and not in code: a student v2 reads "task: paraphrase; length: same; change: high"
+in its prompt (QCPG-style codes computed from each training pair). Another student may use
+other words, other levels or no codes at all, so the bundle's manifest carries them and the
+runtime only picks: the mode's codes, then the slider's change level.
+
+Manifest shape (``prompt.controls``)::
+
+    {"modes": {"standard": "task: paraphrase; length: same", ...},
+     "change_codes": ["change: low", "change: mid", "change: high"],
+     "joiner": "; "}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Where the codes go in a controlled template.
+CONTROLS_SLOT = "{controls}"
+#: Every student offers this mode; an uncontrolled one offers only it.
+STANDARD_MODE = "standard"
+
+
+@dataclass(frozen=True)
+class Controls:
+    """The modes (name -> codes) and the slider's change codes, low to high."""
+
+    modes: Mapping[str, str]
+    change_codes: tuple[str, ...]
+    joiner: str = "; "
+    #: Mode names in the order the manifest lists them (the app's selector order).
+    order: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if STANDARD_MODE not in self.modes:
+            raise ValueError(f"controls need a '{STANDARD_MODE}' mode")
+        if not self.change_codes:
+            raise ValueError("controls need at least one change code")
+        if not self.order:
+            object.__setattr__(self, "order", tuple(self.modes))
+
+    @property
+    def mode_names(self) -> tuple[str, ...]:
+        return self.order
+
+    def change_code(self, diversity: float) -> str:
+        """The slider's code: [0, 1] cut into as many equal parts as there are levels."""
+        level = min(len(self.change_codes) - 1, int(float(diversity) * len(self.change_codes)))
+        return self.change_codes[max(0, level)]
+
+    def render(self, mode: str, diversity: float) -> str:
+        """The code string for one request; KeyError for a mode this student lacks."""
+        return self.joiner.join((self.modes[mode], self.change_code(diversity)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"modes": {name: self.modes[name] for name in self.order},
+                "change_codes": list(self.change_codes), "joiner": self.joiner}
+
+    @classmethod
+    def from_dict(cls, data: object) -> Controls:
+        """Read ``prompt.controls``; ValueError names the field of the wrong shape."""
+        if not isinstance(data, dict):
+            raise ValueError("prompt['controls'] is not an object")
+        modes = data.get("modes")
+        if not isinstance(modes, dict) or not modes or not all(
+                isinstance(k, str) and k and isinstance(v, str) and v for k, v in modes.items()):
+            raise ValueError("prompt['controls']['modes'] is not an object of mode name -> codes")
+        codes = data.get("change_codes")
+        if not isinstance(codes, list) or not codes or not all(isinstance(c, str) and c for c in codes):
+            raise ValueError("prompt['controls']['change_codes'] is not a list of codes")
+        joiner = data.get("joiner", "; ")
+        if not isinstance(joiner, str):
+            raise ValueError("prompt['controls']['joiner'] is not a string")
+        return cls(modes=dict(modes), change_codes=tuple(codes), joiner=joiner, order=tuple(modes))
