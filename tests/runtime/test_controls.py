@@ -1,0 +1,140 @@
+"""Control codes: the manifest declares them, the runtime only picks (mode, slider level).
+
+A controlled student (v2) was trained with codes in its prompt; if the runtime rendered
+other words than training wrote, or let a mode through that the student never saw, the
+codes would ask for nothing. These tests pin the contract between ``distill.controls``
+(what training writes), the manifest and ``PromptFormat.render``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from models.controls import Controls
+from models.errors import InputError
+from models.paraphraser import Paraphraser
+from models.prompt import PromptFormat
+from models.recipes import CHANGE_CODES, CONTROLLED_TEMPLATE, STUDENT_CONTROLS, STUDENT_TEMPLATE
+
+CONTROLS = Controls(modes={"standard": "task: paraphrase; length: same",
+                           "shorter": "task: paraphrase; length: shorter"},
+                    change_codes=("change: low", "change: mid", "change: high"))
+
+
+@pytest.mark.parametrize(("diversity", "code"), [(0.0, "change: low"), (0.3, "change: low"),
+                                                 (0.34, "change: mid"), (0.5, "change: mid"),
+                                                 (0.67, "change: high"), (1.0, "change: high")])
+def test_the_slider_picks_a_change_level_in_equal_thirds(diversity: float, code: str) -> None:
+    assert CONTROLS.change_code(diversity) == code
+
+
+def test_a_controlled_prompt_renders_the_mode_then_the_slider_code() -> None:
+    prompt = PromptFormat(CONTROLLED_TEMPLATE, (0,), controls=CONTROLS)
+    assert prompt.modes == ("standard", "shorter")
+    rendered = prompt.render("Costs rose {controls} 5%.", "shorter", 0.9)
+    # the codes fill the slot; a sentence that contains the slot's own text is left as typed
+    assert rendered == ("Sentence: Costs rose {controls} 5%.\n"
+                        "Controls: task: paraphrase; length: shorter; change: high\nParaphrase:")
+    with pytest.raises(KeyError):
+        prompt.render("Hi.", "simpler", 0.5)
+
+
+def test_an_uncontrolled_prompt_offers_the_standard_mode_only() -> None:
+    prompt = PromptFormat(STUDENT_TEMPLATE, (0,))
+    assert prompt.modes == ("standard",)
+    assert prompt.render("Hi.", "standard", 0.9) == "Sentence: Hi.\nParaphrase:"
+    with pytest.raises(KeyError):
+        prompt.render("Hi.", "shorter", 0.5)
+
+
+def test_template_and_controls_must_agree() -> None:
+    with pytest.raises(ValueError, match="controls"):
+        PromptFormat(CONTROLLED_TEMPLATE, (0,))
+    with pytest.raises(ValueError, match="controls"):
+        PromptFormat(STUDENT_TEMPLATE, (0,), controls=CONTROLS)
+
+
+def test_controls_round_trip_through_the_manifest_and_keep_their_order() -> None:
+    prompt = PromptFormat(CONTROLLED_TEMPLATE, (0, 2), controls=STUDENT_CONTROLS)
+    again = PromptFormat.from_dict(json.loads(json.dumps(prompt.to_dict())))
+    assert again == prompt
+    assert again.modes == ("standard", "simpler", "shorter")
+    assert "controls" not in PromptFormat(STUDENT_TEMPLATE, (0,)).to_dict()  # v1 manifests unchanged
+
+
+@pytest.mark.parametrize("bad", [
+    [], {"modes": {}}, {"modes": {"shorter": "x"}, "change_codes": ["a"]},
+    {"modes": {"standard": ""}, "change_codes": ["a"]}, {"modes": {"standard": "x"}, "change_codes": []},
+    {"modes": {"standard": "x"}, "change_codes": [3]}, {"modes": {"standard": "x"}, "change_codes": ["a"], "joiner": 1},
+])
+def test_damaged_controls_fail_with_a_sentence(bad: object) -> None:
+    data = PromptFormat(CONTROLLED_TEMPLATE, (0,), controls=CONTROLS).to_dict()
+    data["controls"] = bad
+    with pytest.raises(ValueError, match="controls"):
+        PromptFormat.from_dict(data)
+
+
+def test_training_codes_are_the_codes_the_runtime_renders() -> None:
+    """A pair tagged "same length, much change" is what standard mode at Creative asks for."""
+    from distill.controls import ChangeCuts, pair_controls
+    from distill.pairs import Pair
+
+    pair = Pair(source="The meeting was moved to Friday because the manager was ill.",
+                target="Since the boss was sick, they pushed the gathering back to Friday.",
+                group="g", kind="para", teacher="t", origin="o")
+    codes = pair_controls(pair, ChangeCuts(low_below=0.3, high_from=0.6))
+    assert codes == STUDENT_CONTROLS.render("standard", 1.0)
+    assert codes.endswith(CHANGE_CODES[-1])
+
+
+@pytest.fixture(scope="module")
+def controlled_bundle(tiny_bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny bundle with a controlled prompt in its manifest (weights unchanged)."""
+    folder = tmp_path_factory.mktemp("controlled") / "tiny-controlled"
+    shutil.copytree(tiny_bundle, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["prompt"]["template"] = manifest["prompt"]["template"].replace("{text}", "{text} [{controls}]")
+    manifest["prompt"]["controls"] = CONTROLS.to_dict()
+    manifest["prompt"]["extra"] = {"sampling_diversity_scale": 0.5}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return folder
+
+
+def test_a_controlled_student_offers_its_modes_and_refuses_others(controlled_bundle: Path) -> None:
+    paraphraser = Paraphraser.load(controlled_bundle, scorer=None)
+    assert paraphraser.modes == ("standard", "shorter")
+    result = paraphraser.paraphrase("The cat sat on the mat.", n=2, seed=3, mode="shorter")
+    assert result.requested == 2
+    with pytest.raises(InputError, match=r"no mode .simpler.*standard, shorter"):
+        paraphraser.paraphrase("The cat sat on the mat.", n=2, seed=3, mode="simpler")
+    # the slider moves the sampler half as far: the codes ask for the change
+    assert paraphraser.sampling_settings(1.0).temperature == pytest.approx(0.8)
+
+
+def test_the_prompt_carries_the_requested_mode(controlled_bundle: Path) -> None:
+    paraphraser = Paraphraser.load(controlled_bundle, scorer=None)
+    real = paraphraser.prompt
+    calls: list[tuple[object, ...]] = []
+
+    class Spy:
+        template, modes = real.template, real.modes
+
+        def render(self, *args: object) -> str:
+            calls.append(args)
+            return real.render(*args)  # type: ignore[arg-type]
+
+    paraphraser.prompt = Spy()  # type: ignore[assignment]
+    paraphraser.paraphrase("Hello there.", n=1, seed=1, diversity=0.1, mode="shorter")
+    assert calls and all(call[1:] == ("shorter", 0.1) for call in calls)
+    assert "length: shorter; change: low" in real.render("Hello there.", "shorter", 0.1)
+
+
+def test_an_uncontrolled_student_has_the_standard_mode_only(tiny_bundle: Path) -> None:
+    paraphraser = Paraphraser.load(tiny_bundle, scorer=None)
+    assert paraphraser.modes == ("standard",)
+    with pytest.raises(InputError, match="its modes: standard"):
+        paraphraser.paraphrase("The cat sat on the mat.", n=1, mode="shorter")
