@@ -12,6 +12,12 @@ An input that cannot be paraphrased (blank, binary, not English, too long, a ``-
 phrase it does not contain) gets an object with ``"error"`` and no paraphrases, the others
 still run, and the exit status is 2. An empty ``--keep`` phrase is a usage error before anything runs.
 
+``--mode`` picks one of the student's modes (``standard``, the default; a controlled student
+also ``simpler`` and ``shorter``; its manifest says which). A mode the chosen student lacks
+is a usage error (exit 2, naming the modes it has) as soon as the model is loaded, before
+any input is read. With a mode other than ``standard`` each ``--json`` object also carries
+``"mode"``; a standard run's objects are unchanged.
+
 ``-i`` splits on ``\\n`` only (a trailing ``\\r`` is dropped), so U+2028, form feeds and
 vertical tabs stay inside their line, and reads line by line: each line is paraphrased as
 soon as it arrives (``tail -f log | paraphrase-studio paraphrase -i - --json`` streams).
@@ -28,9 +34,11 @@ from typing import BinaryIO, TextIO, TypeVar
 
 from .catalog import DEFAULT_BUNDLE
 from .confidence import percent
+from .controls import STANDARD_MODE
 from .errors import BundleError, InputError
 from .paraphraser import MAX_CANDIDATES, MAX_SEED, Paraphraser
 from .pipeline import Candidate
+from .recipes import CONTROLLED_MODES
 from .text import MAX_INPUT_CHARS
 from .threads import max_threads, threads_error
 
@@ -60,6 +68,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"bundle name or folder (default {DEFAULT_BUNDLE}; --model is an alias)")
     parser.add_argument("--threads", type=int, default=None,
                         help=f"CPU threads for the model, 1..{max_threads()} (default: all cores)")
+    # a free string, not argparse choices: the bundle's manifest says which modes it has
+    parser.add_argument("--mode", default=STANDARD_MODE, metavar="MODE",
+                        help=f"kind of rewrite: {', '.join(CONTROLLED_MODES)} (default {STANDARD_MODE}; "
+                             "the student must offer it: `paraphrase-studio models` lists each one's modes)")
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -67,9 +79,20 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     _check_arguments(args, parser)
     if not args.text and not args.input:
         parser.error("give text to paraphrase, or -i FILE (use -i - for stdin)")
+    def work(paraphraser: Paraphraser, stream: BinaryIO | None) -> int:
+        _check_mode(paraphraser, args.mode, parser)
+        return _paraphrase_all(paraphraser, _inputs(args.text, stream), args)
+
     # loaded before reading, so the first line is paraphrased the moment it arrives
-    return run_with_input(args.input, lambda: Paraphraser.load(args.bundle, threads=args.threads),
-                          lambda paraphraser, stream: _paraphrase_all(paraphraser, _inputs(args.text, stream), args))
+    return run_with_input(args.input, lambda: Paraphraser.load(args.bundle, threads=args.threads), work)
+
+
+def _check_mode(paraphraser: Paraphraser, mode: str, parser: argparse.ArgumentParser) -> None:
+    """A mode the loaded student lacks is a usage error (exit 2) before any input is read:
+    the modes live in its manifest, so this is the first moment they are known."""
+    if mode not in paraphraser.modes:
+        parser.error(f"--mode {mode!r}: the model {paraphraser.name} has no such mode; "
+                     f"its modes: {', '.join(paraphraser.modes)}")
 
 
 Model = TypeVar("Model")
@@ -119,19 +142,19 @@ def _paraphrase_all(paraphraser: Paraphraser, inputs: Iterator[Input], args: arg
         count += 1
         if item.error is not None:
             status = EXIT_USAGE
-            _report_rejected(item, item.error, paraphraser.name, args.json)
+            _report_rejected(item, item.error, paraphraser.name, args.json, args.mode)
             continue
         try:
             result = paraphraser.paraphrase(item.text, n=args.num, diversity=args.diversity, seed=args.seed,
-                                            keep=args.keep, on_progress=progress)
+                                            keep=args.keep, on_progress=progress, mode=args.mode)
         except InputError as exc:
             status = EXIT_USAGE
-            _report_rejected(item, str(exc), paraphraser.name, args.json)
+            _report_rejected(item, str(exc), paraphraser.name, args.json, args.mode)
             continue
         finally:
             progress.clear()
         if args.json:
-            print(json_line(result.to_json()), flush=True)
+            print(json_line(_with_mode(result.to_json(), args.mode)), flush=True)
         else:
             _print_plain(result.input, result.candidates, result.elapsed_ms, result.note)
     if count == 0:
@@ -241,13 +264,18 @@ def _isatty(stream: TextIO) -> bool:
         return False
 
 
-def _report_rejected(item: Input, message: str, model: str, as_json: bool) -> None:
+def _report_rejected(item: Input, message: str, model: str, as_json: bool, mode: str = STANDARD_MODE) -> None:
     if as_json:
         text = item.text
         preview = text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS] + "…"
-        print(json_line({"input": preview, "paraphrases": [], "model": model, "elapsed_ms": 0.0,
-                         "protected": [], "error": message}), flush=True)
+        print(json_line(_with_mode({"input": preview, "paraphrases": [], "model": model, "elapsed_ms": 0.0,
+                                    "protected": [], "error": message}, mode)), flush=True)
     print(f"paraphrase-studio: skipped {item.where}: {message}", file=sys.stderr, flush=True)
+
+
+def _with_mode(obj: dict, mode: str) -> dict:
+    """``obj`` with ``"mode"`` when it is not the standard one (a standard run's objects are as before)."""
+    return obj if mode == STANDARD_MODE else {**obj, "mode": mode}
 
 
 def json_line(obj: dict) -> str:

@@ -110,3 +110,80 @@ def test_the_bundle_option_is_bundle_as_in_app_and_bench_with_model_as_alias(opt
     assert done.returncode == 3 and b"Traceback" not in done.stderr
     assert b"no-such-bundle" in done.stderr
     assert b"--bundle" in run_cli("paraphrase", "--help").stdout
+
+
+# -- --mode --------------------------------------------------------------------------------------
+
+class _ModeRecorder:
+    """Stands in for a loaded student: records the mode each paraphrase is asked for."""
+
+    def __init__(self, modes: tuple[str, ...]) -> None:
+        self.name, self.modes, self.asked = "recorder", modes, []
+
+    def paraphrase(self, text: str, **options):  # noqa: ANN003, ANN201
+        from models.paraphraser import ParaphraseResult
+        from models.pipeline import Candidate
+
+        self.asked.append(options["mode"])
+        return ParaphraseResult(input=text, candidates=[Candidate("A rewrite.", -0.5)], model=self.name,
+                                elapsed_ms=1.0, requested=1)
+
+
+def _with_recorder(monkeypatch: pytest.MonkeyPatch, modes: tuple[str, ...]) -> _ModeRecorder:
+    import models.cli
+
+    recorder = _ModeRecorder(modes)
+    monkeypatch.setattr(models.cli.Paraphraser, "load", classmethod(lambda cls, *a, **k: recorder))
+    return recorder
+
+
+@pytest.mark.parametrize(("argv", "expected"), [([], "standard"), (["--mode", "shorter"], "shorter")])
+def test_the_mode_reaches_the_paraphraser_and_the_json(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
+                                                       argv: list[str], expected: str) -> None:
+    from paraphrase_studio.cli import main
+
+    recorder = _with_recorder(monkeypatch, ("standard", "simpler", "shorter"))
+    assert main(["paraphrase", "--json", "-n", "1", *argv, "One input.", "Two inputs."]) == 0
+    assert recorder.asked == [expected, expected]
+    objects = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    # a standard run's objects are exactly as before; another mode says which it was
+    assert [o.get("mode") for o in objects] == [None if expected == "standard" else expected] * 2
+
+
+@pytest.mark.parametrize("mode", ["simpler", "bogus", ""])
+def test_a_mode_the_student_lacks_is_a_usage_error_before_any_work(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, mode: str) -> None:
+    from paraphrase_studio.cli import main
+
+    recorder = _with_recorder(monkeypatch, ("standard",))
+    with pytest.raises(SystemExit) as exit_info:
+        main(["paraphrase", "--mode", mode, "One input."])
+    assert exit_info.value.code == 2 and recorder.asked == []
+    captured = capsys.readouterr()
+    assert captured.out == "" and "has no such mode; its modes: standard" in captured.err
+
+
+def _controlled_copy(tiny_bundle: Path, folder: Path) -> Path:
+    """The tiny bundle with a controlled prompt (the manifest lists no prompt, so no hash changes)."""
+    from models.recipes import CONTROLLED_TEMPLATE, STUDENT_CONTROLS
+
+    shutil.copytree(tiny_bundle, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["prompt"] = {**manifest["prompt"], "template": CONTROLLED_TEMPLATE,
+                          "controls": STUDENT_CONTROLS.to_dict()}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return folder
+
+
+def test_mode_on_a_real_bundle_controlled_or_not(tiny_bundle: Path, tmp_path: Path) -> None:
+    controlled = _controlled_copy(tiny_bundle, tmp_path / "tiny-controlled")
+    done = run_cli("paraphrase", "--bundle", str(controlled), "--mode", "simpler", "--json", "-n", "2",
+                   "--seed", "1", "the cat sat on the mat .")
+    assert done.returncode == 0, done.stderr.decode()
+    (obj,) = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert obj["mode"] == "simpler" and obj["model"] == "tiny"
+    done = run_cli("paraphrase", "--bundle", str(controlled), "--mode", "formal", "the cat sat .")
+    assert done.returncode == 2 and b"Traceback" not in done.stderr and done.stdout == b""
+    assert "its modes: standard, simpler, shorter" in done.stderr.decode()
+    done = run_cli("paraphrase", "--bundle", str(tiny_bundle), "--mode", "shorter", "the cat sat .")
+    assert done.returncode == 2 and "the model tiny has no such mode; its modes: standard" in done.stderr.decode()
