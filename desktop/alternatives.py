@@ -20,11 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models import Candidate
+from models.controls import STANDARD_MODE
 
 from .session import SentenceSession
 
-#: What makes two requests the same work: sentence, n, diversity, seed, whole-text mode, kept phrases.
-WorkKey = tuple[str, int, float, int | None, bool, tuple[str, ...]]
+#: What makes two requests the same work: sentence, n, diversity, seed, whole-text, kept phrases, mode.
+WorkKey = tuple[str, int, float, int | None, bool, tuple[str, ...], str]
 #: Where kept phrases are: Python ``[start, end)`` into the editor's text.
 Spans = Sequence[tuple[int, int]]
 
@@ -50,15 +51,17 @@ class JobRequest:
     index: int = 0  # sentence index in the editor's session (for "Use this"); not part of the work
     whole: bool = False  # several sentences at once (``Paraphraser.paraphrase``), with progress
     keep: tuple[str, ...] = ()  # phrases the writer marked Keep unchanged, in the sentence(s)
+    mode: str = STANDARD_MODE  # the student's mode (``Paraphraser.modes``): standard, simpler, shorter...
 
     @property
     def key(self) -> WorkKey:
         """The work itself, wherever the sentence now stands in the text (the index is left out).
 
         The kept phrases are part of it: alternatives written before a phrase was marked
-        need not keep it, so they are not shown again for the marked sentence.
+        need not keep it, so they are not shown again for the marked sentence. So is the
+        mode: a Simpler rewrite is not what the writer asked for in Standard.
         """
-        return (self.sentence, self.n, self.diversity, self.seed, self.whole, self.keep)
+        return (self.sentence, self.n, self.diversity, self.seed, self.whole, self.keep, self.mode)
 
     def same_work(self, other: JobRequest) -> bool:
         """The same sentence at the same settings: one job's output serves the other."""
@@ -112,12 +115,14 @@ class Alternatives:
         self.session = None
         self.session_text = None
 
-    def sentence_request(self, index: int, n: int, diversity: float, keep_spans: Spans = ()) -> JobRequest:
+    def sentence_request(self, index: int, n: int, diversity: float, keep_spans: Spans = (), *,
+                         mode: str = STANDARD_MODE) -> JobRequest:
         """The request for sentence ``index`` of the current session, with the kept phrases it holds."""
         assert self.session is not None and self.session_text is not None
         start, end = self.session.span(index)
         keep = phrases_within(self.session_text, keep_spans, start, end)
-        return JobRequest(sentence=self.session.sentence(index), n=n, diversity=diversity, index=index, keep=keep)
+        return JobRequest(sentence=self.session.sentence(index), n=n, diversity=diversity, index=index, keep=keep,
+                          mode=mode)
 
     def title(self, index: int) -> str:
         """The cards' heading: which sentence they are for, once there is more than one."""
@@ -139,6 +144,12 @@ class Alternatives:
             self._cache[request.key] = list(candidates)
             self._unseen.add(request.key)
 
+    def forget_written(self) -> None:
+        """Drop every kept alternative: another student is in use, and "shown again" would show
+        the previous one's work as if it were this one's."""
+        self._cache.clear()
+        self._unseen.clear()
+
     def has(self, request: JobRequest) -> bool:
         return request.key in self._cache
 
@@ -151,8 +162,8 @@ class Alternatives:
         self._unseen.discard(request.key)
         return Recalled(list(candidates), unseen)
 
-    def to_write_ahead(self, index: int, n: int, diversity: float,
-                       writing: JobRequest | None, keep_spans: Spans = ()) -> JobRequest | None:
+    def to_write_ahead(self, index: int, n: int, diversity: float, writing: JobRequest | None,
+                       keep_spans: Spans = (), *, mode: str = STANDARD_MODE) -> JobRequest | None:
         """The sentence after ``index`` to write while the writer reads, or None.
 
         None at the last sentence, when its alternatives are already kept, or when
@@ -163,7 +174,7 @@ class Alternatives:
         following = self.session.neighbour(index, 1)
         if following is None:
             return None
-        request = self.sentence_request(following, n, diversity, keep_spans)
+        request = self.sentence_request(following, n, diversity, keep_spans, mode=mode)
         if self.has(request) or (writing is not None and writing.same_work(request)):
             return None
         return request

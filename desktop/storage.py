@@ -28,6 +28,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
+from models.controls import STANDARD_MODE
+
 from . import APP_NAME, ORG_NAME
 
 log = logging.getLogger(__name__)
@@ -233,6 +235,30 @@ class AppSettings:
     @diversity.setter
     def diversity(self, value: float) -> None:
         self.q.setValue("generation/diversity", round(float(value), 3))
+
+    @property
+    def mode(self) -> str:
+        """The mode the writer last chose (``standard`` until then).
+
+        Kept as chosen even while a student without it is loaded: the selector then offers
+        ``standard``, and choosing a student that has the mode brings it back.
+        """
+        value = self.q.value("generation/mode", STANDARD_MODE)
+        return value if isinstance(value, str) and value.strip() else STANDARD_MODE
+
+    @mode.setter
+    def mode(self, value: str) -> None:
+        self.q.setValue("generation/mode", str(value) or STANDARD_MODE)
+
+    @property
+    def student(self) -> str:
+        """The student the writer chose in the Model menu; "" for the default one."""
+        value = self.q.value("model/student", "")
+        return value.strip() if isinstance(value, str) else ""
+
+    @student.setter
+    def student(self, value: str) -> None:
+        self.q.setValue("model/student", str(value))
 
     @property
     def write_ahead(self) -> bool:

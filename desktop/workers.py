@@ -15,7 +15,13 @@ A request with ``whole=True`` is a text of several sentences (the writer's selec
 runs through :meth:`models.Paraphraser.paraphrase`, which decodes every sentence in one
 batch and composes whole-text alternatives at the end, so it can take a minute on a long
 text; its ``on_progress(done, total)`` (sentences) is forwarded as ``job_progress``. Either
-kind passes the request's ``keep`` (the phrases the writer marked Keep unchanged).
+kind passes the request's ``keep`` (the phrases the writer marked Keep unchanged) and its
+``mode`` (one of the student's :attr:`models.Paraphraser.modes`).
+
+Loading another model (the Model menu) goes through the same pool: :meth:`ModelWorker.load`
+cancels what runs (its output belongs to the model being replaced), and the model in use
+stays in :attr:`ModelWorker.paraphraser` until the new one is ready, or for good if the
+new one fails to load.
 
 While the model is idle the window may ask for a sentence ahead (:meth:`ModelWorker.write_ahead`):
 a job of kind :attr:`JobKind.AHEAD`, on the same thread, that reports only through
@@ -136,11 +142,12 @@ class _ParaphraseTask(QRunnable):
             if request.whole:
                 result = self._paraphraser.paraphrase(
                     request.sentence, n=request.n, diversity=request.diversity, seed=request.seed,
-                    keep=request.keep, on_candidate=on_candidate, cancel=self._token, on_progress=on_progress)
+                    keep=request.keep, on_candidate=on_candidate, cancel=self._token, on_progress=on_progress,
+                    mode=request.mode)
             else:
                 result = self._paraphraser.paraphrase_sentence(
                     request.sentence, n=request.n, diversity=request.diversity, seed=request.seed,
-                    keep=request.keep, on_candidate=on_candidate, cancel=self._token)
+                    keep=request.keep, on_candidate=on_candidate, cancel=self._token, mode=request.mode)
         except Exception as exc:  # noqa: BLE001 - InputError and ORT errors alike go to the GUI
             log.info("paraphrase job %d failed: %s", self._job, exc)
             self._signals.failed.emit(self._job, exc)
@@ -188,7 +195,12 @@ class ModelWorker(QObject):
     # -- model ---------------------------------------------------------------------------
 
     def load(self, bundle: str | None = None) -> None:
-        """Start loading ``bundle`` (None = default); ``model_loaded`` or ``model_failed`` follows."""
+        """Start loading ``bundle`` (None = default); ``model_loaded`` or ``model_failed`` follows.
+
+        Any job under way is cancelled first; the model in use (if any) serves nothing more
+        until the new one is ready, and stays in use if it fails to load.
+        """
+        self.cancel()
         self.loading = True
         self._pool.start(_LoadTask(self._signals, self._loader, bundle, self.threads))
 
@@ -259,8 +271,9 @@ class ModelWorker(QObject):
         """Write ``request``'s alternatives in the background; False when busy or not loaded.
 
         The result arrives through ``written_ahead`` only if nothing cancelled it first.
+        Refused while another model loads (what it wrote would be the outgoing model's).
         """
-        if self.paraphraser is None or self.busy:
+        if self.paraphraser is None or self.busy or self.loading:
             return False
         self.cancel_write_ahead()
         self._ahead = self._start(request, JobKind.AHEAD).id

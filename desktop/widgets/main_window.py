@@ -7,8 +7,9 @@ sentence session, what was written in it, the write-ahead decision; plain Python
 :class:`desktop.workers.ModelWorker` (all model work, off the GUI thread). Its own logic
 is in mixins: :class:`RunFlow` (asking for alternatives: runs, kept ones, writing
 ahead), :class:`TextFlow` (using them: Use this, stepping, following the text),
-:class:`KeepFlow` (Keep unchanged: words marked in the editor that every alternative keeps) and
-:class:`PhraseFlow` (double-click or Ctrl+J: instant alternatives for a word or phrase).
+:class:`KeepFlow` (Keep unchanged: words marked in the editor that every alternative keeps),
+:class:`PhraseFlow` (double-click or Ctrl+J: instant alternatives for a word or phrase) and
+:class:`ModelFlow` (loading the model, the Model menu's students, the Mode selector).
 
 The sentence under the cursor is the one being paraphrased (highlighted); "Use this" swaps
 it in place (one undo step) and moves on to the next sentence, so a long text is rewritten
@@ -25,21 +26,20 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QGuiApplication
 from PySide6.QtWidgets import QDialog, QMainWindow, QSplitter, QWidget
 
-from models import BundleError, Paraphraser, ParaphraseResult
-from models.bundle import MANIFEST_NAME
-from models.catalog import resolve_bundle
+from models import Paraphraser, ParaphraseResult
 
 from .. import APP_NAME, theme
 from ..alternatives import Alternatives
-from ..rebuild import RebuildCommand, export_available, rebuild_command_for
+from ..rebuild import RebuildCommand, export_available
 from ..storage import HistoryEntry, Storage
-from ..workers import ModelWorker
+from ..workers import Loader, ModelWorker
 from .alternatives_panel import AlternativesPanel
 from .bundle_dialog import BundleDialog
 from .history_panel import HistoryDock, HistoryPanel
 from .input_panel import InputPanel
 from .keep_flow import KeepFlow
 from .menu_bar import MenuBar
+from .model_flow import ModelFlow
 from .model_info import ModelStatus, show_model_info
 from .phrase_flow import PhraseFlow
 from .run_flow import RunFlow
@@ -63,7 +63,7 @@ def _forward(part: str, name: str) -> property:
     return property(lambda self: getattr(getattr(self, part), name), doc=f"``{part}.{name}``")
 
 
-class MainWindow(QMainWindow, RunFlow, TextFlow, KeepFlow, PhraseFlow):
+class MainWindow(QMainWindow, RunFlow, TextFlow, KeepFlow, PhraseFlow, ModelFlow):
     """Paraphrase Studio's single window."""
 
     #: Public hooks (self-test, tests): a card was put on screen; a run ended; the model is ready.
@@ -85,10 +85,14 @@ class MainWindow(QMainWindow, RunFlow, TextFlow, KeepFlow, PhraseFlow):
 
     def __init__(self, storage: Storage, *, bundle: str | None = None, paraphraser: Paraphraser | None = None,
                  threads: int | None = None, dialog_factory: DialogFactory | None = None,
-                 load: bool = True, parent: QWidget | None = None) -> None:
+                 load: bool = True, loader: Loader | None = None, parent: QWidget | None = None) -> None:
+        """``bundle``: a bundle name or folder (None: the student chosen last, else the default);
+        ``paraphraser``: a model already loaded (tests); ``loader``: how the worker loads a
+        bundle (tests swap it; default :meth:`models.Paraphraser.load`)."""
         super().__init__(parent)
         self.storage, self.settings, self.history = storage, storage.settings, storage.history
         self.bundle = bundle
+        self._loading_bundle: str | None = bundle  # what the worker loads, until it reports back
         self.dialog_factory: DialogFactory = dialog_factory or default_dialog_factory
         self.bundle_dialog: QDialog | None = None
         self.load_error: Exception | None = None
@@ -103,7 +107,7 @@ class MainWindow(QMainWindow, RunFlow, TextFlow, KeepFlow, PhraseFlow):
 
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName(APP_NAME)
-        self.worker = ModelWorker(self, threads=threads)
+        self.worker = ModelWorker(self, threads=threads, loader=loader)
         for signal, slot in ((self.worker.model_loaded, self._on_model_loaded),
                              (self.worker.model_failed, self._on_model_failed),
                              (self.worker.candidate_ready, self._on_candidate),
@@ -132,8 +136,11 @@ class MainWindow(QMainWindow, RunFlow, TextFlow, KeepFlow, PhraseFlow):
 
         if paraphraser is not None:
             self.worker.set_paraphraser(paraphraser)
-        elif load:
-            self.load_model()
+        else:
+            self.bundle = self._loading_bundle = self._start_bundle(bundle)
+            self.refresh_students()
+            if load:
+                self.load_model()
 
     # -- construction --------------------------------------------------------------------
 
@@ -162,8 +169,8 @@ class MainWindow(QMainWindow, RunFlow, TextFlow, KeepFlow, PhraseFlow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
         self.model_status = ModelStatus(self.statusBar())
 
-        # Tab order: editor -> style slider -> count -> Cancel -> Paraphrase -> sentence nav -> cards.
-        chain = [self.editor, self.controls.slider, self.controls.count, self.cancel_button,
+        # Tab order: editor -> style slider -> mode -> count -> Cancel -> Paraphrase -> sentence nav -> cards.
+        chain = [self.editor, self.controls.slider, self.controls.mode_box, self.controls.count, self.cancel_button,
                  self.paraphrase_button, self.navigator.prev_button, self.navigator.next_button, self.cards]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
@@ -187,6 +194,7 @@ class MainWindow(QMainWindow, RunFlow, TextFlow, KeepFlow, PhraseFlow):
         self.inputs.set_shortcut(self.menus.paraphrase_shortcut())
         self._wire_keep()
         self._wire_phrases()
+        self._wire_models()
 
     # -- settings ------------------------------------------------------------------------
 
@@ -209,51 +217,6 @@ class MainWindow(QMainWindow, RunFlow, TextFlow, KeepFlow, PhraseFlow):
             self._apply_theme("system")
 
     # -- model ---------------------------------------------------------------------------
-
-    def load_model(self) -> None:
-        """Load (or reload, after a rebuild) the bundle on the worker thread."""
-        self.load_error = None
-        self.model_status.loading()
-        self.worker.load(self.bundle)
-        self._update_buttons()
-
-    def _on_model_loaded(self, name: str, load_ms: float) -> None:
-        self.load_ms = load_ms
-        self.model_status.loaded(self.worker.paraphraser, name, load_ms)
-        self.banner.dismiss()
-        self._update_buttons()
-        self.model_ready.emit(name)
-        if self._pending:
-            self._pending = False
-            self.paraphrase()
-
-    def _on_model_failed(self, error: Exception) -> None:
-        self.load_error = error
-        self._pending = False
-        self.model_status.failed()
-        self.banner.say("The paraphrasing model could not be loaded. Press Paraphrase to see how to fix it.",
-                        kind="model")
-        self._update_buttons()
-        self.model_failed.emit(error)
-        self.show_bundle_dialog(error)
-
-    def show_bundle_dialog(self, error: Exception) -> QDialog:
-        """Open the missing/damaged-model dialog without blocking the window."""
-        if self.bundle_dialog is not None:
-            if self.bundle_dialog.isVisible():
-                return self.bundle_dialog
-            if getattr(self.bundle_dialog, "error", None) is error:  # same problem: show the same dialog
-                self.bundle_dialog.open()
-                return self.bundle_dialog
-            self.bundle_dialog.deleteLater()
-        missing = isinstance(error, BundleError) and not (resolve_bundle(self.bundle) / MANIFEST_NAME).is_file()
-        dialog = self.dialog_factory(error, rebuild_command_for(self.bundle), missing, self)
-        rebuilt = getattr(dialog, "rebuilt", None)
-        if rebuilt is not None:
-            rebuilt.connect(self.load_model)
-        self.bundle_dialog = dialog
-        dialog.open()
-        return dialog
 
     def _model_name(self) -> str:
         return self.worker.paraphraser.name if self.worker.paraphraser else ""
@@ -281,8 +244,10 @@ class MainWindow(QMainWindow, RunFlow, TextFlow, KeepFlow, PhraseFlow):
         self.cancel_button.setEnabled(busy or self._pending)
         self.cancel_action.setEnabled(busy or self._pending)
         self.panel.set_busy(busy)
-        # Enabled while the model loads: a press then waits and starts as soon as it is ready.
-        self.paraphrase_button.setEnabled(not self._too_long)
+        # Enabled while the first model loads: a press then waits and starts as soon as it is
+        # ready. Disabled while another student is switched in (Model menu).
+        switching = self.worker.loading and self.worker.paraphraser is not None
+        self.paraphrase_button.setEnabled(not self._too_long and not switching)
         self.paraphrase_action.setEnabled(self.paraphrase_button.isEnabled())
 
     # -- dialogs and shutdown ------------------------------------------------------------

@@ -6,16 +6,20 @@ the "Keyboard shortcuts" box is written from the same table the actions are buil
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QMessageBox, QWidget
+
+from ..students import StudentItem
 
 #: The View ▸ Theme choices: settings value, menu label.
 THEMES = (("system", "Follow &system"), ("light", "&Light"), ("dark", "&Dark"))
 
 
 class MenuBar(QMenuBar):
-    """File, Edit, View and Help; every action is a signal (see the class attributes)."""
+    """File, Edit, View, Model and Help; every action is a signal (see the class attributes)."""
 
     quit_requested = Signal()
     paraphrase_requested = Signal()
@@ -26,6 +30,8 @@ class MenuBar(QMenuBar):
     phrase_requested = Signal()  # alternatives for the selected words, or the word at the cursor
     write_ahead_toggled = Signal(bool)
     theme_chosen = Signal(str)  # a key of THEMES
+    student_chosen = Signal(str)  # a student's bundle name (Model menu)
+    students_wanted = Signal()  # the Model menu is about to open: time to list the students again
     model_info_requested = Signal()
     shortcuts_requested = Signal()
 
@@ -85,9 +91,49 @@ class MenuBar(QMenuBar):
             theme_menu.addAction(action)
             self.theme_actions[key] = action
 
+        #: Model: the installed students, one checked (filled by :meth:`set_students`).
+        self.model_menu = self.addMenu("&Model")
+        self.model_menu.setToolTipsVisible(True)
+        self.model_menu.aboutToShow.connect(self.students_wanted)
+        self.student_group = QActionGroup(self)
+        self.student_group.setExclusive(True)
+        self.student_actions: dict[str, QAction] = {}
+        self.set_students([], None)
+
         help_menu = self.addMenu("&Help")
         help_menu.addAction(self._action("About the &model", self.model_info_requested))
         help_menu.addAction(self._action("&Keyboard shortcuts", self.shortcuts_requested))
+
+    def set_students(self, items: Sequence[StudentItem], current: str | None, *, enabled: bool = True) -> None:
+        """List ``items`` in the Model menu, ``current`` checked; ``enabled`` False while a model loads."""
+        for action in self.student_actions.values():
+            self.student_group.removeAction(action)
+            action.deleteLater()
+        self.model_menu.clear()
+        self.student_actions = {}
+        for item in items:
+            action = QAction(item.label, self, checkable=True)
+            action.setToolTip(item.tooltip or item.name)
+            action.setStatusTip(item.tooltip.replace("\n", " — ") if item.tooltip else item.name)
+            action.setChecked(item.name == current)
+            action.setEnabled(enabled)
+            action.triggered.connect(lambda _checked=False, name=item.name: self.student_chosen.emit(name))
+            self.student_group.addAction(action)
+            self.model_menu.addAction(action)
+            self.student_actions[item.name] = action
+        if not items:
+            none = QAction("No model installed", self.model_menu)
+            none.setEnabled(False)
+            self.model_menu.addAction(none)
+
+    def check_student(self, name: str | None) -> None:
+        """Put the check mark on ``name`` (the model in use), e.g. back after a failed switch."""
+        for key, action in self.student_actions.items():
+            action.setChecked(key == name)
+
+    def set_students_enabled(self, enabled: bool) -> None:
+        for action in self.student_actions.values():
+            action.setEnabled(enabled)
 
     def _action(self, text: str, slot: object, shortcut: QKeySequence | QKeySequence.StandardKey | None = None
                 ) -> QAction:

@@ -75,8 +75,10 @@ class ModelStatus:
         bar.addPermanentWidget(self.load_bar)
         bar.addPermanentWidget(self.model_label)
 
-    def loading(self) -> None:
-        self.model_label.setText("Loading model…")
+    def loading(self, name: str | None = None) -> None:
+        """The model (``name``: another student being switched in) is loading on the worker thread."""
+        self.model_label.setText(f"Loading {name}…" if name else "Loading model…")
+        self.load_bar.setAccessibleName(f"Loading {name}" if name else "Loading model")
         self.load_bar.show()
 
     def loaded(self, paraphraser: Paraphraser | None, name: str, load_ms: float) -> None:

@@ -69,6 +69,11 @@ class RunFlow:
         self.panel.begin(title, source=target.original)
 
     def _submit(self: MainWindow, request: JobRequest) -> None:
+        if self.worker.loading:  # another student is being switched in: write with it once it is ready
+            self._pending = True
+            self.cards_status.setText("Starting as soon as the model is loaded…")
+            self._update_buttons()
+            return
         self._clicked_at = time.perf_counter()
         self.first_candidate_ms = None
         self.worker.submit(request)
@@ -82,12 +87,12 @@ class RunFlow:
         self.panel.writing_text(count)
         keep = phrases_within(self.editor.toPlainText(), self.editor.keep_spans(), start, end)
         self._submit(JobRequest(sentence=text, n=self.controls.candidates(), diversity=self.controls.diversity(),
-                                index=-1, whole=True, keep=keep))
+                                index=-1, whole=True, keep=keep, mode=self.controls.current_mode()))
 
     def _start(self: MainWindow, index: int, *, use_cache: bool) -> None:
         """Show sentence ``index``'s alternatives: kept ones if ``use_cache`` and there are some, else a run."""
         request = self.alternatives.sentence_request(index, self.controls.candidates(), self.controls.diversity(),
-                                                     self._keep_spans())
+                                                     self._keep_spans(), mode=self.controls.current_mode())
         self._begin(Target(index=index, current=request.sentence, original=request.sentence),
                     self.alternatives.title(index))
         self._refresh_highlight()
@@ -172,10 +177,11 @@ class RunFlow:
         "Use this" moves on to the next sentence, so its alternatives then appear at once
         instead of after a run (see ``Alternatives.to_write_ahead`` and ``ModelWorker.submit``).
         """
-        if not self.settings.write_ahead or self.worker.paraphraser is None:
+        if not self.settings.write_ahead or self.worker.paraphraser is None or self.worker.loading:
             return
         request = self.alternatives.to_write_ahead(index, self.controls.candidates(), self.controls.diversity(),
-                                                   self.worker.writing_ahead, self._keep_spans())
+                                                   self.worker.writing_ahead, self._keep_spans(),
+                                                   mode=self.controls.current_mode())
         if request is not None:
             self.worker.write_ahead(request)
 

@@ -9,6 +9,8 @@ as a cancel comes is still reported, and the run then stops with ``cancelled=Tru
 Both methods take ``keep`` as the runtime does: a phrase not in the text raises
 :class:`InputError` naming it, each run's ``keep`` is recorded in ``keeps`` (beside ``calls``),
 and every candidate lists the phrases as ``Candidate.kept`` (its text keeps them all).
+They take ``mode`` too: ``modes`` (``("standard",)`` unless given) are the ones it has, any
+other raises :class:`InputError` as the runtime does, and each run's mode goes in ``asked_modes``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from types import SimpleNamespace
 from PySide6.QtWidgets import QDialog, QWidget
 
 from models import Candidate, CancelToken, InputError, ParaphraseResult
+from models.controls import STANDARD_MODE
 from models.text import split_sentences
 
 
@@ -31,7 +34,8 @@ class StandInParaphraser:
     folder = Path("stand-in")
 
     def __init__(self, *, error: Exception | None = None, gate: threading.Event | None = None,
-                 steps: threading.Semaphore | None = None, passing: int | None = None) -> None:
+                 steps: threading.Semaphore | None = None, passing: int | None = None,
+                 modes: Sequence[str] = (STANDARD_MODE,), name: str | None = None) -> None:
         self.error = error
         self.gate = gate  # when set, each sentence of ``paraphrase`` waits for it (a slow model)
         self.steps = steps  # when set, each candidate of ``paraphrase_sentence`` waits for one permit
@@ -40,10 +44,18 @@ class StandInParaphraser:
         self.manifest = SimpleNamespace(raw={})
         self.calls: list[tuple[str, str]] = []
         self.keeps: list[tuple[str, ...]] = []  # each run's ``keep``, in the order of ``calls``
+        self.modes = tuple(modes)
+        self.asked_modes: list[str] = []  # each run's ``mode``, in the order of ``calls``
+        if name is not None:
+            self.name = name
 
-    def _record(self, kind: str, text: str, keep: Sequence[str]) -> tuple[str, ...]:
+    def _record(self, kind: str, text: str, keep: Sequence[str], mode: str = STANDARD_MODE) -> tuple[str, ...]:
         self.calls.append((kind, text))
         self.keeps.append(tuple(keep))
+        self.asked_modes.append(mode)
+        if mode not in self.modes:
+            raise InputError(f"The model {self.name} has no mode \u201c{mode}\u201d; "
+                             f"its modes: {', '.join(self.modes)}.")
         for phrase in keep:
             if not phrase.strip() or phrase not in text:
                 raise InputError(f"The phrase to keep \u201c{phrase}\u201d is not in the text.")
@@ -51,8 +63,8 @@ class StandInParaphraser:
 
     def paraphrase_sentence(self, sentence: str, *, n: int = 5, diversity: float = 0.5, seed: int | None = None,
                             keep: Sequence[str] = (), on_candidate: Callable[[Candidate], None] | None = None,
-                            cancel: CancelToken | None = None) -> ParaphraseResult:
-        kept = self._record("sentence", sentence, keep)
+                            cancel: CancelToken | None = None, mode: str = STANDARD_MODE) -> ParaphraseResult:
+        kept = self._record("sentence", sentence, keep, mode)
         if self.error is not None:
             raise self.error
         candidates = [Candidate(f"{sentence.rstrip('.')} (variant {k}).", -0.1 * k, kept) for k in range(1, n + 1)]
@@ -73,8 +85,9 @@ class StandInParaphraser:
     def paraphrase(self, text: str, *, n: int = 5, diversity: float = 0.5, seed: int | None = None,
                    keep: Sequence[str] = (), on_candidate: Callable[[Candidate], None] | None = None,
                    cancel: CancelToken | None = None,
-                   on_progress: Callable[[int, int], None] | None = None) -> ParaphraseResult:
-        kept = self._record("text", text, keep)
+                   on_progress: Callable[[int, int], None] | None = None,
+                   mode: str = STANDARD_MODE) -> ParaphraseResult:
+        kept = self._record("text", text, keep, mode)
         if self.error is not None:
             raise self.error
         sentences = [s.text.strip() for s in split_sentences(text) if s.has_words]

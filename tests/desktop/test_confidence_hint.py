@@ -94,8 +94,8 @@ class RerankingParaphraser(StandInParaphraser):
 
     def paraphrase_sentence(self, sentence: str, *, n: int = 5, diversity: float = 0.5, seed: int | None = None,
                             keep: Sequence[str] = (), on_candidate: Callable[[Candidate], None] | None = None,
-                            cancel: CancelToken | None = None) -> ParaphraseResult:
-        self._record("sentence", sentence, keep)
+                            cancel: CancelToken | None = None, mode: str = "standard") -> ParaphraseResult:
+        self._record("sentence", sentence, keep, mode)
         for text, confidence in self.STREAMED:
             if on_candidate is not None:
                 on_candidate(Candidate(text, -1.0, confidence=confidence))
