@@ -104,6 +104,7 @@ def test_slider_and_count_reach_the_runtime(qtbot, make_window, desktop_paraphra
 
     assert [c["diversity"] for c in calls] == [1.0, 0.25]
     assert [c["n"] for c in calls] == [2, 2]
+    assert [c["mode"] for c in calls] == ["standard", "standard"]  # the default student's one mode
     assert calls[0]["sentence"] == SENTENCE
     assert calls[0]["cancel"] is not None and callable(calls[0]["on_candidate"])
 
@@ -143,7 +144,27 @@ def test_copy_puts_the_text_on_the_clipboard(qtbot, make_window) -> None:  # noq
     assert QGuiApplication.clipboard().text() == card.candidate.text
 
 
-def test_use_this_replaces_the_sentence_and_keeps_line_breaks(qtbot, make_window) -> None:  # noqa: ANN001
+def pin_seed(monkeypatch: pytest.MonkeyPatch, paraphraser, seed: int) -> None:  # noqa: ANN001
+    """Make the session's model sample the same way on every run of a test (the window asks with no seed).
+
+    Sampled fresh, the model sometimes writes no alternative at all for a short sentence:
+    every sample repeats the input (the window then says so). Measured on the default
+    student at n=2: "The train was late." came back empty about 1 run in 100 and with one
+    alternative about 1 in 3, so a test that must click its first card pins the seed.
+    """
+    real = paraphraser.paraphrase_sentence
+
+    def seeded(sentence: str, **kwargs):  # noqa: ANN003, ANN202
+        if kwargs.get("seed") is None:
+            kwargs["seed"] = seed
+        return real(sentence, **kwargs)
+
+    monkeypatch.setattr(paraphraser, "paraphrase_sentence", seeded)
+
+
+def test_use_this_replaces_the_sentence_and_keeps_line_breaks(qtbot, make_window, desktop_paraphraser,  # noqa: ANN001
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    pin_seed(monkeypatch, desktop_paraphraser, seed=1)  # two alternatives for each sentence, every time
     window = make_window()
     text = "The train was late.\nWe missed the first act of the play.  Nobody minded."
     segments = split_sentences(text)
@@ -153,6 +174,7 @@ def test_use_this_replaces_the_sentence_and_keeps_line_breaks(qtbot, make_window
     with qtbot.waitSignal(window.run_finished, timeout=JOB_TIMEOUT_MS):
         window.paraphrase()
     assert window.cards_title.text() == "Alternatives for sentence 1"
+    assert len(window.cards.cards()) == 2, window.cards_status.text()
     first = window.cards.cards()[0].candidate.text
 
     with qtbot.waitSignal(window.run_finished, timeout=JOB_TIMEOUT_MS):  # moves on to sentence 2 by itself
@@ -357,7 +379,10 @@ def paraphrase_first_sentence(qtbot, window, text: str, *, n: int) -> None:  # n
         window.paraphrase()
 
 
-def test_the_next_sentence_is_written_ahead_and_use_this_shows_it_at_once(qtbot, make_window) -> None:  # noqa: ANN001
+def test_the_next_sentence_is_written_ahead_and_use_this_shows_it_at_once(qtbot, make_window,  # noqa: ANN001
+                                                                         desktop_paraphraser,  # noqa: ANN001
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    pin_seed(monkeypatch, desktop_paraphraser, seed=1)  # a card to click for "The train was late.", every time
     window = make_window()
     following = "We missed the first act of the play."
     with qtbot.waitSignal(window.worker.written_ahead, timeout=JOB_TIMEOUT_MS) as ahead:
@@ -400,6 +425,7 @@ def test_writing_ahead_can_be_turned_off_and_stays_off(qtbot, make_window, data_
 
 def test_asking_for_the_sentence_being_written_ahead_adopts_that_run(qtbot, make_window, desktop_paraphraser,  # noqa: ANN001
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    pin_seed(monkeypatch, desktop_paraphraser, seed=1)  # a card to click for "The train was late.", every time
     written: list[str] = []
     real = desktop_paraphraser.paraphrase_sentence
 
