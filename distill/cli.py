@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from typing import Any
 
 from .critic import CriticReport, CriticThresholds, filter_pairs
 from .dataset import write_jsonl
+from .distributed import DEVICES, PRECISIONS
 from .pairs import build_pairs, cap_pairs, count_pairs, split_groups
 from .paths import cache_root, data_root
 from .teacher_data import (DEFAULT_TEACHERS, DIV_INCENTIVES, LLM_VS_AUG, LoadReport, load_groups,
@@ -84,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="embedding cache file ('' disables it)")
 
     t = sub.add_parser("train", help="LoRA-train the student on a prepared run folder")
-    t.add_argument("--run", required=True)
+    t.add_argument("--run", "--run-dir", dest="run", required=True,
+                   help="run folder (under torchrun write --run-dir: torchrun reads --run as its --run-path)")
     cfg = TrainConfig(run_dir="")
     t.add_argument("--base", default=cfg.base, help="smollm2-135m-instruct, a .gguf file or a HF folder")
     t.add_argument("--train-file", default="")
@@ -108,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--init-adapter", default="", help="start from this adapter folder")
     t.add_argument("--controlled", action="store_true",
                    help="the rows carry control codes: train on the controlled prompt format")
+    t.add_argument("--device", choices=DEVICES, default=cfg.device,
+                   help="auto: the CUDA GPU when torch sees one (under torchrun: GPU LOCAL_RANK), else the CPU")
+    t.add_argument("--precision", choices=PRECISIONS, default=cfg.precision,
+                   help="auto: bf16 autocast on GPUs that support it, else fp16 with loss scaling; fp32 on "
+                        "the CPU (bf16/fp16 are CUDA only)")
 
     u = sub.add_parser("publish", help="copy a run's adapter into models/students/<name>/")
     u.add_argument("--run", required=True)
@@ -241,7 +249,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command == "teach":
         return teach_main(args)
     else:
-        summary = run_train(args)
-        print(json.dumps({k: summary[k] for k in ("steps", "stop_reason", "final_train_loss", "dev_loss",
-                                                   "tokens_seen", "elapsed_s")}, indent=2))
+        try:
+            summary = run_train(args)
+        except ValueError as exc:  # no GPU for --device cuda, bf16 on a CPU, no rows, bad torchrun variables
+            log.error("%s", exc)
+            return 2
+        if os.environ.get("RANK", "0") == "0":  # under torchrun the first process speaks for the run
+            print(json.dumps({k: summary[k] for k in ("steps", "stop_reason", "final_train_loss", "dev_loss",
+                                                       "tokens_seen", "elapsed_s")}, indent=2))
     return 0

@@ -91,7 +91,7 @@ def test_asset_pairs_hold_out_a_fixed_share_and_keep_facts(tmp_path: Path) -> No
     for i in range(200):
         src = f"The committee, which met on {i + 1} occasions, subsequently ratified the treaty number {i}."
         refs = [f"The committee met {i + 1} times and then approved treaty {i}.",   # keeps facts
-                f"The committee approved the treaty.",                               # loses the numbers
+                "After meeting many times, the committee later approved that treaty.",  # loses the numbers
                 src] + [f"The group met {i + 1} times and later approved treaty number {i}."] * 7
         rows.append((src, refs))
     root = _fake_asset(tmp_path, rows)
