@@ -1,7 +1,9 @@
 """``paraphrase-studio export``: build a bundle from a recipe, or from a base + adapter.
 
 With no arguments it also builds the default meaning scorer's bundle, once it is committed;
-``--scorer NAME`` builds only a scorer bundle (:mod:`export.scorer_cli`).
+``--scorer NAME`` builds only a scorer bundle (:mod:`export.scorer_cli`). ``--all-students``
+builds every student of the catalog (the default first), each only if missing or stale:
+what ``./studio build`` runs, so the app's Model menu offers every committed student.
 """
 
 from __future__ import annotations
@@ -28,12 +30,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-agreement", type=float, default=None,
                         help="refuse a bundle whose next-token agreement with PyTorch is below this")
     parser.add_argument("--force", action="store_true", help="rebuild even if the bundle is up to date")
+    parser.add_argument("--all-students", action="store_true",
+                        help="build every student of the catalog (default first) and the scorer")
     add_scorer_argument(parser)
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.scorer:
         return run_scorer(args, parser)
+    if args.all_students:
+        return _all_students(args, parser)
     try:
         from .pipeline import ParityError, build_bundle
         from .recipes_build import request_for_recipe
@@ -64,3 +70,19 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return 1
     print(f"bundle ready: {path}")
     return build_default_scorer(args)
+
+
+def _all_students(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Every catalog student, the default first; the first failure stops (its status)."""
+    from models.recipes import RECIPES
+
+    if any(getattr(args, option) for option in ("name", "base", "adapter", "template")):
+        parser.error("--all-students builds the catalog's recipes as they are: drop --name/--base/--adapter/--template")
+    students = sorted((name for name, recipe in RECIPES.items() if recipe.adapter_dir is not None),
+                      key=lambda name: (name != DEFAULT_BUNDLE, name))
+    for name in students:
+        args.recipe = name
+        status = run(argparse.Namespace(**{**vars(args), "all_students": False}), parser)
+        if status:
+            return status
+    return 0
