@@ -1,8 +1,9 @@
-"""Constrained decoding: a row writes only the source's numbers and finishes a frozen phrase it began.
+"""Constrained decoding: a row writes only the source's numbers, in the source's units, and
+finishes a frozen phrase it began.
 
 The sampler asks each constraint, per row and step, what the row's next token may be
 (:meth:`TokenConstraint.restriction`, given the row's generated token ids so far) and
-applies the answers with :func:`apply_constraints`. Two constraints exist; both are built
+applies the answers with :func:`apply_constraints`. Three constraints exist; all are built
 once per source sentence from a :class:`TokenTable`, which is built once per tokenizer.
 numpy and the tokenizer's own methods only (no torch).
 
@@ -40,8 +41,47 @@ the forms "5", "10" and "20", so a candidate may drop a sign or write "10 to 20"
 verifier (:mod:`models.facts`) does not compare signs either. A number whose value the
 verifier would accept in another spelling ("4,300,000" for "$4.3 million", "15:30" for
 "3:30 p.m.") is not a form: the decoder is stricter than the verifier, never looser. A
-scale or unit word after a complete number ("4.3 billion", "12 points") is not the
-decoder's to judge: the verifier rejects such a candidate.
+scale word after a complete number ("4.3 billion" for "4.3 million") is not this rule's to
+judge: the verifier rejects such a candidate. A unit is, below.
+
+Units (:class:`UnitConstraint`)
+-------------------------------
+:mod:`models.facts` reads a currency sign before a number, and a percent sign or word or a
+money word after it, as part of the number: for "the dollar was about 120 yen and the Euro
+over 160 yen", "the Euro was worth $160" changes the number ``160 yen`` to ``$160``, and
+"rose 5%" is not "rose 5 points". Rule (a) lets a row write the source's 160 after any
+sign, so such a row was sampled to the end and then refused. The units a source allows
+(:func:`source_units`) are the units of its numbers as :mod:`models.facts` reads them
+(``$`` for "15 billion dollars", ``¥`` for "120 yen", ``%`` for "5 percent", ``A$`` for
+"A$5") and every sign written in it. Then:
+
+(e) a currency sign (``$`` and the money symbols of :mod:`models.facts`: ``€ £ ¥ ₹ ₩ ₽ ₺
+    ₪``) the source does not allow is never written: every token holding it is banned
+    (" $", "$.", "€™"), and so is the rest of it after its first bytes, since a byte-level
+    tokenizer spells ``¥`` and ``₹`` as two or three tokens that are no character alone
+    ("Â" + "¥"). Any dollar (``A$``, "Canadian dollars") allows ``$``. The decoder cannot
+    know whether a number will follow the sign, so the sign is banned everywhere, also where
+    the verifier would let it pass ("the € fell" for "the euro fell"): prose that names a
+    currency in words has no reason to write its sign without an amount;
+(f) right after a number, or after its scale word ("1.5 billion"), a unit the source's
+    numbers do not have is banned: ``%`` and the words the verifier reads as percent
+    (``percent``, ``per cent``, ``pct``, ``percentage points``) when the source has no
+    percent number, a money word ("dollars", "euros", "yen", "pence"...; not "pounds",
+    which may be a weight) of a currency the source has no amount in, and ``¢`` when it
+    has no dollar amount. These follow the number, so the decoder sees the number and bans
+    them only where the verifier would read them as its unit, with its own patterns:
+    ``%`` with at most one space before it, a word after exactly one space; a word written
+    in several tokens is judged at the one that completes it (" y" + "en", " per" + " cent").
+    ``12%`` and ``12 percent`` are the same number to the verifier, so a source with
+    either allows both; "the % sign" is left alone.
+
+Besides a sign without an amount, the units rules are stricter than the verifier only in
+nonsense such as "$5 euros" (the verifier reads the sign and skips the word). They are
+looser where a unit is allowed for every number of a source once one of them has it ("12%
+and 30 points" allows "30%", which the verifier refuses: the unit of each number is not
+tracked). Signs the verifier reads from letters (``USD``, ``EUR``, ``Rs``), glued scales
+("5bn"), spelled numbers ("five percent") and a number glued to its word ("160yen", which
+the verifier reads as a bare 160) are the verifier's alone.
 
 Frozen phrases (:class:`PhraseConstraint`)
 ------------------------------------------
@@ -68,11 +108,13 @@ the row is sampled without them and a warning is logged.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import numpy as np
 
@@ -81,11 +123,14 @@ import numpy as np
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
+    from .facts import Span
+
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 __all__ = [
     "NumberConstraint", "PhraseConstraint", "Restriction", "TokenConstraint", "TokenTable",
-    "apply_constraints", "build_constraints", "source_number_forms",
+    "UnitConstraint", "apply_constraints", "build_constraints", "source_number_forms", "source_units",
 ]
 
 #: Characters that join digits into one number ("1,250.75", "3:30").
@@ -111,9 +156,23 @@ class Restriction:
     #: The smallest id ``banned`` leaves open: probing it makes the "is anything left?"
     #: check O(1) per step (computed once, as restrictions are memoised).
     open_id: int = field(init=False, default=0)
+    _unions: dict[Restriction, Restriction] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "open_id", _smallest_missing(self.banned) if self.banned is not None else 0)
+
+    def union(self, other: Restriction) -> Restriction:
+        """A restriction banning what either bans (``allowed`` is not kept), memoised here:
+        a row's constraints give the same few memoised restrictions step after step, and
+        one ban of their union is cheaper than two. Only for restrictions a constraint
+        memoises: a union is kept as long as ``self``."""
+        try:
+            return self._unions[other]
+        except KeyError:
+            banned = np.union1d(_or_empty(self.banned), _or_empty(other.banned))
+            banned.flags.writeable = False
+            found = self._unions[other] = Restriction(banned=banned)
+            return found
 
 
 class TokenConstraint(Protocol):
@@ -122,6 +181,10 @@ class TokenConstraint(Protocol):
     def restriction(self, history: Sequence[int]) -> Restriction | None:
         """The row's restriction for its next token, or None when anything goes."""
         ...
+
+
+def _or_empty(ids: np.ndarray | None) -> np.ndarray:
+    return ids if ids is not None else np.empty(0, dtype=np.int64)
 
 
 def _smallest_missing(ids: np.ndarray) -> int:
@@ -158,16 +221,28 @@ def _is_boundary(ch: str | None) -> bool:
 class TokenTable:
     """Per tokenizer: each token's text and the few token classes the constraints look at.
 
-    Built once per tokenizer (~0.2 s for a 49k vocabulary) and shared by every sentence's
-    constraints. A token's text is taken from decoding it after an anchor token and
-    removing the anchor's text, so a decoder that drops a leading space on the first token
-    (SentencePiece) still shows it; special tokens keep their text ("<|im_end|>").
+    Built once per tokenizer (~0.3 s for a 49k vocabulary, the unit rules' token classes
+    included) and shared by every sentence's constraints. A token's text is taken from
+    decoding it after an anchor token and removing the anchor's text, so a decoder that
+    drops a leading space on the first token (SentencePiece) still shows it; special tokens
+    keep their text ("<|im_end|>"). A token's bytes (:attr:`token_bytes`) are its text in
+    UTF-8, but for a byte-level token that holds part of a character (its text is then
+    "\ufffd"): :func:`_token_bytes`.
     """
 
-    def __init__(self, texts: Sequence[str], tokenizer: Tokenizer | None = None) -> None:
+    def __init__(self, texts: Sequence[str], tokenizer: Tokenizer | None = None,
+                 token_bytes: Sequence[bytes] | None = None) -> None:
         self.tokenizer = tokenizer
         self.texts = list(texts)
         self.size = len(self.texts)
+        self.token_bytes = list(token_bytes) if token_bytes is not None else [t.encode() for t in self.texts]
+        if len(self.token_bytes) != self.size:
+            raise ValueError(f"{len(self.token_bytes)} token byte strings for {self.size} tokens")
+        #: The token's bytes end inside a character, or begin inside one: the text around it
+        #: decides what it writes (the only tokens whose bytes the unit rule looks past).
+        self.byte_open_ids = frozenset(i for i, b in enumerate(self.token_bytes) if not _whole_utf8(b))
+        self._memo: dict[object, object] = {}
+        self._joined: tuple[bytes, np.ndarray] | None = None
         digit = [i for i, text in enumerate(self.texts) if any(map(_is_digit, text))]
         self.digit_ids = _ids(digit)
         #: (id, text) of every token holding a digit: the only tokens whose effect on a
@@ -197,11 +272,48 @@ class TokenTable:
         anchor_ids = tokenizer.encode("a", add_special_tokens=False).ids
         plain = tokenizer.decode_batch([[i] for i in range(size)], skip_special_tokens=False)
         if len(anchor_ids) != 1:
-            return cls(plain, tokenizer)
+            table = cls(plain, tokenizer, _token_bytes(tokenizer, plain))
+            _prepare_units(table)
+            return table
         anchor = tokenizer.decode(anchor_ids, skip_special_tokens=False)
         joined = tokenizer.decode_batch([[anchor_ids[0], i] for i in range(size)], skip_special_tokens=False)
         texts = [j[len(anchor):] if j.startswith(anchor) else p for j, p in zip(joined, plain)]
-        return cls(texts, tokenizer)
+        table = cls(texts, tokenizer, _token_bytes(tokenizer, texts))
+        _prepare_units(table)
+        return table
+
+    def memo(self, key: object, compute: Callable[[], _T]) -> _T:
+        """A value that depends on the vocabulary alone, computed once per table (``key``
+        names it) and shared by every sentence."""
+        try:
+            return self._memo[key]  # type: ignore[return-value]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
+
+    def ids_with_bytes(self, needle: bytes, *, at_start: bool = False) -> np.ndarray:
+        """Tokens whose bytes contain ``needle`` (no NUL byte in it), or begin with it.
+
+        One search of all tokens' bytes joined by NUL bytes: ~1 ms, once per needle.
+        """
+        def find() -> np.ndarray:
+            joined, starts = self._joined_bytes()
+            pattern = re.escape(b"\x00" + needle if at_start else needle)
+            positions = np.array([m.start() + at_start for m in re.finditer(pattern, joined)], dtype=np.int64)
+            return _ids(np.searchsorted(starts, positions, side="right") - 1)
+
+        return self.memo(("bytes", needle, at_start), find)
+
+    def bytes_of(self, token: int) -> bytes:
+        return self.token_bytes[token] if 0 <= token < self.size else b""
+
+    def _joined_bytes(self) -> tuple[bytes, np.ndarray]:
+        """Every token's bytes, each after a NUL byte, and where each token's bytes begin."""
+        if self._joined is None:
+            lengths = np.fromiter((len(b) + 1 for b in self.token_bytes), dtype=np.int64, count=self.size)
+            starts = np.cumsum(lengths) - lengths + 1
+            self._joined = b"\x00" + b"\x00".join(self.token_bytes), starts
+        return self._joined
 
     def text(self, token: int) -> str:
         """A token's text; ids past the tokenizer's vocabulary (padding rows) have none."""
@@ -211,6 +323,48 @@ class TokenTable:
         if self.tokenizer is None:
             raise ValueError("this token table was built without a tokenizer")
         return list(self.tokenizer.encode(text, add_special_tokens=False).ids)
+
+
+def _whole_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _byte_level_chars() -> dict[str, int]:
+    """GPT-2's byte-level alphabet, inverted: the character a byte-level BPE token spells each byte with."""
+    printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
+    chars = {chr(b): b for b in printable}
+    rest = [b for b in range(256) if b not in chars.values()]
+    chars.update({chr(256 + i): b for i, b in enumerate(rest)})
+    return chars
+
+
+def _token_bytes(tokenizer: Tokenizer, texts: Sequence[str]) -> list[bytes]:
+    """Each token's bytes: its text in UTF-8, unless it holds part of a character (its text
+    has "\\ufffd"); then what its piece spells in the byte-level alphabet ("ĠÂ" is
+    b" \\xc2") or as a byte-fallback token ("<0xC2>"), where that decodes to its text.
+    """
+    alphabet: dict[str, int] | None = None
+    out: list[bytes] = []
+    for i, text in enumerate(texts):
+        if "\ufffd" not in text:
+            out.append(text.encode())
+            continue
+        alphabet = alphabet or _byte_level_chars()
+        piece = tokenizer.id_to_token(i) or ""
+        spelled = text.encode()
+        if m := _BYTE_FALLBACK_RE.fullmatch(piece):
+            spelled = bytes([int(m.group(1), 16)])
+        elif piece and all(ch in alphabet for ch in piece):
+            spelled = bytes(alphabet[ch] for ch in piece)
+        out.append(spelled if spelled.decode("utf-8", errors="replace") == text else text.encode())
+    return out
+
+
+_BYTE_FALLBACK_RE = re.compile(r"<0x([0-9A-Fa-f]{2})>")
 
 
 # --------------------------------------------------------------------------- numbers
@@ -241,12 +395,16 @@ def _runs(text: str) -> list[str]:
     return _RUN_RE.findall(text)
 
 
-def source_number_forms(source: str, keep: Iterable[str] = ()) -> frozenset[str]:
-    """Every digit string a paraphrase of ``source`` may write (see the module docstring)."""
+def source_number_forms(source: str, keep: Iterable[str] = (), spans: Sequence[Span] | None = None) -> frozenset[str]:
+    """Every digit string a paraphrase of ``source`` may write (see the module docstring).
+
+    ``spans``: ``source``'s number spans (:func:`models.facts.extract_numbers`), when the
+    caller has them.
+    """
     from . import facts
 
     runs: set[str] = set()
-    for span in facts.extract_numbers(source):
+    for span in facts.extract_numbers(source) if spans is None else spans:
         for form in span.forms:
             runs.update(_runs(form))
         if not span.forms and span.bare and _PLAIN_DECIMAL_RE.fullmatch(span.bare):
@@ -382,6 +540,269 @@ def _trailing_num_chars(table: TokenTable, history: Sequence[int]) -> tuple[str,
     return "".join(reversed(parts)), None
 
 
+# --------------------------------------------------------------------------- units
+
+#: Scale words :mod:`models.facts` reads between a number and its unit ("1.5 billion euros").
+_SCALES = ("", " hundred", " thousand", " million", " billion", " trillion")
+_LAST_DIGIT_RE = re.compile(r"\d(?=\D*\Z)")
+_SPACES = str.maketrans({ch: " " for ch in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002"
+                         "\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"})
+
+
+def _norm(text: str) -> str:
+    """Lower case, each space character a plain space: how unit contexts are compared."""
+    return text.lower().translate(_SPACES)
+
+
+@functools.cache
+def _unit_spellings() -> tuple[str, ...]:
+    """How the verifier's units after a number are written (lower case, one space before a
+    word): percent, the cent sign, and its money words, singular and plural."""
+    from . import facts
+
+    money = [f" {word}{plural}" for word in facts._MONEY_WORDS for plural in ("", "s")]  # noqa: SLF001
+    return ("%", " %", "¢", " percent", " per cent", " pct", " percentage point", " percentage points",
+            *money, " pound sterling", " pounds sterling")
+
+
+@functools.cache
+def unit_contexts() -> frozenset[str]:
+    """Rule (f)'s contexts: the text after a number's last digit (:func:`_norm`) after
+    which the next token is judged: a scale word or none, then the beginning of a unit
+    ("", " ", " y" of " yen", " per" of " per cent", " percentage" of " percentage points")."""
+    return frozenset(scale + spelling[:k] for scale in _SCALES for spelling in _unit_spellings()
+                     for k in range(len(spelling)))
+
+
+@functools.cache
+def _context_pieces() -> tuple[frozenset[str], int]:
+    """Every end of a context (a token that may close one), and the longest context."""
+    contexts = unit_contexts()
+    return frozenset(c[i:] for c in contexts for i in range(len(c))), max(map(len, contexts))
+
+
+@dataclass(frozen=True)
+class _SuffixBans:
+    """The units rule (f) bans after a number: percent, cent, money words of these currencies."""
+
+    percent: bool
+    cent: bool
+    words: frozenset[str]
+
+    def __bool__(self) -> bool:
+        return self.percent or self.cent or bool(self.words)
+
+
+def _currency_signs() -> dict[str, str]:
+    """Every sign :mod:`models.facts` reads as money before a number, and its currency."""
+    from . import facts
+
+    return {"$": "$", **facts._MONEY_SYMBOLS}  # noqa: SLF001 -- the verifier's own table
+
+
+def _word_currencies() -> frozenset[str]:
+    """The currencies of the money words :mod:`models.facts` reads after a number."""
+    from . import facts
+
+    return frozenset(currency for currency, _ in facts._MONEY_WORDS.values())  # noqa: SLF001
+
+
+def source_units(source: str, spans: Sequence[Span] | None = None) -> frozenset[str]:
+    """The units a paraphrase of ``source`` may give a number (rules (e) and (f)).
+
+    Every unit of a source number as :mod:`models.facts` reads it (``%``, ``$``, ``¥``,
+    ``A$``...: its canonical value without the bare number), and every currency, percent
+    or cent sign written in ``source`` (inside a URL or code too: a paraphrase copies
+    those). ``spans``: ``source``'s number spans, when the caller has them.
+    """
+    from . import facts
+
+    spans = facts.extract_numbers(source) if spans is None else spans
+    units = {span.value[:-len(span.bare)] for span in spans
+             if span.bare and span.value and span.value != span.bare and span.value.endswith(span.bare)}
+    units.update(sign for sign in (*_currency_signs(), "%", "¢") if sign in source)
+    return frozenset(units)
+
+
+def _unit_context(table: TokenTable, history: Sequence[int]) -> str | None:
+    """The text after the last digit of the generated text, when it is a unit context."""
+    contexts = unit_contexts()
+    longest = _context_pieces()[1]
+    tail = ""
+    for token in reversed(history[-(longest + 1):]):
+        text = table.text(token)
+        if m := _LAST_DIGIT_RE.search(text):
+            context = _norm(text[m.end():] + tail)
+            return context if context in contexts else None
+        tail = text + tail
+        if len(tail) > longest:
+            return None
+    return None
+
+
+def _norms(table: TokenTable) -> list[str]:
+    return table.memo("norms", lambda: [_norm(text) for text in table.texts])
+
+
+def _context_open(table: TokenTable) -> frozenset[int]:
+    """Tokens that may end a unit context: only after one is :func:`_unit_context` worth
+    working out."""
+    def compute() -> frozenset[int]:
+        contexts = unit_contexts()
+        pieces, longest = _context_pieces()
+        out = []
+        for i, norm in enumerate(_norms(table)):
+            tail = norm[-(longest + 1):]
+            if m := _LAST_DIGIT_RE.search(tail):
+                if tail[m.end():] in contexts:
+                    out.append(i)
+            elif len(norm) <= longest and norm in pieces:
+                out.append(i)
+        return frozenset(out)
+
+    return table.memo("unit-context-open", compute)
+
+
+def _sorted_texts(table: TokenTable) -> tuple[list[str], list[int]]:
+    """Every token's :func:`_norm` text in order, and its id: the tokens that begin with a
+    given text are one slice."""
+    def compute() -> tuple[list[str], list[int]]:
+        norms = _norms(table)
+        order = sorted(range(table.size), key=norms.__getitem__)
+        return [norms[i] for i in order], order
+
+    return table.memo("sorted-texts", compute)
+
+
+def _starting_with(table: TokenTable, prefix: str) -> list[int]:
+    """Tokens whose :func:`_norm` text begins with ``prefix``."""
+    texts, ids = _sorted_texts(table)
+    return ids[bisect.bisect_left(texts, prefix):bisect.bisect_left(texts, prefix + "\U0010ffff")]
+
+
+def _unit_of(tail: str) -> str | None:
+    """The unit the verifier reads at the start of ``tail``, the text right after a number
+    (or its scale word): "%", "¢", a currency of a money word, or None."""
+    from . import facts
+
+    if facts._PERCENT_RE.match(tail):  # noqa: SLF001 -- the verifier's own patterns
+        return "%"
+    if tail.startswith("¢"):
+        return "¢"
+    m = facts._MONEY_WORD_RE.match(tail)  # noqa: SLF001
+    if not m or m.group("country"):
+        return None
+    word = m.group("word").lower()
+    first = word.split()[0]
+    first = first if first == "pence" else first.rstrip("s")
+    if first == "pound" and not word.endswith("sterling"):
+        return None  # "30 pounds" may be a weight: a bare 30 keeps it
+    return facts._MONEY_WORDS.get(first, ("$", 1))[0]  # noqa: SLF001
+
+
+def _suffix_ids(table: TokenTable, context: str, bans: _SuffixBans) -> np.ndarray:
+    """Tokens that would give the number before ``context`` a banned unit: those that
+    finish a unit's spelling, where the verifier's own patterns read it as one (after the
+    scale word) — its word boundaries included ("yens" is no yen)."""
+    def compute() -> np.ndarray:
+        scale = max((s for s in _SCALES if context.startswith(s)), key=len)
+        rest = context[len(scale):]
+        candidates: set[int] = set()
+        for spelling in _unit_spellings():
+            if len(spelling) > len(rest) and spelling.startswith(rest):
+                candidates.update(_starting_with(table, spelling[len(rest):]))
+        banned = []
+        for i in candidates:
+            unit = _unit_of(rest + table.texts[i])
+            if (unit == "%" and bans.percent) or (unit == "¢" and bans.cent and not rest) or unit in bans.words:
+                banned.append(i)
+        return _ids(banned)
+
+    return table.memo(("suffix", context, bans), compute)
+
+
+def _prepare_units(table: TokenTable) -> None:
+    """Work out the vocabulary's unit tokens now (~0.1 s), not in a sentence's first step."""
+    _context_open(table)
+    _sorted_texts(table)
+    for sign in _currency_signs():
+        table.ids_with_bytes(sign.encode())
+
+
+class UnitConstraint:
+    """No currency sign the source does not allow, and after a number no percent, cent or
+    money word the source's numbers do not have (rules (e) and (f) of the module doc).
+
+    Most steps cost one set look-up (the last token neither holds part of a character nor
+    ends a unit context) and return one memoised restriction: the banned sign tokens.
+    """
+
+    def __init__(self, source: str, table: TokenTable, units: Iterable[str] | None = None) -> None:
+        self.table = table
+        self.units = frozenset(units) if units is not None else source_units(source)
+        dollars = any(unit.endswith("$") for unit in self.units)
+        #: Signs to ban, as bytes ("$" when no unit is a dollar, "¥" when none is the yen...).
+        self.signs = tuple(sign.encode() for sign, currency in _currency_signs().items()
+                           if sign not in self.units and currency not in self.units
+                           and not (currency == "$" and dollars))
+        #: What may not follow a number.
+        self.suffixes = _SuffixBans(percent="%" not in self.units, cent="¢" not in self.units and not dollars,
+                                    words=_word_currencies() - self.units)
+        #: The first bytes of a banned sign, longest first: a row that ends with them may not
+        #: take the rest.
+        self.partial = sorted({sign[:k] for sign in self.signs for k in range(1, len(sign))}, key=len, reverse=True)
+        self._reach = max(map(len, self.signs), default=1) - 1  # tokens the partial bytes may span
+        self._static = _ids(np.concatenate([table.ids_with_bytes(sign) for sign in self.signs])) \
+            if self.signs else _ids(())
+        self._context_open = _context_open(table) if self.suffixes else frozenset()
+        #: Tokens after which the state needs working out; after any other, it is the plain one.
+        self._open = (table.byte_open_ids if self.partial else frozenset()) | self._context_open
+        self._memo: dict[tuple[bytes, str | None], Restriction | None] = {}
+        self._plain = self._compute(b"", None)
+
+    @property
+    def active(self) -> bool:
+        """Whether the source leaves anything to ban."""
+        return bool(self.signs or self.suffixes)
+
+    def restriction(self, history: Sequence[int]) -> Restriction | None:
+        if history and history[-1] not in self._open:
+            return self._plain
+        key = self.state(history)
+        try:
+            return self._memo[key]
+        except KeyError:
+            result = self._memo[key] = self._compute(*key)
+            return result
+
+    def state(self, history: Sequence[int]) -> tuple[bytes, str | None]:
+        """(the first bytes of a banned sign the row ends with, or b""; the unit context
+        after the row's last digit, or None)."""
+        if not history:
+            return b"", None
+        last = history[-1]
+        table = self.table
+        if not 0 <= last < table.size:
+            return b"", None
+        partial = b""
+        if self.partial and last in table.byte_open_ids:
+            tail = b"".join(table.bytes_of(token) for token in history[-self._reach:])
+            partial = next((p for p in self.partial if tail.endswith(p)), b"")
+        context = _unit_context(table, history) if last in self._context_open else None
+        return partial, context
+
+    def _compute(self, partial: bytes, context: str | None) -> Restriction | None:
+        table = self.table
+        parts = [self._static]
+        if partial:
+            parts += [table.ids_with_bytes(sign[len(partial):], at_start=True)
+                      for sign in self.signs if len(sign) > len(partial) and sign.startswith(partial)]
+        if context is not None:
+            parts.append(_suffix_ids(table, context, self.suffixes))
+        banned = _ids(np.concatenate(parts))
+        return Restriction(banned=banned) if banned.size else None
+
+
 # --------------------------------------------------------------------------- frozen phrases
 
 def _distinctive(text: str) -> bool:
@@ -457,7 +878,8 @@ class PhraseConstraint:
 # --------------------------------------------------------------------------- building and applying
 
 def build_constraints(source: str, table: TokenTable, keep: Iterable[str] = ()) -> list[TokenConstraint]:
-    """The constraints for one source sentence: its numbers, and the frozen phrases it contains.
+    """The constraints for one source sentence: its numbers, their units, and the frozen
+    phrases it contains.
 
     A phrase that is not in ``source`` is left out (it may belong to another sentence).
     """
@@ -465,7 +887,11 @@ def build_constraints(source: str, table: TokenTable, keep: Iterable[str] = ()) 
 
     keep = [p for p in keep if p.strip()]
     present = [p for p in keep if not facts.missing_keeps(source, [p])]
-    out: list[TokenConstraint] = [NumberConstraint(source, table, present)]
+    spans = facts.extract_numbers(source)
+    out: list[TokenConstraint] = [NumberConstraint(source, table, forms=source_number_forms(source, present, spans))]
+    units = UnitConstraint(source, table, source_units(source, spans))
+    if units.active:
+        out.append(units)
     if present:
         out.append(PhraseConstraint(present, table))
     return out
@@ -492,14 +918,14 @@ def apply_constraints(constraints: Sequence[TokenConstraint], history: Sequence[
         if found.banned is not None and found.banned.size:
             banned.append(found)
     if allowed is None:
-        if len(banned) == 1:
-            _ban(row, banned[0].banned, banned[0].open_id)  # type: ignore[arg-type]
-        elif banned:
-            ids = np.unique(np.concatenate([b.banned for b in banned]))  # type: ignore[misc]
-            _ban(row, ids, _smallest_missing(ids))
+        if banned:
+            merged = banned[0]
+            for other in banned[1:]:
+                merged = merged.union(other)  # ban-only restrictions are memoised: so is this
+            _ban(row, merged.banned, merged.open_id)  # type: ignore[arg-type]
         return None
-    if banned:
-        allowed = allowed[~np.isin(allowed, np.concatenate([b.banned for b in banned]))]  # type: ignore[misc]
+    for found in banned:
+        allowed = allowed[~np.isin(allowed, found.banned)]  # type: ignore[arg-type]
     return _allow(row, allowed, model_row)
 
 

@@ -66,9 +66,10 @@ class Sampler:
     sorted for top-p: a full sort of 49k logits per row per step is what made naive
     samplers slow.
 
-    ``constraints`` (:mod:`models.constraints`: the source's numbers, frozen phrases) limit
-    each row's next token after the penalties and before top-k; without them the output is
-    exactly that of an unconstrained sampler. Scores stay those of the unmodified model.
+    ``constraints`` (:mod:`models.constraints`: the source's numbers and their units, frozen
+    phrases) limit each row's next token after the penalties and before top-k; without them
+    the output is exactly that of an unconstrained sampler. Scores stay those of the
+    unmodified model.
     """
 
     def __init__(self, settings: DecodingSettings, rng: np.random.Generator,

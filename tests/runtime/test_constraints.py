@@ -1,4 +1,5 @@
-"""Constrained decoding (models.constraints): source numbers only, frozen phrases copied exactly."""
+"""Constrained decoding (models.constraints): source numbers only, in the source's units; frozen
+phrases copied exactly."""
 
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ from models.constraints import (
     PhraseConstraint,
     Restriction,
     TokenTable,
+    UnitConstraint,
     apply_constraints,
     build_constraints,
     source_number_forms,
+    source_units,
 )
+from models.facts import check_candidate
 from models.sampling import Sampler, settings_for_diversity
 
 SOURCE = ("Our quarterly revenue rose 12% to $4.3 million, driven by 1,250.75 units sold in Germany "
@@ -175,6 +179,108 @@ def test_tokens_with_several_digits_are_simulated() -> None:
     assert {" a", ".", ",", "a"} <= after_year and not {"5", "4", "20"} & after_year
 
 
+# --------------------------------------------------------------------------- units
+
+YEN = "Prior to the financial crisis of 2008-2009, the dollar was about 120 yen and the Euro over 160 yen."
+
+
+def test_source_units_are_the_verifiers() -> None:
+    assert source_units(YEN) == {"¥"}  # "120 yen" is ¥120 to the verifier
+    assert source_units("IBM sold assets worth 15 billion dollars.") == {"$"}
+    assert {"A$", "$"} <= source_units("It cost A$5.")
+    assert source_units("Sales rose 5 percent.") == {"%"}
+    assert source_units("Run `echo $HOME` now.") == {"$"}  # a sign the paraphrase copies verbatim
+    assert source_units("Costs rose sharply.") == frozenset()
+
+
+def test_the_issues_currency_signs_cannot_be_written(table: TokenTable) -> None:
+    """The student wrote "$160" for "160 yen"; the number was the source's, the sign was not."""
+    constraints = build_constraints(YEN, table)
+    assert not _writable(table, constraints, " the Euro was worth approximately $160")
+    assert not _writable(table, constraints, " about $160 yen")
+    assert not _writable(table, constraints, " about €160")
+    assert _writable(table, constraints, " the Euro was worth about 160 yen")
+    assert _writable(table, constraints, " about ¥160")  # the verifier reads "160 yen" as ¥160
+    assert not check_candidate(YEN, "Before the 2008-2009 crisis, the dollar was about ¥120 and the Euro over ¥160.")
+    signs = {t for t in _open_texts(table, constraints, " worth") if any(ch in t for ch in "$€£")}
+    assert not signs  # " $", "$.", " ($", "€™"...: every token that holds one
+    numbers_only = [c for c in constraints if not isinstance(c, UnitConstraint)]
+    assert _writable(table, numbers_only, " the Euro was worth approximately $160")  # what the rule stops
+
+
+def test_a_sign_is_allowed_by_its_currency(table: TokenTable) -> None:
+    dollars = build_constraints("IBM sold assets worth 15 billion dollars.", table)
+    assert _writable(table, dollars, " worth $15 billion")
+    assert not _writable(table, dollars, " worth €15 billion")
+    assert not _writable(table, dollars, " worth ¥15 billion")
+    assert _writable(table, build_constraints("It cost A$5 in all.", table), " it cost $5")  # "$" writes "A$"
+    many = UnitConstraint("It cost $5, €4, £3, ¥2, ₹1 and 5% more.", table)
+    assert {sign.decode() for sign in many.signs} == {"₩", "₽", "₺", "₪"}
+    assert many.suffixes.words == {"CHF", "peso"} and not many.suffixes.percent and not many.suffixes.cent
+    everything = build_constraints("It cost $5, €4, £3, ¥2, ₹1, ₩1, ₽1, ₺1, ₪1, 2 francs, 3 pesos and 5% more.",
+                                   table)
+    assert not any(isinstance(c, UnitConstraint) for c in everything)  # nothing to ban: not built
+
+
+def test_a_sign_split_into_byte_tokens_is_banned(table: TokenTable) -> None:
+    """SmolLM2 spells "¥" and "₹" as two byte tokens that are no character alone."""
+    yen_ids = _ids(table, " ¥160")
+    assert "\ufffd" in table.texts[yen_ids[0]]  # " \xc2": half a character
+    assert b"".join(table.token_bytes[i] for i in _ids(table, " ¥160, ₹5 and €3")).decode() == " ¥160, ₹5 and €3"
+    dollars = build_constraints("IBM sold assets worth 15 billion dollars.", table)
+    assert not _writable(table, dollars, " worth ¥15 billion")
+    assert not _writable(table, dollars, " worth ₹15 billion")
+    assert _writable(table, dollars, " worth 15 billion ©")  # "©" shares "¥"'s first byte
+
+
+def test_signs_split_any_way_are_judged_on_bytes() -> None:
+    """A tokenizer may write a sign in byte tokens split any way ("€" is e2 82 ac, "₩" e2 82 a9)."""
+    pieces = [b"a", b" ", b"5", b" \xe2", b"\x82", b"\xac", b"\x82\xac", b"\xe2\x82", b"\xa9", b"\xa9x",
+              b"\xc2", b"\xa5", b" \xe2\x82\xac", b"x\xc2\xa5"]
+    table = TokenTable([p.decode("utf-8", errors="replace") for p in pieces], token_bytes=pieces)
+    ids = {p: i for i, p in enumerate(pieces)}
+
+    def open_after(units: set[str], history: list[bytes]) -> set[bytes]:
+        constraint = UnitConstraint("", table, units=units)
+        return {pieces[i] for i in _open([constraint], [ids[p] for p in history], len(pieces))}
+
+    no_euro = {"$", "¥"}  # "¥" allowed; "€", "₩" and the rest banned
+    assert b" \xe2\x82\xac" not in open_after(no_euro, [b"a"]) and b"x\xc2\xa5" in open_after(no_euro, [b"a"])
+    after_lead = open_after(no_euro, [b"a", b" \xe2"])
+    assert b"\x82\xac" not in after_lead and b"\x82" in after_lead
+    assert not {b"\xac", b"\xa9", b"\xa9x"} & open_after(no_euro, [b" \xe2", b"\x82"])
+    assert not {b"\xac", b"\xa9"} & open_after(no_euro, [b"\xe2\x82"])
+    assert b"\xac" in open_after(no_euro, [b"a", b"\x82"])  # no sign begun: a lone \x82 is none
+    assert {b"\xa5", b"\xa9", b"\xa9x"} <= open_after(no_euro, [b"a", b"\xc2"])  # "¥" allowed, "©" no sign
+    only_won = {"$", "€", "£", "¥", "₹", "₽", "₺", "₪"}
+    assert open_after(only_won, [b"\xe2\x82"]) == set(pieces) - {b"\xa9", b"\xa9x"}
+
+
+@pytest.mark.parametrize("changed", [
+    " rose 5%", " rose 5 %", " rose 5 percent", " rose 5 Percent", " rose 5 per cent", " rose 5 percentage points",
+    " rose 5 pct", " rose 5¢", " rose 5 dollars", " rose 5 euros", " rose 5 million euros", " rose 5 yen"])
+def test_a_unit_after_a_number_needs_one_in_the_source(table: TokenTable, changed: str) -> None:
+    source = "The index rose 5 points to 160."
+    assert check_candidate(source, "The index" + changed + ", ending at 160.")  # the verifier refuses it anyway
+    assert not _writable(table, build_constraints(source, table), changed)
+
+
+def test_a_unit_the_verifier_would_accept_stays(table: TokenTable) -> None:
+    source = "The index rose 5 points to 160."
+    points = build_constraints(source, table)
+    for fine in (" rose 5 points", " rose 5 percentage", " rose 5 per share", " rose 5 pounds",
+                 " rose 5, a percent", " rose 5  percent"):
+        assert _writable(table, points, fine), fine
+        assert not check_candidate(source, "The index" + fine + ", ending at 160."), fine
+    assert _writable(table, points, " the % sign")
+    percent = build_constraints("Sales rose 5 percent to 160 units.", table)
+    assert _writable(table, percent, " rose 5%") and _writable(table, percent, " rose 5 per cent")
+    assert check_candidate("Sales rose 5 percent to 160 units.", "Sales rose 5% to 160 units.") == []
+    euros = build_constraints("It made around 12.5 billion Euros last year.", table)
+    assert _writable(table, euros, " made 12.5 billion euros") and _writable(table, euros, " made €12.5 billion")
+    assert not _writable(table, euros, " made 12.5 billion dollars")
+
+
 # --------------------------------------------------------------------------- frozen phrases
 
 def test_a_started_phrase_is_copied_exactly(table: TokenTable) -> None:
@@ -245,13 +351,14 @@ _ROWS = 200
 _NUMBER_RUN = re.compile(r"(?:(?<![\w.])\.)?\d+(?:[.,:]\d+)*")
 
 
-def _decode_random(table: TokenTable, constraints: Sequence,
-                   rows: int = _ROWS) -> tuple[list[list[int]], list[float]]:
-    """``rows`` rows x 30 steps of random logits that favour digits and separators."""
+def _decode_random(table: TokenTable, constraints: Sequence, rows: int = _ROWS,
+                   extra: Sequence[str] = ()) -> tuple[list[list[int]], list[float]]:
+    """``rows`` rows x 30 steps of random logits that favour digits and separators (and the
+    first token of each ``extra`` text)."""
     rng = np.random.default_rng(7)
+    words = (" million", "%", " the", " in", " and", " ", "-", " points", " rose", *extra)
     favoured = np.unique(np.concatenate([
-        table.digit_ids, *table.separator_ids.values(),
-        [_ids(table, w)[0] for w in (" million", "%", " the", " in", " and", " ", "-", " points", " rose")]]))
+        table.digit_ids, *table.separator_ids.values(), [_ids(table, w)[0] for w in words]]))
     sampler = Sampler(settings_for_diversity(1.0), np.random.default_rng(11), constraints=constraints)
     histories: list[list[int]] = [[] for _ in range(rows)]
     scores: list[float] = []
@@ -287,6 +394,21 @@ def test_random_decoding_writes_only_source_numbers(table: TokenTable, tokenizer
     assert not bad, bad
     free, _ = _decode_random(table, [], rows=40)
     assert any(run not in forms for run in _finished_numbers(tokenizer, free))  # unconstrained, they appear
+
+
+_UNIT_RE = re.compile(r"[$€£₹]|\d\s?%|\d\s(?:percent|per\s?cent)\b", re.I)
+
+
+def test_random_decoding_writes_no_unit_the_source_lacks(table: TokenTable, tokenizer) -> None:  # noqa: ANN001
+    signs = (" $", "$", " €", "€", " £", " ₹", " %", " percent", " per", " cent", " yen")
+    constraints = build_constraints(YEN, table)
+    histories, _ = _decode_random(table, constraints, rows=100, extra=signs)
+    texts = [tokenizer.decode(history) for history in histories]
+    assert sum(bool(re.search(r"\d", t)) for t in texts) > 50  # numbers are written, with units around
+    assert not [t for t in texts if _UNIT_RE.search(t)]
+    numbers_only = [c for c in constraints if not isinstance(c, UnitConstraint)]
+    free, _ = _decode_random(table, numbers_only, rows=40, extra=signs)
+    assert any(_UNIT_RE.search(tokenizer.decode(history)) for history in free)  # without the rule, they appear
 
 
 class _NoOp:
