@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 import json
 import shlex
 import sys
@@ -17,6 +18,7 @@ from desktop.widgets.bundle_dialog import BundleDialog
 from desktop.widgets.main_window import MainWindow
 from models import Paraphraser
 from models.errors import BundleError
+from models.catalog import DEFAULT_BUNDLE
 
 _ERROR = BundleError("Model bundle 'demo': file model.onnx is corrupt (sha256 mismatch).", bundle="demo",
                      rebuild_command="paraphrase-studio export --name demo --force")
@@ -89,7 +91,7 @@ def test_for_a_folder_bundle_the_dialog_shows_and_runs_one_command_naming_that_f
 
 
 def test_the_window_opens_the_dialog_with_the_folder_command(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
-    folder = tmp_path / "elsewhere" / "smollm2-135m-student-v1"
+    folder = tmp_path / "elsewhere" / DEFAULT_BUNDLE  # the default's name: no --recipe in the command
     folder.mkdir(parents=True)
     manifest = {"format_version": 2, "name": folder.name,
                 "model": {"file": "model.onnx", "num_layers": 1, "num_kv_heads": 1, "head_dim": 8,
