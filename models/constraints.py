@@ -123,7 +123,7 @@ import numpy as np
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
-    from .facts import Span
+    from .facts import SourceFacts, Span
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -877,9 +877,14 @@ class PhraseConstraint:
 
 # --------------------------------------------------------------------------- building and applying
 
-def build_constraints(source: str, table: TokenTable, keep: Iterable[str] = ()) -> list[TokenConstraint]:
+def build_constraints(source: str, table: TokenTable, keep: Iterable[str] = (),
+                      parsed: SourceFacts | None = None) -> list[TokenConstraint]:
     """The constraints for one source sentence: its numbers, their units, and the frozen
     phrases it contains: the writer's and the source's quotations.
+
+    ``parsed``: the source's facts when the caller has them already (the paraphraser's
+    :class:`~models.pipeline.Source` parses each sentence once for its checks); parsed
+    here otherwise.
 
     A phrase that is not in ``source`` is left out (it may belong to another sentence). A
     quotation must come back verbatim (the facts check refuses a reworded one), so a row
@@ -891,9 +896,10 @@ def build_constraints(source: str, table: TokenTable, keep: Iterable[str] = ()) 
 
     keep = [p for p in keep if p.strip()]
     present = [p for p in keep if not facts.missing_keeps(source, [p])]
-    quotes = [span.text for span in facts.protected_spans(source) if span.kind == "quote" and span.text.strip()]
+    parsed = parsed if parsed is not None else facts.SourceFacts(source)
+    quotes = [span.text for span in parsed.of_kind("quote") if span.text.strip()]
     present += [quote for quote in dict.fromkeys(quotes) if quote not in present]
-    spans = facts.extract_numbers(source)
+    spans = parsed.of_kind("number")  # what facts.extract_numbers(source) finds
     out: list[TokenConstraint] = [NumberConstraint(source, table, forms=source_number_forms(source, present, spans))]
     units = UnitConstraint(source, table, source_units(source, spans))
     if units.active:

@@ -181,8 +181,7 @@ class Paraphraser:
         self.copy_penalty_scale = float(manifest.prompt.extra.get("copy_penalty_scale", 1.0))
         #: A controlled student asks for more change by its codes, so the slider moves the
         #: sampler less (``sampling_diversity_scale`` in the manifest; 1: the full mapping).
-        self.sampling_diversity_scale = min(1.0, max(0.0, float(
-            manifest.prompt.extra.get("sampling_diversity_scale", 1.0))))
+        self.sampling_diversity_scale = float(manifest.prompt.extra.get("sampling_diversity_scale", 1.0))
         self._prefix: tuple[list[int], KVCache] | None = None
         #: Rows a text's sentences may decode together (see models.batch_decode).
         self.max_batch_rows = MAX_BATCH_ROWS
@@ -288,8 +287,7 @@ class Paraphraser:
 
     def sampling_settings(self, diversity: float) -> DecodingSettings:
         """The sampler's settings for a slider value (gentler for a controlled student)."""
-        _ = settings_for_diversity(diversity, self.copy_penalty_scale)  # validates the range
-        return settings_for_diversity(diversity * self.sampling_diversity_scale, self.copy_penalty_scale)
+        return settings_for_diversity(diversity, self.copy_penalty_scale, self.sampling_diversity_scale)
 
     def _plan(self, source: str, mode: str = STANDARD_MODE, diversity: float = 0.5) -> _PromptPlan:
         """Tokenize ``source``'s prompt; refuses a sentence too long for the model."""
@@ -460,7 +458,8 @@ class _SentenceRequest(Request):
         return self.plan.capacity
 
     def start(self) -> Prompt:
-        constraints = build_constraints(self.request.text, self._paraphraser._constraint_table(), self.request.keep)
+        constraints = build_constraints(self.request.text, self._paraphraser._constraint_table(), self.request.keep,
+                                        self.source.facts)
         sampler = Sampler(self.settings, np.random.default_rng(self.request.seed), self.plan.source_ids,
                           constraints=constraints)
         return self._paraphraser._run_prompt(self.plan, sampler)

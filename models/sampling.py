@@ -39,7 +39,8 @@ class DecodingSettings:
     no_repeat_ngram: int = 3
 
 
-def settings_for_diversity(diversity: float, copy_penalty_scale: float = 1.0) -> DecodingSettings:
+def settings_for_diversity(diversity: float, copy_penalty_scale: float = 1.0,
+                           sampling_scale: float = 1.0) -> DecodingSettings:
     """Map the slider value to decoding settings (see the module docstring).
 
     ``copy_penalty_scale`` comes from the bundle (``prompt.extra``): the few-shot base needs
@@ -49,7 +50,9 @@ def settings_for_diversity(diversity: float, copy_penalty_scale: float = 1.0) ->
     """
     if not 0.0 <= float(diversity) <= 1.0:
         raise ValueError(f"diversity must be between 0 and 1, got {diversity}")
-    d = float(diversity)
+    # A controlled student's codes ask for the change; its bundle may move the sampler less
+    # (``sampling_diversity_scale``, clamped to [0, 1]): the slider's value is checked first.
+    d = float(diversity) * min(1.0, max(0.0, float(sampling_scale)))
     return DecodingSettings(
         temperature=0.5 + 0.6 * d,
         top_k=int(round(10 + 50 * d)),
