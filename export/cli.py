@@ -40,6 +40,11 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return run_scorer(args, parser)
     if args.all_students:
         return _all_students(args, parser)
+    return _build_recipe(args, parser) or build_default_scorer(args)
+
+
+def _build_recipe(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """The one bundle ``args`` asks for (its recipe, with any override); its exit status."""
     try:
         from .pipeline import ParityError, build_bundle
         from .recipes_build import request_for_recipe
@@ -69,11 +74,12 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(f"paraphrase-studio: {exc}", file=sys.stderr)
         return 1
     print(f"bundle ready: {path}")
-    return build_default_scorer(args)
+    return 0
 
 
 def _all_students(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    """Every catalog student, the default first; the first failure stops (its status)."""
+    """Every catalog student, the default first, then the scorer once; the first failure
+    stops (its status)."""
     from models.recipes import RECIPES
 
     if any(getattr(args, option) for option in ("name", "base", "adapter", "template")):
@@ -81,8 +87,7 @@ def _all_students(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     students = sorted((name for name, recipe in RECIPES.items() if recipe.adapter_dir is not None),
                       key=lambda name: (name != DEFAULT_BUNDLE, name))
     for name in students:
-        args.recipe = name
-        status = run(argparse.Namespace(**{**vars(args), "all_students": False}), parser)
+        status = _build_recipe(argparse.Namespace(**{**vars(args), "recipe": name}), parser)
         if status:
             return status
-    return 0
+    return build_default_scorer(argparse.Namespace(**{**vars(args), "recipe": DEFAULT_BUNDLE}))
