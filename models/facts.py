@@ -58,6 +58,9 @@ with it. Matching is by set, not by count or order ("10 to 10" needs one 10).
   inside a sentence or hyphen-joined to a word is part of a name ("Take-Two", "Big Three").
 * Digits inside URLs, e-mails, handles, hashtags and code belong to those spans (kept
   verbatim), not to the number check. ``G7``, ``COVID-19``, ``🍕3``, ``3x`` hold numbers.
+* A number written as one character that is no decimal digit counts too: vulgar fractions
+  (``⅔`` = "two-thirds"), super- and subscripts (``H₂O`` = ``H2O``, ``m²``), circled numbers
+  and Roman numeral signs (``③`` = ``3``).
 * Each number span also has ``forms``: its digits as written and with or without thousands
   separators ("36,350,000", "36350000"), for a decoder that writes only source numbers.
 
@@ -138,6 +141,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from .facts_words import COMMON_WORDS, NAME_PART_WORDS
 
@@ -436,7 +440,7 @@ _MONEY_WORD_RE = re.compile(
 #: Dollars of other countries are other currencies: "Canadian cents" are hundredths of C$.
 _COUNTRY_DOLLARS = {"canadian": "C$", "australian": "A$", "new zealand": "NZ$", "hong kong": "HK$",
                     "singapore": "S$"}
-_NO_RANGE = ("t", "s", "v", "f")
+_NO_RANGE = ("t", "s", "v", "f", "c")
 _TIGHT_RANGE_RE = re.compile(r"^\s*(?:-|–|—|to)\s*$", re.I)
 _NEXT_WORD_RE = re.compile(r"\s+([^\W\d_]+)")
 #: Words that may follow the end of a range without being its measure ("$4 to 5 a share").
@@ -837,6 +841,9 @@ def _to_span(text: str, num: _Num) -> Span:
     if num.unit == "f":
         return Span(NUMBER, shown, num.start, num.end, value=num.fraction,
                     keys=frozenset({"f" + num.fraction}), bare=num.fraction)
+    if num.unit == "c":
+        plain = _fmt(num.value) if num.value is not None else ""
+        return Span(NUMBER, shown, num.start, num.end, value=num.literal, keys=frozenset({"c" + num.literal, plain}))
     bare = _fmt(num.value) if num.value is not None else ""
     if num.unit == "s":
         value = bare + "s"
@@ -845,6 +852,30 @@ def _to_span(text: str, num: _Num) -> Span:
     keys = {value, bare} if num.also_plain else {value}
     return Span(NUMBER, shown, num.start, num.end, value=value, keys=frozenset(keys),
                 weak=num.weak, forms=_digit_forms(num), bare=bare)
+
+
+def _numeral_characters(text: str) -> list[_Num]:
+    """Numbers written as one character that is no decimal digit: vulgar fractions ("⅔"),
+    super- and subscripts ("²", "₂"), circled numbers ("③"), Roman numeral signs ("Ⅻ").
+
+    A fraction is its fraction ("⅔" = "two-thirds"); any other such character is kept by
+    itself or by its value in digits ("H₂O" = "H2O", "Chapter ③" = "Chapter 3"). ``\\d`` matches none of them, so before this rule "by a ⅔ vote" passed as a
+    paraphrase of a sentence without the number.
+    """
+    out: list[_Num] = []
+    for i, ch in enumerate(text):
+        if ch.isascii() or unicodedata.category(ch) not in ("No", "Nl"):
+            continue
+        value = unicodedata.numeric(ch, None)
+        if value is None:
+            continue
+        if "FRACTION" in unicodedata.name(ch, ""):
+            share = Fraction(value).limit_denominator(1000)
+            out.append(_Num(i, i + 1, Decimal(str(value)), unit="f", literal=ch,
+                            fraction=f"{share.numerator}/{share.denominator}"))
+        else:
+            out.append(_Num(i, i + 1, Decimal(str(value)), unit="c", literal=ch))
+    return out
 
 
 def _numbers_and_dates(text: str) -> tuple[list[Span], list[Span]]:
@@ -869,6 +900,7 @@ def _numbers_and_dates(text: str) -> tuple[list[Span], list[Span]]:
     numbers.extend(digits)
     masked = _mask(masked, [(n.start, n.end) for n in digits])
     numbers.extend(_word_numbers(masked))
+    numbers.extend(_numeral_characters(masked))
     _propagate_ranges(text, numbers)
     spans = [_to_span(text, n) for n in numbers if n.value is not None or n.unit in ("t", "v")]
     dates.extend(_month_dates(text))

@@ -71,6 +71,20 @@ def test_three_quarters_is_a_fraction_not_three() -> None:
     assert check_candidate("Sales dropped in this quarter.", "Sales fell this quarter.") == []
 
 
+def test_numeral_characters_are_numbers() -> None:
+    # Read by eye on news output: "The House passed the bill by a ⅔ vote" passed the facts check
+    # as a paraphrase of a sentence with no number, because \\d matches no "⅔".
+    source = "The bill was defeated in the House by a wide margin."
+    assert [v.kind for v in check_candidate(source, "The House passed the bill by a ⅔ vote.")] == ["new_number"]
+    assert check_candidate(source, "The House rejected the bill by a margin of ③.")
+    assert check_candidate("Two-thirds of the staff left.", "⅔ of the staff left.") == []  # a fraction is a fraction
+    assert check_candidate("⅔ of the staff left.", "Two-thirds of the staff left.") == []
+    assert check_candidate("½ of the staff left.", "⅔ of the staff left.")
+    assert check_candidate("Water is H₂O.", "Water is H2O.") == []  # kept by its value in digits
+    assert check_candidate("The flat is 50 m² in size.", "The flat is 50 m in size.")  # the ² went missing
+    assert check_candidate("Louis XIV ruled.", "Louis Ⅻ ruled, as XIV.")  # a Roman numeral sign
+
+
 def test_weak_number_words_are_not_required_and_never_new() -> None:
     facts = SourceFacts("It was one of the best days, for the first time.")
     assert all(s.weak for s in facts.of_kind("number"))
@@ -287,7 +301,7 @@ def test_facts_imports_only_the_standard_library() -> None:
         imported |= {node.module.split(".")[0] for node in ast.walk(tree)
                      if isinstance(node, ast.ImportFrom) and node.module and node.level == 0}
         assert imported <= {"__future__", "logging", "re", "unicodedata", "collections", "dataclasses",
-                            "decimal"}, (name, imported)
+                            "decimal", "fractions"}, (name, imported)
         calls = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call)
                  and isinstance(node.func, ast.Name)}
         assert "open" not in calls, name
