@@ -703,7 +703,7 @@ def _unit_of(tail: str) -> str | None:
 def _suffix_ids(table: TokenTable, context: str, bans: _SuffixBans) -> np.ndarray:
     """Tokens that would give the number before ``context`` a banned unit: those that
     finish a unit's spelling, where the verifier's own patterns read it as one (after the
-    scale word) — its word boundaries included ("yens" is no yen)."""
+    scale word) — its word boundaries included ("eurosceptic" is no euro)."""
     def compute() -> np.ndarray:
         scale = max((s for s in _SCALES if context.startswith(s)), key=len)
         rest = context[len(scale):]

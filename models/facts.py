@@ -29,7 +29,7 @@ with it. Matching is by set, not by count or order ("10 to 10" needs one 10).
 * Units that are part of the fact: percent (``12%`` = ``12 percent`` = ``12 per cent`` =
   ``12 pct`` = ``12 percentage points``) and money by currency (``$``, ``US$``, ``USD``,
   "dollars", "bucks" are ``$``; ``€``/``EUR``/"euros"; ``£``/``GBP``/"pounds"; ``¥``/"yen"/
-  "yuan"; ``₹``/``Rs``/"rupees"; ``A$``, ``C$``, "Canadian dollars", ``HK$``... are their own;
+  "yuan" (also "yens", "yuans", as the student writes them); ``₹``/``Rs``/"rupees"; ``A$``, ``C$``, "Canadian dollars", ``HK$``... are their own;
   "cents" and ``¢`` are hundredths of ``$``, "pence" of ``£``). A number written with
   another unit, or none, is a *changed* number: ``12%`` → ``12`` and ``3 percent`` → ``$3``
   are violations. "pounds" may be weight: "30 pounds" is kept by ``£30`` or by a bare 30.
@@ -435,8 +435,8 @@ _SCALE_WORD_RE = re.compile(r"[\s-](hundred|thousand|million|billion|trillion)s?
 _SCALE_GLUE_RE = re.compile(r"\s?(bn|tn|mn|trn|mln|bln)(?![^\W\d_])|(k|K)(?![^\W\d_])|(m|M|b|B)(?![^\W\d_])")
 _MONEY_WORD_RE = re.compile(
     r"\s(?:(?P<country>US|U\.S\.|American|Canadian|Australian|New\s+Zealand|Hong\s+Kong|Singapore|Swiss"
-    r"|Japanese|Chinese|Indian|Mexican)\s)?(?P<word>dollars?|cents?|euros?|pounds?(?:\s+sterling)?|pence|yen"
-    r"|yuan|rupees?|pesos?|francs?|bucks)\b", re.I)
+    r"|Japanese|Chinese|Indian|Mexican)\s)?(?P<word>dollars?|cents?|euros?|pounds?(?:\s+sterling)?|pence|yens?"
+    r"|yuans?|rupees?|pesos?|francs?|bucks)\b", re.I)
 #: Dollars of other countries are other currencies: "Canadian cents" are hundredths of C$.
 _COUNTRY_DOLLARS = {"canadian": "C$", "australian": "A$", "new zealand": "NZ$", "hong kong": "HK$",
                     "singapore": "S$"}

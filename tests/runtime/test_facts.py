@@ -238,6 +238,8 @@ def test_violations(source: str, candidate: str, reasons: list[str]) -> None:
     ("Prices fell 10-20%.", "Prices fell 10% to 20%."),
     ("It fell -5%.", "It fell 5%."),
     ("Yesterday we left at 5.", "We left at 5 yesterday."),
+    # Read by eye on news output: 30 of 32 rows of a yen sentence were refused for "160 yens".
+    ("The Euro was over 160 yen.", "The Euro stood at more than 160 yens."),
 ])
 def test_paraphrases_that_keep_the_facts_pass(source: str, candidate: str) -> None:
     assert _reasons(source, candidate) == []
