@@ -32,9 +32,9 @@ from typing import Any
 
 from models import facts
 from models.dedupe import is_copy as _runtime_is_copy
+from models.text import word_count as _runtime_word_count
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_HAS_WORD = re.compile(r"\w", re.UNICODE)
 
 MAX_N = 4
 #: NLTK ``SmoothingFunction().method1`` default.
@@ -116,9 +116,9 @@ def is_copy(candidate: str, source: str) -> bool:
 
 
 def word_count(text: str) -> int:
-    """Words as a writer counts them: whitespace-separated, with a letter or digit ("U.S." and
-    "$4.3" are one word each, a lone dash none)."""
-    return sum(1 for w in text.split() if _HAS_WORD.search(w))
+    """Words as a writer counts them (:func:`models.text.word_count`, the rule the Shorter
+    mode enforces): whitespace-separated, with a letter or digit."""
+    return _runtime_word_count(text)
 
 
 def words_ratio(candidate: str, source: str) -> float | None:

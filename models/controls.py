@@ -9,11 +9,19 @@ Manifest shape (``prompt.controls``)::
 
     {"modes": {"standard": "task: paraphrase; length: same", ...},
      "change_codes": ["change: low", "change: mid", "change: high"],
-     "joiner": "; "}
+     "joiner": "; ",
+     "max_words_ratio": {"shorter": 0.8}}
+
+``max_words_ratio`` (optional): per mode, the most words a candidate may have, as a share
+of the source's words. The codes only *ask* for a shorter rewrite; the student v2 answered
+"length: shorter" with 0.90 of the source's words on held-out news, and a writer who picked
+Shorter should never be shown a candidate as long as the sentence. The limit is the
+bundle's, like the codes, because how well a student obeys its length code is its own.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +41,8 @@ class Controls:
     joiner: str = "; "
     #: Mode names in the order the manifest lists them (the app's selector order).
     order: tuple[str, ...] = field(default=())
+    #: Mode -> the most words a candidate may have, as a share of the source's words.
+    max_words_ratio: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if STANDARD_MODE not in self.modes:
@@ -41,6 +51,11 @@ class Controls:
             raise ValueError("controls need at least one change code")
         if not self.order:
             object.__setattr__(self, "order", tuple(self.modes))
+        for mode, ratio in self.max_words_ratio.items():
+            if mode not in self.modes:
+                raise ValueError(f"controls' max_words_ratio names the mode {mode!r}, which they lack")
+            if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0.0 < ratio <= 2.0:
+                raise ValueError(f"controls' max_words_ratio of {mode!r} must be a number in (0, 2], got {ratio!r}")
 
     @property
     def mode_names(self) -> tuple[str, ...]:
@@ -55,9 +70,20 @@ class Controls:
         """The code string for one request; KeyError for a mode this student lacks."""
         return self.joiner.join((self.modes[mode], self.change_code(diversity)))
 
+    def max_words(self, mode: str, source_words: int) -> int | None:
+        """The most words a candidate of ``mode`` may have for a source of ``source_words``
+        words (at least one), or None when the mode sets no limit."""
+        ratio = self.max_words_ratio.get(mode)
+        if ratio is None:
+            return None
+        return max(1, math.floor(ratio * source_words + 1e-9))
+
     def to_dict(self) -> dict[str, Any]:
-        return {"modes": {name: self.modes[name] for name in self.order},
-                "change_codes": list(self.change_codes), "joiner": self.joiner}
+        data: dict[str, Any] = {"modes": {name: self.modes[name] for name in self.order},
+                                "change_codes": list(self.change_codes), "joiner": self.joiner}
+        if self.max_words_ratio:
+            data["max_words_ratio"] = dict(self.max_words_ratio)
+        return data
 
     @classmethod
     def from_dict(cls, data: object) -> Controls:
@@ -74,4 +100,10 @@ class Controls:
         joiner = data.get("joiner", "; ")
         if not isinstance(joiner, str):
             raise ValueError("prompt['controls']['joiner'] is not a string")
-        return cls(modes=dict(modes), change_codes=tuple(codes), joiner=joiner, order=tuple(modes))
+        limits = data.get("max_words_ratio", {})
+        if not isinstance(limits, dict) or not all(
+                isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
+                for k, v in limits.items()):
+            raise ValueError("prompt['controls']['max_words_ratio'] is not an object of mode name -> number")
+        return cls(modes=dict(modes), change_codes=tuple(codes), joiner=joiner, order=tuple(modes),
+                   max_words_ratio=dict(limits))

@@ -47,7 +47,7 @@ from .language import not_english
 from .onnx_decoder import KVCache, OnnxDecoder
 from .pipeline import Candidate, CandidatePipeline, Source, default_pipeline, mean_log_prob
 from .sampling import DecodingSettings, Sampler, settings_for_diversity
-from .text import Segment, check_input, join_segments, split_sentences
+from .text import Segment, check_input, join_segments, split_sentences, word_count
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ MIN_ACCEPT_RATE = 0.25
 MAX_RETRY_ROWS = 8
 #: Checks whose refusals mean a sentence's rows are often unusable, so a later round samples
 #: for the acceptance rate seen (a copy or a duplicate is rarer and replaced by the spares).
-SELECTIVE_CHECKS = ("facts", "meaning")
+SELECTIVE_CHECKS = ("facts", "meaning", "length")
 #: ``scorer=`` of :class:`Paraphraser`: the app's scorer when its bundle is built, else none.
 DEFAULT_SCORER: Literal["default"] = "default"
 
@@ -115,7 +115,10 @@ class ParaphraseResult:
         if self.cancelled or not self.requested or returned >= self.requested:
             return None
         facts, meaning = self.stats.get("rejected_facts", 0), self.stats.get("rejected_meaning", 0)
-        if facts and facts >= meaning:
+        length = self.stats.get("rejected_length", 0)
+        if length and length >= max(facts, meaning):
+            why = "the other samples were not short enough for this mode"
+        elif facts and facts >= meaning:
             why = "the other samples changed or dropped a protected fact"
         elif meaning:
             why = "the other samples did not keep the meaning closely enough"
@@ -218,6 +221,12 @@ class Paraphraser:
     def modes(self) -> tuple[str, ...]:
         """The modes this student was trained for (``standard`` always; the bundle says which)."""
         return self.prompt.modes
+
+    def max_words(self, sentence: str, mode: str = STANDARD_MODE) -> int | None:
+        """The most words a candidate of ``sentence`` may have in ``mode`` (the bundle's
+        ``max_words_ratio``: Shorter's limit), or None when the mode sets none."""
+        controls = self.prompt.controls
+        return controls.max_words(mode, word_count(sentence)) if controls is not None else None
 
     def paraphrase(self, text: str, *, n: int = 5, diversity: float = 0.5, seed: int | None = None,
                    keep: Sequence[str] = (), on_candidate: CandidateCallback | None = None,
@@ -438,7 +447,7 @@ class _SentenceRequest(Request):
                  on_candidate: CandidateCallback | None, on_finish: Callable[[], None] | None) -> None:
         super().__init__()
         self.request = request
-        self.source = Source(request.text, request.keep)
+        self.source = Source(request.text, request.keep, paraphraser.max_words(request.text, request.mode))
         self.plan = paraphraser._plan(request.text, request.mode, request.diversity)
         self.settings = paraphraser.sampling_settings(request.diversity)
         self.pipeline = paraphraser.pipeline

@@ -15,7 +15,8 @@ accepted for that sentence (in the order they finished). A check that also *scor
 (:class:`Assessing`: the meaning scorer) gives the pipeline a :class:`Verdict` with its
 confidence, which the accepted :class:`Candidate` carries.
 
-The app's checks, in order: :class:`NonEmpty`, :class:`NotACopy`, :class:`KeepsFacts` (every
+The app's checks, in order: :class:`NonEmpty`, :class:`NotACopy`, :class:`FitsLength` (a
+mode's length limit), :class:`KeepsFacts` (every
 protected span of the source kept, no number it does not have: :mod:`models.facts`),
 :class:`NotANearDuplicate`, and, when a meaning scorer is loaded, :class:`KeepsMeaning`
 (the scorer's probability at least its threshold). The scorer runs last because it is the
@@ -40,6 +41,7 @@ import numpy as np
 from . import dedupe
 from .confidence import EXPLAIN_BELOW, Scorer, doubt
 from .facts import SourceFacts
+from .text import word_count
 
 #: Score of a row that finished without a single scored token (its stop came first).
 EMPTY_SCORE = -99.0
@@ -72,10 +74,12 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Source:
-    """The sentence a row paraphrases, as the checks see it; ``keep``: phrases the writer froze."""
+    """The sentence a row paraphrases, as the checks see it; ``keep``: phrases the writer froze;
+    ``max_words``: the most words a candidate may have (the Shorter mode's limit), None for any."""
 
     text: str
     keep: tuple[str, ...] = ()
+    max_words: int | None = None
 
     @cached_property
     def facts(self) -> SourceFacts:
@@ -151,6 +155,16 @@ class NotACopy:
 
     def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
         return not dedupe.is_copy(text, source.text)
+
+
+class FitsLength:
+    """No more words than the source's limit (:attr:`Source.max_words`, set by a mode such as
+    Shorter from the bundle's ``max_words_ratio``); any length when the source has none."""
+
+    name = "length"
+
+    def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
+        return source.max_words is None or word_count(text) <= source.max_words
 
 
 class KeepsFacts:
@@ -258,7 +272,7 @@ class CandidatePipeline:
     """
 
     checks: tuple[Check, ...] = field(
-        default_factory=lambda: (NonEmpty(), NotACopy(), KeepsFacts(), NotANearDuplicate()))
+        default_factory=lambda: (NonEmpty(), NotACopy(), FitsLength(), KeepsFacts(), NotANearDuplicate()))
     ranking: Ranking = field(default_factory=ByMeanLogProb)
     oversample: float = 0.0
 
@@ -299,13 +313,14 @@ class CandidatePipeline:
 
 
 def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAULT_OVERSAMPLE) -> CandidatePipeline:
-    """The app's pipeline: non-empty, not a copy, facts kept, not a near-duplicate; surest first.
+    """The app's pipeline: non-empty, not a copy, within the mode's length, facts kept, not a
+    near-duplicate; surest first.
 
     With a ``scorer``: then the meaning kept (:class:`KeepsMeaning`), ``oversample`` more
     candidates accepted, and :class:`ByConfidence` keeps the best n. Without one the
     pipeline is the student's alone, as before the scorer existed (no oversampling).
     """
-    checks: tuple[Check, ...] = (NonEmpty(), NotACopy(), KeepsFacts(), NotANearDuplicate())
+    checks: tuple[Check, ...] = (NonEmpty(), NotACopy(), FitsLength(), KeepsFacts(), NotANearDuplicate())
     if scorer is None:
         return CandidatePipeline(checks)
     return CandidatePipeline((*checks, KeepsMeaning(scorer)), ranking=ByConfidence(), oversample=oversample)

@@ -35,6 +35,13 @@ _BULLETS = set("•‣◦⁃∙·*")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
+def word_count(text: str) -> int:
+    """Words as a writer counts them: whitespace-separated, with a letter or digit ("U.S." and
+    "$4.3" are one word each, a lone dash none). The Shorter mode's length limit and the
+    evaluator's words ratio both count this way, so what is measured is what is enforced."""
+    return sum(1 for w in text.split() if _WORD_CHARS.search(w))
+
+
 @dataclass(frozen=True)
 class Segment:
     """One piece of the input: ``text`` to paraphrase and the whitespace that followed it."""

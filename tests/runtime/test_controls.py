@@ -70,12 +70,27 @@ def test_controls_round_trip_through_the_manifest_and_keep_their_order() -> None
     [], {"modes": {}}, {"modes": {"shorter": "x"}, "change_codes": ["a"]},
     {"modes": {"standard": ""}, "change_codes": ["a"]}, {"modes": {"standard": "x"}, "change_codes": []},
     {"modes": {"standard": "x"}, "change_codes": [3]}, {"modes": {"standard": "x"}, "change_codes": ["a"], "joiner": 1},
+    {"modes": {"standard": "x"}, "change_codes": ["a"], "max_words_ratio": [0.8]},
+    {"modes": {"standard": "x"}, "change_codes": ["a"], "max_words_ratio": {"shorter": 0.8}},  # no such mode
+    {"modes": {"standard": "x"}, "change_codes": ["a"], "max_words_ratio": {"standard": 0}},
+    {"modes": {"standard": "x"}, "change_codes": ["a"], "max_words_ratio": {"standard": True}},
 ])
 def test_damaged_controls_fail_with_a_sentence(bad: object) -> None:
     data = PromptFormat(CONTROLLED_TEMPLATE, (0,), controls=CONTROLS).to_dict()
     data["controls"] = bad
     with pytest.raises(ValueError, match="controls"):
         PromptFormat.from_dict(data)
+
+
+def test_a_mode_may_limit_a_candidate_s_words() -> None:
+    limited = Controls(modes=CONTROLS.modes, change_codes=CONTROLS.change_codes, max_words_ratio={"shorter": 0.8})
+    assert limited.max_words("shorter", 20) == 16
+    assert limited.max_words("shorter", 11) == 8  # rounded down: never longer than asked
+    assert limited.max_words("shorter", 1) == 1
+    assert limited.max_words("standard", 20) is None
+    assert Controls.from_dict(limited.to_dict()) == limited
+    assert "max_words_ratio" not in CONTROLS.to_dict()  # manifests without limits are unchanged
+    assert STUDENT_CONTROLS.max_words_ratio == {"shorter": 0.8}
 
 
 def test_training_codes_are_the_codes_the_runtime_renders() -> None:
@@ -121,7 +136,7 @@ def test_the_prompt_carries_the_requested_mode(controlled_bundle: Path) -> None:
     calls: list[tuple[object, ...]] = []
 
     class Spy:
-        template, modes = real.template, real.modes
+        template, modes, controls = real.template, real.modes, real.controls
 
         def render(self, *args: object) -> str:
             calls.append(args)
@@ -131,6 +146,24 @@ def test_the_prompt_carries_the_requested_mode(controlled_bundle: Path) -> None:
     paraphraser.paraphrase("Hello there.", n=1, seed=1, diversity=0.1, mode="shorter")
     assert calls and all(call[1:] == ("shorter", 0.1) for call in calls)
     assert "length: shorter; change: low" in real.render("Hello there.", "shorter", 0.1)
+
+
+def test_shorter_shows_only_candidates_within_its_word_limit(controlled_bundle: Path, tmp_path: Path) -> None:
+    """The tiny model ignores the codes, so only the length check can keep Shorter short."""
+    folder = tmp_path / "tiny-limited"
+    shutil.copytree(controlled_bundle, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["prompt"]["controls"]["max_words_ratio"] = {"shorter": 0.5}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    paraphraser = Paraphraser.load(folder, scorer=None)
+    source = "The small grey cat slept all afternoon on the warm kitchen mat by the door."  # 15 words
+    assert paraphraser.max_words(source, "shorter") == 7
+    assert paraphraser.max_words(source, "standard") is None
+    free = paraphraser.paraphrase_sentence(source, n=5, seed=5, mode="standard")
+    limited = paraphraser.paraphrase_sentence(source, n=5, seed=5, mode="shorter")
+    assert any(len(c.text.split()) > 7 for c in free.candidates)  # the limit has work to do
+    assert all(len(c.text.split()) <= 7 for c in limited.candidates)
+    assert limited.stats["rejected_length"] > 0
 
 
 def test_an_uncontrolled_student_has_the_standard_mode_only(tiny_bundle: Path) -> None:

@@ -4,7 +4,7 @@ pipeline a caller swaps in (``distill/evaluate.py``'s copy counter). No model ne
 from __future__ import annotations
 
 from models.paraphraser import ParaphraseResult
-from models.pipeline import (ByMeanLogProb, Candidate, CandidatePipeline, KeepsFacts, NonEmpty, NotACopy,
+from models.pipeline import (ByMeanLogProb, Candidate, CandidatePipeline, FitsLength, KeepsFacts, NonEmpty, NotACopy,
                              NotANearDuplicate, Source, default_pipeline, mean_log_prob)
 
 SOURCE = Source("The train left without us.")
@@ -22,7 +22,7 @@ def test_each_check_refuses_what_it_names() -> None:
 
 def test_the_first_refusing_check_is_reported_in_order() -> None:
     pipeline = default_pipeline()
-    assert [check.name for check in pipeline.checks] == ["empty", "copy", "facts", "duplicate"]
+    assert [check.name for check in pipeline.checks] == ["empty", "copy", "length", "facts", "duplicate"]
     assert pipeline.refusal("", SOURCE, []).name == "empty"  # type: ignore[union-attr]
     assert pipeline.refusal("The train left without us!", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     accepted = [Candidate("We missed the train.", -0.5)]
@@ -48,7 +48,7 @@ def test_evaluate_counts_copies_through_a_public_pipeline() -> None:
 
     counter = CopyCounter()
     app = counting_pipeline(counter, "app")
-    assert [c.name for c in app.checks] == ["empty", "copy-counter", "copy", "facts", "duplicate"]
+    assert [c.name for c in app.checks] == ["empty", "copy-counter", "copy", "length", "facts", "duplicate"]
     assert app.refusal("", SOURCE, []) is not None and counter.rows_checked == 0  # empty rows are not counted
     assert app.refusal("The train left without us.", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     assert app.refusal("We missed the train.", SOURCE, []) is None
@@ -94,4 +94,13 @@ def test_a_short_result_says_so() -> None:
     assert short.note == "3 of 5 paraphrases: the other samples changed or dropped a protected fact"
     assert short.to_json()["note"] == short.note and short.to_json()["protected"] == ["$4.3 million"]
     assert "repeated the input" in (result(2, rejected_copy=3).note or "")
+    assert "not short enough" in (result(1, rejected_length=9, rejected_facts=2).note or "")
+    assert "protected fact" in (result(1, rejected_length=1, rejected_facts=2).note or "")
+
+
+def test_fits_length_counts_words_as_the_evaluator_does() -> None:
+    limited = Source("One two three four five six seven eight nine ten.", max_words=8)
+    assert FitsLength().accepts("One two three - four five six seven eight.", limited, [])  # a lone dash is no word
+    assert not FitsLength().accepts("One two three four five six seven eight nine.", limited, [])
+    assert FitsLength().accepts("One two three four five six seven eight nine ten eleven.", Source("x"), [])
     assert ParaphraseResult("x", [], "m", 1.0).note is None  # requested unknown: no claim
