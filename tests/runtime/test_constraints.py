@@ -307,6 +307,24 @@ def test_a_started_quotation_of_the_source_is_copied_exactly(table: TokenTable) 
                            ' called it "the first title')) > 1000  # no quotation in this source
 
 
+def test_an_opened_quotation_is_one_of_the_source_s(table: TokenTable) -> None:
+    """Read on news output: rows quoted their own rewording of the source's quotation, and
+    30 of 32 rows of that sentence were refused; a quotation the row opens is the source's."""
+    source = '"But no such person has currently been found," Paclík said to ČTK.'
+    constraints = build_constraints(source, table)
+    assert _open_texts(table, constraints, '"') == {"But"}  # at the output's start
+    assert _open_texts(table, constraints, 'Paclík told ČTK: "') == {"But"}
+    assert _open_texts(table, constraints, '"But') == {" no"}  # "But" after the mark commits the quotation
+    assert _writable(table, constraints, '"But no such person has currently been found," Paclík told ČTK.')
+    assert not _writable(table, constraints, '"No one has been found yet," Paclík told ČTK.')
+    assert _writable(table, constraints, 'No one has been found yet, Paclík told ČTK.')  # no marks: not judged
+    # a closing mark is no opening one: the words after it are free
+    assert len(_open_texts(table, constraints, 'He said "But no such person has currently been found"')) > 1000
+    two = build_constraints('He called it "a mess" and "a scandal" on Monday.', table)
+    assert _open_texts(table, two, 'It was "') == {"a"}
+    assert len(_open_texts(table, build_constraints("No quotation here at all.", table), 'It was "')) > 1000
+
+
 # --------------------------------------------------------------------------- applying
 
 class _Fixed:
