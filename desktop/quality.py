@@ -11,9 +11,9 @@ model was of its own words. That is not a quality grade, so the card shows a sma
 meter and the word "confidence" rather than a number; the number is in the tooltip for the
 curious. Thresholds are the tertiles of the default bundle's scores on everyday sentences
 (the first 10 of bench/data/sentences.txt x diversity 0.2/0.5/0.8, 5 candidates each, seed
-7: 146 candidates of smollm2-135m-student-v1; 10th-90th percentile -1.58 to -0.56, tertiles
--1.07 and -0.78): the top third usually reads fluently, the bottom third often drifts. (The
-few-shot base scored lower, tertiles -1.66 and -1.05; the thresholds follow the default.)
+7: 143 candidates of smollm2-135m-student-v2, tertiles -1.02 and -0.65): the top third
+usually reads fluently, the bottom third often drifts. (Student v1 gave tertiles -1.07 and
+-0.77, the few-shot base -1.66 and -1.05; the thresholds follow the default.)
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from models.confidence import percent
 if TYPE_CHECKING:
     from models import Candidate
 
-HIGH_AT = -0.8
-MEDIUM_AT = -1.1
+HIGH_AT = -0.65
+MEDIUM_AT = -1.0
 #: Meaning-scorer probabilities from which a card says High / Medium confidence.
 HIGH_CONFIDENCE_AT = 0.8
 MEDIUM_CONFIDENCE_AT = 0.5

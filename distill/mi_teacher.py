@@ -13,6 +13,12 @@ The MI score is ``fwd + rev - prior``: a candidate the generator would write for
 from which it would write ``s`` back, beyond how likely ``s`` is anyway. Sums and token
 counts are kept so the trainer can choose a length normalisation.
 
+Prompts are rendered the bundle's own way (:meth:`models.prompt.PromptFormat.render`): a
+controlled student (v2) reads its mode's and the slider's codes in every prompt, as the app
+prompts it (standard mode, diversity 0.5 unless asked otherwise); an uncontrolled one (v1)
+gets its bare template. Filling only ``{text}`` left a literal ``{controls}`` in a v2 prompt,
+so the figures were not the generator's.
+
 Tokens are those the runtime and the training use: a target is ``" " + text`` followed by
 the newline the student learnt to end a paraphrase with (:mod:`distill.prompt_format`;
 the generator stops on it), text cleaned like the runtime's input (:func:`models.text.clean_text`),
@@ -30,7 +36,7 @@ CLI (resumable: groups already in ``--out`` are skipped; one line appended and f
 group)::
 
     python -m distill.mi_teacher --in GROUPS.jsonl --out SCORES.jsonl [--bundle NAME]
-                                 [--threads N] [--limit N]
+                                 [--mode MODE] [--diversity D] [--threads N] [--limit N]
 """
 
 from __future__ import annotations
@@ -48,7 +54,9 @@ from typing import Any
 import numpy as np
 
 from models.batch_decode import RowPool
+from models.controls import STANDARD_MODE
 from models.onnx_decoder import KVCache, OnnxDecoder
+from models.prompt import PromptFormat
 from models.text import clean_text
 
 from .prompt_format import TARGET_PREFIX, TARGET_SUFFIX
@@ -62,6 +70,9 @@ __all__ = ["MIScore", "MITeacher", "main", "mi_scores"]
 MAX_ROWS = 32
 #: KV cache one batch may hold (float32, all layers): 21 rows at 60 positions is ~58 MB.
 MAX_KV_BYTES = 512 * 2**20
+#: The slider value prompts are rendered at: the app's default (a controlled student's
+#: change code depends on it; an uncontrolled one ignores it).
+DEFAULT_DIVERSITY = 0.5
 
 
 @dataclass(frozen=True)
@@ -97,37 +108,52 @@ class MITeacher:
 
     :meth:`load` reads a bundle; :meth:`from_paraphraser` shares a loaded
     :class:`models.Paraphraser`'s session and tokenizer, so the figures are what that very
-    generator assigns. Keeps the template prefix's cache. Not thread-safe (one decoder).
+    generator assigns. ``prompt`` is the bundle's :class:`~models.prompt.PromptFormat`;
+    ``mode`` and ``diversity`` choose a controlled student's codes (see the module
+    docstring). Keeps the template prefix's cache. Not thread-safe (one decoder).
     """
 
-    def __init__(self, decoder: OnnxDecoder, tokenizer: Any, template: str, stop_token_ids: Sequence[int],
-                 *, max_positions: int | None = None, max_rows: int = MAX_ROWS) -> None:
+    def __init__(self, decoder: OnnxDecoder, tokenizer: Any, prompt: PromptFormat, *,
+                 mode: str = STANDARD_MODE, diversity: float = DEFAULT_DIVERSITY,
+                 max_positions: int | None = None, max_rows: int = MAX_ROWS) -> None:
+        if not isinstance(prompt, PromptFormat):
+            raise TypeError("MITeacher needs the bundle's PromptFormat (manifest.prompt), not a bare template")
+        if mode not in prompt.modes:
+            raise ValueError(f"the bundle has no mode {mode!r}; its modes: {', '.join(prompt.modes)}")
+        if isinstance(diversity, bool) or not isinstance(diversity, (int, float)) or not 0.0 <= diversity <= 1.0:
+            raise ValueError(f"diversity must be between 0 and 1, got {diversity!r}")
         self.decoder = decoder
         self.tokenizer = tokenizer
-        self.template = template
+        self.prompt = prompt
+        self.template = prompt.template
+        self.mode = mode
+        self.diversity = float(diversity)
         self.max_rows = max(1, int(max_rows))
         self.max_positions = max_positions or decoder.geometry.max_positions
         stop = tokenizer.encode(TARGET_SUFFIX, add_special_tokens=False).ids
-        if len(stop) != 1 or stop[0] not in set(stop_token_ids):
+        if len(stop) != 1 or stop[0] not in set(prompt.stop_token_ids):
             raise ValueError(f"the bundle does not stop on {TARGET_SUFFIX!r} as one token: it is not a "
                              "distilled student's bundle, whose candidates end with it")
         self.stop_id = int(stop[0])
         # As the runtime: the text before {text}, without a trailing space (it would merge
-        # into the sentence's first token in the full prompt).
-        self.prefix_ids: list[int] = tokenizer.encode(template.split("{text}", 1)[0].rstrip(" "),
+        # into the sentence's first token in the full prompt). For both templates it is
+        # "Sentence:", before any codes, so the prior log P(s) is code-free either way.
+        self.prefix_ids: list[int] = tokenizer.encode(self.template.split("{text}", 1)[0].rstrip(" "),
                                                       add_special_tokens=False).ids
         if not self.prefix_ids:
             raise ValueError("the prompt template has no text before {text}: the prior log P(s) needs a context")
         self._prefix: _Start | None = None
 
     @classmethod
-    def from_paraphraser(cls, paraphraser: Any) -> MITeacher:
-        """The teacher of a loaded :class:`models.Paraphraser` (same session, same tokenizer)."""
-        return cls(paraphraser.decoder, paraphraser.tokenizer, paraphraser.prompt.template,
-                   paraphraser.prompt.stop_token_ids, max_positions=paraphraser.manifest.geometry.max_positions)
+    def from_paraphraser(cls, paraphraser: Any, *, mode: str = STANDARD_MODE,
+                         diversity: float = DEFAULT_DIVERSITY) -> MITeacher:
+        """The teacher of a loaded :class:`models.Paraphraser` (same session, tokenizer and prompt)."""
+        return cls(paraphraser.decoder, paraphraser.tokenizer, paraphraser.prompt, mode=mode, diversity=diversity,
+                   max_positions=paraphraser.manifest.geometry.max_positions)
 
     @classmethod
-    def load(cls, bundle: str | Path | None = None, *, threads: int | None = None) -> MITeacher:
+    def load(cls, bundle: str | Path | None = None, *, threads: int | None = None, mode: str = STANDARD_MODE,
+             diversity: float = DEFAULT_DIVERSITY) -> MITeacher:
         """Load a bundle by name or folder (the default student when None); verifies its files.
 
         Only what scoring needs (tokenizer, decoder, prompt): not a whole Paraphraser, which
@@ -147,8 +173,9 @@ class MITeacher:
         except Exception as exc:  # onnxruntime / tokenizers raise many types on bad files
             raise BundleError(f"Model bundle '{manifest.name}' could not be loaded: {exc}", bundle=manifest.name,
                               rebuild_command=rebuild_command(manifest.name, folder)) from exc
-        log.info("MI teacher: bundle %s (%s), threads=%s", manifest.name, folder, threads)
-        return cls(decoder, tokenizer, manifest.prompt.template, manifest.prompt.stop_token_ids,
+        log.info("MI teacher: bundle %s (%s), mode %s, diversity %.2f, threads=%s", manifest.name, folder, mode,
+                 diversity, threads)
+        return cls(decoder, tokenizer, manifest.prompt, mode=mode, diversity=diversity,
                    max_positions=manifest.geometry.max_positions)
 
     # -- scoring ------------------------------------------------------------------------
@@ -187,7 +214,9 @@ class MITeacher:
         return [*ids, self.stop_id]
 
     def _prompt_ids(self, text: str) -> list[int]:
-        return self.tokenizer.encode(self.template.replace("{text}", text), add_special_tokens=False).ids
+        """The prompt for ``text`` exactly as :meth:`models.Paraphraser._plan` tokenizes it."""
+        return self.tokenizer.encode(self.prompt.render(text, self.mode, self.diversity),
+                                     add_special_tokens=False).ids
 
     def _prefix_start(self) -> _Start:
         """The template's fixed prefix, run once: the prompt cache's start and the prior's context."""
@@ -342,8 +371,13 @@ def _done_keys(out: Path) -> set[str]:
 
 
 def run(groups: Path, out: Path, *, bundle: str | None = None, threads: int | None = None,
-        limit: int | None = None, progress: bool = True) -> dict[str, int]:
-    """Score every group of ``groups`` (the first ``limit``) not yet in ``out``; returns counts."""
+        limit: int | None = None, progress: bool = True, mode: str = STANDARD_MODE,
+        diversity: float = DEFAULT_DIVERSITY) -> dict[str, int]:
+    """Score every group of ``groups`` (the first ``limit``) not yet in ``out``; returns counts.
+
+    ``mode`` and ``diversity`` choose a controlled student's codes; a resumed run should
+    use the ones the file was started with (the groups already there are not re-scored).
+    """
     from tqdm.auto import tqdm
 
     items = list(_read_groups(groups))  # validates the whole file before any model work
@@ -355,7 +389,7 @@ def run(groups: Path, out: Path, *, bundle: str | None = None, threads: int | No
     if not todo:
         log.info("nothing to do: all %d groups are in %s", len(items), out)
         return counts
-    teacher = MITeacher.load(bundle, threads=threads)
+    teacher = MITeacher.load(bundle, threads=threads, mode=mode, diversity=diversity)
     log.info("scoring %d groups (%d already in %s)", len(todo), counts["skipped"], out)
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -394,6 +428,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True,
                         help="JSONL: each group plus \"mi\" (appended; groups already there are skipped)")
     parser.add_argument("--bundle", default=None, help="bundle name or folder (default: the default student)")
+    parser.add_argument("--mode", default=STANDARD_MODE,
+                        help="the mode whose codes a controlled student's prompts carry (default standard)")
+    parser.add_argument("--diversity", type=float, default=DEFAULT_DIVERSITY,
+                        help=f"the slider value whose change code they carry (default {DEFAULT_DIVERSITY})")
     parser.add_argument("--threads", type=int, default=None, help="onnxruntime threads (default: all cores)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N groups of --in")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -407,14 +445,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(message)
     if args.limit is not None and args.limit < 0:
         parser.error("--limit must be 0 or more")
+    if not 0.0 <= args.diversity <= 1.0:
+        parser.error("--diversity must be between 0 and 1")
     if not args.groups.is_file():
         parser.error(f"--in {args.groups}: no such file")
     from models.errors import ParaphraseStudioError
 
     try:
         counts = run(args.groups, args.out, bundle=args.bundle, threads=args.threads, limit=args.limit,
-                     progress=not args.no_progress)
-    except (GroupsError, ParaphraseStudioError) as exc:
+                     progress=not args.no_progress, mode=args.mode, diversity=args.diversity)
+    except (ValueError, ParaphraseStudioError) as exc:  # a bad groups line, a mode the bundle lacks
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(counts))

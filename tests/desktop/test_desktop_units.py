@@ -52,7 +52,7 @@ def test_editor_offsets_count_emoji_as_two_qt_units() -> None:
     assert py_offset(text, qt_offset(text, index)) == index
 
 
-@pytest.mark.parametrize(("score", "level"), [(-0.4, 3), (-0.8, 3), (-0.9, 2), (-1.1, 2), (-1.2, 1), (-99.0, 1)])
+@pytest.mark.parametrize(("score", "level"), [(-0.4, 3), (-0.65, 3), (-0.7, 2), (-1.0, 2), (-1.05, 1), (-99.0, 1)])
 def test_quality_hint_has_three_quiet_levels(score: float, level: int) -> None:
     hint = quality_hint(score)
     assert hint.level == level

@@ -148,9 +148,11 @@ def pin_seed(monkeypatch: pytest.MonkeyPatch, paraphraser, seed: int) -> None:  
     """Make the session's model sample the same way on every run of a test (the window asks with no seed).
 
     Sampled fresh, the model sometimes writes no alternative at all for a short sentence:
-    every sample repeats the input (the window then says so). Measured on the default
-    student at n=2: "The train was late." came back empty about 1 run in 100 and with one
-    alternative about 1 in 3, so a test that must click its first card pins the seed.
+    every sample repeats the input (the window then says so, and writes nothing ahead).
+    "The train was late.", seeds 0-19: the default student v2 came back empty at 6 of 20
+    seeds at n=2 and 2 of 20 at n=3 (seeds 1 and 2); v1 at none (about 1 run in 100 at
+    n=2). So a test that must click its first card, or needs a write-ahead, pins a seed that
+    gives one with either student.
     """
     real = paraphraser.paraphrase_sentence
 
@@ -398,7 +400,9 @@ def test_the_next_sentence_is_written_ahead_and_use_this_shows_it_at_once(qtbot,
     assert any(entry.input == following for entry in window.history.entries)
 
 
-def test_a_request_of_the_writer_cancels_writing_ahead(qtbot, make_window) -> None:  # noqa: ANN001
+def test_a_request_of_the_writer_cancels_writing_ahead(qtbot, make_window, desktop_paraphraser,  # noqa: ANN001
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    pin_seed(monkeypatch, desktop_paraphraser, seed=1)  # sentence 1 gets a card, so sentence 2 is written ahead
     window = make_window()
     last = "Nobody minded at all."
     paraphrase_first_sentence(qtbot, window, f"The train was late. We missed the first act of the play. {last}", n=2)
@@ -425,7 +429,7 @@ def test_writing_ahead_can_be_turned_off_and_stays_off(qtbot, make_window, data_
 
 def test_asking_for_the_sentence_being_written_ahead_adopts_that_run(qtbot, make_window, desktop_paraphraser,  # noqa: ANN001
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    pin_seed(monkeypatch, desktop_paraphraser, seed=1)  # a card to click for "The train was late.", every time
+    pin_seed(monkeypatch, desktop_paraphraser, seed=0)  # a card to click for "The train was late." at n=3
     written: list[str] = []
     real = desktop_paraphraser.paraphrase_sentence
 

@@ -4,7 +4,8 @@ A :class:`Shelf` plays the part of :meth:`models.Paraphraser.load`: it hands out
 :class:`StandInParaphraser` students by name, on the worker's thread, optionally held at a
 gate (so a test sees the window while a student loads) or damaged (a :class:`BundleError`).
 The installed students come from a stand-in ``models.students_list`` module put in
-``sys.modules``, so these tests do not depend on which bundles this machine has built.
+``sys.modules``, so these tests do not depend on which bundles this machine has built. They
+mirror the catalog: the default student (v2) has three modes, student v1 only Standard.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from models.errors import BundleError
 
 from stand_in import QuietDialogs, StandInParaphraser
 
-V2 = "smollm2-135m-student-v2"
+#: The other catalog student: uncontrolled, Standard only (the default, v2, is controlled).
+V1 = "smollm2-135m-student-v1"
 CONTROLLED = ("standard", "simpler", "shorter")
 SENTENCE = "The committee postponed the vote until next week."
 LATER = "Nobody was surprised by the delay."
@@ -95,9 +97,11 @@ def catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., li
     return install
 
 
-TWO_STUDENTS = (Info(DEFAULT_BUNDLE, default=True, size_mb=125.6, description="The distilled student.",
-                     quality={"set": "dev", "good_rate": 0.553}),
-                Info(V2, size_mb=126.0, modes=CONTROLLED, quality={"set": "dev", "good_rate": 0.6}))
+TWO_STUDENTS = (Info(DEFAULT_BUNDLE, default=True, size_mb=125.6, modes=CONTROLLED,
+                     description="The controlled student.", quality={"set": "dev", "good_rate": 0.71}),
+                Info(V1, size_mb=125.6, quality={"set": "dev", "good_rate": 0.643}))
+#: Each student's modes, as the stand-in loader hands them out.
+SHELF = {DEFAULT_BUNDLE: CONTROLLED, V1: ("standard",)}
 
 
 @pytest.fixture
@@ -206,23 +210,24 @@ def test_mode_labels_are_title_cased() -> None:
 def test_the_model_menu_lists_the_installed_students_with_the_default_marked(
         qtbot, open_window, catalog) -> None:  # noqa: ANN001
     catalog(*TWO_STUDENTS)
-    window = open_window(Shelf({DEFAULT_BUNDLE: ("standard",), V2: CONTROLLED}))
+    window = open_window(Shelf(SHELF))
     menu = window.menus.model_menu
     assert menu.title() == "&Model"
     window.refresh_students()  # as opening the menu does
     actions = menu.actions()
-    assert [a.text() for a in actions] == [f"{DEFAULT_BUNDLE} (default)", V2]
+    assert [a.text() for a in actions] == [f"{DEFAULT_BUNDLE} (default)", V1]
     assert all(a.isCheckable() and a.isEnabled() for a in actions)
     assert window.menus.student_group.isExclusive()
     assert [a.isChecked() for a in actions] == [True, False]
-    assert "126 MB" in actions[0].toolTip() and "dev good rate 55%" in actions[0].toolTip()
-    assert "Modes: Standard, Simpler, Shorter" in actions[1].toolTip()
+    assert "126 MB" in actions[0].toolTip() and "dev good rate 71%" in actions[0].toolTip()
+    assert "Modes: Standard, Simpler, Shorter" in actions[0].toolTip()
+    assert "dev good rate 64%" in actions[1].toolTip() and "Modes" not in actions[1].toolTip()  # one mode
 
 
 def test_choosing_a_student_loads_it_off_the_gui_thread_and_keeps_the_text_and_history(
         qtbot, open_window, catalog, data_dir: Path) -> None:  # noqa: ANN001
     catalog(*TWO_STUDENTS)
-    shelf = Shelf({DEFAULT_BUNDLE: ("standard",), V2: CONTROLLED})
+    shelf = Shelf(SHELF)
     window = open_window(shelf)
     window.write_ahead_action.setChecked(False)
     window.editor.setPlainText(f"{SENTENCE} {LATER}")
@@ -232,69 +237,78 @@ def test_choosing_a_student_loads_it_off_the_gui_thread_and_keeps_the_text_and_h
     with qtbot.waitSignal(window.run_finished, timeout=TIMEOUT_MS):
         window.step_sentence(1)
     text, history = window.editor.toPlainText(), [e.input for e in window.history.entries]
-    assert combo_items(window) == ["Standard"]
+    assert combo_items(window) == ["Standard", "Simpler", "Shorter"] and window.controls.mode_box.isEnabled()
 
     shelf.gate.clear()  # hold the load, to see the window while it runs
-    window.menus.student_actions[V2].trigger()
+    window.menus.student_actions[V1].trigger()
     assert window.worker.loading and window.load_bar.isVisible()
-    assert window.model_label.text() == f"Loading {V2}…"
+    assert window.model_label.text() == f"Loading {V1}…"
     assert not window.paraphrase_button.isEnabled() and not window.paraphrase_action.isEnabled()
     assert not window.menus.student_actions[DEFAULT_BUNDLE].isEnabled()  # one switch at a time
     with qtbot.waitSignal(window.model_ready, timeout=TIMEOUT_MS):
         shelf.gate.set()
-    assert shelf.asked == [None, V2]
+    assert shelf.asked == [None, V1]
     assert shelf.threads[-1] is not threading.main_thread()
-    assert window.worker.paraphraser is shelf.made[V2]
-    assert window.model_label.text() == f"Model: {V2}" and not window.load_bar.isVisible()
+    assert window.worker.paraphraser is shelf.made[V1]
+    assert window.model_label.text() == f"Model: {V1}" and not window.load_bar.isVisible()
     assert window.paraphrase_button.isEnabled()
     assert window.editor.toPlainText() == text and [e.input for e in window.history.entries] == history
     assert len(window.cards.cards()) == 5  # the alternatives on screen stay
-    assert window.menus.student_actions[V2].isChecked()
-    assert combo_items(window) == ["Standard", "Simpler", "Shorter"] and window.controls.mode_box.isEnabled()
-    assert window.settings.student == V2
+    assert window.menus.student_actions[V1].isChecked()
+    assert combo_items(window) == ["Standard"] and not window.controls.mode_box.isEnabled()  # v1: one mode
+    assert window.settings.student == V1
 
     # Back to the first sentence: the new student writes it (the old one's alternatives are not shown again).
     with qtbot.waitSignal(window.run_finished, timeout=TIMEOUT_MS):
         window.step_sentence(-1)
-    assert shelf.made[V2].calls == [("sentence", SENTENCE)]
+    assert shelf.made[V1].calls == [("sentence", SENTENCE)]
     window.close()
 
-    again = open_window(Shelf({DEFAULT_BUNDLE: ("standard",), V2: CONTROLLED}))
-    assert again.worker.paraphraser.name == V2  # the choice is remembered
-    assert again.menus.student_actions[V2].isChecked()
+    shelf = Shelf(SHELF)
+    again = open_window(shelf)
+    assert again.worker.paraphraser.name == V1  # the choice is remembered
+    assert again.menus.student_actions[V1].isChecked()
+
+    # And back to the default: its modes return, and "" is remembered, so a new default is followed.
+    with qtbot.waitSignal(again.model_ready, timeout=TIMEOUT_MS):
+        again.menus.student_actions[DEFAULT_BUNDLE].trigger()
+    assert again.worker.paraphraser is shelf.made[DEFAULT_BUNDLE]
+    assert combo_items(again) == ["Standard", "Simpler", "Shorter"] and again.controls.mode_box.isEnabled()
+    assert again.settings.student == ""
 
 
 def test_a_request_made_while_a_student_loads_runs_with_it(qtbot, open_window, catalog) -> None:  # noqa: ANN001
     catalog(*TWO_STUDENTS)
-    shelf = Shelf({DEFAULT_BUNDLE: ("standard",), V2: CONTROLLED})
+    shelf = Shelf(SHELF)
     window = open_window(shelf)
     window.editor.setPlainText(SENTENCE)
     shelf.gate.clear()
-    window.choose_student(V2)
+    window.choose_student(V1)
     window.paraphrase()  # Ctrl+Enter is disabled too; a call that gets through waits for the new student
     assert "as soon as the model is loaded" in window.cards_status.text()
     assert shelf.made[DEFAULT_BUNDLE].calls == []
     with qtbot.waitSignal(window.run_finished, timeout=TIMEOUT_MS):
         shelf.gate.set()
-    assert shelf.made[V2].calls == [("sentence", SENTENCE)]
+    assert shelf.made[V1].calls == [("sentence", SENTENCE)]
 
 
 def test_a_damaged_student_shows_the_dialog_and_the_previous_one_stays(
         qtbot, open_window, catalog) -> None:  # noqa: ANN001
     catalog(*TWO_STUDENTS)
-    shelf = Shelf({DEFAULT_BUNDLE: ("standard",), V2: CONTROLLED}, damaged=[V2])
+    shelf = Shelf(SHELF, damaged=[V1])
     dialogs = QuietDialogs()
     window = open_window(shelf, dialog_factory=dialogs)
     previous = window.worker.paraphraser
     with qtbot.waitSignal(window.model_failed, timeout=TIMEOUT_MS):
-        window.menus.student_actions[V2].trigger()
+        window.menus.student_actions[V1].trigger()
     (error, command, missing), = dialogs.calls
     assert isinstance(error, BundleError) and "corrupt" in str(error)
-    assert not missing and V2 in command.display()  # the command that rebuilds the damaged one
+    assert not missing and V1 in command.display()  # the command that rebuilds the damaged one
     assert window.worker.paraphraser is previous
     assert window.model_label.text() == f"Model: {DEFAULT_BUNDLE}"
     assert window.menus.student_actions[DEFAULT_BUNDLE].isChecked()
-    assert not window.menus.student_actions[V2].isChecked()
+    assert not window.menus.student_actions[V1].isChecked()
+    assert combo_items(window) == ["Standard", "Simpler", "Shorter"]  # the default's modes stay
     assert "could not be loaded" in window.statusBar().currentMessage()
     assert not window.banner.isVisible()  # the previous student still writes: nothing to fix before Paraphrase
     assert window.settings.student == ""
@@ -304,17 +318,17 @@ def test_a_damaged_student_shows_the_dialog_and_the_previous_one_stays(
 
 def test_a_remembered_student_no_longer_installed_falls_back_to_the_default_said_once(
         qtbot, open_window, catalog, data_dir: Path) -> None:  # noqa: ANN001
-    catalog(TWO_STUDENTS[0])  # v2 was removed since
-    Storage(data_dir).settings.student = V2
-    shelf = Shelf({DEFAULT_BUNDLE: ("standard",)})
+    catalog(TWO_STUDENTS[0])  # v1 was removed since
+    Storage(data_dir).settings.student = V1
+    shelf = Shelf(SHELF)
     window = open_window(shelf)
     assert shelf.asked == [None]
     message = window.statusBar().currentMessage()
-    assert V2 in message and "not installed" in message
+    assert V1 in message and "not installed" in message
     assert window.settings.student == ""
     window.close()
 
-    again = open_window(Shelf({DEFAULT_BUNDLE: ("standard",)}))
+    again = open_window(Shelf(SHELF))
     assert again.statusBar().currentMessage() == ""  # said once
 
 
@@ -322,18 +336,19 @@ def test_without_a_student_listing_the_menu_shows_the_model_in_use(
         qtbot, open_window, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     monkeypatch.setitem(sys.modules, "models.students_list", None)  # the import fails
     assert students.installed_students() is None
-    window = open_window(Shelf({DEFAULT_BUNDLE: ("standard",)}))
+    window = open_window(Shelf(SHELF))
     window.refresh_students()
     assert [a.text() for a in window.menus.model_menu.actions()] == [DEFAULT_BUNDLE]
     assert window.menus.student_actions[DEFAULT_BUNDLE].isChecked()
 
 
 def test_start_student_choices() -> None:
-    listed = [Info(DEFAULT_BUNDLE, default=True), Info(V2)]
+    listed = [Info(DEFAULT_BUNDLE, default=True, modes=CONTROLLED), Info(V1)]
+    assert DEFAULT_BUNDLE != V1  # the default changed to v2; v1 stays selectable
     assert students.start_student("", listed) == (None, None)
     assert students.start_student(DEFAULT_BUNDLE, listed) == (None, None)
-    assert students.start_student(V2, listed) == (V2, None)
-    bundle, message = students.start_student(V2, listed[:1])
-    assert bundle is None and message and V2 in message
-    assert students.remembered_name(DEFAULT_BUNDLE) == "" and students.remembered_name(V2) == V2
+    assert students.start_student(V1, listed) == (V1, None)
+    bundle, message = students.start_student(V1, listed[:1])
+    assert bundle is None and message and V1 in message
+    assert students.remembered_name(DEFAULT_BUNDLE) == "" and students.remembered_name(V1) == V1
     assert students.usable_mode("simpler", ("standard",)) == "standard"

@@ -3,6 +3,9 @@
 Checked two independent ways on the real default bundle: against the sampler's recorded
 log-probs of a greedy candidate (raw model log-probs, the stop token included), and against
 a slow reference that runs every prompt whole on one row and steps one token at a time.
+The greedy check also runs on the uncontrolled student v1, and the teacher's prompts are
+compared with the runtime's for every mode of the default (a controlled student's prompt
+carries its codes; filling only ``{text}`` left a literal ``{controls}`` in it).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from built_students import UNCONTROLLED, built_bundle
 
 SOURCE = "The museum will close early on Friday because of the storm."
 
@@ -21,6 +25,13 @@ def paraphraser(default_bundle: Path):  # noqa: ANN201
     from models import Paraphraser
 
     return Paraphraser.load(default_bundle, threads=1)
+
+
+@pytest.fixture(scope="module")
+def uncontrolled() -> object:  # models.Paraphraser of student v1
+    from models import Paraphraser
+
+    return Paraphraser.load(built_bundle(UNCONTROLLED), threads=1, scorer=None)
 
 
 @pytest.fixture(scope="module")
@@ -61,17 +72,44 @@ def _greedy(paraphraser, source: str) -> tuple[list[int], list[float]]:  # noqa:
     return tokens, log_probs
 
 
-def test_fwd_equals_the_samplers_log_probs_of_a_greedy_candidate(paraphraser, teacher) -> None:  # noqa: ANN001
-    from distill.mi_teacher import mi_scores
+@pytest.mark.parametrize("student", ["default", UNCONTROLLED])
+def test_fwd_equals_the_samplers_log_probs_of_a_greedy_candidate(student: str, request: pytest.FixtureRequest) -> None:
+    from distill.mi_teacher import MITeacher, mi_scores
 
+    paraphraser = request.getfixturevalue("paraphraser" if student == "default" else "uncontrolled")
     tokens, log_probs = _greedy(paraphraser, SOURCE)
     text = paraphraser.tokenizer.decode(tokens, skip_special_tokens=True).strip()
     # the re-tokenized text must be the very tokens sampled (else the sums are of other tokens)
-    assert teacher._target(text)[:-1] == tokens
+    assert MITeacher.from_paraphraser(paraphraser)._target(text)[:-1] == tokens
     [score] = mi_scores(paraphraser, SOURCE, [text])
     assert score.fwd_tokens == len(log_probs) == len(tokens) + 1  # the stop token is counted
     assert score.fwd_sum == pytest.approx(sum(log_probs), abs=1e-3)
     assert score.fwd_sum < 0
+
+
+def test_the_prompts_are_the_runtimes_for_every_mode_and_slider_third(paraphraser) -> None:  # noqa: ANN001
+    """The very token ids :meth:`Paraphraser._plan` feeds the model, codes included."""
+    from distill.mi_teacher import MITeacher
+
+    for mode in paraphraser.modes:
+        for diversity in (0.0, 0.5, 1.0):
+            teacher = MITeacher.from_paraphraser(paraphraser, mode=mode, diversity=diversity)
+            for text in (SOURCE, "The museum shuts early."):
+                assert teacher._prompt_ids(text) == paraphraser._plan(text, mode, diversity).prompt_ids
+            prompt = paraphraser.tokenizer.decode(teacher._prompt_ids(SOURCE))
+            assert "{" not in prompt and SOURCE in prompt
+            if paraphraser.prompt.controls is not None:  # the default student v2 reads its codes
+                assert paraphraser.prompt.controls.render(mode, diversity) in prompt
+    assert MITeacher.from_paraphraser(paraphraser).prefix_ids == paraphraser._prefix_cache()[0]
+
+
+def test_the_uncontrolled_student_gets_its_bare_template(uncontrolled) -> None:  # noqa: ANN001
+    from distill.mi_teacher import MITeacher
+
+    teacher = MITeacher.from_paraphraser(uncontrolled)
+    assert uncontrolled.prompt.controls is None
+    assert uncontrolled.tokenizer.decode(teacher._prompt_ids(SOURCE)) == f"Sentence: {SOURCE}\nParaphrase:"
+    assert teacher._prompt_ids(SOURCE) == uncontrolled._plan(SOURCE).prompt_ids
 
 
 def _slow(teacher, prompt_ids: list[int], target: list[int]) -> float:  # noqa: ANN001
@@ -129,6 +167,17 @@ def test_bad_input_is_refused_with_a_message(teacher) -> None:  # noqa: ANN001
     assert teacher.score(SOURCE, []) == []
 
 
+def test_a_mode_or_slider_value_the_bundle_cannot_take_is_refused(paraphraser) -> None:  # noqa: ANN001
+    from distill.mi_teacher import MITeacher
+
+    with pytest.raises(ValueError, match="has no mode 'formal'; its modes: standard"):
+        MITeacher.from_paraphraser(paraphraser, mode="formal")
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        MITeacher.from_paraphraser(paraphraser, diversity=1.5)
+    with pytest.raises(TypeError, match="PromptFormat"):
+        MITeacher(paraphraser.decoder, paraphraser.tokenizer, paraphraser.prompt.template)
+
+
 def test_cli_appends_resumes_and_repairs_a_torn_line(default_bundle: Path, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     from distill.mi_teacher import main
@@ -158,3 +207,10 @@ def test_cli_appends_resumes_and_repairs_a_torn_line(default_bundle: Path, tmp_p
     groups.write_text('{"source": "ok", "candidates": ["fine"]}\n{"source": 3}\n', encoding="utf-8")
     assert main(common) == 2
     assert f"{groups}:2" in capsys.readouterr().err
+
+    groups.write_text('{"source": "ok", "candidates": ["fine"]}\n', encoding="utf-8")
+    assert main([*common, "--mode", "formal"]) == 2  # a mode the bundle lacks: a sentence, no traceback
+    assert "has no mode 'formal'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        main([*common, "--diversity", "2"])
+    assert exited.value.code == 2 and "--diversity must be between 0 and 1" in capsys.readouterr().err

@@ -162,9 +162,15 @@ def test_ctrl_c_while_paraphrasing_exits_130(default_bundle: Path) -> None:
 # -- -i: one object per line, as lines arrive ---------------------------------------------------
 
 def test_only_newline_splits_lines_and_blank_lines_get_an_error_object(default_bundle: Path) -> None:
-    """U+2028, form feed and vertical tab split a line in two; blank lines vanished."""
+    """U+2028, form feed and vertical tab split a line in two; blank lines vanished.
+
+    Each line with words gets its paraphrase: the sentences are long enough for any student
+    to rephrase (the default student v2 copies very short ones such as "The river was
+    frozen.", so they came back empty: tests/runtime/test_default_bundle.py keeps that case).
+    """
     lines = ["The shop opens at nine\u2028and closes at five.", "", "   ",
-             "The river\x0cwas frozen.", "The bus\x0bwas late.", "The last line is here."]
+             "The river\x0cwas frozen all winter, so the ferry stopped running.",
+             "The bus\x0bwas late again this morning.", "The last line of the letter was about the sea."]
     done = run_cli("paraphrase", "--json", "-n", "1", "--seed", "1", "-i", "-",
                    stdin=("\r\n".join(lines[:3]) + "\n" + "\n".join(lines[3:]) + "\n").encode())
     objects = _objects(done)
