@@ -100,6 +100,10 @@ class Request(ABC):
         """Rows sampled beyond ``missing`` (none unless a subclass says otherwise)."""
         return 0
 
+    def before_round(self) -> None:
+        """Called when a later round is queued, while none of its rows is in flight: the
+        moment a subclass may change how they are sampled (nothing by default)."""
+
     def ready(self) -> Prompt:
         if self.done:
             raise RuntimeError("a finished request has let its prompt go")
@@ -291,4 +295,5 @@ def _next_round(request: Request, waiting: deque[tuple[Request, int]]) -> None:
     if missing <= 0 or request.stats.rounds >= 1 + MAX_EXTRA_ROUNDS:
         request.finish()
         return
+    request.before_round()
     waiting.appendleft((request, missing + request.spare(missing)))
