@@ -65,11 +65,8 @@ MAX_RETRY_ROWS = 8
 #: Checks whose refusals mean a sentence's rows are often unusable, so a later round samples
 #: for the acceptance rate seen (a copy or a duplicate is rarer and replaced by the spares).
 SELECTIVE_CHECKS = ("facts", "meaning", "length")
-#: A later round after mostly copies moves the slider this much further from the source...
-RETRY_WARMER = 0.25
-#: ... and lowers the source's tokens' logits by at least this much (the sampler's copy
-#: penalty; 0.75 is what the slider's middle gives a bundle whose copy_penalty_scale is 1).
-RETRY_COPY_PENALTY = 0.75
+#: A later round after mostly copies samples as if the slider stood this much further right.
+RETRY_WARMER = 0.5
 #: ``scorer=`` of :class:`Paraphraser`: the app's scorer when its bundle is built, else none.
 DEFAULT_SCORER: Literal["default"] = "default"
 
@@ -498,15 +495,20 @@ class _SentenceRequest(Request):
         return max(usual, rows - missing)
 
     def before_round(self) -> None:
-        """A later round after mostly copies and near-duplicates samples further from the
-        source: the slider moved by :data:`RETRY_WARMER` and the source's tokens penalised
-        (:data:`RETRY_COPY_PENALTY`); the prompt and its codes stay.
+        """A later round after mostly copies and near-duplicates samples as if the slider
+        stood :data:`RETRY_WARMER` further right (the prompt and its codes stay).
 
         Student v2 copies short plain sentences: over seeds 0-7 at 0.5 (no scorer), "The
         last line is here." got 0 of 40 candidates, "The river was frozen." 8 of 40 (v1: 25
-        and 29); with this, 40 of 40 each. The opposite move, a cooler round after facts
-        refusals, was tried and left out: on the 17 news sentences that fell short it gave
-        2.24 candidates per input at half the diversity and 2.12 at none, against 2.18.
+        and 29), the museum sentence at Faithful 0 of 40; with this, 40, 40 and 32 of 40.
+        Also tried: +0.25 with the source's tokens penalised by 0.75 (40, 40, 26) and +0.25
+        alone (35, 32, 10); the penalty pushes rows away from the source's names too, so the
+        plain move was kept. A sentence with nothing to change still gets rows that drift
+        (for "Birmingham is a city in Van Buren County, Iowa, United States." in Simpler, an
+        invented second sentence): the meaning scorer is what stands between them and the
+        writer. The opposite move, a cooler round after facts refusals, was tried and left
+        out: on the 17 news sentences that fell short it gave 2.24 candidates per input at
+        half the diversity and 2.12 at none, against 2.18.
         """
         if self.prompt is None:
             return
@@ -514,8 +516,8 @@ class _SentenceRequest(Request):
         repeats = refused.get("copy", 0) + refused.get("duplicate", 0)
         if repeats <= sum(refused.get(name, 0) for name in SELECTIVE_CHECKS):
             return
-        warmer = self._paraphraser.sampling_settings(min(1.0, self.request.diversity + RETRY_WARMER))
-        self.prompt.sampler.settings = replace(warmer, copy_penalty=max(warmer.copy_penalty, RETRY_COPY_PENALTY))
+        self.prompt.sampler.settings = self._paraphraser.sampling_settings(
+            min(1.0, self.request.diversity + RETRY_WARMER))
 
     def offer(self, token_ids: list[int], log_probs: list[float], finished: bool) -> bool:
         """Accept a finished row the pipeline passes; True once there are enough.
