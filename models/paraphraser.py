@@ -60,8 +60,9 @@ MAX_NEW_TOKENS = 200
 #: Once a sentence's rows have broken a fact, a later round samples ``missing / rate`` rows
 #: (``rate``: the share of its rows accepted so far, at least this much) ...
 MIN_ACCEPT_RATE = 0.25
-#: ... but never more rows than this, or than its first round had.
-MAX_RETRY_ROWS = 8
+#: ... but never more rows than this, or than its first round had (see
+#: :data:`models.batch_decode.MAX_EXTRA_ROUNDS` for what 12 against 8 bought).
+MAX_RETRY_ROWS = 12
 #: Checks whose refusals mean a sentence's rows are often unusable, so a later round samples
 #: for the acceptance rate seen (a copy or a duplicate is rarer and replaced by the spares).
 SELECTIVE_CHECKS = ("facts", "meaning", "length")
