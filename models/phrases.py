@@ -12,11 +12,15 @@ PPDB-style counts and probabilities. A query takes a text and a character span a
    under three, from the alternatives' own alternatives (PPDB's pivot), each discounted;
 3. drops what does not fit: the index's antonym pairs and any negation change (never an
    antonym), another form of the same word, a word the sentence already has on either side,
-   "a"/"an" that would no longer agree, and a suffix that does not match ("-ing" for "-ing");
+   "a"/"an" that would no longer agree, and a suffix that does not match ("-ing" for "-ing"
+   where the word is a verb form: a noun such as "morning", whose alternatives are not
+   "-ing" words, takes any);
 4. ranks by the index's score (PPDB's count and two probabilities, and the phrases'
    embedding similarity, combined at mining time) or, given a meaning scorer, by the scorer
    on (sentence, sentence with the alternative in place) in one batch, combined with the
-   index's score; alternatives the scorer puts under its threshold are dropped;
+   index's score; alternatives the scorer puts under its threshold are dropped (when that
+   leaves fewer than three, the threshold is eased to just under the sentence's score
+   against itself, which the scorer puts under 0.5 for some long sentences);
 5. writes each alternative in the source's casing (capitalised at a sentence start, ALL CAPS).
 
 Runtime only (numpy; the scorer brings onnxruntime and tokenizers), never torch. A query
@@ -64,6 +68,15 @@ MIN_DIRECT = 3
 PIVOT_DISCOUNT = 0.5
 #: Both steps of a pivot must have been seen this many times: two hops of a one-off are noise twice.
 PIVOT_MIN_COUNT = 2
+#: The scorer's threshold is lowered to this share of the sentence's score against itself where
+#: that is lower: the scorer gives a long sentence compared with itself 0.47-0.48 (a 45-word news
+#: sentence), under its 0.5 threshold, so the threshold alone dropped every alternative there.
+SELF_RATIO = 0.9
+#: A one-word phrase ending in "-ing" is taken for a verb form (its alternatives must end in
+#: "-ing" too) when at least this share of its one-word candidates, by score, do: "looking" 0.85,
+#: "working" 0.76, but "morning" 0.00, "restructuring" 0.13 and "neighboring" 0.14 are nouns or
+#: adjectives whose alternatives ("overhaul", "nearby") are not "-ing" words.
+ING_SHARE = 0.3
 #: Words after which a word starts a sentence (a capital there is the sentence's, not the word's).
 _SENTENCE_BREAK = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n")
 _DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her", "its",
@@ -182,10 +195,10 @@ class PhraseIndex:
             found = self._candidates(tokens)
         context = _Context.around(text, start, end)
         kept = _fitting(tokens, found, context, self._blocked)
-        pool = kept[:max(k, 0)]
-        if scorer is not None and pool:
-            pool = _rerank(scorer, context, phrase, pool)
-        result = tuple(Alternative(case_like(phrase, alt), round(score, 4)) for alt, score in pool[:max(k, 0)])
+        written = [(case_like(phrase, alt), score) for alt, score in kept[:max(k, 0)]]
+        if scorer is not None and written:
+            written = _rerank(scorer, context, written)
+        result = tuple(Alternative(alt, round(score, 4)) for alt, score in written[:max(k, 0)])
         return PhraseAlternatives(phrase, start, end, result, (time.perf_counter() - started) * 1000.0)
 
     def _candidates(self, tokens: list[str]) -> list[tuple[str, float]]:
@@ -321,6 +334,21 @@ def _singular(alternative: str, vocabulary: frozenset[str]) -> str | None:
     return None
 
 
+def _suffix_is_inflection(word: str, found: list[tuple[str, float]], previous: str) -> bool:
+    """Whether ``word``'s suffix must be matched: always, except an "-ing" word used as a noun or an
+    adjective (after a determiner, or its one-word candidates rarely end in "-ing": see :data:`ING_SHARE`)."""
+    if suffix_of(word) != "ing":
+        return True
+    if previous in _DETERMINERS:
+        return False
+    others = [(alt, score) for alt, score in found
+              if " " not in alt and not same_lemma(word, alt) and not looks_like_same_word(word, alt)]
+    total = sum(score for _, score in others)
+    if total <= 0:
+        return True
+    return sum(score for alt, score in others if suffix_of(alt) == "ing") / total >= ING_SHARE
+
+
 def _fitting(tokens: list[str], found: list[tuple[str, float]], context: _Context,
              blocked: frozenset[tuple[str, str]]) -> list[tuple[str, float]]:
     """The candidates that fit: no antonym, no negation change, no same word, agreement kept."""
@@ -328,6 +356,8 @@ def _fitting(tokens: list[str], found: list[tuple[str, float]], context: _Contex
     key = " ".join(phrase)
     negations = negation_count(phrase)
     suffix = suffix_of(phrase[0]) if len(phrase) == 1 else ""
+    if suffix and not _suffix_is_inflection(phrase[0], found, context.previous):
+        suffix = ""
     kept: list[tuple[str, float]] = []
     seen = {key}
     for alt, score in found:
@@ -366,13 +396,23 @@ def _suffix_fits(suffix: str, alternative: str) -> bool:
     return True
 
 
-def _rerank(scorer: Scorer, context: _Context, phrase: str,
-            pool: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """Score every candidate sentence in one call; combine with the index's score; drop what loses the meaning."""
-    candidates = [context.replaced(case_like(phrase, alt)) for alt, _ in pool]
+def _rerank(scorer: Scorer, context: _Context, pool: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Score every candidate sentence in one call; combine with the index's score; drop what loses the meaning.
+
+    ``pool``: the alternatives as written in place. When fewer than :data:`MIN_DIRECT` of them
+    reach the scorer's threshold, a second call scores the sentence against itself, and the
+    threshold is lowered to :data:`SELF_RATIO` of that where it is lower: the scorer's
+    probabilities sag on long sentences, and a word swap cannot keep the meaning better than
+    no change at all. (Only then: the extra call costs a few milliseconds, and a list of three
+    or more is useful as it is.)
+    """
+    candidates = [context.replaced(alt) for alt, _ in pool]
     probabilities = np.asarray(scorer.score([context.sentence] * len(candidates), candidates), dtype=np.float64)
     best = max(score for _, score in pool) or 1.0
     threshold = float(getattr(scorer, "threshold", 0.0))
+    if int((probabilities >= threshold).sum()) < min(MIN_DIRECT, len(probabilities)):
+        itself = float(np.asarray(scorer.score([context.sentence], [context.sentence]), dtype=np.float64)[0])
+        threshold = min(threshold, SELF_RATIO * itself)
     ranked = []
     for (alt, score), probability in zip(pool, probabilities):
         if probability < threshold:

@@ -206,6 +206,18 @@ def test_a_and_an_keep_agreeing(index: PhraseIndex) -> None:
     assert "enormous" in texts(ask(index, "They own the big house.", "big"))
 
 
+def test_an_ing_word_used_as_a_noun_takes_any_alternative(tmp_path: Path) -> None:
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "ing", {
+        "morning": [("dawn", 5, 0.4, 0.4), ("daybreak", 3, 0.3, 0.3), ("breakfast", 2, 0.1, 0.1)],
+        "looking": [("searching", 6, 0.4, 0.4), ("seeking", 4, 0.3, 0.3), ("eager", 3, 0.2, 0.2)],
+    }))
+    assert texts(ask(index, "They left early this morning.", "morning")) == ["dawn", "daybreak", "breakfast"]
+    assert texts(ask(index, "They are looking for work.", "looking")) == ["searching", "seeking"]  # not "eager"
+    assert "eager" in texts(ask(index, "It was the looking that mattered.", "looking"))  # a noun after "the"
+
+
 def test_k_limits_the_answer_and_the_result_is_frozen(index: PhraseIndex) -> None:
     result = ask(index, "A significant gain.", "significant", k=2)
     assert len(result.alternatives) == 2 and result.elapsed_ms >= 0
@@ -234,13 +246,45 @@ def test_a_scorer_ranks_in_one_call_on_the_sentence(index: PhraseIndex) -> None:
     scorer = RecordingScorer()
     text = "Nothing changed. The team made significant gains this year! Then it rained."
     result = ask(index, text, "significant", scorer=scorer)
-    assert len(scorer.calls) == 1
+    assert len(scorer.calls) == 1  # three of four reach the threshold: the sentence itself is not scored
     sources, candidates = scorer.calls[0]
-    assert set(sources) == {"The team made significant gains this year!"}
+    assert set(sources) == {"The team made significant gains this year!"} and len(candidates) == 4
     assert "The team made substantial gains this year!" in candidates
     assert texts(result)[0] == "substantial"
     assert "important" not in texts(result)  # under the scorer's threshold
     assert all(0.0 <= a.score <= 1.0 for a in result.alternatives)
+
+
+class FlatScorer:
+    """Scores every pair ``level``, the sentence against itself ``itself``: a long sentence's sag."""
+
+    threshold = 0.5
+
+    def __init__(self, level: float, itself: float) -> None:
+        self.level, self.itself, self.calls = level, itself, 0
+
+    def score(self, sources: list[str], candidates: list[str]) -> np.ndarray:
+        self.calls += 1
+        return np.array([self.itself if s == c else self.level for s, c in zip(sources, candidates)], np.float32)
+
+
+def test_the_threshold_follows_a_sentence_the_scorer_doubts_itself(index: PhraseIndex) -> None:
+    text = "The team made significant gains this year."
+    sagging = FlatScorer(level=0.47, itself=0.48)  # under 0.5, but as high as no change at all
+    assert len(ask(index, text, "significant", scorer=sagging).alternatives) == 4 and sagging.calls == 2
+    sentence = []
+
+    class Recording(FlatScorer):
+        def score(self, sources: list[str], candidates: list[str]) -> np.ndarray:
+            sentence.append((list(sources), list(candidates)))
+            return super().score(sources, candidates)
+
+    ask(index, text, "significant", scorer=Recording(level=0.47, itself=0.48))
+    assert sentence[1] == ([text], [text])  # the second call: the sentence against itself
+    sure = FlatScorer(level=0.47, itself=0.95)  # the sentence itself is clear: 0.47 loses meaning
+    assert ask(index, text, "significant", scorer=sure).alternatives == ()
+    confident = FlatScorer(level=0.9, itself=0.95)  # nothing under the threshold: one call only
+    assert len(ask(index, text, "significant", scorer=confident).alternatives) == 4 and confident.calls == 1
 
 
 def test_the_real_scorer_bundle_ranks(index: PhraseIndex, tmp_path_factory: pytest.TempPathFactory) -> None:
