@@ -18,7 +18,17 @@ Pairs read (``../shared/data``):
   are left out, so its evaluation stays unseen;
 * MRPC paraphrase pairs (Quality 1) and QQP duplicates, leaving out every pair whose
   sentence the evaluate command draws first (:func:`distill.scorer_data.protected_sources`);
-* the ParaNMT sample's ``eval.txt`` (back-translation, tokenized; joined back).
+* the ParaNMT sample's ``eval.txt`` and ``test.txt`` (back-translation, tokenized; joined back);
+* ASSET's human simplifications (all pairs among a sentence's original and ten rewrites);
+* APTY's ChatGPT paraphrases judged meaning-preserving (and the preferred one of each ranked
+  pair), one unit per source sentence, leaving out the sources evaluation uses (they are MRPC
+  sentences);
+* MixSet's GPT-4 rewrite and polish and Llama-2 rewrite of 300 human paragraphs, one unit each.
+
+Which words exist as written and which are names is learnt from every cased text above and
+from the plain English of ``sources/`` (Brown, Gutenberg, WikiSplit; no pairs there): the
+kinit div-incentives set is lower-cased, so a word only it has ("plumber", "burnt") was
+unknown, and every substitution with it dropped as a stripped form like "iraqs".
 
 Counting is per *source unit* (a seed group, or one human pair), not per pair: thirty
 paraphrases of one seed that all say "spouse" for "husband" are one vote, so one news story
@@ -61,7 +71,17 @@ from .teacher_data import DIV_INCENTIVES, LLM_VS_AUG, is_cased, load_groups, see
 
 log = logging.getLogger(__name__)
 
-PARANMT_FILE = Path("eval") / "paranmt_sample" / "eval.txt"
+PARANMT_FILES = (Path("eval") / "paranmt_sample" / "eval.txt", Path("eval") / "paranmt_sample" / "test.txt")
+APTY_BASE = Path("teacher") / "apty" / "apty_base.csv"
+APTY_RANKED = Path("teacher") / "apty" / "apty_ranked.json"
+MIXSET_DIR = Path("teacher") / "mixset_gpt4"
+#: MixSet's files and the key of their rewrite (the human paragraph is ``HWT_sentence`` in each).
+MIXSET_FILES = {"gpt4_rewrite.json": "gpt4_rewrite_output", "gpt4_polish_sentence.json": "gpt4_polish_sentence_output",
+                "2llama_rewrite.json": "2llama_rewrite_output"}
+#: Plain cased English read only for the vocabulary (which words exist, which are names).
+BROWN_FILE = Path("sources") / "brown" / "brown_sentences.tsv"
+GUTENBERG_DIR = Path("sources") / "gutenberg_nltk"
+WIKISPLIT_DIR = Path("sources") / "wikisplit"
 ASSET_DIR = Path("eval") / "asset"
 #: ASSET's simplifications per sentence (files ``asset.valid.simp.0`` .. ``.9``).
 ASSET_REFERENCES = 10
@@ -85,7 +105,7 @@ _FLIP = {a: b for a, b in FLIPS} | {b: a for a, b in FLIPS}
 #: ParaNMT's PTB tokens joined back: "do n't" -> "don't", "it 's" -> "it's".
 _PTB_CLITIC = re.compile(r" (n't|'s|'re|'ve|'ll|'d|'m)\b")
 #: Characters after which a word starts a sentence (so its capital says nothing about names).
-_SENTENCE_OPENERS = set(".!?:;\"'“”‘’([{-—–")
+_SENTENCE_OPENERS = set(".!?:;\"'“”‘’([{-—–`")
 
 
 @dataclass(frozen=True)
@@ -412,17 +432,88 @@ def qqp_units(root: Path, protected: set[str], report: MiningReport) -> Iterator
 
 def paranmt_units(root: Path) -> Iterator[Unit]:
     """The ParaNMT sample (lower-cased, PTB-tokenized): clitics joined back before alignment."""
-    path = root / PARANMT_FILE
-    if not path.is_file():
-        log.warning("%s not found: ParaNMT skipped", path)
-        return
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) != 2:
-                continue
-            a, b = (_PTB_CLITIC.sub(r"\1", p.strip()) for p in parts)
-            yield Unit("paranmt", [(words(a), words(b))], [])
+    for relative in PARANMT_FILES:
+        path = root / relative
+        if not path.is_file():
+            log.warning("%s not found: skipped", path)
+            continue
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) != 2:
+                    continue
+                a, b = (_PTB_CLITIC.sub(r"\1", p.strip()) for p in parts)
+                yield Unit("paranmt", [(words(a), words(b))], [])
+
+
+def _group_unit(origin: str, texts: Iterable[str]) -> Unit | None:
+    """One unit from a source text and its rewrites: every pair among them (duplicates dropped)."""
+    unique = list(dict.fromkeys(" ".join(t.split()) for t in texts if t and t.strip()))
+    if len(unique) < 2:
+        return None
+    tokens = [words(t) for t in unique]
+    return Unit(origin, list(itertools.combinations(tokens, 2)), unique)
+
+
+def apty_units(root: Path, protected: set[str], report: MiningReport) -> Iterator[Unit]:
+    """APTY's ChatGPT paraphrases an annotator judged meaning-preserving, plus the preferred one of
+    each ranked pair; one unit per source sentence. Its sources are MRPC/ETPC news sentences, so
+    those evaluation uses are left out like MRPC's own."""
+    groups: dict[str, list[str]] = {}
+    base, ranked = root / APTY_BASE, root / APTY_RANKED
+    if base.is_file():
+        with open(base, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh, delimiter=";"):
+                original = " ".join((row.get("original") or "").split())
+                paraphrase = (row.get("paraphrase_fixed") or row.get("paraphrase-text") or "").strip()
+                if original and row.get("paraphrase") == "True":
+                    groups.setdefault(original, [original]).append(paraphrase)
+    if ranked.is_file():
+        for item in json.loads(ranked.read_text(encoding="utf-8")):
+            original = " ".join(str(item.get("original") or "").split())
+            chosen = str((item.get("chosen") or {}).get("text") or "")
+            if original and chosen:
+                groups.setdefault(original, [original]).append(chosen)
+    for original in sorted(groups):
+        if seed_key(original) in protected:
+            report.excluded["apty evaluation sentences"] += 1
+            continue
+        unit = _group_unit("apty", groups[original])
+        if unit is not None:
+            yield unit
+
+
+def mixset_units(root: Path) -> Iterator[Unit]:
+    """MixSet: each human paragraph with its GPT-4 rewrite, GPT-4 polish and Llama-2 rewrite."""
+    groups: dict[str, list[str]] = {}
+    for name, key in MIXSET_FILES.items():
+        path = root / MIXSET_DIR / name
+        if not path.is_file():
+            log.warning("%s not found: skipped", path)
+            continue
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            human = str(item.get("HWT_sentence") or "")
+            if human:
+                groups.setdefault(human, [human]).append(str(item.get(key) or ""))
+    for human in sorted(groups):
+        unit = _group_unit("mixset", groups[human])
+        if unit is not None:
+            yield unit
+
+
+def plain_texts(root: Path) -> Iterator[str]:
+    """Cased English without pairs (Brown, Gutenberg, WikiSplit's complex side), for the vocabulary only."""
+    brown = root / BROWN_FILE
+    if brown.is_file():
+        with open(brown, encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+                yield row.get("sentence") or ""
+    for path in sorted((root / GUTENBERG_DIR).glob("*.txt")):
+        yield from path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for path in sorted((root / WIKISPLIT_DIR).glob("*.tsv")):
+        with open(path, encoding="utf-8", newline="") as fh:
+            for line in fh:
+                yield line.split("\t", 1)[0]
 
 
 def asset_units(root: Path) -> Iterator[Unit]:
@@ -449,6 +540,8 @@ def all_units(root: Path, report: MiningReport) -> list[Unit]:
     units += qqp_units(root, protected, report)
     units += paranmt_units(root)
     units += asset_units(root)
+    units += apty_units(root, protected, report)
+    units += mixset_units(root)
     return units
 
 
@@ -461,6 +554,8 @@ def mine(root: Path, *, progress: bool = True) -> tuple[Miner, MiningReport]:
     for unit in units:
         for text in unit.texts:
             vocabulary.add(text)
+    for text in plain_texts(root):
+        vocabulary.add(text)
     miner = Miner(vocabulary, report)
     from tqdm import tqdm
 
@@ -499,9 +594,13 @@ def write_readme(folder: Path, name: str, report: MiningReport, table: PhraseTab
 
 Alternatives for a word or a short phrase (1-{MAX_PHRASE_WORDS} words), mined from what paraphrase
 writers actually substituted: kinit teacher paraphrases (GPT-3.5, GPT-4, Llama, Mistral,
-Platypus2), MRPC and QQP human paraphrase pairs, the ParaNMT sample and ASSET's human
+Platypus2), APTY's ChatGPT paraphrases (CC BY 4.0), MixSet's GPT-4 and Llama-2 paragraph
+rewrites, MRPC and QQP human paraphrase pairs, the ParaNMT sample and ASSET's human
 simplifications (CC BY-NC 4.0), all in `../shared/data` (see its README for sources and
-licences; no sentence is stored here, only the substituted phrases and their counts).
+licences; no sentence is stored here, only the substituted phrases and their counts). Which
+words exist as written and which are names is also learnt from the plain cased English of
+`sources/` (Brown, Gutenberg, WikiSplit), so a word only the lower-cased kinit set has
+("plumber") still counts.
 Data-level G2R: the runtime (`models/phrases.py`) answers from this table in milliseconds
 and ranks in context.
 
@@ -510,7 +609,7 @@ Made by `{command}` ({data['seconds']:.0f} s on this CPU); `distill/phrase_minin
 | | |
 |---|---|
 | pairs aligned | {data['pairs_total']:,} ({pairs}) |
-| independent sources (seed groups, human pairs, ASSET sentences) | {units} |
+| independent sources (seed groups, human pairs, ASSET sentences, APTY sources, MixSet paragraphs) | {units} |
 | left out so evaluation stays unseen | {excluded} |
 | substitutions extracted (1-{MAX_PHRASE_WORDS} words, an unchanged word each side) | \
 {data['substitutions_extracted']:,} |

@@ -227,3 +227,69 @@ def test_the_readme_reports_the_counts(tmp_path: Path, monkeypatch: pytest.Monke
 def test_main_without_data_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert phrase_mining.main(["--data", str(tmp_path), "--out", str(tmp_path / "x")]) == 2
     assert "no teacher/ folder" in capsys.readouterr().err
+
+
+# -- more teacher data, and words only lower-cased text has ---------------------------------------------------
+
+PLUMBER_SEED = "the plumber fixed the leaking pipe before noon"
+PROFITS = "The firm said profits were {} this year."
+
+
+def write_more(root: Path) -> Path:
+    """APTY, MixSet, a lower-cased-only substitution (div-incentives) and a Brown file that knows its words."""
+    import json
+
+    with open(root / "teacher" / "kinit_div_incentives" / "pairs_seed_mapped.tsv", "a", encoding="utf-8") as fh:
+        fh.write(f"gpt-4\tnews\t0\tnews_0_seeds\t1\t{PLUMBER_SEED}\t"
+                 "the repairman fixed the leaking pipe before noon\n")
+    apty = root / "teacher" / "apty"
+    apty.mkdir(parents=True)
+    with open(apty / "apty_base.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(["original", "paraphrase_fixed", "paraphrase"])
+        writer.writerow([PROFITS.format("robust"), PROFITS.format("strong"), "True"])
+        writer.writerow([PROFITS.format("robust"), PROFITS.format("weak"), "False"])
+        writer.writerow(["Held back: a shy cat hid.", "Held back: a timid cat hid.", "True"])
+    (apty / "apty_ranked.json").write_text(json.dumps([
+        {"original": PROFITS.format("robust"), "chosen": {"text": PROFITS.format("solid")},
+         "rejected": {"text": PROFITS.format("gone")}}]), encoding="utf-8")
+    mixset = root / "teacher" / "mixset_gpt4"
+    mixset.mkdir(parents=True)
+    (mixset / "gpt4_polish_sentence.json").write_text(json.dumps([
+        {"HWT_sentence": "We walked home. The road was quiet and the night was cold.",
+         "gpt4_polish_sentence_output": "We walked home. The road was silent and the night was cold."}]),
+        encoding="utf-8")
+    brown = root / "sources" / "brown"
+    brown.mkdir(parents=True)
+    (brown / "brown_sentences.tsv").write_text(
+        "doc_id\tgenre_code\tgenre\tsentence\n"
+        "a01\ta\tpress\tThe plumber came at noon .\n"
+        "a01\ta\tpress\tA repairman came too .\n", encoding="utf-8")
+    return root
+
+
+def test_the_fixture_plumber_group_is_mined() -> None:
+    assert not is_dev_group(seed_key(PLUMBER_SEED), phrase_mining.DEFAULT_DEV_FRACTION)
+
+
+def test_apty_mixset_and_plain_text_vocabulary_are_mined(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_more(write_root(tmp_path / "data"))
+    monkeypatch.setattr(phrase_mining, "protected_sources", lambda _root: {seed_key("Held back: a shy cat hid.")})
+    miner, report = mine(root, progress=False)
+    assert report.units["apty"] == 1 and report.excluded["apty evaluation sentences"] == 1
+    assert report.units["mixset"] == 1
+    counts = miner.counts
+    assert counts["robust", "strong"] == 1 and counts["robust", "solid"] == 1
+    assert ("robust", "weak") not in counts  # the annotator said the meaning changed
+    assert ("shy", "timid") not in counts  # its source is one evaluation uses
+    assert counts["quiet", "silent"] == 1
+    assert counts["plumber", "repairman"] == 1  # lower-cased only in the pairs, known from Brown
+
+
+def test_a_word_only_lower_cased_text_has_stays_unknown_without_plain_text(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_more(write_root(tmp_path / "data"))
+    (root / "sources" / "brown" / "brown_sentences.tsv").unlink()
+    monkeypatch.setattr(phrase_mining, "protected_sources", lambda _root: set())
+    miner, report = mine(root, progress=False)
+    assert ("plumber", "repairman") not in miner.counts and report.rejected["not in cased text"] >= 1
