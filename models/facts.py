@@ -58,6 +58,12 @@ with it. Matching is by set, not by count or order ("10 to 10" needs one 10).
   inside a sentence or hyphen-joined to a word is part of a name ("Take-Two", "Big Three").
 * Digits inside URLs, e-mails, handles, hashtags and code belong to those spans (kept
   verbatim), not to the number check. ``G7``, ``COVID-19``, ``🍕3``, ``3x`` hold numbers.
+* A bound is part of the number: "more than 600", "at least 19", "above", "600 or more"
+  (more) and "less than", "fewer than", "under", "below", "up to", "at most", "600 or less"
+  (less). A kept number must keep its bound's direction in any of those words, and may not
+  gain one: "more than 600" → "600" or "fewer than 600" is a changed number. "over" may be
+  a bound or a span of time ("rose 10% over 5 years"), so it matches either. Approximations
+  ("about", "nearly") are not compared.
 * A number written as one character that is no decimal digit counts too: vulgar fractions
   (``⅔`` = "two-thirds"), super- and subscripts (``H₂O`` = ``H2O``, ``m²``), circled numbers
   and Roman numeral signs (``③`` = ``3``).
@@ -193,6 +199,10 @@ class Span:
     forms: tuple[str, ...] = ()
     #: Numbers only: the value without its unit (to tell a changed unit from a new number).
     bare: str = ""
+    #: Numbers only: "more" or "less" when a bound is written with it ("more than 600",
+    #: "at least 19", "600 or more"; "under 5%", "up to 10"), "either" after "over" (a
+    #: bound or a span of time), else "".
+    bound: str = ""
 
 
 @dataclass(frozen=True)
@@ -443,6 +453,17 @@ _COUNTRY_DOLLARS = {"canadian": "C$", "australian": "A$", "new zealand": "NZ$", 
 _NO_RANGE = ("t", "s", "v", "f", "c")
 _TIGHT_RANGE_RE = re.compile(r"^\s*(?:-|–|—|to)\s*$", re.I)
 _NEXT_WORD_RE = re.compile(r"\s+([^\W\d_]+)")
+#: A bound written before a number ("more than 600") or after it ("600 or more").
+_BOUND_BEFORE_RE = {
+    "more": re.compile(r"(?<![\w-])(?:more\s+than|above|at\s+least|in\s+excess\s+of|upwards\s+of|no\s+fewer\s+than|"
+                       r"no\s+less\s+than|a\s+minimum\s+of|greater\s+than|exceeding)\s+$", re.I),
+    "less": re.compile(r"(?<![\w-])(?:less\s+than|fewer\s+than|under|below|at\s+most|up\s+to|no\s+more\s+than|"
+                       r"a\s+maximum\s+of|lower\s+than)\s+$", re.I),
+}
+_BOUND_AFTER_RE = {
+    "more": re.compile(r"^\s+or\s+(?:more|above|over|higher|greater)\b", re.I),
+    "less": re.compile(r"^\s+or\s+(?:less|fewer|below|under|lower)\b", re.I),
+}
 #: Words that may follow the end of a range without being its measure ("$4 to 5 a share").
 _RANGE_FOLLOWERS = frozenset("a an per each apiece and or but on in at by for from to of the this that "
                              "last next since after before until over under during with".split())
@@ -829,6 +850,22 @@ def _digit_forms(num: _Num) -> tuple[str, ...]:
     return tuple(forms)
 
 
+#: "over 600" is more than 600, but "rose 10% over 5 years" is a span of time: either reading.
+_OVER_RE = re.compile(r"(?<![\w-])over\s+$", re.I)
+
+
+def _bound(text: str, start: int, end: int) -> str:
+    """"more" or "less" when a bound is written with the number at ``start``..``end``,
+    "either" after "over", else ""."""
+    before, after = text[max(0, start - 24):start], text[end:end + 16]
+    if _OVER_RE.search(before):
+        return "either"
+    for direction in ("more", "less"):
+        if _BOUND_BEFORE_RE[direction].search(before) or _BOUND_AFTER_RE[direction].match(after):
+            return direction
+    return ""
+
+
 def _to_span(text: str, num: _Num) -> Span:
     shown = text[num.start:num.end].strip()
     if num.unit == "t":
@@ -851,7 +888,7 @@ def _to_span(text: str, num: _Num) -> Span:
         value = num.unit + bare
     keys = {value, bare} if num.also_plain else {value}
     return Span(NUMBER, shown, num.start, num.end, value=value, keys=frozenset(keys),
-                weak=num.weak, forms=_digit_forms(num), bare=bare)
+                weak=num.weak, forms=_digit_forms(num), bare=bare, bound=_bound(text, num.start, num.end))
 
 
 def _numeral_characters(text: str) -> list[_Num]:
@@ -1348,6 +1385,30 @@ def _keep_spans(text: str, keep: Iterable[str]) -> list[Span]:
     return spans
 
 
+def _changed_bounds(source: Sequence[Span], cand: Sequence[Span]) -> list[Violation]:
+    """A kept number whose bound went or came: "more than 600" is not "600", nor "600"
+    "more than 600" (read by eye on news output: "colonies with more than 600 breeding
+    pairs" → "600 breeding pairs" passed). A bound is kept by any of the candidate's
+    numbers with the same value, in either direction's words ("over" = "at least")."""
+    out: list[Violation] = []
+    seen: set[str] = set()
+    for s in source:
+        if s.weak or s.value in seen:
+            continue
+        matches = [c for c in cand if c.keys & s.keys]
+        if not matches or any(c.bound == s.bound or "either" in (c.bound, s.bound) for c in matches):
+            continue
+        seen.add(s.value or s.text)
+        c = matches[0]
+        was = f"{_BOUND_WORDS[s.bound]}{s.text}"
+        now = f"{_BOUND_WORDS[c.bound]}{c.text}"
+        out.append(Violation(CHANGED_NUMBER, c.text, f"number {was} changed to {now}"))
+    return out
+
+
+_BOUND_WORDS = {"": "", "more": "more than ", "less": "less than ", "either": "over "}
+
+
 # --------------------------------------------------------------------------- public API
 
 def _prepare(text: str) -> str:
@@ -1443,7 +1504,7 @@ class SourceFacts:
                 continue
             reported.add(s.value or s.text)
             out.append(Violation(MISSING_NUMBER, s.text, f"number {s.text} missing"))
-        return out
+        return out + _changed_bounds(source, cand)
 
     def _check_dates(self, candidate: str, cand_dates: list[Span]) -> list[Violation]:
         months = _months_in(candidate, cand_dates)

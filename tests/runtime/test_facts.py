@@ -85,6 +85,23 @@ def test_numeral_characters_are_numbers() -> None:
     assert check_candidate("Louis XIV ruled.", "Louis Ⅻ ruled, as XIV.")  # a Roman numeral sign
 
 
+@pytest.mark.parametrize(("source", "candidate", "passes"), [
+    # Read by eye on news output: "colonies with more than 600 breeding pairs" -> "600 breeding pairs" passed.
+    ("There are colonies with more than 600 breeding pairs.", "There are 600 breeding pairs in colonies.", False),
+    ("There are colonies with more than 600 breeding pairs.", "Colonies hold at least 600 breeding pairs.", True),
+    ("There are colonies with more than 600 breeding pairs.", "Colonies hold 600 or more breeding pairs.", True),
+    ("There are colonies with more than 600 breeding pairs.", "Colonies hold fewer than 600 breeding pairs.", False),
+    ("16 civilians and at least 19 soldiers died.", "16 civilians and 19 soldiers died.", False),
+    ("It costs $5.", "It costs up to $5.", False),  # a bound may not be added either
+    ("Unemployment is under 5%.", "Unemployment is below 5%.", True),
+    ("Prices rose 10% over 5 years.", "Prices went up 10% in 5 years.", True),  # "over" may be a span of time
+    ("Over 600 people came.", "More than 600 people came.", True),
+    ("About 600 people came.", "600 people came.", True),  # approximations are not compared
+])
+def test_a_number_keeps_its_bound(source: str, candidate: str, passes: bool) -> None:
+    assert (check_candidate(source, candidate) == []) is passes, check_candidate(source, candidate)
+
+
 def test_weak_number_words_are_not_required_and_never_new() -> None:
     facts = SourceFacts("It was one of the best days, for the first time.")
     assert all(s.weak for s in facts.of_kind("number"))
