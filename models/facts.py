@@ -58,6 +58,9 @@ with it. Matching is by set, not by count or order ("10 to 10" needs one 10).
   inside a sentence or hyphen-joined to a word is part of a name ("Take-Two", "Big Three").
 * Digits inside URLs, e-mails, handles, hashtags and code belong to those spans (kept
   verbatim), not to the number check. ``G7``, ``COVID-19``, ``🍕3``, ``3x`` hold numbers.
+* A plural scale word without a number ("billions", "thousands of people", "dozens") is an
+  order of magnitude, kept only by the same word: "invest billions" → "invest millions" is a
+  changed number, and so is dropping it.
 * A bound is part of the number: "more than 600", "at least 19", "above", "600 or more"
   (more) and "less than", "fewer than", "under", "below", "up to", "at most", "600 or less"
   (less). A kept number must keep its bound's direction in any of those words, and may not
@@ -450,7 +453,7 @@ _MONEY_WORD_RE = re.compile(
 #: Dollars of other countries are other currencies: "Canadian cents" are hundredths of C$.
 _COUNTRY_DOLLARS = {"canadian": "C$", "australian": "A$", "new zealand": "NZ$", "hong kong": "HK$",
                     "singapore": "S$"}
-_NO_RANGE = ("t", "s", "v", "f", "c")
+_NO_RANGE = ("t", "s", "v", "f", "c", "mag")
 _TIGHT_RANGE_RE = re.compile(r"^\s*(?:-|–|—|to)\s*$", re.I)
 _NEXT_WORD_RE = re.compile(r"\s+([^\W\d_]+)")
 #: A bound written before a number ("more than 600") or after it ("600 or more").
@@ -878,6 +881,8 @@ def _to_span(text: str, num: _Num) -> Span:
     if num.unit == "f":
         return Span(NUMBER, shown, num.start, num.end, value=num.fraction,
                     keys=frozenset({"f" + num.fraction}), bare=num.fraction)
+    if num.unit == "mag":
+        return Span(NUMBER, shown, num.start, num.end, value=num.literal + "s", keys=frozenset({"~" + num.literal}))
     if num.unit == "c":
         plain = _fmt(num.value) if num.value is not None else ""
         return Span(NUMBER, shown, num.start, num.end, value=num.literal, keys=frozenset({"c" + num.literal, plain}))
@@ -915,6 +920,18 @@ def _numeral_characters(text: str) -> list[_Num]:
     return out
 
 
+_MAGNITUDE_RE = re.compile(r"(?<![\w-])(hundreds|thousands|millions|billions|trillions|dozens)(?![\w-])", re.I)
+
+
+def _magnitude_words(text: str) -> list[_Num]:
+    """A plural scale word with no number of its own ("invest billions", "thousands of
+    people") is an order of magnitude the candidate must keep in the same words (read by eye
+    on news output at Creative: "plans to invest billions" → "expects to invest millions"
+    passed). ``text`` has its other numbers masked, so "2 millions" is not counted twice."""
+    return [_Num(m.start(), m.end(), Decimal(0), unit="mag", literal=m.group(1).lower().rstrip("s"))
+            for m in _MAGNITUDE_RE.finditer(text)]
+
+
 def _numbers_and_dates(text: str) -> tuple[list[Span], list[Span]]:
     """Number spans and date spans of ``text`` (already masked for verbatim spans)."""
     numbers: list[_Num] = []
@@ -936,8 +953,10 @@ def _numbers_and_dates(text: str) -> tuple[list[Span], list[Span]]:
     digits = _digit_numbers(masked)
     numbers.extend(digits)
     masked = _mask(masked, [(n.start, n.end) for n in digits])
-    numbers.extend(_word_numbers(masked))
+    words = _word_numbers(masked)
+    numbers.extend(words)
     numbers.extend(_numeral_characters(masked))
+    numbers.extend(_magnitude_words(_mask(masked, [(n.start, n.end) for n in words])))
     _propagate_ranges(text, numbers)
     spans = [_to_span(text, n) for n in numbers if n.value is not None or n.unit in ("t", "v")]
     dates.extend(_month_dates(text))

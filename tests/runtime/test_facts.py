@@ -102,6 +102,18 @@ def test_a_number_keeps_its_bound(source: str, candidate: str, passes: bool) -> 
     assert (check_candidate(source, candidate) == []) is passes, check_candidate(source, candidate)
 
 
+def test_an_order_of_magnitude_is_a_number() -> None:
+    # Read by eye on held-out news at Creative: "plans to invest billions" -> "invest millions" passed.
+    source = "SAP plans to invest billions and hire thousands of engineers."
+    assert check_candidate(source, "SAP intends to spend billions and take on thousands of engineers.") == []
+    assert check_candidate(source, "SAP intends to spend millions and take on thousands of engineers.")
+    assert check_candidate(source, "SAP intends to spend heavily and take on thousands of engineers.")
+    assert check_candidate("Dozens of people came.", "Hundreds of people came.")
+    assert check_candidate("It cost $2 million.", "It cost $2 million, or millions.")  # new order of magnitude
+    assert check_candidate("It cost 2 millions.", "It cost 2 million.") == []  # a number's own scale word
+    assert check_candidate("Thousands of fans sang.", "Fans sang by the thousands.") == []
+
+
 def test_weak_number_words_are_not_required_and_never_new() -> None:
     facts = SourceFacts("It was one of the best days, for the first time.")
     assert all(s.weak for s in facts.of_kind("number"))
