@@ -38,6 +38,9 @@ FLIPS: tuple[tuple[str, str], ...] = (
     ("true", "false"), ("same", "different"), ("with", "without"), ("can", "cannot"),
     ("will", "won't"), ("all", "none of"), ("full", "empty"), ("hot", "cold"),
     ("fast", "slow"), ("quickly", "slowly"), ("long", "short"), ("high", "low"),
+    # Offered as a phrase alternative on held-out news ("acquitted" -> "convicted"):
+    ("acquitted", "convicted"), ("acquit", "convict"), ("acquittal", "conviction"),
+    ("guilty", "innocent"),
 )
 _FLIP = {a: b for a, b in FLIPS} | {b: a for a, b in FLIPS}
 

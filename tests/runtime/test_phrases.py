@@ -159,6 +159,14 @@ def test_antonyms_and_negations_are_never_offered(index: PhraseIndex) -> None:
     assert allowed == ["permitted"]  # neither "not allowed" nor "disallowed"
 
 
+def test_the_committed_index_offers_no_antonym_read_by_eye() -> None:
+    """Read by eye on held-out news: "acquitted" was offered "convicted" (now a FLIPS pair)."""
+    committed = PhraseIndex.load(None)
+    for text, word, antonym in [("The jury acquitted the two men.", "acquitted", "convicted"),
+                                ("Prices rose in May.", "rose", "fell")]:
+        assert antonym not in texts(ask(committed, text, word))
+
+
 def test_a_base_form_is_inflected_back_only_into_real_words(index: PhraseIndex) -> None:
     rising = texts(ask(index, "Prices are rising fast.", "rising"))
     assert sorted(rising) == ["climbing", "increasing"]  # "seniorring" is not a word the mining saw
