@@ -45,7 +45,7 @@ import re
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -129,6 +129,9 @@ class SystemOutput:
     copy_rate: float | None = None      # set when measured on sampled rows (app mode)
     rows_checked: int = 0
     errors: int = 0
+    #: Per input, the app's counters (rows sampled, refusals by check...): bundles only, for
+    #: the dump, so a shortfall can be traced to the check that caused it.
+    stats: list[dict[str, Any]] = field(default_factory=list)
 
 
 # -- systems ------------------------------------------------------------------------------
@@ -200,6 +203,7 @@ def run_bundle(paraphraser: Any, inputs: Sequence[EvalInput], settings: Generati
     counter = _copy_counter(paraphraser)
     counter.rows_checked = counter.copies = 0
     out: list[list[str] | None] = []
+    stats: list[dict[str, Any]] = []
     errors = 0
     started = time.perf_counter()
     for item in tqdm(inputs, desc=desc, unit="sent", leave=False):
@@ -207,14 +211,16 @@ def run_bundle(paraphraser: Any, inputs: Sequence[EvalInput], settings: Generati
             result = paraphraser.paraphrase_sentence(item.text, n=settings.n, diversity=settings.diversity,
                                                      seed=input_seed(settings.seed, item.key), mode=mode)
             out.append([c.text for c in result.candidates])
+            stats.append(dict(result.stats))
         except InputError as exc:
             log.warning("%s: input refused (%s): %.60s", desc, exc, item.text)
             errors += 1
             out.append([])
+            stats.append({"refused": str(exc)})
     seconds = time.perf_counter() - started
     checked = counter.rows_checked
     copy_rate = counter.copies / checked if checked and settings.candidates == "app" else None
-    return SystemOutput(out, seconds, copy_rate, checked, errors)
+    return SystemOutput(out, seconds, copy_rate, checked, errors, stats)
 
 
 def run_teacher(index: TeacherIndex, spec: TeacherSpec, inputs: Sequence[EvalInput],
@@ -404,7 +410,8 @@ def evaluate(systems: Sequence[str], sets: Sequence[str], *, limit: int | None =
                     result.extra["mode"] = specs[label].mode
                 entry["systems"][label] = result.to_dict()
                 if dump_fh:
-                    _dump(dump_fh, set_name, label, scored, specs[label].mode if label in specs else None)
+                    stats = [s for s, cands in zip(out.stats, out.candidates) if cands is not None] or None
+                    _dump(dump_fh, set_name, label, scored, specs[label].mode if label in specs else None, stats)
             report["sets"][set_name] = entry
             if baseline is not None:
                 report["config"]["sari"] = SARI_NOTE
@@ -419,8 +426,9 @@ def _round(value: float | None, digits: int = 4) -> float | None:
 
 
 def _dump(fh: Any, set_name: str, label: str, scored: Sequence[metrics.ScoredInput],
-          mode: str | None = None) -> None:
-    for item in scored:
+          mode: str | None = None, stats: Sequence[dict[str, Any]] | None = None) -> None:
+    """One JSON line per input; ``stats``: each input's app counters, in ``scored``'s order."""
+    for i, item in enumerate(scored):
         row = {
             "set": set_name, "system": label, "source": item.source,
             "set_diversity": _round(item.set_diversity),
@@ -432,6 +440,8 @@ def _dump(fh: Any, set_name: str, label: str, scored: Sequence[metrics.ScoredInp
         }
         if mode is not None:
             row["mode"] = mode
+        if stats is not None:
+            row["stats"] = stats[i]
         fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 

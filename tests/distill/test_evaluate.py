@@ -295,7 +295,9 @@ class StandInStudent:
 
         assert mode in self.modes
         self.calls.append((text, mode))
-        return SimpleNamespace(candidates=[SimpleNamespace(text=t) for t in self.write(text, mode)[:n]])
+        written = self.write(text, mode)[:n]
+        return SimpleNamespace(candidates=[SimpleNamespace(text=t) for t in written],
+                               stats={"rows_sampled": len(written) + 1, "rejected_facts": 1})
 
 
 ASSET = [
@@ -389,6 +391,7 @@ def test_modes_sari_words_and_numbers_in_one_report(tmp_path: Path) -> None:
     assert set(first["candidates"][0]) == {"text", "adequacy", "lexical_diversity", "copy", "good",
                                            "words_ratio", "invented_number", "numbers_kept"}
     assert first["candidates"][0]["numbers_kept"] is False
+    assert first["stats"] == {"rows_sampled": 2, "rejected_facts": 1}  # the app's counters, per input
 
 
 def test_a_mode_the_bundle_lacks_is_refused_before_any_generation(tmp_path: Path) -> None:
