@@ -431,7 +431,21 @@ def source_number_forms(source: str, keep: Iterable[str] = (), spans: Sequence[S
     return frozenset(forms)
 
 
-class NumberConstraint:
+class _AnsweredByState:
+    """A constraint whose answer depends only on a small state of the row (:meth:`state`):
+    each state's :class:`Restriction` is computed once per sentence (:meth:`_compute`)."""
+
+    _memo: dict[tuple[object, ...], Restriction | None]
+
+    def _answer(self, key: tuple[object, ...]) -> Restriction | None:
+        try:
+            return self._memo[key]
+        except KeyError:
+            result = self._memo[key] = self._compute(*key)  # type: ignore[attr-defined]
+            return result
+
+
+class NumberConstraint(_AnsweredByState):
     """Rows write only the source's numbers, each finished as written (rules in the module doc).
 
     Answers are memoised per state (the run, and whether a '.' would begin a number), so a
@@ -444,17 +458,12 @@ class NumberConstraint:
         self.table = table
         self.forms = frozenset(forms) if forms is not None else source_number_forms(source, keep)
         self.prefixes = frozenset(form[:i] for form in self.forms for i in range(1, len(form) + 1))
-        self._memo: dict[tuple[str, bool], Restriction | None] = {}
+        self._memo = {}
 
     # -- public -----------------------------------------------------------------------------
 
     def restriction(self, history: Sequence[int]) -> Restriction | None:
-        key = self.state(history)
-        try:
-            return self._memo[key]
-        except KeyError:
-            result = self._memo[key] = self._compute(*key)
-            return result
+        return self._answer(self.state(history))
 
     def state(self, history: Sequence[int]) -> tuple[str, bool]:
         """(the run, whether a '.' would begin a number); the flag is only kept for an empty run."""
@@ -741,7 +750,7 @@ def _prepare_units(table: TokenTable) -> None:
         table.ids_with_bytes(sign.encode())
 
 
-class UnitConstraint:
+class UnitConstraint(_AnsweredByState):
     """No currency sign the source does not allow, and after a number no percent, cent or
     money word the source's numbers do not have (rules (e) and (f) of the module doc).
 
@@ -769,7 +778,7 @@ class UnitConstraint:
         self._context_open = _context_open(table) if self.suffixes else frozenset()
         #: Tokens after which the state needs working out; after any other, it is the plain one.
         self._open = (table.byte_open_ids if self.partial else frozenset()) | self._context_open
-        self._memo: dict[tuple[bytes, str | None], Restriction | None] = {}
+        self._memo = {}
         self._plain = self._compute(b"", None)
 
     @property
@@ -780,12 +789,7 @@ class UnitConstraint:
     def restriction(self, history: Sequence[int]) -> Restriction | None:
         if history and history[-1] not in self._open:
             return self._plain
-        key = self.state(history)
-        try:
-            return self._memo[key]
-        except KeyError:
-            result = self._memo[key] = self._compute(*key)
-            return result
+        return self._answer(self.state(history))
 
     def state(self, history: Sequence[int]) -> tuple[bytes, str | None]:
         """(the first bytes of a banned sign the row ends with, or b""; the unit context
