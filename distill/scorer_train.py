@@ -64,6 +64,8 @@ class ScorerTrainConfig:
     threads: int = 2
     max_minutes: float | None = None
     save_every: int = 200
+    init_weights: str | None = None
+    repeat: dict[str, int] | None = None
 
 
 def teacher_score(mi: dict[str, float], form: str) -> float:
@@ -157,6 +159,30 @@ def _set_loss(torch: Any, logits: Any, batch: list[CandidateSet], config: Scorer
     return config.alpha * hard + (1 - config.alpha) * torch.stack(kd_terms).mean()
 
 
+def repeated(pairs: list[ScorerPair], repeat: dict[str, int] | None) -> list[ScorerPair]:
+    """Each pair of an origin named in ``repeat`` ``k`` times per epoch (``{"paws": 3}``).
+
+    Why: PAWS's word-order pairs are the scorer's weakest held-out set and the fewest per
+    lesson they teach; showing them more often than the rest is cheaper than more epochs of all.
+    """
+    if not repeat:
+        return pairs
+    unknown = set(repeat) - {p.origin for p in pairs}
+    if unknown:
+        raise ValueError(f"--repeat names origins not in the data: {', '.join(sorted(unknown))}")
+    return [p for p in pairs for _ in range(max(1, repeat.get(p.origin, 1)))]
+
+
+def load_init_weights(model: Any, path: Path) -> None:
+    """Start from a trained scorer (its committed ``weights.safetensors``), not the bare base."""
+    safetensors_torch = require("safetensors.torch")
+    state = {k: v.float() for k, v in safetensors_torch.load_file(str(path)).items()}
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if unexpected or set(missing) - set(FROZEN):
+        raise ValueError(f"{path} does not fit this model: missing {sorted(set(missing) - set(FROZEN))[:3]}, "
+                         f"unexpected {sorted(unexpected)[:3]}")
+
+
 def train(config: ScorerTrainConfig) -> dict[str, Any]:
     """Train, save ``weights.safetensors`` + ``training.json`` into the run folder."""
     torch = require("torch")
@@ -169,13 +195,15 @@ def train(config: ScorerTrainConfig) -> dict[str, Any]:
     data = Path(config.data_dir)
     run = Path(config.run_dir)
     run.mkdir(parents=True, exist_ok=True)
-    pairs = read_pairs(data / "train.jsonl")
+    pairs = repeated(read_pairs(data / "train.jsonl"), config.repeat)
     sets_file = data / "kd_train.scored.jsonl"
     sets = read_sets(sets_file if sets_file.is_file() else data / "kd_train.jsonl")
     scored = sum(len(s.mi) == len(s.candidates) for s in sets)
     log.info("%d pairs, %d candidate sets (%d with teacher scores), KD %s", len(pairs), len(sets),
              scored, "on" if config.kd else "off")
     model, tokenizer = build_model(config.num_hidden_layers)
+    if config.init_weights:
+        load_init_weights(model, Path(config.init_weights))
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(_param_groups(model, config), weight_decay=config.weight_decay)
@@ -246,12 +274,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-minutes", type=float, default=None)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--init-weights", default=None,
+                        help="continue from a trained scorer's weights.safetensors")
+    parser.add_argument("--repeat", action="append", default=[], metavar="ORIGIN=K",
+                        help="show an origin's pairs K times per epoch (repeatable), e.g. paws=3")
     args = parser.parse_args(argv)
+    repeat = {}
+    for item in args.repeat:
+        origin, _, times = item.partition("=")
+        if not origin or not times.isdigit() or int(times) < 1:
+            parser.error(f"--repeat wants ORIGIN=K with K >= 1, got '{item}'")
+        repeat[origin] = int(times)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     train(ScorerTrainConfig(data_dir=args.data, run_dir=args.run, num_hidden_layers=args.layers,
                             epochs=args.epochs, lr=args.lr, head_lr=args.head_lr, kd=not args.no_kd, alpha=args.alpha,
                             teacher_form=args.teacher_form, threads=args.threads,
-                            max_minutes=args.max_minutes, seed=args.seed))
+                            max_minutes=args.max_minutes, seed=args.seed,
+                            init_weights=args.init_weights, repeat=repeat or None))
     return 0
 
 

@@ -158,3 +158,47 @@ def test_student_figures_read_both_file_kinds(tmp_path: Path) -> None:
     # facts: only the "21%" row is broken; the disliked dog row ties it (facts fine, meaning not)
     assert report["auc_facts"] == pytest.approx(2.5 / 3)
     assert report["auc_evaluate_good"] == 1.0 and report["rated"] == 2
+
+
+def test_repeat_shows_an_origin_k_times_and_refuses_an_unknown_one() -> None:
+    from distill.scorer_data import ScorerPair
+    from distill.scorer_train import repeated
+
+    pairs = [ScorerPair("a", "b", 1, "paws"), ScorerPair("c", "d", 0, "mrpc"), ScorerPair("e", "f", 0, "paws")]
+    assert repeated(pairs, None) == pairs
+    out = repeated(pairs, {"paws": 3})
+    assert [p.origin for p in out].count("paws") == 6 and [p.origin for p in out].count("mrpc") == 1
+    with pytest.raises(ValueError, match="qqp"):
+        repeated(pairs, {"qqp": 2})
+
+
+@pytest.mark.parametrize("argv, message", [(["--repeat", "paws"], "ORIGIN=K"), (["--repeat", "paws=0"], "ORIGIN=K"),
+                                           (["--repeat", "=2"], "ORIGIN=K")])
+def test_repeat_usage_errors(argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from distill.scorer_train import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--data", str(tmp_path), "--run", str(tmp_path / "run"), *argv])
+    assert exit_info.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_init_weights_load_a_trained_scorer_and_refuse_a_foreign_file(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    safetensors_torch = pytest.importorskip("safetensors.torch")
+    transformers = pytest.importorskip("transformers")
+    from distill.scorer_train import FROZEN, load_init_weights, trainable_state
+
+    config = transformers.BertConfig(vocab_size=50, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                                     intermediate_size=64, num_labels=1)
+    torch.manual_seed(0)
+    trained = transformers.BertForSequenceClassification(config)
+    safetensors_torch.save_file(trainable_state(trained), str(tmp_path / "w.safetensors"))
+    torch.manual_seed(1)
+    fresh = transformers.BertForSequenceClassification(config)
+    load_init_weights(fresh, tmp_path / "w.safetensors")
+    for name, value in trained.state_dict().items():
+        if name not in FROZEN:
+            assert torch.allclose(fresh.state_dict()[name], value.half().float()), name
+    safetensors_torch.save_file({"something.else": torch.zeros(2)}, str(tmp_path / "bad.safetensors"))
+    with pytest.raises(ValueError, match="does not fit"):
+        load_init_weights(fresh, tmp_path / "bad.safetensors")
