@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from tqdm.auto import tqdm
 
 from models.bundle import file_record
@@ -42,7 +43,7 @@ from .scorer_source import CommittedScorer, base_digest, load_torch_scorer, read
 log = logging.getLogger(__name__)
 
 #: Bump when this code changes what it writes, so an up-to-date check rebuilds.
-SCORER_EXPORT_VERSION = 2
+SCORER_EXPORT_VERSION = 3
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 ONNX_OPSET = 17
@@ -52,12 +53,24 @@ INPUT_NAMES = ["input_ids", "attention_mask", "token_type_ids"]
 #: 32 parity pairs), the logit error against fp32 fell from 0.094 to 0.034 (mean) and from
 #: 0.148 to 0.097 (max) at the same size (19.4 MB) and speed. The error comes from the
 #: MatMuls' dynamic activation scales: int8 embedding tables alone differ by 0.001.
-#: The feed-forward MatMuls stay fp32: on the trained minilm-l4-meaning-v1 (KD run) all-int8
-#: moved a probability by up to 0.082 (the gate is 0.05); fp32 FFN input MatMuls alone 0.066,
-#: fp32 FFN output MatMuls alone 0.076, all FFN MatMuls fp32 0.034 at 33.5 MB instead of
-#: 19.4 MB and the same speed within noise (3.6-3.7 ms for one pair, 2 threads).
+#: The feed-forward MatMuls are left out of it: on the trained minilm-l4-meaning-v1 (KD run)
+#: all-int8 moved a probability by up to 0.082 (the gate is 0.05); fp32 FFN input MatMuls
+#: alone 0.066, fp32 FFN output MatMuls alone 0.076, all FFN MatMuls fp32 0.034 at 33.5 MB.
+#: They are stored instead as 8-bit blocks (:func:`feed_forward_to_nbits`), 20.0 MB instead
+#: of 33.5 MB for the bundle. Measured on minilm-l4-meaning-v1 (32 parity pairs; ms per pair
+#: at batch 1, 2 threads, 29 long news pairs, `runs/s22/scorer_speed.py`): float activations
+#: (accuracy level 0) max |dp| 0.025 but 13.3 ms against 8.1 ms for float FFN weights, since
+#: onnxruntime has no float kernel for 8-bit weights; activations quantized per block of 32
+#: (level 4) max |dp| 0.034, as before, at 7.1-7.2 ms against 8.3. Every weight MatMul as
+#: level-4 blocks instead: 0.017, but 8.3 ms (q, k, v, o are faster as ``MatMulInteger``).
 QUANTIZATION = {"method": "onnxruntime.quantization.quantize_dynamic", "weight_type": "QInt8",
-                "per_channel": True, "reduce_range": False, "fp32": "feed-forward MatMuls"}
+                "per_channel": True, "reduce_range": False,
+                "feed_forward": {"op": "MatMulNBits", "bits": 8, "block_size": 32, "accuracy_level": 4}}
+#: ``MatMulNBits``' accuracy level for the feed-forward blocks: 4 quantizes the activations
+#: to int8 per block of 32 inputs, fine enough to pass the gate where ``quantize_dynamic``'s
+#: one scale per call was not, and the fastest kernel onnxruntime has for 8-bit weights.
+FEED_FORWARD_ACCURACY_LEVEL = QUANTIZATION["feed_forward"]["accuracy_level"]
+MS_DOMAIN = "com.microsoft"
 
 
 def feed_forward_matmuls(model_path: Path) -> list[str]:
@@ -168,6 +181,56 @@ def build_scorer_bundle(request: ScorerExportRequest, *, if_stale: bool = False)
     return destination
 
 
+def feed_forward_to_nbits(model_path: Path) -> int:
+    """Rewrite the float feed-forward MatMuls of ``model_path`` as 8-bit ``MatMulNBits``, in place.
+
+    Why: they are 4.7 M of the scorer's weights, 18.9 MB in float32 of a 33.5 MB bundle, and
+    the installer's budget is tight. Blockwise quantization (one weight scale per 32 inputs,
+    :func:`export.blockwise.quantize_blockwise`, and one activation scale per 32 inputs at
+    accuracy level 4) does not bring back the error of ``quantize_dynamic``'s one activation
+    scale per call (see :data:`QUANTIZATION`).
+    Returns how many MatMuls were rewritten.
+    """
+    onnx = require("onnx")
+    from .blockwise import quantize_blockwise
+
+    spec = QUANTIZATION["feed_forward"]
+    model = onnx.load(str(model_path))
+    graph = model.graph
+    initializers = {init.name: init for init in graph.initializer}
+    targets = set(feed_forward_matmuls(model_path))
+    rewritten = 0
+    nodes = []
+    for node in graph.node:
+        weight = initializers.get(node.input[1]) if node.name in targets and len(node.input) == 2 else None
+        if weight is None or len(weight.dims) != 2:
+            nodes.append(node)
+            continue
+        matrix = onnx.numpy_helper.to_array(weight).astype(np.float32)  # [K, N], used as x @ W
+        k, n = matrix.shape
+        q = quantize_blockwise(matrix, spec["bits"], spec["block_size"])
+        data = onnx.numpy_helper.from_array(q.data, f"{node.name}.qweight")
+        scales = onnx.numpy_helper.from_array(q.scales, f"{node.name}.scales")
+        graph.initializer.extend([data, scales])
+        nodes.append(onnx.helper.make_node(
+            "MatMulNBits", [node.input[0], data.name, scales.name], list(node.output), name=node.name,
+            domain=MS_DOMAIN, K=k, N=n, bits=spec["bits"], block_size=spec["block_size"],
+            accuracy_level=FEED_FORWARD_ACCURACY_LEVEL))
+        rewritten += 1
+    if rewritten != len(targets):
+        raise ScorerBundleError(f"expected {len(targets)} feed-forward MatMuls with a float weight, rewrote {rewritten}")
+    still_used = {name for node in nodes for name in node.input}
+    kept = [init for init in graph.initializer if init.name in still_used]
+    del graph.node[:]
+    graph.node.extend(nodes)
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    if not any(opset.domain == MS_DOMAIN for opset in model.opset_import):
+        model.opset_import.append(onnx.helper.make_opsetid(MS_DOMAIN, 1))
+    onnx.save(model, str(model_path))
+    return rewritten
+
+
 def export_onnx(model: Any, path: Path) -> Path:
     """fp32 graph: inputs [batch, sequence] int64, ``logits`` [batch, 1]; traced (not dynamo)."""
     torch = require("torch")
@@ -196,6 +259,7 @@ def quantize(fp32: Path, int8: Path) -> Path:
                                       nodes_to_exclude=feed_forward_matmuls(fp32))
     finally:
         root.setLevel(level)
+    feed_forward_to_nbits(int8)
     return int8
 
 

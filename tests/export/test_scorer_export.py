@@ -89,14 +89,45 @@ def test_the_graph_has_the_contracted_inputs_and_is_int8(tiny) -> None:  # noqa:
     assert output.name == "logits"
     assert [d.dim_param or d.dim_value for d in output.type.tensor_type.shape.dim] == ["batch", 1]
     ops = [node.op_type for node in model.graph.node]
-    # q, k, v, o per layer, pooler and classifier in int8; each layer's feed-forward up and down
-    # stay fp32 (the parity gate: see scorer_export.QUANTIZATION)
+    # q, k, v, o per layer, pooler and classifier in int8 with dynamic activation scales; each
+    # layer's feed-forward up and down are 8-bit blocks with per-block activation scales
+    # (the parity gate: see scorer_export.QUANTIZATION)
     assert ops.count("MatMulInteger") == 2 * 4 + 2
     assert "DynamicQuantizeLinear" in ops and "DequantizeLinear" in ops  # int8 embedding tables too
+    nbits = [node for node in model.graph.node if node.op_type == "MatMulNBits"]
+    assert len(nbits) == 2 * 2 and all("/intermediate/" in n.name or "/output/dense/" in n.name for n in nbits)
+    for node in nbits:
+        attributes = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+        assert node.domain == "com.microsoft"
+        assert (attributes["bits"], attributes["block_size"], attributes["accuracy_level"]) == (8, 32, 4)
     weights = {tensor.name for tensor in model.graph.initializer}
     float_weights = [n.name for n in model.graph.node if n.op_type in ("MatMul", "Gemm") and set(n.input) & weights]
-    # what else is left multiplies activations (attention scores) only
-    assert len(float_weights) == 2 * 2 and all("/intermediate/" in n or "/output/dense/" in n for n in float_weights)
+    assert float_weights == []  # what is left multiplies activations (attention scores) only
+    assert not any(t.data_type == onnx.TensorProto.FLOAT and len(t.dims) == 2 and min(t.dims) > 16
+                   for t in model.graph.initializer)  # no float matrix was left behind unused
+
+
+def test_feed_forward_blocks_match_their_float_weights(tiny, tmp_path: Path) -> None:  # noqa: ANN001
+    """The 8-bit blocks hold the float weights to within half a step of each block's scale."""
+    import numpy as np
+    import onnx
+
+    from export.blockwise import BlockQuantized
+    from export.scorer_export import export_onnx, feed_forward_to_nbits
+
+    fp32 = export_onnx(load_torch_scorer(read_committed_scorer(tiny.source), tiny.base), tmp_path / "fp32.onnx")
+    floats = {t.name: onnx.numpy_helper.to_array(t) for t in onnx.load(str(fp32)).graph.initializer}
+    before = {n.name: floats[n.input[1]] for n in onnx.load(str(fp32)).graph.node
+              if n.op_type == "MatMul" and n.input[1] in floats}
+    assert feed_forward_to_nbits(fp32) == 2 * 2
+    model = onnx.load(str(fp32))
+    arrays = {t.name: onnx.numpy_helper.to_array(t) for t in model.graph.initializer}
+    for node in (n for n in model.graph.node if n.op_type == "MatMulNBits"):
+        q = BlockQuantized(arrays[node.input[1]], arrays[node.input[2]], 8, 32)
+        weight = before[node.name]
+        assert q.dequantize().shape == weight.shape
+        step = np.repeat(q.scales.T, 32, axis=0)  # [K, N]: each weight's own block scale
+        assert np.all(np.abs(q.dequantize() - weight) <= step / 2 + 1e-7)
 
 
 # -- the parity gate --------------------------------------------------------------------------
