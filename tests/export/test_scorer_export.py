@@ -57,6 +57,8 @@ def test_manifest_carries_the_committed_calibration_and_threshold(tiny) -> None:
     assert manifest["max_length"] == MAX_LENGTH
     assert manifest["model"]["num_hidden_layers"] == 2
     assert manifest["quantization"]["weight_type"] == "QInt8"
+    assert manifest["quantization"]["variant"] == "int8+ffn-blocks"  # the fast one passes the tiny scorer
+    assert list(manifest["quantization"]["tried"]) == ["int8+ffn-blocks"]
     assert manifest["scorer"]["weights_sha256"] == hashlib.sha256(
         (tiny.source / "weights.safetensors").read_bytes()).hexdigest()
     # the base's own tokenizer, byte for byte
@@ -113,13 +115,13 @@ def test_feed_forward_blocks_match_their_float_weights(tiny, tmp_path: Path) -> 
     import onnx
 
     from export.blockwise import BlockQuantized
-    from export.scorer_export import export_onnx, feed_forward_to_nbits
+    from export.scorer_export import export_onnx, feed_forward_matmuls, matmuls_to_nbits
 
     fp32 = export_onnx(load_torch_scorer(read_committed_scorer(tiny.source), tiny.base), tmp_path / "fp32.onnx")
     floats = {t.name: onnx.numpy_helper.to_array(t) for t in onnx.load(str(fp32)).graph.initializer}
     before = {n.name: floats[n.input[1]] for n in onnx.load(str(fp32)).graph.node
               if n.op_type == "MatMul" and n.input[1] in floats}
-    assert feed_forward_to_nbits(fp32) == 2 * 2
+    assert matmuls_to_nbits(fp32, feed_forward_matmuls(fp32)) == 2 * 2
     model = onnx.load(str(fp32))
     arrays = {t.name: onnx.numpy_helper.to_array(t) for t in model.graph.initializer}
     for node in (n for n in model.graph.node if n.op_type == "MatMulNBits"):
@@ -137,9 +139,43 @@ def test_a_bundle_over_the_parity_limit_is_refused_and_nothing_is_left(tiny, tmp
     from export.scorer_export import ScorerParityError
     from tiny_scorer import export_tiny_scorer
 
-    with pytest.raises(ScorerParityError, match="refused: its probabilities differ from PyTorch fp32 by up to"):
+    with pytest.raises(ScorerParityError, match="refused: its probabilities differ from PyTorch fp32 by up to") as error:
         export_tiny_scorer(tiny.source, tiny.base, tmp_path, max_diff=1e-9)
+    assert "int8+ffn-blocks" in str(error.value) and "all-blocks" in str(error.value)  # both were tried
     assert list(tmp_path.iterdir()) == []  # no bundle, no temporary folder
+
+
+def test_a_variant_over_the_gate_falls_back_to_the_next(tiny, tmp_path: Path,  # noqa: ANN001
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast graph moved a probability too far: the more exact one ships, and says so."""
+    import onnx
+
+    import export.scorer_export as scorer_export
+    from tiny_scorer import export_tiny_scorer
+
+    real = scorer_export.scorer_parity_report
+    calls: list[float] = []
+
+    def first_fails(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        report = real(*args, **kwargs)
+        if not calls:
+            report["max_abs_diff"] = 0.5
+        calls.append(report["max_abs_diff"])
+        return report
+
+    monkeypatch.setattr(scorer_export, "scorer_parity_report", first_fails)
+    bundle = export_tiny_scorer(tiny.source, tiny.base, tmp_path)
+    manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["quantization"]["variant"] == "all-blocks"
+    assert manifest["quantization"]["tried"] == {"int8+ffn-blocks": 0.5, "all-blocks": calls[1]}
+    assert manifest["parity"]["max_abs_diff"] == calls[1] <= 0.05
+    model = onnx.load(str(bundle / "model.onnx"))
+    ops = [node.op_type for node in model.graph.node]
+    assert ops.count("MatMulNBits") >= 2 * 6 and "MatMulInteger" not in ops  # q, k, v, o, up, down per layer
+    shapes = {t.name: list(t.dims) for t in model.graph.initializer}
+    float_weights = [(n.op_type, shapes[n.input[1]]) for n in model.graph.node
+                     if n.op_type in ("MatMul", "Gemm") and len(n.input) > 1 and n.input[1] in shapes]
+    assert all(1 in shape for _, shape in float_weights), float_weights  # only the one-logit classifier stays float
 
 
 # -- staleness ---------------------------------------------------------------------------------
@@ -294,9 +330,9 @@ def test_export_scorer_builds_or_reuses_a_bundle(tiny, tmp_path: Path, capsys: p
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--scorer", "no-such-scorer"], "unknown scorer 'no-such-scorer' (known: minilm-l4-meaning-v1)"),
-    (["--scorer", "minilm-l4-meaning-v1", "--recipe", "smollm2-135m-fewshot"], "--recipe describe a paraphrase"),
-    (["--scorer", "minilm-l4-meaning-v1", "--adapter", "x"], "--adapter describe a paraphrase bundle"),
+    (["--scorer", "no-such-scorer"], "unknown scorer 'no-such-scorer' (known: minilm-l4-meaning-v2)"),
+    (["--scorer", "minilm-l4-meaning-v2", "--recipe", "smollm2-135m-fewshot"], "--recipe describe a paraphrase"),
+    (["--scorer", "minilm-l4-meaning-v2", "--adapter", "x"], "--adapter describe a paraphrase bundle"),
 ])
 def test_export_scorer_usage_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     from paraphrase_studio.cli import main
