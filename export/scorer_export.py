@@ -59,9 +59,9 @@ INPUT_NAMES = ["input_ids", "attention_mask", "token_type_ids"]
 #:   (:func:`matmuls_to_nbits`). On minilm-l4-meaning-v1: max |dp| 0.034 and 7.1 ms, against
 #:   0.034 and 8.3 ms with float32 feed-forward weights (33.5 MB instead of 20.0 MB);
 #:   all-int8 from ``quantize_dynamic`` moved a probability by 0.082, over the gate. On
-#:   minilm-l4-meaning-v2: 0.046, near the gate (0.05).
+#:   a further-trained scorer (runs/s22, PAWS shown 3x; not shipped): 0.046, near the gate (0.05).
 #: * ``all-blocks``: every weight MatMul but the one-logit classifier as 8-bit blocks, and
-#:   int8 embedding tables: max |dp| 0.017 (v1) and 0.021 (v2), 20.2 MB, but ~18 % slower:
+#:   int8 embedding tables: max |dp| 0.017 (v1) and 0.021 (the further-trained one), 20.2 MB, but ~18 % slower:
 #:   q, k, v and o are faster as ``MatMulInteger``.
 #:
 #: Blocks are one weight scale per 32 inputs (:func:`export.blockwise.quantize_blockwise`)
@@ -282,7 +282,7 @@ def smallest_passing(model: Any, bundle: Path, manifest: ScorerManifest, fp32: P
     """Quantize ``fp32`` into ``bundle`` with each of :data:`QUANTIZATIONS` in turn and keep
     the first that passes the parity gate: (its name or None, its parity report, the max
     |dp| of every variant tried). Why several: which variant is exact enough depends on the
-    trained weights (the fast one passed v1 at 0.034 and v2 at 0.046, gate 0.05), and a
+    trained weights (the fast one passed v1 at 0.034 and a further-trained scorer at 0.046, gate 0.05), and a
     build must not fail where a slightly slower graph of the same size passes."""
     tried: dict[str, float] = {}
     report: dict[str, Any] = {}

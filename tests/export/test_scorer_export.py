@@ -330,9 +330,9 @@ def test_export_scorer_builds_or_reuses_a_bundle(tiny, tmp_path: Path, capsys: p
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--scorer", "no-such-scorer"], "unknown scorer 'no-such-scorer' (known: minilm-l4-meaning-v2)"),
-    (["--scorer", "minilm-l4-meaning-v2", "--recipe", "smollm2-135m-fewshot"], "--recipe describe a paraphrase"),
-    (["--scorer", "minilm-l4-meaning-v2", "--adapter", "x"], "--adapter describe a paraphrase bundle"),
+    (["--scorer", "no-such-scorer"], "unknown scorer 'no-such-scorer' (known: minilm-l4-meaning-v1)"),
+    (["--scorer", "minilm-l4-meaning-v1", "--recipe", "smollm2-135m-fewshot"], "--recipe describe a paraphrase"),
+    (["--scorer", "minilm-l4-meaning-v1", "--adapter", "x"], "--adapter describe a paraphrase bundle"),
 ])
 def test_export_scorer_usage_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     from paraphrase_studio.cli import main
