@@ -32,12 +32,12 @@ def test_keeps_meaning_refuses_below_the_threshold_and_the_verdict_keeps_the_con
     check = KeepsMeaning(scorer)
     assert check.name == "meaning" and check.threshold == 0.5
     assert check.accepts("We missed the train.", SOURCE, [])
-    assert not check.accepts("We missed the MARKER.", SOURCE, [])
+    assert not check.accepts("We missed the marker.", SOURCE, [])
     assert check.accepts("At the edge.", SOURCE, []) and not check.accepts("Just under.", SOURCE, [])
     assert scorer.calls[0] == (["The train left without us."], ["We missed the train."])  # one pair, source first
-    verdict = check.assess("We missed the MARKER.", SOURCE)
+    verdict = check.assess("We missed the marker.", SOURCE)
     assert verdict.refused_by is check and verdict.confidence == pytest.approx(0.1)
-    assert KeepsMeaning(scorer, threshold=0.05).accepts("We missed the MARKER.", SOURCE, [])  # the evaluator's sweep
+    assert KeepsMeaning(scorer, threshold=0.05).accepts("We missed the marker.", SOURCE, [])  # the evaluator's sweep
 
 
 def test_the_default_pipeline_scores_last_and_only_with_a_scorer() -> None:
@@ -55,9 +55,9 @@ def test_the_default_pipeline_scores_last_and_only_with_a_scorer() -> None:
     assert scorer.calls == []
     accepted = scored.judge("We missed the train.", SOURCE, [])
     assert accepted == Verdict(None, pytest.approx(0.9), "")  # type: ignore[arg-type]
-    refused = scored.judge("We missed the MARKER.", SOURCE, [])
+    refused = scored.judge("We missed the marker.", SOURCE, [])
     assert refused.refused_by is scored.checks[-1] and not refused.accepted
-    assert scored.refusal("We missed the MARKER.", SOURCE, []) is scored.checks[-1]
+    assert scored.refusal("We missed the marker.", SOURCE, []) is scored.checks[-1]
 
 
 def test_a_verdict_carries_the_reason_a_change_is_worth_checking_when_the_scorer_doubts_it() -> None:
