@@ -356,7 +356,9 @@ def test_no_retry_failed_skips_recorded_failures(stub: StubServer, tmp_path: Pat
 
 
 def test_fatal_status_stops_the_batch(stub: StubServer, tmp_path: Path) -> None:
-    stub.script.append(status(401))
+    # Every request in the window is refused: with only the first one refused, the second
+    # could be answered and written before the 401 was read (a race seen once under load).
+    stub.script.extend([status(401), status(401)])
     with pytest.raises(FatalTeacherError, match="HTTP 401"):
         run_teach(SENTENCES, _config(tmp_path, stub.url, model="stub-model"), sleep=FakeSleep())
     assert len(stub.requests) <= 2  # the window in flight, not the whole list
