@@ -60,7 +60,9 @@ with it. Matching is by set, not by count or order ("10 to 10" needs one 10).
   verbatim), not to the number check. ``G7``, ``COVID-19``, ``🍕3``, ``3x`` hold numbers.
 * A plural scale word without a number ("billions", "thousands of people", "dozens") is an
   order of magnitude, kept only by the same word: "invest billions" → "invest millions" is a
-  changed number, and so is dropping it.
+  changed number, and so is dropping it. A multiple of one is part of it: "tens of
+  millions" is kept only by "tens of millions" (or "tens-of-millions"), not by "hundreds of
+  millions" nor by "millions".
 * A bound is part of the number: "more than 600", "at least 19", "above", "600 or more"
   (more) and "less than", "fewer than", "under", "below", "up to", "at most", "600 or less"
   (less). A kept number must keep its bound's direction in any of those words, and may not
@@ -930,16 +932,25 @@ def _numeral_characters(text: str) -> list[_Num]:
     return out
 
 
-_MAGNITUDE_RE = re.compile(r"(?<![\w-])(hundreds|thousands|millions|billions|trillions|dozens)(?![\w-])", re.I)
+_MAGNITUDE_RE = re.compile(
+    r"(?<![\w-])(?:(tens|dozens|hundreds|thousands)[\s-]+of[\s-]+(?=(?:thousands|millions|billions|trillions)\b))?"
+    r"(hundreds|thousands|millions|billions|trillions|dozens)(?![\w-])", re.I)
 
 
 def _magnitude_words(text: str) -> list[_Num]:
     """A plural scale word with no number of its own ("invest billions", "thousands of
     people") is an order of magnitude the candidate must keep in the same words (read by eye
     on news output at Creative: "plans to invest billions" → "expects to invest millions"
-    passed). ``text`` has its other numbers masked, so "2 millions" is not counted twice."""
-    return [_Num(m.start(), m.end(), Decimal(0), unit="mag", literal=m.group(1).lower().rstrip("s"))
+    passed). A multiple of one ("tens of millions", "hundreds-of-thousands") is one order
+    of magnitude with its multiple: "tens of millions" → "hundreds of millions" passed too.
+    ``text`` has its other numbers masked, so "2 millions" is not counted twice."""
+    return [_Num(m.start(), m.end(), Decimal(0), unit="mag", literal=_magnitude_literal(m))
             for m in _MAGNITUDE_RE.finditer(text)]
+
+
+def _magnitude_literal(m: re.Match[str]) -> str:
+    scale = m.group(2).lower().rstrip("s")
+    return f"{m.group(1).lower().rstrip('s')} of {scale}" if m.group(1) else scale
 
 
 def _numbers_and_dates(text: str) -> tuple[list[Span], list[Span]]:

@@ -112,6 +112,14 @@ def test_an_order_of_magnitude_is_a_number() -> None:
     assert check_candidate("It cost $2 million.", "It cost $2 million, or millions.")  # new order of magnitude
     assert check_candidate("It cost 2 millions.", "It cost 2 million.") == []  # a number's own scale word
     assert check_candidate("Thousands of fans sang.", "Fans sang by the thousands.") == []
+    # Shown at Creative on held-out news: "tens of millions of our young men and women" ->
+    # "the hundreds-of millions of our young men and women" passed.
+    source = "Where do we find jobs for tens of millions of our young men and women?"
+    assert check_candidate(source, "Where are the jobs for the hundreds-of millions of our young people?")
+    assert check_candidate(source, "Where are the jobs for millions of our young people?")
+    assert check_candidate(source, "Where are the jobs for tens-of-millions of our young people?") == []
+    assert check_candidate("Hundreds of thousands marched.", "Hundreds of thousands took to the streets.") == []
+    assert check_candidate("Hundreds of thousands marched.", "Thousands took to the streets.")
 
 
 def test_weak_number_words_are_not_required_and_never_new() -> None:
