@@ -1484,8 +1484,8 @@ class SourceFacts:
     source: str
     keep: Sequence[str] = ()
     spans: list[Span] = field(init=False)
-    _words: set[str] | None = field(init=False, default=None, repr=False)  # for new names, made on first use
-    _lower_words: set[str] = field(init=False, default_factory=set, repr=False)
+    _words: set[str] = field(init=False, repr=False)
+    _lower_words: set[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.source = _prepare(self.source)
@@ -1494,9 +1494,13 @@ class SourceFacts:
         masked = _mask(self.source, [(s.start, s.end) for s in verbatim])
         numbers, dates = _numbers_and_dates(masked)
         quotes = _quote_spans(self.source)
-        names = _name_spans(self.source, _mask(masked, [(n.start, n.end) for n in numbers]), dates)
+        fully_masked = _mask(masked, [(n.start, n.end) for n in numbers])
+        names = _name_spans(self.source, fully_masked, dates)
         spans = verbatim + numbers + dates + quotes + names + _keep_spans(self.source, self.keep)
         self.spans = sorted(spans, key=lambda s: (s.start, -s.end, s.kind))
+        # the source's words as written and as its names were read, for the new-names check
+        self._words = _candidate_words(self.source) | _candidate_words(masked) | _candidate_words(fully_masked)
+        self._lower_words = {_unaccent(w).lower() for w in self._words}
 
     def of_kind(self, *kinds: str) -> list[Span]:
         return [s for s in self.spans if s.kind in kinds]
@@ -1538,13 +1542,6 @@ class SourceFacts:
         accepts (aliases, acronyms, demonyms, accents, a final s), nor as the start of a
         source word or the other way round, in any case: "Congress" for "congressional",
         "Senate" for "senate" pass."""
-        if self._words is None:  # the source's words as its own names were read, and as written
-            source_masked = _mask(self.source, [(v.start, v.end) for v in _verbatim_spans(self.source)])
-            numbers = _numbers_and_dates(source_masked)[0]
-            source_fully_masked = _mask(source_masked, [(n.start, n.end) for n in numbers])
-            self._words = (_candidate_words(self.source) | _candidate_words(source_masked)
-                           | _candidate_words(source_fully_masked))
-            self._lower_words = {_unaccent(w).lower() for w in self._words}
         out: list[Violation] = []
         initials: dict[str, set[str]] = {}
         for name in _name_spans(candidate, masked, cand_dates):
@@ -1611,8 +1608,7 @@ class SourceFacts:
 
 
 def _is_calendar_word(word: str) -> bool:
-    low = word.lower().rstrip(".")
-    return low in _MONTHS or low in _MONTH_ABBR or bool(_WEEKDAY_RE.fullmatch(word))
+    return _month_number(word) > 0 or bool(_WEEKDAY_RE.fullmatch(word))
 
 
 _WEEKDAY_RE = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b")
