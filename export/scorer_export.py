@@ -70,12 +70,11 @@ INPUT_NAMES = ["input_ids", "attention_mask", "token_type_ids"]
 #: 8-bit weights. Level 0 (float activations) was as exact but slower than float32 weights
 #: (13.3 ms against 8.1), since onnxruntime has no float kernel for 8-bit weights.
 BLOCKS = {"op": "MatMulNBits", "bits": 8, "block_size": 32, "accuracy_level": 4}
+_DYNAMIC = {"method": "onnxruntime.quantization.quantize_dynamic", "weight_type": "QInt8",
+            "per_channel": True, "reduce_range": False}
 QUANTIZATIONS: dict[str, dict[str, Any]] = {
-    "int8+ffn-blocks": {"method": "onnxruntime.quantization.quantize_dynamic", "weight_type": "QInt8",
-                        "per_channel": True, "reduce_range": False, "blocks": "feed-forward MatMuls", **BLOCKS},
-    "all-blocks": {"method": "onnxruntime.quantization.quantize_dynamic", "weight_type": "QInt8",
-                   "per_channel": True, "reduce_range": False, "op_types": ["Gather"],
-                   "blocks": "every weight MatMul but the classifier", **BLOCKS},
+    "int8+ffn-blocks": {**_DYNAMIC, "blocks": "feed-forward MatMuls", **BLOCKS},
+    "all-blocks": {**_DYNAMIC, "op_types": ["Gather"], "blocks": "every weight MatMul but the classifier", **BLOCKS},
 }
 MS_DOMAIN = "com.microsoft"
 
@@ -186,19 +185,10 @@ def build_scorer_bundle(request: ScorerExportRequest, *, if_stale: bool = False)
     return destination
 
 
-def weight_matmuls(model_path: Path) -> list[str]:
-    """Names of the MatMuls that multiply by a weight matrix blocks can hold (K a multiple of
-    the block size); the one-logit classifier (N = 1) is left float: it is 384 numbers."""
-    onnx = require("onnx")
-    graph = onnx.load(str(model_path)).graph
-    weights = {t.name: t for t in graph.initializer}
-    return [node.name for node in graph.node if node.op_type == "MatMul" and len(node.input) == 2
-            and node.input[1] in weights and len(weights[node.input[1]].dims) == 2
-            and weights[node.input[1]].dims[0] % BLOCKS["block_size"] == 0 and weights[node.input[1]].dims[1] > 1]
-
-
-def matmuls_to_nbits(model_path: Path, names: list[str]) -> int:
-    """Rewrite the float MatMuls ``names`` of ``model_path`` as 8-bit ``MatMulNBits``, in place.
+def matmuls_to_nbits(model_path: Path, names: list[str] | None) -> int:
+    """Rewrite the float MatMuls ``names`` of ``model_path`` as 8-bit ``MatMulNBits``, in place;
+    ``None``: every MatMul by a weight matrix blocks can hold (K a multiple of the block
+    size), but not the one-logit classifier (N = 1: 384 numbers).
 
     Why: the feed-forward weights alone are 4.7 M of the scorer's, 18.9 MB in float32 of a
     33.5 MB bundle, and the installer's budget is tight; blocks keep the error far below
@@ -210,12 +200,14 @@ def matmuls_to_nbits(model_path: Path, names: list[str]) -> int:
     model = onnx.load(str(model_path))
     graph = model.graph
     initializers = {init.name: init for init in graph.initializer}
-    targets = set(names)
+    targets = set(names) if names is not None else None
     rewritten = 0
     nodes = []
     for node in graph.node:
-        weight = initializers.get(node.input[1]) if node.name in targets and len(node.input) == 2 else None
-        if weight is None or len(weight.dims) != 2:
+        wanted = node.name in targets if targets is not None else node.op_type == "MatMul"
+        weight = initializers.get(node.input[1]) if wanted and len(node.input) == 2 else None
+        if weight is None or len(weight.dims) != 2 or (
+                targets is None and (weight.dims[0] % BLOCKS["block_size"] or weight.dims[1] == 1)):
             nodes.append(node)
             continue
         matrix = onnx.numpy_helper.to_array(weight).astype(np.float32)  # [K, N], used as x @ W
@@ -229,7 +221,7 @@ def matmuls_to_nbits(model_path: Path, names: list[str]) -> int:
             domain=MS_DOMAIN, K=k, N=n, bits=BLOCKS["bits"], block_size=BLOCKS["block_size"],
             accuracy_level=BLOCKS["accuracy_level"]))
         rewritten += 1
-    if rewritten != len(targets):
+    if targets is not None and rewritten != len(targets):
         raise ScorerBundleError(f"expected {len(targets)} MatMuls with a float weight, rewrote {rewritten}")
     still_used = {name for node in nodes for name in node.input}
     kept = [init for init in graph.initializer if init.name in still_used]
@@ -262,18 +254,18 @@ def quantize(fp32: Path, out: Path, variant: str = "int8+ffn-blocks") -> Path:
     """One of :data:`QUANTIZATIONS`: int8 weights (no calibration data) and 8-bit blocks."""
     quantization = require("onnxruntime.quantization")
     spec = QUANTIZATIONS[variant]
-    ffn = feed_forward_matmuls(fp32) if variant == "int8+ffn-blocks" else []
+    ffn = feed_forward_matmuls(fp32) if variant == "int8+ffn-blocks" else None
     root = logging.getLogger()
     level = root.level
     root.setLevel(max(level, logging.ERROR))  # its "consider pre-processing" advice goes to the root logger
     try:
         quantization.quantize_dynamic(str(fp32), str(out), weight_type=quantization.QuantType.QInt8,
                                       per_channel=spec["per_channel"], reduce_range=spec["reduce_range"],
-                                      op_types_to_quantize=spec.get("op_types"), nodes_to_exclude=ffn)
+                                      op_types_to_quantize=spec.get("op_types"), nodes_to_exclude=ffn or [])
     finally:
         root.setLevel(level)
-    # listed after quantize_dynamic, which rewrites the pooler's and classifier's Gemm as MatMul + Add
-    matmuls_to_nbits(out, ffn or weight_matmuls(out))
+    # None: chosen in quantize_dynamic's output, which rewrites the pooler's Gemm as MatMul + Add
+    matmuls_to_nbits(out, ffn)
     return out
 
 
