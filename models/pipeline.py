@@ -16,9 +16,9 @@ accepted for that sentence (in the order they finished). A check that also *scor
 confidence, which the accepted :class:`Candidate` carries.
 
 The app's checks, in order: :class:`NonEmpty`, :class:`NotACopy`, :class:`FitsLength` (a
-mode's length limit), :class:`KeepsFacts` (every
-protected span of the source kept, no number it does not have: :mod:`models.facts`),
-:class:`NotANearDuplicate`, and, when a meaning scorer is loaded, :class:`KeepsMeaning`
+mode's length limit), :class:`KeepsFacts` (every protected span of the source kept, no
+number it does not have: :mod:`models.facts`), :class:`KeepsQuestion` (a question stays
+one), :class:`NotANearDuplicate`, and, when a meaning scorer is loaded, :class:`KeepsMeaning`
 (the scorer's probability at least its threshold). The scorer runs last because it is the
 only check that costs a model call (2-4 ms a row): a copy or a near-duplicate is refused
 for free first.
@@ -41,7 +41,7 @@ import numpy as np
 from . import dedupe
 from .confidence import EXPLAIN_BELOW, Scorer, doubt
 from .facts import SourceFacts
-from .text import word_count
+from .text import STATEMENT, sentence_kind, word_count
 
 #: Score of a row that finished without a single scored token (its stop came first).
 EMPTY_SCORE = -99.0
@@ -179,6 +179,26 @@ class KeepsFacts:
         return not source.facts.check(text)
 
 
+class KeepsQuestion:
+    """A question stays a question and a statement a statement (:func:`models.text.sentence_kind`).
+
+    The meaning scorer passed "What did the candidate of Valley lack to be the new Miss
+    Colombia?" → "The candidate of Valley failed to showcase Miss Colombia." (held-out news)
+    and "We were curious to see the sections where …" → "Have you been wondering about the
+    passage where …": an answer where the writer asked, or a question where they stated. A
+    source without a final mark constrains nothing.
+    """
+
+    name = "question"
+
+    def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
+        wanted = sentence_kind(source.text)
+        if wanted is None:
+            return True
+        kind = sentence_kind(text)
+        return kind == wanted or (wanted == STATEMENT and kind is None)
+
+
 class NotANearDuplicate:
     """Nearly the wording of a candidate already accepted: the writer would see it twice."""
 
@@ -272,7 +292,8 @@ class CandidatePipeline:
     """
 
     checks: tuple[Check, ...] = field(
-        default_factory=lambda: (NonEmpty(), NotACopy(), FitsLength(), KeepsFacts(), NotANearDuplicate()))
+        default_factory=lambda: (NonEmpty(), NotACopy(), FitsLength(), KeepsFacts(), KeepsQuestion(),
+                                 NotANearDuplicate()))
     ranking: Ranking = field(default_factory=ByMeanLogProb)
     oversample: float = 0.0
 
@@ -313,14 +334,15 @@ class CandidatePipeline:
 
 
 def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAULT_OVERSAMPLE) -> CandidatePipeline:
-    """The app's pipeline: non-empty, not a copy, within the mode's length, facts kept, not a
-    near-duplicate; surest first.
+    """The app's pipeline: non-empty, not a copy, within the mode's length, facts kept, a
+    question still a question, not a near-duplicate; surest first.
 
     With a ``scorer``: then the meaning kept (:class:`KeepsMeaning`), ``oversample`` more
     candidates accepted, and :class:`ByConfidence` keeps the best n. Without one the
     pipeline is the student's alone, as before the scorer existed (no oversampling).
     """
-    checks: tuple[Check, ...] = (NonEmpty(), NotACopy(), FitsLength(), KeepsFacts(), NotANearDuplicate())
+    checks: tuple[Check, ...] = (NonEmpty(), NotACopy(), FitsLength(), KeepsFacts(), KeepsQuestion(),
+                                 NotANearDuplicate())
     if scorer is None:
         return CandidatePipeline(checks)
     return CandidatePipeline((*checks, KeepsMeaning(scorer)), ranking=ByConfidence(), oversample=oversample)

@@ -42,6 +42,24 @@ def word_count(text: str) -> int:
     return sum(1 for w in text.split() if _WORD_CHARS.search(w))
 
 
+#: What may follow a sentence's final mark: closing quotes and brackets.
+_CLOSERS = "\"'”’»)]"
+QUESTION, STATEMENT = "question", "statement"
+
+
+def sentence_kind(text: str) -> str | None:
+    """:data:`QUESTION` when the text ends with a question mark (before any closing quotes or
+    brackets: 'She asked, "Why?"' too), :data:`STATEMENT` when it ends with a full stop, an
+    exclamation mark or an ellipsis, None when it has no final mark (a headline, a lower-cased
+    question from a search box): the candidate pipeline keeps a question a question by it."""
+    end = text.rstrip().rstrip(_CLOSERS).rstrip()
+    if end.endswith(("?", "？", "?!", "!?", "‽")):
+        return QUESTION
+    if end.endswith((".", "!", "…", "。", "！")):
+        return STATEMENT
+    return None
+
+
 @dataclass(frozen=True)
 class Segment:
     """One piece of the input: ``text`` to paraphrase and the whitespace that followed it."""

@@ -3,9 +3,12 @@ pipeline a caller swaps in (``distill/evaluate.py``'s copy counter). No model ne
 
 from __future__ import annotations
 
+import pytest
+
 from models.paraphraser import ParaphraseResult
-from models.pipeline import (ByMeanLogProb, Candidate, CandidatePipeline, FitsLength, KeepsFacts, NonEmpty, NotACopy,
-                             NotANearDuplicate, Source, default_pipeline, mean_log_prob)
+from models.pipeline import (ByMeanLogProb, Candidate, CandidatePipeline, FitsLength, KeepsFacts, KeepsQuestion, NonEmpty,
+                             NotACopy, NotANearDuplicate, Source, default_pipeline, mean_log_prob)
+from models.text import sentence_kind
 
 SOURCE = Source("The train left without us.")
 
@@ -22,12 +25,40 @@ def test_each_check_refuses_what_it_names() -> None:
 
 def test_the_first_refusing_check_is_reported_in_order() -> None:
     pipeline = default_pipeline()
-    assert [check.name for check in pipeline.checks] == ["empty", "copy", "length", "facts", "duplicate"]
+    assert [check.name for check in pipeline.checks] == ["empty", "copy", "length", "facts", "question", "duplicate"]
     assert pipeline.refusal("", SOURCE, []).name == "empty"  # type: ignore[union-attr]
     assert pipeline.refusal("The train left without us!", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     accepted = [Candidate("We missed the train.", -0.5)]
     assert pipeline.refusal("We missed the train", SOURCE, accepted).name == "duplicate"  # type: ignore[union-attr]
     assert pipeline.refusal("The train departed before we arrived.", SOURCE, accepted) is None
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Where is the museum?", "question"), ('She asked, "Why now?"', "question"), ("Really?!", "question"),
+    ("Is it open? ", "question"), ("(Is it open?)", "question"), ("The museum is closed.", "statement"),
+    ("We won!", "statement"), ("And then…", "statement"), ("Closed for renovations", None),
+    ("what time should i leave to make it to my meeting", None), ("", None),
+])
+def test_sentence_kind_reads_the_final_mark(text: str, kind: str | None) -> None:
+    assert sentence_kind(text) == kind
+
+
+def test_a_question_stays_a_question_and_a_statement_a_statement() -> None:
+    """Both refusals are the student's, from held-out news at 0.5 and 1.0; the meaning scorer passed them."""
+    check = KeepsQuestion()
+    asked = Source("What did the candidate of Valley lack to be the new Miss Colombia?")
+    assert not check.accepts("The candidate of Valley failed to showcase Miss Colombia.", asked, [])
+    assert not check.accepts("The candidate of Valley lacked something to be Miss Colombia", asked, [])  # no mark
+    assert check.accepts("What was the Valley candidate missing to become Miss Colombia?", asked, [])
+    stated = Source("We were curious to see the sections where the main character gets out of the car and runs.")
+    assert not check.accepts("Have you been wondering about the passage where the main character runs?", stated, [])
+    assert check.accepts("We wanted to see the scenes where the hero leaves the car and runs.", stated, [])
+    assert check.accepts("We wanted to see the scenes where the hero leaves the car and runs", stated, [])
+    untold = Source("what time should i leave to make it to my meeting")  # no final mark: either way
+    assert check.accepts("What time should I set off to reach my meeting?", untold, [])
+    assert check.accepts("Tell me when to leave for my meeting.", untold, [])
+    assert default_pipeline().refusal("The candidate of Valley failed to showcase Miss Colombia.", asked,
+                                      []).name == "question"  # type: ignore[union-attr]
 
 
 def test_ranking_is_surest_first_and_replaceable() -> None:
@@ -48,7 +79,7 @@ def test_evaluate_counts_copies_through_a_public_pipeline() -> None:
 
     counter = CopyCounter()
     app = counting_pipeline(counter, "app")
-    assert [c.name for c in app.checks] == ["empty", "copy-counter", "copy", "length", "facts", "duplicate"]
+    assert [c.name for c in app.checks] == ["empty", "copy-counter", "copy", "length", "facts", "question", "duplicate"]
     assert app.refusal("", SOURCE, []) is not None and counter.rows_checked == 0  # empty rows are not counted
     assert app.refusal("The train left without us.", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     assert app.refusal("We missed the train.", SOURCE, []) is None
@@ -96,6 +127,8 @@ def test_a_short_result_says_so() -> None:
     assert "repeated the input" in (result(2, rejected_copy=3).note or "")
     assert "not short enough" in (result(1, rejected_length=9, rejected_facts=2).note or "")
     assert "protected fact" in (result(1, rejected_length=1, rejected_facts=2).note or "")
+    # a question answered is a meaning lost: it counts with the scorer's refusals
+    assert "meaning" in (result(1, rejected_question=2, rejected_meaning=1, rejected_facts=2).note or "")
 
 
 def test_fits_length_counts_words_as_the_evaluator_does() -> None:
