@@ -18,7 +18,8 @@ confidence, which the accepted :class:`Candidate` carries.
 The app's checks, in order: :class:`NonEmpty`, :class:`NotACopy`, :class:`FitsLength` (a
 mode's length limit), :class:`KeepsFacts` (every protected span of the source kept, no
 number it does not have: :mod:`models.facts`), :class:`KeepsQuestion` (a question stays
-one), :class:`NotANearDuplicate`, and, when a meaning scorer is loaded, :class:`KeepsMeaning`
+one), :class:`KeepsContrast` (a "but" or "although" inside the sentence keeps a contrast word),
+:class:`NotANearDuplicate`, and, when a meaning scorer is loaded, :class:`KeepsMeaning`
 (the scorer's probability at least its threshold). The scorer runs last because it is the
 only check that costs a model call (2-4 ms a row): a copy or a near-duplicate is refused
 for free first.
@@ -31,6 +32,7 @@ sentence accepts a few more candidates than it shows and the ranking, :class:`By
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -40,6 +42,7 @@ import numpy as np
 
 from . import dedupe
 from .confidence import EXPLAIN_BELOW, Scorer, doubt
+from .connectives import keeps_contrast
 from .facts import SourceFacts
 from .text import STATEMENT, sentence_kind, word_count
 
@@ -179,6 +182,11 @@ class KeepsFacts:
         return not source.facts.check(text)
 
 
+#: A sentence that asks for something: it may be paraphrased as a polite question.
+_REQUEST = re.compile(r"(?:^\W*|[,;:]\s+)(?:please|kindly|(?:tell|show|give|send|find|help|remind|let) me|let us|"
+                      r"let's)\b", re.IGNORECASE)
+
+
 class KeepsQuestion:
     """A question stays a question and a statement a statement (:func:`models.text.sentence_kind`).
 
@@ -186,17 +194,33 @@ class KeepsQuestion:
     Colombia?" → "The candidate of Valley failed to showcase Miss Colombia." (held-out news)
     and "We were curious to see the sections where …" → "Have you been wondering about the
     passage where …": an answer where the writer asked, or a question where they stated. A
-    source without a final mark constrains nothing.
+    source without a final mark constrains nothing, and a request ("Tell me the fastest way
+    to Savannah.", "Please …") may become a polite question ("Can you tell me …?"), as the
+    GPT teachers often write it.
     """
 
     name = "question"
 
     def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
         wanted = sentence_kind(source.text)
-        if wanted is None:
+        if wanted is None or (wanted == STATEMENT and _REQUEST.search(source.text)):
             return True
         kind = sentence_kind(text)
         return kind == wanted or (wanted == STATEMENT and kind is None)
+
+
+class KeepsContrast:
+    """A contrast the sentence draws inside itself is still drawn (:mod:`models.connectives`).
+
+    "The most risk-taking bank in Europe is not in Italy or France, but in Switzerland." →
+    "… is not situated on Italy, France or Switzerland." passed the meaning scorer; on the
+    student's shown candidates 9 of the 10 this check refuses had lost the meaning.
+    """
+
+    name = "contrast"
+
+    def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
+        return keeps_contrast(source.text, text)
 
 
 class NotANearDuplicate:
@@ -293,7 +317,7 @@ class CandidatePipeline:
 
     checks: tuple[Check, ...] = field(
         default_factory=lambda: (NonEmpty(), NotACopy(), FitsLength(), KeepsFacts(), KeepsQuestion(),
-                                 NotANearDuplicate()))
+                                 KeepsContrast(), NotANearDuplicate()))
     ranking: Ranking = field(default_factory=ByMeanLogProb)
     oversample: float = 0.0
 
@@ -335,14 +359,14 @@ class CandidatePipeline:
 
 def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAULT_OVERSAMPLE) -> CandidatePipeline:
     """The app's pipeline: non-empty, not a copy, within the mode's length, facts kept, a
-    question still a question, not a near-duplicate; surest first.
+    question still a question, a contrast still drawn, not a near-duplicate; surest first.
 
     With a ``scorer``: then the meaning kept (:class:`KeepsMeaning`), ``oversample`` more
     candidates accepted, and :class:`ByConfidence` keeps the best n. Without one the
     pipeline is the student's alone, as before the scorer existed (no oversampling).
     """
     checks: tuple[Check, ...] = (NonEmpty(), NotACopy(), FitsLength(), KeepsFacts(), KeepsQuestion(),
-                                 NotANearDuplicate())
+                                 KeepsContrast(), NotANearDuplicate())
     if scorer is None:
         return CandidatePipeline(checks)
     return CandidatePipeline((*checks, KeepsMeaning(scorer)), ranking=ByConfidence(), oversample=oversample)

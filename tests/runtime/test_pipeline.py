@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from models.paraphraser import ParaphraseResult
-from models.pipeline import (ByMeanLogProb, Candidate, CandidatePipeline, FitsLength, KeepsFacts, KeepsQuestion, NonEmpty,
-                             NotACopy, NotANearDuplicate, Source, default_pipeline, mean_log_prob)
+from models.pipeline import (ByMeanLogProb, Candidate, CandidatePipeline, FitsLength, KeepsContrast, KeepsFacts,
+                             KeepsQuestion, NonEmpty, NotACopy, NotANearDuplicate, Source, default_pipeline,
+                             mean_log_prob)
 from models.text import sentence_kind
 
 SOURCE = Source("The train left without us.")
@@ -25,7 +26,8 @@ def test_each_check_refuses_what_it_names() -> None:
 
 def test_the_first_refusing_check_is_reported_in_order() -> None:
     pipeline = default_pipeline()
-    assert [check.name for check in pipeline.checks] == ["empty", "copy", "length", "facts", "question", "duplicate"]
+    assert [check.name for check in pipeline.checks] == ["empty", "copy", "length", "facts", "question", "contrast",
+                                                         "duplicate"]
     assert pipeline.refusal("", SOURCE, []).name == "empty"  # type: ignore[union-attr]
     assert pipeline.refusal("The train left without us!", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     accepted = [Candidate("We missed the train.", -0.5)]
@@ -54,11 +56,26 @@ def test_a_question_stays_a_question_and_a_statement_a_statement() -> None:
     assert not check.accepts("Have you been wondering about the passage where the main character runs?", stated, [])
     assert check.accepts("We wanted to see the scenes where the hero leaves the car and runs.", stated, [])
     assert check.accepts("We wanted to see the scenes where the hero leaves the car and runs", stated, [])
+    # a request may become a polite question (the GPT teachers' own rewording)
+    request = Source("If I leave home now, tell me the fastest way to drive to Savannah.")
+    assert check.accepts("If I leave now, could you tell me the quickest route to Savannah?", request, [])
+    assert check.accepts("Can you tell me the quickest route to Savannah?", Source("Tell me the way to Savannah."), [])
+    assert not check.accepts("Did they tell me the way?", Source("They told me the way."), [])
+    assert check.accepts("Please tell me the fastest way to Savannah.", Source("Please, tell me the way."), [])
     untold = Source("what time should i leave to make it to my meeting")  # no final mark: either way
     assert check.accepts("What time should I set off to reach my meeting?", untold, [])
     assert check.accepts("Tell me when to leave for my meeting.", untold, [])
     assert default_pipeline().refusal("The candidate of Valley failed to showcase Miss Colombia.", asked,
                                       []).name == "question"  # type: ignore[union-attr]
+
+
+def test_a_contrast_inside_the_sentence_is_kept() -> None:
+    bank = Source("The most risk-taking bank in Europe is not in Italy or France, but in Switzerland.")
+    lost = "The most risky bank in Europe is not situated on Italy, France or Switzerland."
+    assert not KeepsContrast().accepts(lost, bank, [])
+    assert default_pipeline().refusal(lost, bank, []).name == "contrast"  # type: ignore[union-attr]
+    assert KeepsContrast().accepts("Europe's riskiest bank is in Switzerland rather than Italy or France.", bank, [])
+    assert KeepsContrast().accepts("We missed it.", Source("But the train left without us."), [])
 
 
 def test_ranking_is_surest_first_and_replaceable() -> None:
@@ -79,7 +96,8 @@ def test_evaluate_counts_copies_through_a_public_pipeline() -> None:
 
     counter = CopyCounter()
     app = counting_pipeline(counter, "app")
-    assert [c.name for c in app.checks] == ["empty", "copy-counter", "copy", "length", "facts", "question", "duplicate"]
+    assert [c.name for c in app.checks] == ["empty", "copy-counter", "copy", "length", "facts", "question", "contrast",
+                                            "duplicate"]
     assert app.refusal("", SOURCE, []) is not None and counter.rows_checked == 0  # empty rows are not counted
     assert app.refusal("The train left without us.", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     assert app.refusal("We missed the train.", SOURCE, []) is None
@@ -129,6 +147,7 @@ def test_a_short_result_says_so() -> None:
     assert "protected fact" in (result(1, rejected_length=1, rejected_facts=2).note or "")
     # a question answered is a meaning lost: it counts with the scorer's refusals
     assert "meaning" in (result(1, rejected_question=2, rejected_meaning=1, rejected_facts=2).note or "")
+    assert "meaning" in (result(1, rejected_contrast=2, rejected_question=1, rejected_facts=2).note or "")
 
 
 def test_fits_length_counts_words_as_the_evaluator_does() -> None:

@@ -1,0 +1,49 @@
+"""The contrast rule (models/connectives.py): cases from the student's real output, and the uses
+of "but" and "yet" that draw no contrast."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.connectives import draws_contrast, keeps_contrast
+
+
+@pytest.mark.parametrize(("sentence", "draws"), [
+    ("The wings were crispy, however they were skimpy on the sauce.", True),
+    ("Although it rained, we went out.", True),
+    ("It rained; we went out though.", True),
+    ("Despite the warnings of Dr. Chen, costs rose.", True),
+    ("The bank is not in Italy or France, but in Switzerland.", True),
+    ("It failed, however.", True),
+    ("But this is thought to be unlikely by the constructors.", False),  # a link to the sentence before
+    ("However, the plan failed.", False),
+    ("Yet the plan failed.", False),
+    ("It is all but certain.", False),
+    ("There was nothing but rain.", False),
+    ("It is not only cheap but also good.", False),
+    ("He has not yet won a title.", False),
+    ("The team has yet to win, and yet another coach left.", False),
+    ("We went to the park.", False),
+    ("", False),
+])
+def test_draws_contrast_only_inside_the_sentence(sentence: str, draws: bool) -> None:
+    assert draws_contrast(sentence) is draws
+
+
+def test_a_lost_contrast_is_refused_and_a_reworded_one_kept() -> None:
+    bank = "The most risk-taking bank in Europe is not in Italy or France, but in Switzerland."
+    assert not keeps_contrast(bank, "The most risky bank in Europe is not situated on Italy, France or Switzerland.")
+    assert keeps_contrast(bank, "Europe's riskiest bank is in Switzerland rather than Italy or France.")
+    wings = "delivery was timely wings were cooked nice and crispy however they were very skimpy on the sauce"
+    assert not keeps_contrast(wings, "The delivery was timely, the wings were cooked nice and crispy on the sauce.")
+    assert keeps_contrast(wings, "The delivery was on time and the wings were crispy, but there was little sauce.")
+    children = "Though over 40% of children do sports regularly, the number drops to 15% for their parents."
+    assert keeps_contrast(children, "While over 40% of children play sports regularly, only 15% of parents do.")
+    assert keeps_contrast(children, "Over 40% of children do sports regularly; their parents, in contrast, 15%.")
+    # the candidate's "all but" is no contrast either
+    assert not keeps_contrast("It rained, but we went out.", "It rained and we all but went out.")
+    # no contrast in the source: nothing to keep
+    assert keeps_contrast("But this is unlikely.", "This is improbable.")
+    assert keeps_contrast("We went to the park.", "We visited the park.")
+    # curly apostrophes are read like straight ones
+    assert not draws_contrast("It can\u2019t but help.")
