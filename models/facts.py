@@ -123,6 +123,12 @@ Names (kind ``name``)
   other way round ("Swiss" for "Switzerland", "Spanish" for "Spain"). Read by eye in held-out output: "a US gymnast
   from South Korea", "Deputy Chief John Kagan", "tasked by the Global Fund", "the
   Communist bloc". A misspelt source name ("Damianović" for "Damjanovic") is new too.
+* **A name numbered by the number right after it stays numbered** (kind ``numbered_name``):
+  in "Apollo 11", "P.S. 36", "Windows 10" or "Star Fox 64" (a name, one space, a whole
+  number with no unit, not a year) the number is part of the name, so the candidate must
+  write the name with that number right after it (a possessive, "No." or "#" between them
+  may come or go): "P.S. 36's budget" → "P.S., 36, the budget" keeps both the name and the
+  number, and is still a violation (held-out news). Weekdays and months are dates.
 
 Verbatim spans
 --------------
@@ -169,7 +175,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "CHANGED_NUMBER", "CODE", "DATE", "EMAIL", "HANDLE", "HASHTAG", "KEEP", "MISSING_NUMBER", "NAME",
-    "NEW_NAME", "NEW_NUMBER", "NUMBER", "QUOTE", "URL", "SourceFacts", "Span", "Violation", "check_candidate",
+    "NEW_NAME", "NEW_NUMBER", "NUMBER", "NUMBERED_NAME", "QUOTE", "URL", "SourceFacts", "Span", "Violation", "check_candidate",
     "extract_numbers", "missing_keeps", "protected_spans", "stems",
 ]
 
@@ -189,6 +195,7 @@ MISSING_NUMBER = "missing_number"
 CHANGED_NUMBER = "changed_number"
 NEW_NUMBER = "new_number"
 NEW_NAME = "new_name"
+NUMBERED_NAME = "numbered_name"
 
 
 @dataclass(frozen=True)
@@ -316,7 +323,8 @@ def _verbatim_spans(text: str) -> list[Span]:
             found.append(Span(kind, value, start, end, value=value))
 
     for m in _BACKTICK_RE.finditer(text):
-        add(CODE, m.start(), m.end(), m.group(1))
+        if m.group(1).strip():  # "` `" holds no code (and no candidate could keep it)
+            add(CODE, m.start(), m.end(), m.group(1))
     for m in _URL_RE.finditer(text):
         add(URL, *_strip_trailing(text, m.start(), m.end()))
     for m in _EMAIL_RE.finditer(text):
@@ -1486,6 +1494,7 @@ class SourceFacts:
     spans: list[Span] = field(init=False)
     _words: set[str] = field(init=False, repr=False)
     _lower_words: set[str] = field(init=False, repr=False)
+    _numbered: list[tuple[str, re.Pattern[str]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.source = _prepare(self.source)
@@ -1501,6 +1510,7 @@ class SourceFacts:
         # the source's words as written and as its names were read, for the new-names check
         self._words = _candidate_words(self.source) | _candidate_words(masked) | _candidate_words(fully_masked)
         self._lower_words = {_unaccent(w).lower() for w in self._words}
+        self._numbered = _numbered_names(self.source, self.spans)
 
     def of_kind(self, *kinds: str) -> list[Span]:
         return [s for s in self.spans if s.kind in kinds]
@@ -1532,6 +1542,9 @@ class SourceFacts:
         for span in self.of_kind(KEEP):
             if not _has_phrase(candidate, span.text):
                 out.append(Violation(KEEP, span.text, f"kept phrase \u201c{span.text}\u201d missing"))
+        for text, pattern in self._numbered:
+            if not pattern.search(candidate):
+                out.append(Violation(NUMBERED_NAME, text, f"{text} split"))
         return out + self._new_names(candidate, fully_masked, cand_dates)
 
     def _new_names(self, candidate: str, masked: str, cand_dates: Sequence[Span]) -> list[Violation]:
@@ -1605,6 +1618,25 @@ class SourceFacts:
         source_months = {key for date in self.of_kind(DATE) for key in date.keys} | _months_in(self.source, [])
         out += _new_calendar_words(self.source, candidate, source_months, month_changed=bool(out))
         return out
+
+
+def _numbered_names(text: str, spans: Sequence[Span]) -> list[tuple[str, re.Pattern[str]]]:
+    """Each name followed by one space and a whole number ("Apollo 11"), with the pattern a
+    candidate must match to keep them together; see the module's Names section."""
+    names = [s for s in spans if s.kind == NAME and not s.weak]
+    numbers = {s.start: s for s in spans if s.kind == NUMBER and not s.weak}
+    out: list[tuple[str, re.Pattern[str]]] = []
+    for name in names:
+        number = numbers.get(name.end + 1)
+        if (number is None or text[name.end] != " " or not re.fullmatch(r"\d{1,6}", number.text)
+                or re.fullmatch(r"1[89]\d\d|20\d\d", number.text)
+                or any(_is_calendar_word(w) for w in name.text.split())):
+            continue
+        pattern = re.compile(r"\s+".join(re.escape(w) for w in name.text.split())
+                             + r"(?:['\u2019]s?)?\s*(?:No\.?\s*|#\s*)?" + re.escape(number.text) + r"(?!\d)",
+                             re.IGNORECASE)
+        out.append((f"{name.text} {number.text}", pattern))
+    return out
 
 
 def _is_calendar_word(word: str) -> bool:
