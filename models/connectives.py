@@ -7,8 +7,9 @@ else, and the meaning scorer passed such candidates. The rule is deliberately na
 
 * only a contrast *inside* the sentence counts: a leading "But", "Yet" or "However," links
   it to the sentence before, and a paraphrase of the sentence alone may drop it;
-* uses of the words that draw no contrast are ignored: "all but", "nothing but",
-  "not only … but also", "not yet", "yet to", "as yet", "yet another";
+* uses of the words that draw no contrast are ignored: "all but", "nothing but", "can't help
+  but", "not only … but also", "not yet", "yet to", "as yet", "yet another", and "yet"
+  anywhere but at a clause's start ("we haven't eaten yet");
 * any contrast word in the candidate keeps it ("but" for "although", "while", "despite",
   "unlike", "instead", "only"...), so the check refuses a lost contrast, not a reworded one.
 
@@ -23,22 +24,24 @@ from __future__ import annotations
 import re
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
-#: Words that draw a contrast inside a sentence.
+#: Words that draw a contrast inside a sentence ("yet" only where it opens a clause: "it was
+#: late, yet we stayed"; "we haven't eaten yet" is time).
 _SOURCE_CONTRAST = re.compile(
-    r"\b(?:but|however|although|though|despite|in spite of|yet|whereas|nevertheless|nonetheless|even so|"
-    r"notwithstanding|albeit)\b", re.IGNORECASE)
-#: Uses of those words that draw none, blanked before the search.
+    r"\b(?:but|however|although|though|despite|in spite of|whereas|nevertheless|nonetheless|even so|"
+    r"notwithstanding|albeit)\b|(?:^|[,;:]\s*|\band\s+)yet\b", re.IGNORECASE)
+#: Uses of those words that draw none, blanked before the search: "all but", "can't help but",
+#: "not only … but also".
 _NOT_CONTRAST = re.compile(
-    r"\b(?:all|nothing|anything|none|everything|everyone|anyone|no one|cannot|can't|couldn't|could not) but\b|"
-    r"\bbut (?:also|as well)\b|\b(?:not|as|has|have|had|is|are|was|were) yet\b|\byet (?:to|another|again|more)\b",
-    re.IGNORECASE)
+    r"\b(?:all|nothing|anything|none|everything|everyone|anyone|no one|cannot|can't|couldn't|could not|help) "
+    r"but\b|\bnot only\b[^.;]*?\bbut(?: also| as well)?\b|\b(?:not|as|has|have|had|is|are|was|were) yet\b|"
+    r"\byet (?:to|another|again|more)\b", re.IGNORECASE)
 #: A sentence-initial link to the sentence before ("But", "Yet", "However,", "Still,").
 _LEADING_LINK = re.compile(r"^\W*(?:but|yet|however|still|nevertheless|nonetheless|even so)\b[\s,]*", re.IGNORECASE)
 #: Words with which a candidate keeps a contrast (a wider set: rewording it is fine).
 _CANDIDATE_CONTRAST = re.compile(
     r"\b(?:but|however|although|though|despite|in spite of|yet|whereas|while|whilst|nevertheless|nonetheless|"
-    r"even so|even if|even as|still|instead|rather|unlike|contrast|contrary|notwithstanding|albeit|only|except|"
-    r"regardless|conversely|other hand|whereby)\b", re.IGNORECASE)
+    r"even so|even if|even as|even with|even when|still|instead|rather|unlike|contrast|contrary|notwithstanding|"
+    r"albeit|only|except|regardless|conversely|other hand|whereby)\b", re.IGNORECASE)
 
 
 def draws_contrast(sentence: str) -> bool:

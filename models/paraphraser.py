@@ -65,7 +65,7 @@ MIN_ACCEPT_RATE = 0.25
 MAX_RETRY_ROWS = 12
 #: Checks whose refusals mean a sentence's rows are often unusable, so a later round samples
 #: for the acceptance rate seen (a copy or a duplicate is rarer and replaced by the spares).
-SELECTIVE_CHECKS = ("facts", "meaning", "length", "question", "contrast")
+SELECTIVE_CHECKS = ("facts", "meaning", "length", "question", "contrast", "reversal")
 #: A later round after mostly copies samples as if the slider stood this much further right.
 RETRY_WARMER = 0.5
 #: ``scorer=`` of :class:`Paraphraser`: the app's scorer when its bundle is built, else none.
@@ -118,7 +118,8 @@ class ParaphraseResult:
         if self.cancelled or not self.requested or returned >= self.requested:
             return None
         facts = self.stats.get("rejected_facts", 0)
-        meaning = sum(self.stats.get(f"rejected_{name}", 0) for name in ("meaning", "question", "contrast"))
+        meaning = sum(self.stats.get(f"rejected_{name}", 0) for name in ("meaning", "question", "contrast",
+                                                                                   "reversal"))
         length = self.stats.get("rejected_length", 0)
         if length and length >= max(facts, meaning):
             why = "the other samples were not short enough for this mode"

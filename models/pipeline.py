@@ -19,8 +19,9 @@ The app's checks, in order: :class:`NonEmpty`, :class:`NotACopy`, :class:`FitsLe
 mode's length limit), :class:`KeepsFacts` (every protected span of the source kept, no
 number it does not have: :mod:`models.facts`), :class:`KeepsQuestion` (a question stays
 one), :class:`KeepsContrast` (a "but" or "although" inside the sentence keeps a contrast word),
-:class:`NotANearDuplicate`, and, when a meaning scorer is loaded, :class:`KeepsMeaning`
-(the scorer's probability at least its threshold). The scorer runs last because it is the
+:class:`KeepsDirection` (no "defeated" turned "passed"), :class:`NotANearDuplicate`, and, when
+a meaning scorer is loaded, :class:`KeepsMeaning` (the scorer's probability at least its
+threshold). The scorer runs last because it is the
 only check that costs a model call (2-4 ms a row): a copy or a near-duplicate is refused
 for free first.
 
@@ -44,6 +45,7 @@ from . import dedupe
 from .confidence import EXPLAIN_BELOW, Scorer, doubt
 from .connectives import keeps_contrast
 from .facts import SourceFacts
+from .reversals import reversed_words
 from .text import STATEMENT, sentence_kind, word_count
 
 #: Score of a row that finished without a single scored token (its stop came first).
@@ -194,7 +196,8 @@ class KeepsQuestion:
     Colombia?" → "The candidate of Valley failed to showcase Miss Colombia." (held-out news)
     and "We were curious to see the sections where …" → "Have you been wondering about the
     passage where …": an answer where the writer asked, or a question where they stated. A
-    source without a final mark constrains nothing, and a request ("Tell me the fastest way
+    source or a candidate without a final mark constrains nothing (the GPT teachers' "could you
+    help me locate a way to the history museum" for "Can you get me a route …?"), and a request ("Tell me the fastest way
     to Savannah.", "Please …") may become a polite question ("Can you tell me …?"), as the
     GPT teachers often write it.
     """
@@ -206,7 +209,7 @@ class KeepsQuestion:
         if wanted is None or (wanted == STATEMENT and _REQUEST.search(source.text)):
             return True
         kind = sentence_kind(text)
-        return kind == wanted or (wanted == STATEMENT and kind is None)
+        return kind == wanted or kind is None
 
 
 class KeepsContrast:
@@ -221,6 +224,18 @@ class KeepsContrast:
 
     def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
         return keeps_contrast(source.text, text)
+
+
+class KeepsDirection:
+    """No word turned into its opposite (:func:`models.reversals.reversed_words`): "The bill
+    was defeated in the House" → "The House passed the bill" and "Prior to the financial
+    crisis" → "In the aftermath of the financial crisis" were shown at the default slider,
+    with the meaning scorer's blessing."""
+
+    name = "reversal"
+
+    def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
+        return not reversed_words(source.text, text)
 
 
 class NotANearDuplicate:
@@ -317,7 +332,7 @@ class CandidatePipeline:
 
     checks: tuple[Check, ...] = field(
         default_factory=lambda: (NonEmpty(), NotACopy(), FitsLength(), KeepsFacts(), KeepsQuestion(),
-                                 KeepsContrast(), NotANearDuplicate()))
+                                 KeepsContrast(), KeepsDirection(), NotANearDuplicate()))
     ranking: Ranking = field(default_factory=ByMeanLogProb)
     oversample: float = 0.0
 
@@ -359,14 +374,15 @@ class CandidatePipeline:
 
 def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAULT_OVERSAMPLE) -> CandidatePipeline:
     """The app's pipeline: non-empty, not a copy, within the mode's length, facts kept, a
-    question still a question, a contrast still drawn, not a near-duplicate; surest first.
+    question still a question, a contrast still drawn, no word turned into its opposite, not a near-duplicate;
+    surest first.
 
     With a ``scorer``: then the meaning kept (:class:`KeepsMeaning`), ``oversample`` more
     candidates accepted, and :class:`ByConfidence` keeps the best n. Without one the
     pipeline is the student's alone, as before the scorer existed (no oversampling).
     """
     checks: tuple[Check, ...] = (NonEmpty(), NotACopy(), FitsLength(), KeepsFacts(), KeepsQuestion(),
-                                 KeepsContrast(), NotANearDuplicate())
+                                 KeepsContrast(), KeepsDirection(), NotANearDuplicate())
     if scorer is None:
         return CandidatePipeline(checks)
     return CandidatePipeline((*checks, KeepsMeaning(scorer)), ranking=ByConfidence(), oversample=oversample)

@@ -23,6 +23,10 @@ from models.connectives import draws_contrast, keeps_contrast
     ("It is not only cheap but also good.", False),
     ("He has not yet won a title.", False),
     ("The team has yet to win, and yet another coach left.", False),
+    ("We haven't even eaten yet and the drinks are here.", False),
+    ("It was late, yet we stayed.", True),
+    ("It was late and yet we stayed.", True),
+    ("I can't help but question the impact.", False),
     ("We went to the park.", False),
     ("", False),
 ])
@@ -40,6 +44,10 @@ def test_a_lost_contrast_is_refused_and_a_reworded_one_kept() -> None:
     children = "Though over 40% of children do sports regularly, the number drops to 15% for their parents."
     assert keeps_contrast(children, "While over 40% of children play sports regularly, only 15% of parents do.")
     assert keeps_contrast(children, "Over 40% of children do sports regularly; their parents, in contrast, 15%.")
+    assert keeps_contrast("The food was okay, not the greatest but not the worst.",
+                          "The food was decent, not the best but also not the worst.")  # "but also" without "not only"
+    assert keeps_contrast("Despite escalating conflict in Iraq, Bush pledged to stay the course.",
+                          "Even with the growing conflict in Iraq, Bush pledged to keep the current strategy.")
     # the candidate's "all but" is no contrast either
     assert not keeps_contrast("It rained, but we went out.", "It rained and we all but went out.")
     # no contrast in the source: nothing to keep

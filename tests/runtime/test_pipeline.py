@@ -27,7 +27,7 @@ def test_each_check_refuses_what_it_names() -> None:
 def test_the_first_refusing_check_is_reported_in_order() -> None:
     pipeline = default_pipeline()
     assert [check.name for check in pipeline.checks] == ["empty", "copy", "length", "facts", "question", "contrast",
-                                                         "duplicate"]
+                                                         "reversal", "duplicate"]
     assert pipeline.refusal("", SOURCE, []).name == "empty"  # type: ignore[union-attr]
     assert pipeline.refusal("The train left without us!", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     accepted = [Candidate("We missed the train.", -0.5)]
@@ -50,7 +50,7 @@ def test_a_question_stays_a_question_and_a_statement_a_statement() -> None:
     check = KeepsQuestion()
     asked = Source("What did the candidate of Valley lack to be the new Miss Colombia?")
     assert not check.accepts("The candidate of Valley failed to showcase Miss Colombia.", asked, [])
-    assert not check.accepts("The candidate of Valley lacked something to be Miss Colombia", asked, [])  # no mark
+    assert check.accepts("what was the Valley candidate missing to become Miss Colombia", asked, [])  # no mark
     assert check.accepts("What was the Valley candidate missing to become Miss Colombia?", asked, [])
     stated = Source("We were curious to see the sections where the main character gets out of the car and runs.")
     assert not check.accepts("Have you been wondering about the passage where the main character runs?", stated, [])
@@ -97,7 +97,7 @@ def test_evaluate_counts_copies_through_a_public_pipeline() -> None:
     counter = CopyCounter()
     app = counting_pipeline(counter, "app")
     assert [c.name for c in app.checks] == ["empty", "copy-counter", "copy", "length", "facts", "question", "contrast",
-                                            "duplicate"]
+                                            "reversal", "duplicate"]
     assert app.refusal("", SOURCE, []) is not None and counter.rows_checked == 0  # empty rows are not counted
     assert app.refusal("The train left without us.", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     assert app.refusal("We missed the train.", SOURCE, []) is None

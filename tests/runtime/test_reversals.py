@@ -1,0 +1,47 @@
+"""Words turned into their opposites (models/reversals.py): cases from the student's shown output,
+faithful rewordings from the GPT teachers that must pass, and the pipeline check."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.pipeline import KeepsDirection, Source, default_pipeline
+from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words
+
+
+@pytest.mark.parametrize(("source", "candidate", "turned"), [
+    # shown at the default slider on held-out news, passed by the meaning scorer
+    ("The bill was defeated in the House by a wide bipartisan margin.",
+     "The House passed the bill by a broad bipartisan margin.", [("defeated", "passed")]),
+    ("Prior to the financial crisis of 2008-2009, the dollar was about 120 yen.",
+     "In the aftermath of the 2008-2009 financial crisis, the dollar was about 120 yen.", [("prior to", "aftermath")]),
+    ("Shares rose 5% before the vote.", "Shares fell 5% after the vote.", [("rose", "fell"), ("before", "after")]),
+    ("We left because it rained.", "We left despite the rain.", [("because", "despite")]),
+    ("He was acquitted in May.", "He was convicted in May.", [("acquitted", "convicted")]),
+])
+def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, turned: list[tuple[str, str]]) -> None:
+    assert reversed_words(source, candidate) == turned
+    assert not KeepsDirection().accepts(candidate, Source(source), [])
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    ("It rose and then fell.", "It fell after it had risen."),                         # both words kept
+    ("The wings were cooked well, but there was little sauce.", "The wings were good; the sauce was scarce."),
+    ("I gave them 3 stars because service is so-so, even though the food is great.",
+     "Despite great food I gave 3 stars, due to so-so service."),                      # both classes in the source
+    ("Ted is a great dentist, never had a problem.", "Ted is a great dentist; I always had good visits."),
+    ("Set up the tent before dark.", "Put the tent up before it gets dark."),          # "up"/"down" not checked
+    ("Since January, sales have grown.", "Although slow at first, sales have grown since January."),  # temporal "since"
+    ("We had more time than money.", "We had less money than time."),                   # "more"/"less" not checked
+])
+def test_faithful_rewordings_pass(source: str, candidate: str) -> None:
+    assert reversed_words(source, candidate) == []
+
+
+def test_the_runtime_list_is_the_one_the_scorer_data_uses() -> None:
+    from distill.perturb import FLIPS
+    assert FLIPS is REVERSAL_PAIRS
+    assert (("defeated", "voted down"), ("passed", "approved", "adopted")) in CHECKED_PAIRS
+    assert (("up",), ("down",)) not in CHECKED_PAIRS and (("rose",), ("fell",)) in CHECKED_PAIRS
+    assert default_pipeline().refusal("The House passed the bill.", Source("The bill was defeated in the House."),
+                                      []).name == "reversal"  # type: ignore[union-attr]
