@@ -23,6 +23,7 @@ from typing import Protocol
 import numpy as np
 
 from .errors import ParaphraseStudioError
+from .text import STRAIGHT_APOSTROPHES
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,6 @@ def percent(confidence: float) -> str:
 
 # -- reasons ------------------------------------------------------------------------------
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _NEGATION = re.compile(r"\b(?:not|no|never|nobody|nothing|none|neither|nor|nowhere|cannot)\b|n't\b",
                        re.IGNORECASE)
 _CONTRAST = re.compile(r"\b(?:despite|in spite of|although|though|nevertheless|nonetheless|however|but|yet|"
@@ -111,7 +111,7 @@ def doubt(candidate: str, source: str) -> str:
     have become a cause" for "despite" → "due to", which the 135M student does now and then.
     A hint, never a verdict: "did not like" → "disliked" is fine and still gets the note.
     """
-    source, candidate = source.translate(_APOSTROPHES), candidate.translate(_APOSTROPHES)
+    source, candidate = source.translate(STRAIGHT_APOSTROPHES), candidate.translate(STRAIGHT_APOSTROPHES)
     negated, negates = bool(_NEGATION.search(source)), bool(_NEGATION.search(candidate))
     if negated and not negates:
         return "a negation may be missing"

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import re
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+from .text import STRAIGHT_APOSTROPHES
+
 #: Words that draw a contrast inside a sentence ("yet" only where it opens a clause: "it was
 #: late, yet we stayed"; "we haven't eaten yet" is time).
 _SOURCE_CONTRAST = re.compile(
@@ -46,7 +47,7 @@ _CANDIDATE_CONTRAST = re.compile(
 
 def draws_contrast(sentence: str) -> bool:
     """True when the sentence sets two things against each other inside itself."""
-    text = _NOT_CONTRAST.sub(" ", sentence.translate(_APOSTROPHES))
+    text = _NOT_CONTRAST.sub(" ", sentence.translate(STRAIGHT_APOSTROPHES))
     return bool(_SOURCE_CONTRAST.search(_LEADING_LINK.sub("", text, count=1)))
 
 
@@ -55,4 +56,4 @@ def keeps_contrast(source: str, candidate: str) -> bool:
     contrast word at all."""
     if not draws_contrast(source):
         return True
-    return bool(_CANDIDATE_CONTRAST.search(_NOT_CONTRAST.sub(" ", candidate.translate(_APOSTROPHES))))
+    return bool(_CANDIDATE_CONTRAST.search(_NOT_CONTRAST.sub(" ", candidate.translate(STRAIGHT_APOSTROPHES))))

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from .text import STRAIGHT_APOSTROPHES
+
 REVERSAL_PAIRS: tuple[tuple[str, str], ...] = (
     ("rose", "fell"), ("rises", "falls"), ("rising", "falling"), ("increased", "decreased"),
     ("increase", "decrease"), ("increases", "decreases"), ("higher", "lower"), ("more", "less"),
@@ -75,7 +77,6 @@ CLASS_PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 CHECKED_PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
     ((a,), (b,)) for a, b in REVERSAL_PAIRS if (a, b) not in _AMBIGUOUS) + CLASS_PAIRS
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _ALL_PHRASES = sorted({phrase for a, b in CHECKED_PAIRS for phrase in (*a, *b)}, key=len, reverse=True)
 #: Every checked word or phrase in one pattern: two scans per call (~0.02 ms) instead of two per pair.
 _ANY = re.compile(r"(?<![\w'-])(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in _ALL_PHRASES)
@@ -84,7 +85,7 @@ _ANY = re.compile(r"(?<![\w'-])(?:" + "|".join(r"\s+".join(map(re.escape, p.spli
 
 def _present(text: str) -> list[str]:
     """The checked words and phrases ``text`` has, lower-cased, in text order."""
-    return [" ".join(m.group(0).lower().split()) for m in _ANY.finditer(text.translate(_APOSTROPHES))]
+    return [" ".join(m.group(0).lower().split()) for m in _ANY.finditer(text.translate(STRAIGHT_APOSTROPHES))]
 
 
 def reversed_words(source: str, candidate: str) -> list[tuple[str, str]]:

@@ -42,6 +42,9 @@ def word_count(text: str) -> int:
     return sum(1 for w in text.split() if _WORD_CHARS.search(w))
 
 
+#: Curly and modifier apostrophes as the straight one, for rules written with "'" ("can't").
+STRAIGHT_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
 #: What may follow a sentence's final mark: closing quotes and brackets.
 _CLOSERS = "\"'”’»)]"
 QUESTION, STATEMENT = "question", "statement"
