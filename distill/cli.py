@@ -74,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(f"--{name.replace('_', '-')}", type=type(getattr(defaults, name)),
                        default=getattr(defaults, name))
     p.add_argument("--facts-rule", action="store_true",
-                   help="drop pairs whose target loses or changes a number, date, name or quote (models.facts)")
+                   help="drop pairs whose target loses or changes a number, date, name or quote (models.facts), "
+                        "or that the app's sentence checks refuse (a question answered, a contrast dropped, "
+                        "a word turned into its opposite)")
     p.add_argument("--min-meaning", type=float, default=None,
                    help="drop pairs the meaning scorer gives less than this (needs its bundle: ./studio build)")
     p.add_argument("--controls", action="store_true",

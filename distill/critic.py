@@ -12,10 +12,13 @@ Teacher outputs include copies, partial paraphrases of long seeds, chatbot answe
 5. ``facts`` (opt-in): the target loses a number, date, name or quote of the source, or
    invents a number (:func:`models.facts.check_candidate`, the rules the app enforces: a
    student trained on "$300" -> "$30" learns to write it);
-6. ``adequacy``: cosine of all-MiniLM-L6-v2 embeddings below ``min_adequacy`` (meaning lost);
-7. ``meaning`` (opt-in): the meaning scorer's probability below ``min_meaning`` (it sees
+6. ``sense`` (on with ``facts``): the target turns the source around in a way the app refuses
+   too (:mod:`models.pipeline`'s sentence checks): a question answered or a statement asked, a
+   contrast the source draws dropped, a word turned into its opposite ("defeated" → "passed");
+7. ``adequacy``: cosine of all-MiniLM-L6-v2 embeddings below ``min_adequacy`` (meaning lost);
+8. ``meaning`` (opt-in): the meaning scorer's probability below ``min_meaning`` (it sees
    flipped roles and polarity that an embedding cosine is blind to);
-8. ``near_duplicate``: a target nearly identical (token Jaccard) to a target already kept
+9. ``near_duplicate``: a target nearly identical (token Jaccard) to a target already kept
    for the same group: repeating one output teaches little.
 
 Each pair is removed by the first rule it fails, so the report's counts add up.
@@ -38,7 +41,7 @@ log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[0-9a-z]+")
 
-RULES = ("empty", "copy", "length_ratio", "low_diversity", "facts", "adequacy", "meaning", "near_duplicate")
+RULES = ("empty", "copy", "length_ratio", "low_diversity", "facts", "sense", "adequacy", "meaning", "near_duplicate")
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,16 @@ def facts_rule(pair: Pair) -> bool:
     return not check_candidate(pair.source, pair.target)
 
 
+def sense_rule(pair: Pair) -> bool:
+    """True when the target keeps the source's kind of sentence, its contrast and its direction
+    (the candidate pipeline's :class:`~models.pipeline.KeepsQuestion`,
+    :class:`~models.pipeline.KeepsContrast` and :class:`~models.pipeline.KeepsDirection`)."""
+    from models.pipeline import KeepsContrast, KeepsDirection, KeepsQuestion, Source
+
+    source = Source(pair.source)
+    return all(check.accepts(pair.target, source, []) for check in (KeepsQuestion(), KeepsContrast(), KeepsDirection()))
+
+
 def filter_pairs(pairs: Sequence[Pair], thresholds: CriticThresholds | None = None,
                  adequacy: AdequacyFn | None = None, *, facts: bool = False,
                  meaning: AdequacyFn | None = None, min_meaning: float = 0.5,
@@ -159,7 +172,7 @@ def filter_pairs(pairs: Sequence[Pair], thresholds: CriticThresholds | None = No
     """Apply the rules in order; returns (kept pairs in input order, report).
 
     ``adequacy(sources, targets)`` returns cosine similarities; pass None to skip that rule
-    (e.g. in tests, or to filter without torch). ``facts`` turns the facts rule on;
+    (e.g. in tests, or to filter without torch). ``facts`` turns the facts and sense rules on;
     ``meaning(sources, targets)`` returns the meaning scorer's probabilities (None: off).
     """
     t = thresholds or CriticThresholds()
@@ -171,6 +184,8 @@ def filter_pairs(pairs: Sequence[Pair], thresholds: CriticThresholds | None = No
         rule = cheap_rule(pair, t)
         if rule is None and facts and not facts_rule(pair):
             rule = "facts"
+        if rule is None and facts and not sense_rule(pair):
+            rule = "sense"
         if rule:
             report.count(pair, rule)
         else:

@@ -72,3 +72,17 @@ def test_overlap_measures() -> None:
     assert ngram_overlap(words("a b c d"), words("e f g h")) == 0.0
     assert 0.0 < lexical_diversity("the cat sat on the mat", "the cat was sitting on a rug") < 1.0
     assert words("It's the Cat's mat!") == ["its", "the", "cats", "mat"]
+
+
+def test_the_sense_rule_drops_targets_the_app_would_refuse_only_with_facts_on() -> None:
+    asked = pair("Where did the museum move its famous old paintings last year?",
+                 "The museum moved its famous old paintings to a new wing last year.")
+    contrast = pair("The wings were crispy, however they were very skimpy on the sauce.",
+                    "The chicken wings came out crunchy and were served with plenty of sauce on top.", "g2")
+    turned = pair("The bill was defeated in the House by a wide bipartisan margin.",
+                  "The House passed the bill by a broad margin supported by both parties.", "g3")
+    kept, report = filter_pairs([GOOD, asked, contrast, turned], CriticThresholds(min_diversity=0.0), facts=True)
+    assert kept == [GOOD]
+    assert report.removed["sense"] == 3 and report.removed["facts"] == 0
+    kept, report = filter_pairs([GOOD, asked, contrast, turned], CriticThresholds(min_diversity=0.0))
+    assert report.removed["sense"] == 0 and len(kept) == 4  # off with the facts rule
