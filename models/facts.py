@@ -942,7 +942,9 @@ def _numeral_characters(text: str) -> list[_Num]:
 
 _MAGNITUDE_RE = re.compile(
     r"(?<![\w-])(?:(tens|dozens|hundreds|thousands)[\s-]+of[\s-]+(?=(?:thousands|millions|billions|trillions)\b))?"
-    r"(hundreds|thousands|millions|billions|trillions|dozens)(?![\w-])", re.I)
+    r"(hundreds|thousands|millions|billions|trillions|dozens)(?![\w-])"
+    r"|(?<![\w-])(?:several|a\s+few|many|some)\s+(hundred|thousand|million|billion|trillion)"
+    r"(?:\s+(thousand|million|billion|trillion))?(?![\w-])", re.I)
 
 
 def _magnitude_words(text: str) -> list[_Num]:
@@ -951,12 +953,17 @@ def _magnitude_words(text: str) -> list[_Num]:
     on news output at Creative: "plans to invest billions" → "expects to invest millions"
     passed). A multiple of one ("tens of millions", "hundreds-of-thousands") is one order
     of magnitude with its multiple: "tens of millions" → "hundreds of millions" passed too.
+    A vague count of a scale word is its order of magnitude: "several million" (= "millions"),
+    "a few hundred", "many thousand"; "out of several million employees" → "out of a countable
+    number of employees" passed at the default slider.
     ``text`` has its other numbers masked, so "2 millions" is not counted twice."""
     return [_Num(m.start(), m.end(), Decimal(0), unit="mag", literal=_magnitude_literal(m))
             for m in _MAGNITUDE_RE.finditer(text)]
 
 
 def _magnitude_literal(m: re.Match[str]) -> str:
+    if m.group(3):  # "several million" is "millions"; "several hundred thousand" is "hundreds of thousands"
+        return f"{m.group(3).lower()} of {m.group(4).lower()}" if m.group(4) else m.group(3).lower()
     scale = m.group(2).lower().rstrip("s")
     return f"{m.group(1).lower().rstrip('s')} of {scale}" if m.group(1) else scale
 

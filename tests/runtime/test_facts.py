@@ -457,3 +457,20 @@ def test_a_name_numbered_by_the_number_after_it_stays_numbered(source: str, cand
     violations = check_candidate(source, candidate)
     assert [v.text for v in violations if v.kind == NUMBERED_NAME] == split
     assert [v.reason for v in violations if v.kind == NUMBERED_NAME] == [f"{s} split" for s in split]
+
+
+@pytest.mark.parametrize(("source", "candidate", "violations"), [
+    # held-out news at the default slider: the vague count of millions was lost and passed
+    ("In total, 169 000 cases were unjustified, out of several million employees.",
+     "In total, 169,000 cases were unjustified, out of a countable number of employees.",
+     ["number several million missing"]),
+    ("Out of several million employees.", "Out of millions of employees.", []),
+    ("Out of several million employees.", "Out of several thousand employees.",
+     ["new number several thousand", "number several million missing"]),
+    ("They raised a few hundred dollars.", "They raised hundreds of dollars.", []),
+    ("Several hundred thousand users signed up.", "Hundreds of thousands of users signed up.", []),
+    ("Millions of people watched.", "Several million people watched.", []),
+])
+def test_a_vague_count_of_a_scale_word_is_its_order_of_magnitude(source: str, candidate: str,
+                                                                  violations: list[str]) -> None:
+    assert sorted(str(v) for v in check_candidate(source, candidate)) == sorted(violations)
