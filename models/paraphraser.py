@@ -511,7 +511,10 @@ class _SentenceRequest(Request):
         invented second sentence): the meaning scorer is what stands between them and the
         writer. The opposite move, a cooler round after facts refusals, was tried and left
         out: on the 17 news sentences that fell short it gave 2.24 candidates per input at
-        half the diversity and 2.12 at none, against 2.18.
+        half the diversity and 2.12 at none, against 2.18. Asking the prompt again half the
+        slider to the left (the change code too) after two rounds without a candidate gave
+        the 11 held-out news sentences with none at Creative 20 candidates, of which about 5
+        kept the meaning by eye ("P.S. 36" → "Please don't forget to mention P.S."): left out.
         """
         if self.prompt is None:
             return
