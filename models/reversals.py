@@ -88,17 +88,41 @@ def _present(text: str) -> list[str]:
     return [" ".join(m.group(0).lower().split()) for m in _ANY.finditer(text.translate(STRAIGHT_APOSTROPHES))]
 
 
+_WORD = re.compile(r"[a-z']+")
+
+
+def _few_readings(text: str) -> set[str]:
+    """How ``text`` uses "few": "few" (hardly any: "few", "very few", "only a few", "only
+    offered a few") and/or "a few" (some: "a few", "quite a few", "not a few")."""
+    words = _WORD.findall(text.lower())
+    readings = set()
+    for i, word in enumerate(words):
+        if word != "few":
+            continue
+        if i and words[i - 1] == "a" and not {"only", "just"} & set(words[max(0, i - 4):i - 1]):
+            readings.add("a few")
+        else:
+            readings.add("few")
+    return readings
+
+
 def reversed_words(source: str, candidate: str) -> list[tuple[str, str]]:
     """``(source word, candidate word)`` for each checked pair the candidate turns around: the
-    source has a word of one side and none of the other, the candidate the other way round."""
+    source has a word of one side and none of the other, the candidate the other way round.
+    Also "few" ↔ "a few" ("It contains few big names" → "It has a few big names", shown at the
+    default slider on held-out news); "only a few" is "few", as the GPT teachers write it."""
+    found = []
+    if "few" in source.lower() and "few" in candidate.lower():
+        said, written = _few_readings(source), _few_readings(candidate)
+        if len(said) == 1 and len(written) == 1 and said != written:
+            found.append((next(iter(said)), next(iter(written))))
     in_source = _present(source)
     if not in_source:
-        return []
+        return found
     in_candidate = _present(candidate)
     if not in_candidate:
-        return []
+        return found
     source_set, candidate_set = set(in_source), set(in_candidate)
-    found = []
     for a, b in CHECKED_PAIRS:
         for x, y in ((a, b), (b, a)):
             if (source_set.isdisjoint(x) or not source_set.isdisjoint(y) or not candidate_set.isdisjoint(x)

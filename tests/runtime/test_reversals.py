@@ -18,6 +18,10 @@ from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words
     ("Shares rose 5% before the vote.", "Shares fell 5% after the vote.", [("rose", "fell"), ("before", "after")]),
     ("We left because it rained.", "We left despite the rain.", [("because", "despite")]),
     ("He was acquitted in May.", "He was convicted in May.", [("acquitted", "convicted")]),
+    # shown at the default slider on held-out news: hardly any became some
+    ("It contains few big names, major treaties or famous battles.",
+     "It has a few big names, major treaties or famous battles.", [("few", "a few")]),
+    ("A few people came.", "Few people came.", [("a few", "few")]),
 ])
 def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, turned: list[tuple[str, str]]) -> None:
     assert reversed_words(source, candidate) == turned
@@ -33,6 +37,9 @@ def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, t
     ("Set up the tent before dark.", "Put the tent up before it gets dark."),          # "up"/"down" not checked
     ("Since January, sales have grown.", "Although slow at first, sales have grown since January."),  # temporal "since"
     ("We had more time than money.", "We had less money than time."),                   # "more"/"less" not checked
+    ("There are few choices to eat.", "The restaurant only offered a few choices."),     # "only a few" is "few"
+    ("Few people came.", "Just a few people came."),
+    ("Few came, but a few stayed.", "A few people came."),                              # both readings: unchecked
 ])
 def test_faithful_rewordings_pass(source: str, candidate: str) -> None:
     assert reversed_words(source, candidate) == []
