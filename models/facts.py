@@ -175,8 +175,8 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "CHANGED_NUMBER", "CODE", "DATE", "EMAIL", "HANDLE", "HASHTAG", "KEEP", "MISSING_NUMBER", "NAME",
-    "NEW_NAME", "NEW_NUMBER", "NUMBER", "NUMBERED_NAME", "QUOTE", "URL", "SourceFacts", "Span", "Violation", "check_candidate",
-    "extract_numbers", "missing_keeps", "protected_spans", "stems",
+    "NEW_NAME", "NEW_NUMBER", "NUMBER", "NUMBERED_NAME", "QUOTE", "URL", "SourceFacts", "Span", "Violation",
+    "check_candidate", "extract_numbers", "missing_keeps", "protected_spans", "stems",
 ]
 
 NUMBER = "number"

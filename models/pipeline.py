@@ -196,10 +196,10 @@ class KeepsQuestion:
     Colombia?" → "The candidate of Valley failed to showcase Miss Colombia." (held-out news)
     and "We were curious to see the sections where …" → "Have you been wondering about the
     passage where …": an answer where the writer asked, or a question where they stated. A
-    source or a candidate without a final mark constrains nothing (the GPT teachers' "could you
-    help me locate a way to the history museum" for "Can you get me a route …?"), and a request ("Tell me the fastest way
-    to Savannah.", "Please …") may become a polite question ("Can you tell me …?"), as the
-    GPT teachers often write it.
+    source or a candidate without a final mark constrains nothing (the GPT teachers' "could
+    you help me locate a way to the history museum" for "Can you get me a route …?"), and a
+    request ("Tell me the fastest way to Savannah.", "Please …") may become a polite question
+    ("Can you tell me …?"), as the GPT teachers often write it.
     """
 
     name = "question"
@@ -330,9 +330,7 @@ class CandidatePipeline:
     (:meth:`extra`), for the ranking to choose from; 0 shows the first n that pass.
     """
 
-    checks: tuple[Check, ...] = field(
-        default_factory=lambda: (NonEmpty(), NotACopy(), FitsLength(), KeepsFacts(), KeepsQuestion(),
-                                 KeepsContrast(), KeepsDirection(), NotANearDuplicate()))
+    checks: tuple[Check, ...] = field(default_factory=lambda: app_checks())
     ranking: Ranking = field(default_factory=ByMeanLogProb)
     oversample: float = 0.0
 
@@ -372,17 +370,23 @@ class CandidatePipeline:
         return self.ranking.rank(candidates, source)
 
 
+def app_checks() -> tuple[Check, ...]:
+    """The app's checks without the meaning scorer, in order (cheapest and surest first); the
+    pipeline's default and :func:`default_pipeline` both start from them."""
+    return (NonEmpty(), NotACopy(), FitsLength(), KeepsFacts(), KeepsQuestion(), KeepsContrast(), KeepsDirection(),
+            NotANearDuplicate())
+
+
 def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAULT_OVERSAMPLE) -> CandidatePipeline:
     """The app's pipeline: non-empty, not a copy, within the mode's length, facts kept, a
-    question still a question, a contrast still drawn, no word turned into its opposite, not a near-duplicate;
-    surest first.
+    question still a question, a contrast still drawn, no word turned into its opposite, not a
+    near-duplicate (:func:`app_checks`); surest first.
 
     With a ``scorer``: then the meaning kept (:class:`KeepsMeaning`), ``oversample`` more
     candidates accepted, and :class:`ByConfidence` keeps the best n. Without one the
     pipeline is the student's alone, as before the scorer existed (no oversampling).
     """
-    checks: tuple[Check, ...] = (NonEmpty(), NotACopy(), FitsLength(), KeepsFacts(), KeepsQuestion(),
-                                 KeepsContrast(), KeepsDirection(), NotANearDuplicate())
+    checks = app_checks()
     if scorer is None:
         return CandidatePipeline(checks)
     return CandidatePipeline((*checks, KeepsMeaning(scorer)), ranking=ByConfidence(), oversample=oversample)
