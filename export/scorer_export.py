@@ -307,6 +307,7 @@ def _manifest(scorer: CommittedScorer, base_dir: Path, base_sha256: str, fingerp
         "tokenizer_file": TOKENIZER_FILE,
         "max_length": scorer.max_length,
         "calibration": scorer.calibration,
+        "candidate_calibration": scorer.candidate_calibration,
         "threshold": scorer.threshold,
         "quantization": {"variant": variant, **QUANTIZATIONS[variant], "tried": tried},
         "parity": parity,

@@ -48,6 +48,9 @@ class CommittedScorer:
     calibration: dict[str, float]
     threshold: float
     description: str
+    #: ``{"scale", "bias"}`` for the confidence a student candidate is shown with (None: none
+    #: fitted), plus what it was fitted on; see :mod:`distill.confidence_fit`.
+    candidate_calibration: dict[str, Any] | None = None
 
     @property
     def config_path(self) -> Path:
@@ -81,10 +84,15 @@ def read_committed_scorer(folder: Path) -> CommittedScorer:
         return value
 
     calibration = field("calibration", dict)
-    for key in ("scale", "bias"):
-        value = calibration.get(key)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ScorerSourceError(f"{path}: 'calibration.{key}' is {value!r}, expected a finite number")
+    _check_calibration(path, "calibration", calibration)
+    candidate_calibration = data.get("candidate_calibration")
+    if candidate_calibration is not None:
+        if not isinstance(candidate_calibration, dict):
+            raise ScorerSourceError(f"{path}: 'candidate_calibration' is {candidate_calibration!r}, expected an object")
+        _check_calibration(path, "candidate_calibration", candidate_calibration,
+                           optional=("source_scale",))
+        if candidate_calibration["scale"] <= 0 or calibration["scale"] <= 0:
+            raise ScorerSourceError(f"{path}: with 'candidate_calibration', both calibration scales must be positive")
     threshold = float(field("threshold", (int, float)))
     if not 0.0 <= threshold <= 1.0:
         raise ScorerSourceError(f"{path}: 'threshold' is {threshold}, outside 0..1")
@@ -96,7 +104,8 @@ def read_committed_scorer(folder: Path) -> CommittedScorer:
         num_hidden_layers=field("num_hidden_layers", int), max_length=field("max_length", int),
         weights=field("weights", str), frozen=tuple(frozen),
         calibration={"scale": float(calibration["scale"]), "bias": float(calibration["bias"])},
-        threshold=threshold, description=str(data.get("description", "")))
+        threshold=threshold, description=str(data.get("description", "")),
+        candidate_calibration=candidate_calibration)
     if scorer.num_hidden_layers < 1 or scorer.max_length < 5:
         raise ScorerSourceError(f"{path}: 'num_hidden_layers' must be at least 1 and 'max_length' at least 5")
     if Path(scorer.weights).name != scorer.weights:
@@ -176,3 +185,12 @@ def load_torch_scorer(scorer: CommittedScorer, base_dir: Path) -> Any:
     log.info("scorer %s: %d tensors from %s, %d frozen from the base", scorer.name, len(trained),
              scorer.weights_path.name, len(scorer.frozen))
     return model
+
+
+def _check_calibration(path: Path, key: str, calibration: dict[str, Any], optional: tuple[str, ...] = ()) -> None:
+    """``scale`` and ``bias`` (and ``optional`` ones, when present) are finite numbers; other
+    keys, such as what it was fitted on, are kept as they are."""
+    for name in ("scale", "bias", *(name for name in optional if name in calibration)):
+        value = calibration.get(name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ScorerSourceError(f"{path}: '{key}.{name}' is {value!r}, expected a finite number")

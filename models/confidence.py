@@ -2,7 +2,8 @@
 
 The candidate pipeline (:mod:`models.pipeline`) asks a meaning scorer for a calibrated
 probability per finished row and drops the rows below the scorer's threshold; the kept
-probability becomes :attr:`Candidate.confidence`. The pipeline depends only on the small
+row's :attr:`Candidate.confidence` is that probability mapped to what it means for the
+student's own candidates (:func:`candidate_confidence`). The pipeline depends only on the small
 :class:`Scorer` protocol here, so tests and the evaluator can pass a stand-in, and the
 student keeps working alone when no scorer bundle is built (:func:`default_scorer` then
 says so once and returns None).
@@ -14,6 +15,7 @@ check (:mod:`models.facts`) already refuses every lost number, name or date outr
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -27,9 +29,9 @@ from .text import STRAIGHT_APOSTROPHES
 
 log = logging.getLogger(__name__)
 
-#: A candidate's reason (:func:`doubt`) is kept only below this confidence: a change the scorer
-#: is sure about ("not open" -> "closed") needs no note, and a note on every card is ignored.
-#: The app calls 0.8 and above High confidence.
+#: A candidate's reason (:func:`doubt`) is kept only below this pair probability (the scorer's
+#: :meth:`~Scorer.score`, not the confidence shown): a change the scorer is sure about ("not
+#: open" -> "closed") needs no note, and a note on every card is ignored.
 EXPLAIN_BELOW = 0.8
 
 #: Names the scorer to load instead of the default (a name or a bundle folder), or ``none``
@@ -48,6 +50,31 @@ class Scorer(Protocol):
     def score(self, sources: Sequence[str], candidates: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities in [0, 1] that ``candidates[i]`` keeps ``sources[i]``'s meaning."""
         ...
+
+
+def candidate_confidence(scorer: Scorer, probability: float, source: str) -> float:
+    """The confidence a candidate of ``source`` is shown with, from the scorer's pair probability.
+
+    A scorer may map its probability to one fitted on the student's own candidates
+    (:meth:`models.scorer.MeaningScorer.candidate_confidence`), which may also need the
+    source scored against itself: that is one scorer call per sentence, remembered for the
+    sentence's other rows. A scorer without the map (a test's stand-in, an older bundle)
+    shows its probability as it is.
+    """
+    recalibrate = getattr(scorer, "candidate_confidence", None)
+    if recalibrate is None:
+        return float(probability)
+    source_probability = None
+    if getattr(scorer, "needs_source_score", False):
+        source_probability = np.array([_source_score(scorer, source)])
+    shown = recalibrate(np.array([probability], dtype=np.float64), source_probability)
+    return float(np.asarray(shown).reshape(-1)[0])
+
+
+@functools.lru_cache(maxsize=64)
+def _source_score(scorer: Scorer, source: str) -> float:
+    """``source`` scored against itself (the sentences being paraphrased now; a few KB)."""
+    return float(scorer.score([source], [source])[0])
 
 
 _loaded: dict[tuple[str | None, int | None], Scorer] = {}

@@ -42,7 +42,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from . import dedupe
-from .confidence import EXPLAIN_BELOW, Scorer, doubt
+from .confidence import EXPLAIN_BELOW, Scorer, candidate_confidence, doubt
 from .connectives import keeps_contrast
 from .facts import SourceFacts
 from .reversals import reversed_words
@@ -64,8 +64,9 @@ class Candidate:
 
     ``kept``: the protected spans of the source it keeps, as the source writes them (every
     one of them: a candidate that loses one is never returned), for the app to mark.
-    ``confidence``: the meaning scorer's calibrated probability that it keeps the source's
-    meaning (None when no scorer is loaded); ``reason``: a short note on a change worth
+    ``confidence``: the calibrated probability that it keeps every detail of the source's
+    meaning, as read on the student's own candidates (None when no scorer is loaded; see
+    :func:`models.confidence.candidate_confidence`); ``reason``: a short note on a change worth
     checking ("a negation may be missing"), "" when none is seen or the scorer is sure of it
     (:func:`models.confidence.doubt`, :data:`models.confidence.EXPLAIN_BELOW`).
     """
@@ -251,7 +252,10 @@ class KeepsMeaning:
     """The meaning scorer's probability that the row keeps the source's meaning, at least
     ``threshold`` (the scorer's own unless given: the evaluator sweeps it). Below
     :data:`~models.confidence.EXPLAIN_BELOW` the verdict also names a change worth checking,
-    when :func:`~models.confidence.doubt` sees one.
+    when :func:`~models.confidence.doubt` sees one. Both judge the scorer's pair probability;
+    the verdict's confidence is what the candidate is shown with
+    (:func:`~models.confidence.candidate_confidence`: fitted on the student's own candidates
+    read by eye, so much lower), so the same rows pass as before it existed.
 
     One row at a time, as rows finish. Batching the rows of a sentence that finish in the
     same decode step would save few calls (the student, n=5, first 10 bench sentences: 109
@@ -271,9 +275,10 @@ class KeepsMeaning:
     def assess(self, text: str, source: Source) -> Verdict:
         if not text.strip():  # nothing to compare (a pipeline without NonEmpty): the scorer refuses ""
             return Verdict(self, 0.0)
-        confidence = float(self.scorer.score([source.text], [text])[0])
-        reason = doubt(text, source.text) if confidence < EXPLAIN_BELOW else ""
-        return Verdict(None if confidence >= self.threshold else self, confidence, reason)
+        probability = float(self.scorer.score([source.text], [text])[0])
+        reason = doubt(text, source.text) if probability < EXPLAIN_BELOW else ""
+        shown = candidate_confidence(self.scorer, probability, source.text)
+        return Verdict(None if probability >= self.threshold else self, shown, reason)
 
     def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
         return self.assess(text, source).accepted

@@ -57,6 +57,25 @@ class Calibration:
 
 
 @dataclass(frozen=True)
+class CandidateCalibration:
+    """``confidence = sigmoid(scale * logit + source_scale * source_logit + bias)``, fitted on the
+    student's own candidates read by eye; ``source_logit`` is the source scored against itself
+    (the scorer's scale sags for some sentences, faithful candidates of theirs with it)."""
+
+    scale: float
+    bias: float
+    source_scale: float = 0.0
+
+    @classmethod
+    def from_dict(cls, data: object, where: str = "'candidate_calibration'") -> CandidateCalibration:
+        data = _require_object(data, where)
+        source_scale = data.get("source_scale", 0.0)
+        return cls(scale=_finite(_require_field(data, "scale", where), f"{where}['scale']"),
+                   bias=_finite(_require_field(data, "bias", where), f"{where}['bias']"),
+                   source_scale=_finite(source_scale, f"{where}['source_scale']"))
+
+
+@dataclass(frozen=True)
 class ScorerManifest:
     """Parsed ``manifest.json`` of a scorer bundle; ``raw`` keeps every field for reports."""
 
@@ -68,6 +87,9 @@ class ScorerManifest:
     threshold: float
     files: dict[str, dict[str, Any]]
     raw: dict[str, Any] = field(repr=False)
+    #: Maps the same logit to the confidence a *student candidate* is shown with (fitted on
+    #: candidates read by eye, :mod:`distill.confidence_fit`); None: the pair probability is shown.
+    candidate_calibration: CandidateCalibration | None = None
 
     @classmethod
     def from_dict(cls, data: object) -> ScorerManifest:
@@ -87,6 +109,8 @@ class ScorerManifest:
             threshold=threshold,
             files=_files(_require_field(data, "files", "the manifest")),
             raw=data,
+            candidate_calibration=(None if data.get("candidate_calibration") is None
+                                   else CandidateCalibration.from_dict(data["candidate_calibration"])),
         )
 
 

@@ -6,6 +6,7 @@ import argparse
 import hashlib
 import json
 import logging
+import re
 import shutil
 import subprocess
 import sys
@@ -193,10 +194,13 @@ def test_an_up_to_date_bundle_is_reused_and_a_changed_scorer_rebuilt(tiny, tmp_p
     assert build_scorer_bundle(request, if_stale=True) == out / tiny.bundle.name
     assert (out / tiny.bundle.name / "manifest.json").read_text(encoding="utf-8") == before  # not rebuilt
 
-    write_scorer_json(source, threshold=0.7)  # what retraining or re-calibrating does
+    assert json.loads(before)["candidate_calibration"] is None  # none fitted for the tiny scorer
+    fitted = {"scale": 0.6, "bias": -2.0, "labels": 250, "faithful": 73, "fitted_on": "candidate_labels.jsonl"}
+    write_scorer_json(source, threshold=0.7, candidate_calibration=fitted)  # what retraining or re-calibrating does
     build_scorer_bundle(request, if_stale=True)
     manifest = json.loads((out / tiny.bundle.name / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["threshold"] == 0.7
+    assert manifest["candidate_calibration"] == fitted  # provenance travels with it
     assert manifest["fingerprint"] != json.loads(before)["fingerprint"]
 
 
@@ -272,13 +276,18 @@ def test_the_loaded_model_holds_the_committed_weights(tiny) -> None:  # noqa: AN
     ({"num_hidden_layers": "4"}, "'num_hidden_layers' is '4', expected a whole number"),
     ({"weights": "../elsewhere.safetensors"}, "must be a file name inside"),
     ({"frozen": [3]}, "'frozen' must be a list of tensor names"),
+    ({"candidate_calibration": [0.6, -2]}, "'candidate_calibration' is [0.6, -2], expected an object"),
+    ({"candidate_calibration": {"scale": 0.6}}, "'candidate_calibration.bias' is None"),
+    ({"candidate_calibration": {"scale": -0.6, "bias": 0}}, "both calibration scales must be positive"),
+    ({"candidate_calibration": {"scale": 0.6, "bias": 0, "source_scale": "low"}},
+     "'candidate_calibration.source_scale' is 'low'"),
 ])
 def test_a_bad_scorer_json_names_the_field(tiny, tmp_path: Path, changes: dict, message: str) -> None:  # noqa: ANN001
     from tiny_scorer import write_scorer_json
 
     source = copy_source(tiny.source, tmp_path)
     write_scorer_json(source, **changes)
-    with pytest.raises(ScorerSourceError, match=message.replace("(", r"\(").replace(".", r"\.")) as info:
+    with pytest.raises(ScorerSourceError, match=re.escape(message)) as info:
         read_committed_scorer(source)
     assert "scorer.json" in str(info.value)
 

@@ -11,6 +11,7 @@ import json
 import logging
 from pathlib import Path
 
+import numpy as np
 import pytest
 from scorer_stand_in import StandInScorer
 
@@ -74,6 +75,44 @@ def test_a_verdict_carries_the_reason_a_change_is_worth_checking_when_the_scorer
     assert doubt("She never called.", "She called.") == "a negation may have been added"
     assert doubt("He didn\u2019t go.", "He did not go.") == ""  # curly apostrophe, still a negation
     assert [percent(p) for p in (0.0, 0.004, 0.5, 0.874, 0.996, 1.0)] == ["1%", "1%", "50%", "87%", "99%", "99%"]
+
+
+class RecalibratingScorer(StandInScorer):
+    """A stand-in whose candidates are shown at a third of its pair probability."""
+
+    def candidate_confidence(self, probabilities: np.ndarray, source_probabilities: object = None) -> np.ndarray:
+        assert source_probabilities is None  # it does not ask for the source's own score
+        return np.asarray(probabilities) / 3
+
+
+class SourceWeighingScorer(StandInScorer):
+    """A stand-in whose shown confidence also depends on the source scored against itself."""
+
+    needs_source_score = True
+
+    def candidate_confidence(self, probabilities: np.ndarray, source_probabilities: np.ndarray) -> np.ndarray:
+        return np.asarray(probabilities) - np.asarray(source_probabilities) / 2
+
+
+def test_the_threshold_and_the_reason_judge_the_pair_probability_the_card_shows_the_candidates() -> None:
+    source = Source("We did not catch the train.")
+    scorer = RecalibratingScorer(threshold=0.5, high=0.7, per_text={"We missed it.": 0.49})
+    verdict = KeepsMeaning(scorer).assess("We caught the train.", source)
+    assert verdict.accepted and verdict.confidence == pytest.approx(0.7 / 3)  # shown at 23 %, passed at 70 %
+    assert verdict.reason == "a negation may be missing"  # the pair probability (0.7) is under EXPLAIN_BELOW
+    refused = KeepsMeaning(scorer).assess("We missed it.", source)
+    assert not refused.accepted and refused.confidence == pytest.approx(0.49 / 3)
+    assert confidence.candidate_confidence(StandInScorer(), 0.42, "Any.") == 0.42  # no map: its own probability
+
+
+def test_the_source_is_scored_against_itself_once_per_sentence() -> None:
+    source = Source("The train left without us again.")
+    scorer = SourceWeighingScorer(threshold=0.5, high=0.9, per_text={source.text: 0.6})
+    check = KeepsMeaning(scorer)
+    shown = [check.assess(text, source).confidence for text in ("We missed the train.", "The train went.")]
+    assert shown == [pytest.approx(0.9 - 0.3)] * 2
+    own = [call for call in scorer.calls if call == ([source.text], [source.text])]
+    assert len(own) == 1  # remembered for the sentence's other rows
 
 
 def test_oversample_is_a_share_of_n_rounded_up() -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from models.errors import BundleError
 from models.scorer import DEFAULT_SCORER, MeaningScorer, calibrate
-from models.scorer_bundle import Calibration, ScorerBundleError
+from models.scorer_bundle import Calibration, CandidateCalibration, ScorerBundleError
 from models.scorer_recipes import resolve_scorer_bundle, scorer_rebuild_command
 
 REPO = Path(__file__).resolve().parents[2]
@@ -101,6 +101,55 @@ def test_scores_are_calibrated_probabilities_of_the_pytorch_model(scorer: Meanin
     raw = 1.0 / (1.0 + np.exp(-logits))
     np.testing.assert_allclose(scores, calibrate(logits, scorer.calibration), rtol=0, atol=1e-6)
     assert not np.allclose(scores, raw, atol=1e-3)
+
+
+def with_candidate_calibration(bundle: Path, destination: Path, calibration: object) -> Path:
+    """A copy of ``bundle`` whose manifest adds ``candidate_calibration`` (the manifest is not hashed)."""
+    from tiny_scorer import copy_bundle
+
+    folder = copy_bundle(bundle, destination)
+    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    data["candidate_calibration"] = calibration
+    (folder / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    return folder
+
+
+def test_a_candidate_is_shown_with_the_candidate_calibration_of_the_same_logit(tiny, scorer: MeaningScorer,  # noqa: ANN001
+                                                                              tmp_path: Path) -> None:
+    assert scorer.candidate_calibration is None  # none fitted: the pair probability is shown
+    probabilities = scorer.score(*split(PAIRS))
+    np.testing.assert_allclose(scorer.candidate_confidence(probabilities), probabilities, atol=1e-7)
+
+    fitted = with_candidate_calibration(tiny.bundle, tmp_path, {"scale": 0.5, "bias": -2.0, "labels": 250})
+    recalibrated = MeaningScorer.load(fitted, threads=1)
+    assert recalibrated.candidate_calibration == CandidateCalibration(0.5, -2.0, 0.0)
+    assert not recalibrated.needs_source_score
+    scores = recalibrated.score(*split(PAIRS))
+    np.testing.assert_allclose(scores, probabilities, atol=1e-7)  # the pair probability is unchanged
+    shown = recalibrated.candidate_confidence(scores)
+    expected = calibrate(recalibrated.logits(*split(PAIRS)), Calibration(0.5, -2.0))
+    np.testing.assert_allclose(shown, expected, atol=2e-5)
+    assert np.all(shown < scores)  # this fit reads every pair as less sure
+    assert list(np.argsort(shown)) == list(np.argsort(scores))  # and keeps their order
+
+
+def test_the_candidate_calibration_can_weigh_the_source_scored_against_itself(tiny, tmp_path: Path) -> None:  # noqa: ANN001
+    fitted = with_candidate_calibration(tiny.bundle, tmp_path, {"scale": 1.1, "source_scale": -0.6, "bias": -1.2})
+    scorer = MeaningScorer.load(fitted, threads=1)
+    assert scorer.needs_source_score
+    sources, candidates = split(PAIRS)
+    scores, own = scorer.score(sources, candidates), scorer.score(sources, sources)
+    logits, own_logits = scorer.logits(sources, candidates), scorer.logits(sources, sources)
+    expected = 1 / (1 + np.exp(-(1.1 * logits - 0.6 * own_logits - 1.2)))
+    np.testing.assert_allclose(scorer.candidate_confidence(scores, own), expected, atol=2e-5)
+    with pytest.raises(ValueError, match="needs the source scored against itself"):
+        scorer.candidate_confidence(scores)
+
+
+def test_a_candidate_calibration_that_would_invert_the_confidence_is_refused(tiny, tmp_path: Path) -> None:  # noqa: ANN001
+    fitted = with_candidate_calibration(tiny.bundle, tmp_path, {"scale": -0.5, "bias": 1.0})
+    with pytest.raises(ScorerBundleError, match="a calibration scale is not positive"):
+        MeaningScorer.load(fitted)
 
 
 def test_calibrate_is_a_stable_sigmoid() -> None:
