@@ -1,10 +1,14 @@
 """A quiet, three-level hint on a candidate card: how far to trust it at a glance.
 
 With the meaning scorer loaded (``Candidate.confidence``), the hint is its calibrated
-probability that the candidate keeps the writer's meaning: High from 80 %, Medium from
-50 %, Low below (the runtime already dropped what is below the scorer's threshold). The
-tooltip gives the percentage and, when the runtime knows one, the change worth checking
-(``Candidate.reason``: "a negation may be missing").
+probability that the candidate keeps every detail of the writer's meaning, fitted on the
+student's own paraphrases read by eye (``models/scorers/<name>/candidate_calibration.json``).
+The scorer separates them only modestly, so that probability stays between about 4 % and
+70 %: "Meaning: fair chance" from 40 % (47 % of such candidates were faithful, cross-validated),
+"check closely" from 20 % (32 %), "doubtful" below (11 %). The words say how far to trust a
+card, never that it is safe (the runtime already dropped what is below the scorer's
+threshold). The tooltip gives the percentage and, when the runtime knows one, the change
+worth checking (``Candidate.reason``: "a negation may be missing").
 
 Without a scorer it falls back to the score, the mean token log-probability: how sure the
 model was of its own words. That is not a quality grade, so the card shows a small dot
@@ -28,11 +32,14 @@ if TYPE_CHECKING:
 
 HIGH_AT = -0.65
 MEDIUM_AT = -1.0
-#: Meaning-scorer probabilities from which a card says High / Medium confidence.
-HIGH_CONFIDENCE_AT = 0.8
-MEDIUM_CONFIDENCE_AT = 0.5
+#: Confidences from which a card says "Meaning: fair chance" / "Meaning: check closely".
+HIGH_CONFIDENCE_AT = 0.4
+MEDIUM_CONFIDENCE_AT = 0.2
 
+#: Without a scorer: how sure the model was of its own words.
 _LABELS = {3: "High confidence", 2: "Medium confidence", 1: "Low confidence"}
+#: With a scorer: how likely every detail of the meaning was kept.
+_MEANING_LABELS = {3: "Meaning: fair chance", 2: "Meaning: check closely", 1: "Meaning: doubtful"}
 
 
 @dataclass(frozen=True)
@@ -53,9 +60,9 @@ def candidate_hint(candidate: Candidate) -> QualityHint:
 def confidence_hint(confidence: float, reason: str = "") -> QualityHint:
     """Map the scorer's probability that the meaning is kept (0..1) to a hint."""
     level = 3 if confidence >= HIGH_CONFIDENCE_AT else 2 if confidence >= MEDIUM_CONFIDENCE_AT else 1
-    label = _LABELS[level]
+    label = _MEANING_LABELS[level]
     check = f" Worth a look: {reason}." if reason else ""
-    tooltip = (f"{label}: the meaning check puts the chance that this keeps your meaning at "
+    tooltip = (f"{label}. The meaning check puts the chance that this keeps every detail of your meaning at "
                f"{percent(confidence)}.{check} Read it before you use it either way.")
     return QualityHint(level, label, _dots(level), tooltip)
 

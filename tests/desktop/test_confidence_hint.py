@@ -21,8 +21,8 @@ from models import Candidate, CancelToken, ParaphraseResult
 
 
 @pytest.mark.parametrize(("confidence", "level", "label"), [
-    (0.97, 3, "High confidence"), (0.8, 3, "High confidence"), (0.79, 2, "Medium confidence"),
-    (0.5, 2, "Medium confidence"), (0.49, 1, "Low confidence"), (0.05, 1, "Low confidence"),
+    (0.97, 3, "Meaning: fair chance"), (0.4, 3, "Meaning: fair chance"), (0.39, 2, "Meaning: check closely"),
+    (0.2, 2, "Meaning: check closely"), (0.19, 1, "Meaning: doubtful"), (0.05, 1, "Meaning: doubtful"),
 ])
 def test_the_hint_reads_the_scorers_confidence(confidence: float, level: int, label: str) -> None:
     hint = confidence_hint(confidence)
@@ -33,9 +33,9 @@ def test_the_hint_reads_the_scorers_confidence(confidence: float, level: int, la
 
 
 def test_the_tooltip_names_the_reason_when_one_is_known() -> None:
-    hint = candidate_hint(Candidate("We caught it.", -2.5, confidence=0.62, reason="a negation may be missing"))
-    assert hint.label == "Medium confidence"  # the confidence decides, not the low score
-    assert "62%" in hint.tooltip and "Worth a look: a negation may be missing." in hint.tooltip
+    hint = candidate_hint(Candidate("We caught it.", -2.5, confidence=0.32, reason="a negation may be missing"))
+    assert hint.label == "Meaning: check closely"  # the confidence decides, not the low score
+    assert "32%" in hint.tooltip and "Worth a look: a negation may be missing." in hint.tooltip
 
 
 def test_without_a_confidence_the_hint_is_the_old_one() -> None:
@@ -47,9 +47,9 @@ def test_without_a_confidence_the_hint_is_the_old_one() -> None:
 def test_a_card_shows_the_confidence_hint(qtbot) -> None:  # noqa: ANN001
     card = CandidateCard(Candidate("The train left early.", -2.0, confidence=0.91), 1, source="The train went early.")
     qtbot.addWidget(card)
-    assert card.quality_label.text() == "●●●  High confidence"
+    assert card.quality_label.text() == "●●●  Meaning: fair chance"
     assert "91%" in card.quality_label.toolTip()
-    assert "High confidence" in card.accessibleDescription()
+    assert "Meaning: fair chance" in card.accessibleDescription()
 
 
 def _texts(cards: CandidateList) -> list[str]:
@@ -89,8 +89,8 @@ class RerankingParaphraser(StandInParaphraser):
     """Streams three candidates, then returns the runtime's final choice: a re-ranked list
     with a fourth candidate (accepted after the first three) in place of the weakest."""
 
-    STREAMED = [("Version one.", 0.7), ("Version two.", 0.9), ("Version three.", 0.6)]
-    FINAL = [("Version two.", 0.9), ("Version four.", 0.85), ("Version one.", 0.7)]
+    STREAMED = [("Version one.", 0.31), ("Version two.", 0.52), ("Version three.", 0.22)]
+    FINAL = [("Version two.", 0.52), ("Version four.", 0.45), ("Version one.", 0.31)]
 
     def paraphrase_sentence(self, sentence: str, *, n: int = 5, diversity: float = 0.5, seed: int | None = None,
                             keep: Sequence[str] = (), on_candidate: Callable[[Candidate], None] | None = None,
@@ -118,4 +118,4 @@ def test_the_window_shows_the_final_ranking_when_the_run_ends(qtbot, data_dir: P
     assert _texts(window.cards) == ["Version two.", "Version four.", "Version one."]
     assert [card.number for card in window.cards.cards()] == [1, 2, 3]
     labels = [card.quality_label.text() for card in window.cards.cards()]
-    assert labels == ["●●●  High confidence", "●●●  High confidence", "●●○  Medium confidence"]
+    assert labels == ["●●●  Meaning: fair chance", "●●●  Meaning: fair chance", "●●○  Meaning: check closely"]
