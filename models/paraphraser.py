@@ -190,6 +190,8 @@ class Paraphraser:
         #: A controlled student asks for more change by its codes, so the slider moves the
         #: sampler less (``sampling_diversity_scale`` in the manifest; 1: the full mapping).
         self.sampling_diversity_scale = float(manifest.prompt.extra.get("sampling_diversity_scale", 1.0))
+        #: ... and right of the default, more slowly still (``creative_sampling_scale``; 1: as left of it).
+        self.creative_sampling_scale = float(manifest.prompt.extra.get("creative_sampling_scale", 1.0))
         self._prefix: tuple[list[int], KVCache] | None = None
         #: Rows a text's sentences may decode together (see models.batch_decode).
         self.max_batch_rows = MAX_BATCH_ROWS
@@ -299,9 +301,14 @@ class Paraphraser:
             raise InputError(f"The model {self.name} has no mode “{mode}”; "
                              f"its modes: {', '.join(self.modes)}.")
 
-    def sampling_settings(self, diversity: float) -> DecodingSettings:
-        """The sampler's settings for a slider value (gentler for a controlled student)."""
-        return settings_for_diversity(diversity, self.copy_penalty_scale, self.sampling_diversity_scale)
+    def sampling_settings(self, diversity: float, *, creative_scale: bool = True) -> DecodingSettings:
+        """The sampler's settings for a slider value (gentler for a controlled student).
+
+        ``creative_scale=False`` ignores the bundle's ``creative_sampling_scale``: a later round
+        that escapes copies (:meth:`_SentenceRequest.before_round`) needs the full warmth.
+        """
+        return settings_for_diversity(diversity, self.copy_penalty_scale, self.sampling_diversity_scale,
+                                      self.creative_sampling_scale if creative_scale else 1.0)
 
     def _plan(self, source: str, mode: str = STANDARD_MODE, diversity: float = 0.5) -> _PromptPlan:
         """Tokenize ``source``'s prompt; refuses a sentence too long for the model."""
@@ -499,7 +506,8 @@ class _SentenceRequest(Request):
 
     def before_round(self) -> None:
         """A later round after mostly copies and near-duplicates samples as if the slider
-        stood :data:`RETRY_WARMER` further right (the prompt and its codes stay).
+        stood :data:`RETRY_WARMER` further right (the prompt and its codes stay), on the full
+        mapping: the bundle's slower Creative half would undo the escape.
 
         Student v2 copies short plain sentences: over seeds 0-7 at 0.5 (no scorer), "The
         last line is here." got 0 of 40 candidates, "The river was frozen." 8 of 40 (v1: 25
@@ -523,7 +531,7 @@ class _SentenceRequest(Request):
         if repeats <= sum(refused.get(name, 0) for name in SELECTIVE_CHECKS):
             return
         self.prompt.sampler.settings = self._paraphraser.sampling_settings(
-            min(1.0, self.request.diversity + RETRY_WARMER))
+            min(1.0, self.request.diversity + RETRY_WARMER), creative_scale=False)
 
     def offer(self, token_ids: list[int], log_probs: list[float], finished: bool) -> bool:
         """Accept a finished row the pipeline passes; True once there are enough.

@@ -97,10 +97,12 @@ RECIPES: dict[str, Recipe] = {
         base="smollm2-135m-instruct",
         template=CONTROLLED_TEMPLATE,
         adapter_dir=STUDENTS_DIR / "smollm2-135m-student-v2",
-        # The full slider mapping: halving it (the codes asking for the change) gave the same
-        # dev good rate (0.710) but a lower top-1 good rate (0.756 vs 0.837) and set
-        # diversity (0.545 vs 0.648) at 0.5 (model card).
-        prompt_extra={"copy_penalty_scale": 0.0, "sampling_diversity_scale": 1.0},
+        # The full slider mapping up to the default: halving it (the codes asking for the
+        # change) gave the same dev good rate (0.710) but a lower top-1 good rate (0.756 vs
+        # 0.837) and set diversity (0.545 vs 0.648) at 0.5 (model card). Right of the default
+        # the sampler moves at a fifth of the speed (models.sampling.settings_for_diversity):
+        # at full speed only 4 of 60 Creative cards kept every detail, read by eye.
+        prompt_extra={"copy_penalty_scale": 0.0, "sampling_diversity_scale": 1.0, "creative_sampling_scale": 0.2},
         controls=STUDENT_CONTROLS,
         description=("SmolLM2-135M-Instruct + LoRA student v2: control codes (change, length; modes "
                      "Standard, Simpler, Shorter), trained on facts- and meaning-filtered GPT-3.5 "

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from models.controls import Controls
 from models.errors import InputError
-from models.paraphraser import Paraphraser
+from models.paraphraser import ParaphraseRequest, Paraphraser, _SentenceRequest
 from models.prompt import PromptFormat
 from models.recipes import CHANGE_CODES, CONTROLLED_TEMPLATE, STUDENT_CONTROLS, STUDENT_TEMPLATE
 
@@ -114,7 +116,7 @@ def controlled_bundle(tiny_bundle: Path, tmp_path_factory: pytest.TempPathFactor
     manifest = json.loads((folder / "manifest.json").read_text())
     manifest["prompt"]["template"] = manifest["prompt"]["template"].replace("{text}", "{text} [{controls}]")
     manifest["prompt"]["controls"] = CONTROLS.to_dict()
-    manifest["prompt"]["extra"] = {"sampling_diversity_scale": 0.5}
+    manifest["prompt"]["extra"] = {"sampling_diversity_scale": 0.5, "creative_sampling_scale": 0.2}
     (folder / "manifest.json").write_text(json.dumps(manifest))
     return folder
 
@@ -127,7 +129,22 @@ def test_a_controlled_student_offers_its_modes_and_refuses_others(controlled_bun
     with pytest.raises(InputError, match=r"no mode .simpler.*standard, shorter"):
         paraphraser.paraphrase("The cat sat on the mat.", n=2, seed=3, mode="simpler")
     # the slider moves the sampler half as far: the codes ask for the change
-    assert paraphraser.sampling_settings(1.0).temperature == pytest.approx(0.8)
+    assert paraphraser.sampling_settings(0.5).temperature == pytest.approx(0.65)
+    # and right of the default a fifth as fast again: Creative samples as 0.6 would, halved
+    assert paraphraser.sampling_settings(1.0).temperature == pytest.approx(0.68)
+    assert paraphraser.sampling_settings(1.0, creative_scale=False).temperature == pytest.approx(0.8)
+
+
+def test_a_round_after_copies_warms_on_the_full_mapping(controlled_bundle: Path) -> None:
+    """The escape from copies (``before_round``) is not slowed by the gentler Creative half."""
+    paraphraser = Paraphraser.load(controlled_bundle, scorer=None)
+    request = _SentenceRequest(paraphraser, ParaphraseRequest("The river was frozen.", diversity=0.75),
+                               time.perf_counter(), None, None)
+    assert request.settings == paraphraser.sampling_settings(0.75)  # the first round: the gentle half
+    request.prompt = SimpleNamespace(sampler=SimpleNamespace(settings=request.settings))  # type: ignore[assignment]
+    request.candidate_stats.rejected_by["copy"] = 3
+    request.before_round()
+    assert request.prompt.sampler.settings == paraphraser.sampling_settings(1.0, creative_scale=False)
 
 
 def test_the_prompt_carries_the_requested_mode(controlled_bundle: Path) -> None:

@@ -20,6 +20,17 @@ def test_diversity_mapping_is_monotonic_and_bounded() -> None:
             settings_for_diversity(bad)
 
 
+def test_a_creative_scale_slows_only_the_right_of_the_default() -> None:
+    for d in (0.0, 0.3, 0.5):
+        assert settings_for_diversity(d, creative_scale=0.2) == settings_for_diversity(d)
+    assert settings_for_diversity(1.0, creative_scale=0.2) == settings_for_diversity(0.6)
+    assert settings_for_diversity(0.75, creative_scale=0.2) == settings_for_diversity(0.55)
+    assert settings_for_diversity(1.0, creative_scale=7.0) == settings_for_diversity(1.0)  # clamped to [0, 1]
+    assert settings_for_diversity(1.0, creative_scale=-1.0) == settings_for_diversity(0.5)
+    gentle = [settings_for_diversity(d, creative_scale=0.2).temperature for d in (0.5, 0.75, 1.0)]
+    assert gentle == sorted(gentle) and gentle[0] < gentle[2]  # still monotonic
+
+
 def _settings(**overrides: float) -> DecodingSettings:
     base = dict(temperature=1.0, top_k=50, top_p=1.0, repetition_penalty=1.0, copy_penalty=0.0, no_repeat_ngram=0)
     base.update(overrides)
