@@ -474,3 +474,25 @@ def test_a_name_numbered_by_the_number_after_it_stays_numbered(source: str, cand
 def test_a_vague_count_of_a_scale_word_is_its_order_of_magnitude(source: str, candidate: str,
                                                                   violations: list[str]) -> None:
     assert sorted(str(v) for v in check_candidate(source, candidate)) == sorted(violations)
+
+
+@pytest.mark.parametrize(("source", "candidate", "violations"), [
+    # held-out news at the default slider: the multiplier changed and passed
+    ("SAP plans to invest billions and almost double its workforce in China.",
+     "SAP plans to invest billions and almost quadruple its workforce in China.",
+     ["new number quadruple", "number double missing"]),
+    ("SAP plans to almost double its workforce.", "SAP plans to nearly twice its workforce.", []),
+    ("Sales doubled last year.", "Sales rose two times last year.", []),
+    ("Sales doubled last year.", "Sales went up last year.", ["number doubled missing"]),
+    ("Sales rose last year.", "Sales doubled last year.", ["new number doubled"]),
+    ("Prices tripled since 2010.", "Prices rose threefold since 2010.", []),
+    ("Earnings more than doubled.", "Earnings doubled.", ["number more than doubled changed to doubled"]),
+    ("On at least two occasions the court ruled.", "At least twice, the court ruled.", []),
+    # no multipliers: a kind of room, a checking twice, a second role, an idiom
+    ("We booked a double room.", "We booked a double room for the night.", []),
+    ("The team will double-check the figures.", "The team will check the figures again.", []),
+    ("It serves as a bar.", "It doubles as a bar.", []),
+    ("Don't do it.", "Think twice before doing it.", []),
+])
+def test_a_multiplier_is_a_number(source: str, candidate: str, violations: list[str]) -> None:
+    assert sorted(str(v) for v in check_candidate(source, candidate)) == sorted(violations)
