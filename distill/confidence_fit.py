@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from .scorer_eval import reliability, roc_auc
+from .scorer_eval import fit_logistic, reliability, roc_auc, sigmoid
 
 log = logging.getLogger(__name__)
 
@@ -115,40 +115,6 @@ def read_labels(path: Path, logits: LogitFn | None = None) -> list[LabelledCandi
 
 def _finite(value: object) -> bool:
     return not isinstance(value, bool) and isinstance(value, (int, float)) and bool(np.isfinite(value))
-
-
-def fit_logistic(features: np.ndarray, labels: np.ndarray, iterations: int = 100) -> np.ndarray:
-    """Weights (one per feature column, then the bias) minimising the log-loss.
-
-    Newton's method with step halving, as :func:`distill.scorer_eval.fit_platt` (which is the
-    one-feature case); a whisker of ridge keeps the Hessian invertible when features agree.
-    """
-    x = np.c_[np.asarray(features, dtype=float), np.ones(len(features))]
-    y = np.asarray(labels, dtype=float)
-
-    def loss(w: np.ndarray) -> float:
-        z = x @ w
-        return float(np.mean(np.logaddexp(0, z) - y * z))
-
-    w = np.zeros(x.shape[1])
-    current = loss(w)
-    for _ in range(iterations):
-        p = sigmoid(x @ w)
-        gradient = x.T @ (p - y)
-        hessian = (x * (p * (1 - p) + 1e-9)[:, None]).T @ x + 1e-6 * np.eye(len(w))
-        step = np.linalg.solve(hessian, gradient)
-        factor = 1.0
-        while factor > 1e-4 and loss(w - factor * step) > current:
-            factor /= 2
-        w = w - factor * step
-        previous, current = current, loss(w)
-        if previous - current < 1e-12:
-            break
-    return w
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1 + np.tanh(0.5 * z))
 
 
 def _log_loss(p: np.ndarray, y: np.ndarray) -> float:

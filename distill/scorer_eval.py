@@ -52,35 +52,49 @@ def roc_auc(labels: Sequence[int], scores: Sequence[float]) -> float | None:
     return float((ranks[y == 1].sum() - positives * (positives + 1) / 2) / (positives * negatives))
 
 
-def fit_platt(logits: np.ndarray, labels: np.ndarray, iterations: int = 100) -> tuple[float, float]:
-    """(scale, bias) minimising the log-loss of sigmoid(scale * logit + bias).
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function, without overflow for large ``|z|``."""
+    return 0.5 * (1 + np.tanh(0.5 * np.asarray(z, dtype=float)))
+
+
+def fit_logistic(features: np.ndarray, labels: np.ndarray, iterations: int = 100,
+                 start: Sequence[float] | None = None) -> np.ndarray:
+    """Weights (one per feature column, then the bias) minimising the log-loss of
+    ``sigmoid(features @ w[:-1] + w[-1])``; ``start``: the first weights (default zeros).
 
     Newton's method with step halving: a full Newton step on this loss can overshoot and
-    oscillate when the logits are far from calibrated, so a step is halved until the loss falls.
+    oscillate when the logits are far from calibrated, so a step is halved until the loss
+    falls; a whisker of ridge keeps the Hessian invertible when features agree.
     """
-    x = np.asarray(logits, dtype=float)
+    x = np.c_[np.asarray(features, dtype=float), np.ones(len(features))]
     y = np.asarray(labels, dtype=float)
 
-    def loss(a: float, b: float) -> float:
-        z = a * x + b
+    def loss(w: np.ndarray) -> float:
+        z = x @ w
         return float(np.mean(np.logaddexp(0, z) - y * z))
 
-    a, b = 1.0, 0.0
-    current = loss(a, b)
+    w = np.zeros(x.shape[1]) if start is None else np.asarray(start, dtype=float)
+    current = loss(w)
     for _ in range(iterations):
-        p = 0.5 * (1 + np.tanh(0.5 * (a * x + b)))
-        w = p * (1 - p) + 1e-9
-        g = np.array([np.sum((p - y) * x), np.sum(p - y)])
-        h = np.array([[np.sum(w * x * x), np.sum(w * x)], [np.sum(w * x), np.sum(w)]]) + 1e-6 * np.eye(2)
-        step = np.linalg.solve(h, g)
+        p = sigmoid(x @ w)
+        gradient = x.T @ (p - y)
+        hessian = (x * (p * (1 - p) + 1e-9)[:, None]).T @ x + 1e-6 * np.eye(len(w))
+        step = np.linalg.solve(hessian, gradient)
         factor = 1.0
-        while factor > 1e-4 and loss(a - factor * step[0], b - factor * step[1]) > current:
+        while factor > 1e-4 and loss(w - factor * step) > current:
             factor /= 2
-        a, b = a - factor * step[0], b - factor * step[1]
-        previous, current = current, loss(a, b)
+        w = w - factor * step
+        previous, current = current, loss(w)
         if previous - current < 1e-12:
             break
-    return float(a), float(b)
+    return w
+
+
+def fit_platt(logits: np.ndarray, labels: np.ndarray, iterations: int = 100) -> tuple[float, float]:
+    """(scale, bias) minimising the log-loss of sigmoid(scale * logit + bias): the one-feature
+    :func:`fit_logistic`, started from the identity (1, 0)."""
+    scale, bias = fit_logistic(np.asarray(logits, dtype=float)[:, None], labels, iterations, start=(1.0, 0.0))
+    return float(scale), float(bias)
 
 
 def reliability(probabilities: np.ndarray, labels: np.ndarray, bins: int = 10) -> list[dict[str, Any]]:
