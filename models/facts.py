@@ -972,8 +972,8 @@ def _magnitude_words(text: str) -> list[_Num]:
 #: Multiplier words and their factor. A bare "double"/"triple"/"quadruple" counts only before
 #: what it multiplies ("double its workforce", "triple the price"): "a double room", "double
 #: standard", "triple jump" are no multipliers.
-_MULTIPLIERS = {"double": 2, "twice": 2, "twofold": 2, "triple": 3, "thrice": 3, "threefold": 3,
-                "quadruple": 4, "fourfold": 4, "fivefold": 5, "tenfold": 10, "halve": Decimal("0.5")}
+_MULTIPLIERS = {"doubl": 2, "twice": 2, "twofold": 2, "tripl": 3, "thrice": 3, "threefold": 3,
+                "quadrupl": 4, "fourfold": 4, "fivefold": 5, "tenfold": 10, "halv": Decimal("0.5")}
 _MULTIPLIER_RE = re.compile(
     r"(?<!\bthink\s)(?<!\bthinks\s)(?<!\bthought\s)(?<!\bthinking\s)"  # "think twice" counts nothing
     r"(?<![\w-])(?:(doubl|tripl|quadrupl|halv)(?:ed|es|ing)(?!\s+as\b)"  # "doubles as a bar" is "serves as"
@@ -989,8 +989,9 @@ def _multiplier_words(text: str) -> list[_Num]:
     have is a new number ("rose" → "doubled")."""
     out = []
     for m in _MULTIPLIER_RE.finditer(text):
-        word = (m.group(1) or m.group(2) or m.group(3)).lower().replace("-", "")
-        stem = {"doubl": "double", "tripl": "triple", "quadrupl": "quadruple", "halv": "halve"}.get(word, word)
+        # "doubled" and a bare "double" share the stem "doubl"; "twice", "two-fold" are their own keys
+        stem = m.group(1) or m.group(2) or m.group(3)[:-1]
+        stem = stem.lower().replace("-", "")
         out.append(_Num(m.start(), m.end(), Decimal(_MULTIPLIERS[stem]), unit="x", literal=m.group(0)))
     return out
 
