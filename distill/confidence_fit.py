@@ -76,22 +76,8 @@ def read_labels(path: Path, logits: LogitFn | None = None) -> list[LabelledCandi
     A row without ``faithful`` (true/false), or with neither a logit nor both texts, is a
     ValueError naming its line: a label silently dropped would move the fit.
     """
-    raw: list[tuple[int, dict[str, Any]]] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            raise ValueError(f"{path}:{number}: not JSON ({exc})") from exc
-        if not isinstance(row, dict) or not isinstance(row.get("faithful"), bool):
-            raise ValueError(f"{path}:{number}: needs \"faithful\": true or false")
-        has_text = isinstance(row.get("source"), str) and isinstance(row.get("candidate"), str)
-        if not has_text and not all(_finite(row.get(key)) for key in ("logit", "source_logit")):
-            raise ValueError(f"{path}:{number}: needs a finite \"logit\" and \"source_logit\", "
-                             "or both \"source\" and \"candidate\"")
-        raw.append((number, row))
-    texts = [row for _, row in raw if isinstance(row.get("source"), str) and isinstance(row.get("candidate"), str)]
+    raw = read_label_rows(path, ("logit", "source_logit"))
+    texts = [row for row in raw if has_text(row)]
     scored: dict[int, tuple[float, float]] = {}
     if texts:
         if logits is None:
@@ -100,7 +86,7 @@ def read_labels(path: Path, logits: LogitFn | None = None) -> list[LabelledCandi
         values = logits(sources + sources, [row["candidate"] for row in texts] + sources)
         scored = {id(row): (float(values[i]), float(values[len(texts) + i])) for i, row in enumerate(texts)}
     out = []
-    for _, row in raw:
+    for row in raw:
         text = id(row) in scored
         logit, source_logit = scored[id(row)] if text else (float(row["logit"]), float(row["source_logit"]))
         out.append(LabelledCandidate(
@@ -113,6 +99,31 @@ def read_labels(path: Path, logits: LogitFn | None = None) -> list[LabelledCandi
     return out
 
 
+def read_label_rows(path: Path, figures: Sequence[str]) -> list[dict[str, Any]]:
+    """The JSON rows of a labels file, each with ``faithful`` and either both texts or every
+    one of ``figures`` finite; anything else is a ValueError naming its line."""
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            raise ValueError(f"{path}:{number}: not JSON ({exc})") from exc
+        if not isinstance(row, dict) or not isinstance(row.get("faithful"), bool):
+            raise ValueError(f"{path}:{number}: needs \"faithful\": true or false")
+        if not has_text(row) and not all(_finite(row.get(key)) for key in figures):
+            wanted = " and ".join(f'"{key}"' for key in figures)
+            raise ValueError(f"{path}:{number}: needs a finite {wanted}, or both \"source\" and \"candidate\"")
+        rows.append(row)
+    return rows
+
+
+def has_text(row: dict[str, Any]) -> bool:
+    """True for a label row that carries its source and candidate as text."""
+    return isinstance(row.get("source"), str) and isinstance(row.get("candidate"), str)
+
+
 def _finite(value: object) -> bool:
     return not isinstance(value, bool) and isinstance(value, (int, float)) and bool(np.isfinite(value))
 
@@ -122,7 +133,7 @@ def _log_loss(p: np.ndarray, y: np.ndarray) -> float:
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-def _folds(labels: Sequence[LabelledCandidate]) -> np.ndarray:
+def folds_of(labels: Sequence[LabelledCandidate]) -> np.ndarray:
     """A fold per label; all candidates of one source share one (by its hash, so stable)."""
     return np.array([zlib.crc32(label.source_sha256.encode("utf-8")) % FOLDS for label in labels])
 
@@ -143,8 +154,8 @@ def fit_report(labels: Sequence[LabelledCandidate], pair_calibration: dict[str, 
     if scale <= 0:
         raise ValueError(f"the fit gives a scale of {scale:.3f}: on these labels a higher score does not mean "
                          "a likelier faithful candidate, so it would invert the confidence")
-    held_out = _cross_validated(features, y, _folds(labels))
-    logit_only = _cross_validated(features[:, :1], y, _folds(labels))
+    held_out = cross_validated(features, y, folds_of(labels))
+    logit_only = cross_validated(features[:, :1], y, folds_of(labels))
     pair = sigmoid(pair_calibration["scale"] * x + pair_calibration["bias"])
     fitted = sigmoid(scale * features[:, 0] + source_scale * features[:, 1] + bias)
     per_set = {}
@@ -153,20 +164,20 @@ def fit_report(labels: Sequence[LabelledCandidate], pair_calibration: dict[str, 
         per_set[name] = {"labels": int(inside.sum()), "faithful": round(float(y[inside].mean()), 3),
                          "pair_mean": round(float(pair[inside].mean()), 3),
                          "cross_validated_mean": round(float(held_out[inside].mean()), 3),
-                         "auc": _rounded(roc_auc(y[inside], held_out[inside]))}
+                         "auc": rounded(roc_auc(y[inside], held_out[inside]))}
     return {
         "labels": len(labels), "faithful": int(y.sum()),
         "scale": round(scale, 6), "source_scale": round(source_scale, 6), "bias": round(bias, 6),
-        "auc_logit": _rounded(roc_auc(y, x)),
-        "pair": _figures(pair, y),
-        "cross_validated": {"folds": FOLDS, **_figures(held_out, y), "reliability": reliability(held_out, y, bins=5)},
-        "logit_only": {"folds": FOLDS, **_figures(logit_only, y)},
+        "auc_logit": rounded(roc_auc(y, x)),
+        "pair": figures(pair, y),
+        "cross_validated": {"folds": FOLDS, **figures(held_out, y), "reliability": reliability(held_out, y, bins=5)},
+        "logit_only": {"folds": FOLDS, **figures(logit_only, y)},
         "range": [round(float(fitted.min()), 3), round(float(fitted.max()), 3)],
         "per_set": per_set,
     }
 
 
-def _cross_validated(features: np.ndarray, y: np.ndarray, folds: np.ndarray) -> np.ndarray:
+def cross_validated(features: np.ndarray, y: np.ndarray, folds: np.ndarray) -> np.ndarray:
     """Each fold's probabilities from a fit on the other folds."""
     held_out = np.zeros(len(y))
     for fold in range(FOLDS):
@@ -179,12 +190,12 @@ def _cross_validated(features: np.ndarray, y: np.ndarray, folds: np.ndarray) -> 
     return held_out
 
 
-def _figures(p: np.ndarray, y: np.ndarray) -> dict[str, float | None]:
+def figures(p: np.ndarray, y: np.ndarray) -> dict[str, float | None]:
     return {"mean": round(float(p.mean()), 3), "log_loss": round(_log_loss(p, y), 4),
-            "brier": round(float(np.mean((p - y) ** 2)), 4), "auc": _rounded(roc_auc(y, p))}
+            "brier": round(float(np.mean((p - y) ** 2)), 4), "auc": rounded(roc_auc(y, p))}
 
 
-def _rounded(value: float | None) -> float | None:
+def rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 

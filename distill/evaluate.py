@@ -53,6 +53,7 @@ from typing import Any
 from models import dedupe
 from models.catalog import DEFAULT_BUNDLE
 from models.pipeline import Candidate, CandidatePipeline, NonEmpty, Source, default_pipeline
+from models.student_calibration import StudentCalibration
 
 from . import eval_data, metrics, sari
 from .eval_data import EvalInput, TeacherIndex, TeacherSpec
@@ -157,10 +158,12 @@ class CopyCounter:
         return True
 
 
-def counting_pipeline(counter: CopyCounter, candidates: str, scorer: Any = None) -> CandidatePipeline:
-    """The app's pipeline (with ``scorer``, the meaning check, oversampling and its ranking) with
-    ``counter`` after its non-empty check; ``raw``: non-empty only, no oversampling."""
-    app = default_pipeline(scorer)
+def counting_pipeline(counter: CopyCounter, candidates: str, scorer: Any = None,
+                      calibration: StudentCalibration | None = None) -> CandidatePipeline:
+    """The app's pipeline (with ``scorer``, the meaning check, oversampling and its ranking; with
+    the student's ``calibration``, its confidence) with ``counter`` after its non-empty check;
+    ``raw``: non-empty only, no oversampling."""
+    app = default_pipeline(scorer, calibration=calibration)
     rest = () if candidates == "raw" else tuple(c for c in app.checks if not isinstance(c, NonEmpty))
     return CandidatePipeline(checks=(NonEmpty(), counter, *rest), ranking=app.ranking,
                              oversample=0.0 if candidates == "raw" else app.oversample)
@@ -171,7 +174,8 @@ def load_bundle(name: str, settings: GenerationSettings, threads: int | None = N
     from models import Paraphraser
 
     paraphraser = Paraphraser.load(name, threads=threads)
-    paraphraser.pipeline = counting_pipeline(CopyCounter(), settings.candidates, paraphraser.scorer)
+    paraphraser.pipeline = counting_pipeline(CopyCounter(), settings.candidates, paraphraser.scorer,
+                                             paraphraser.manifest.confidence)
     return paraphraser
 
 

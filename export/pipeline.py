@@ -31,6 +31,8 @@ from models.bundle import MANIFEST_NAME, ModelGeometry, file_record, read_manife
 from models.catalog import bundles_dir
 from models.errors import BundleError, ParaphraseStudioError
 from models.prompt import PromptFormat
+from models.student_calibration import MANIFEST_KEY as CONFIDENCE_KEY
+from models.student_calibration import StudentCalibration
 
 from .deps import require
 from .base_weights import BaseWeights, folder_digest, load_base, resolve_base
@@ -67,6 +69,8 @@ class ExportRequest:
     prompt_extra: dict[str, float] = field(default_factory=dict)
     #: A controlled student's codes (``models.controls.Controls``), written into the manifest.
     controls: Controls | None = None
+    #: The student's confidence fit (``models.student_calibration``), written into the manifest.
+    confidence: StudentCalibration | None = None
 
     @property
     def destination(self) -> Path:
@@ -87,6 +91,8 @@ def fingerprint(request: ExportRequest, base: BaseWeights) -> str:
         payload["prompt_extra"] = request.prompt_extra
     if request.controls is not None:
         payload["controls"] = request.controls.to_dict()
+    if request.confidence is not None:  # absent without one: older bundles keep their fingerprint
+        payload["confidence"] = request.confidence.to_dict()
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -228,6 +234,7 @@ def _manifest(request: ExportRequest, base: BaseWeights, geometry: ModelGeometry
         "parity": parity,
         "export": {"seconds": round(seconds, 1), "versions": versions, "export_version": EXPORT_VERSION},
         "files": {name: file_record(bundle / name) for name in (MODEL_FILE, TOKENIZER_FILE)},
+        **({CONFIDENCE_KEY: request.confidence.to_dict()} if request.confidence is not None else {}),
     }
 
 

@@ -13,7 +13,8 @@ def request_for_recipe(name: str, *, out_root: Path | None = None) -> ExportRequ
     recipe = get_recipe(name)
     return ExportRequest(name=recipe.name, template=recipe.template, base=recipe.base,
                          adapter=recipe.adapter_dir, description=recipe.description, out_root=out_root,
-                         prompt_extra=dict(recipe.prompt_extra), controls=recipe.controls)
+                         prompt_extra=dict(recipe.prompt_extra), controls=recipe.controls,
+                         confidence=recipe.confidence)
 
 
 def build_recipe(name: str, *, if_stale: bool = False, out_root: Path | None = None) -> Path:

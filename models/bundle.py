@@ -18,6 +18,8 @@ from typing import Any
 from .catalog import MANIFEST_NAME, rebuild_command
 from .errors import BundleError
 from .prompt import PromptFormat
+from .student_calibration import MANIFEST_KEY as CONFIDENCE_KEY
+from .student_calibration import StudentCalibration
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +140,9 @@ class Manifest:
     prompt: PromptFormat
     files: dict[str, dict[str, Any]]
     raw: dict[str, Any] = field(repr=False)
+    #: How sure this student's candidates are shown, fitted with one named scorer
+    #: (:mod:`models.student_calibration`); None for a bundle without the fit.
+    confidence: StudentCalibration | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Manifest:
@@ -157,6 +162,8 @@ class Manifest:
             prompt=PromptFormat.from_dict(prompt),
             files=_files(_require_field(data, "files", "the manifest")),
             raw=data,
+            confidence=(StudentCalibration.from_dict(data[CONFIDENCE_KEY], f"{CONFIDENCE_KEY!r}")
+                        if data.get(CONFIDENCE_KEY) is not None else None),
         )
 
 

@@ -25,6 +25,7 @@ from typing import Protocol
 import numpy as np
 
 from .errors import ParaphraseStudioError
+from .student_calibration import StudentCalibration
 from .text import STRAIGHT_APOSTROPHES
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,10 @@ log = logging.getLogger(__name__)
 #: :meth:`~Scorer.score`, not the confidence shown): a change the scorer is sure about ("not
 #: open" -> "closed") needs no note, and a note on every card is ignored.
 EXPLAIN_BELOW = 0.8
+
+#: A row's mean log-probability at or below this is no score (a row that stopped before any
+#: token: :data:`models.pipeline.EMPTY_SCORE`); its confidence is the scorer's alone.
+NO_ROW_SCORE = -50.0
 
 #: Names the scorer to load instead of the default (a name or a bundle folder), or ``none``
 #: to run the student alone (the test suite, a quick comparison).
@@ -52,15 +57,27 @@ class Scorer(Protocol):
         ...
 
 
-def candidate_confidence(scorer: Scorer, probability: float, source: str) -> float:
+def candidate_confidence(scorer: Scorer, probability: float, source: str, *, mean_log_prob: float | None = None,
+                         calibration: StudentCalibration | None = None) -> float:
     """The confidence a candidate of ``source`` is shown with, from the scorer's pair probability.
 
-    A scorer may map its probability to one fitted on the student's own candidates
+    With the student's own ``calibration`` (its bundle's, fitted with this very scorer) and
+    the row's ``mean_log_prob``, the two together (:mod:`models.student_calibration`: they
+    separate faithful rows much better than the scorer alone). Otherwise a scorer may map its
+    probability to one fitted on the student's own candidates
     (:meth:`models.scorer.MeaningScorer.candidate_confidence`), which may also need the
     source scored against itself: that is one scorer call per sentence, remembered for the
     sentence's other rows. A scorer without the map (a test's stand-in, an older bundle)
     shows its probability as it is.
     """
+    logits_of = getattr(scorer, "logits_of", None)
+    if (calibration is not None and calibration.applies_to(scorer) and logits_of is not None
+            and mean_log_prob is not None and mean_log_prob > NO_ROW_SCORE):
+        logit = float(np.asarray(logits_of(np.array([probability], dtype=np.float64))).reshape(-1)[0])
+        source_logit = 0.0
+        if calibration.needs_source_score:
+            source_logit = float(np.asarray(logits_of(np.array([_source_score(scorer, source)]))).reshape(-1)[0])
+        return calibration.confidence(logit, float(mean_log_prob), source_logit)
     recalibrate = getattr(scorer, "candidate_confidence", None)
     if recalibrate is None:
         return float(probability)

@@ -201,7 +201,7 @@ class Paraphraser:
         self.scorer: Scorer | None = _scorer(scorer, threads)
         #: The checks and the ranking every finished row goes through; a caller may replace
         #: it (``distill/evaluate.py`` counts copies with its own).
-        self.pipeline: CandidatePipeline = default_pipeline(self.scorer)
+        self.pipeline: CandidatePipeline = default_pipeline(self.scorer, calibration=manifest.confidence)
         try:
             self.tokenizer = Tokenizer.from_file(str(folder / manifest.tokenizer_file))
             self.decoder = OnnxDecoder(folder / manifest.model_file, manifest.geometry, threads=threads)
@@ -544,9 +544,10 @@ class _SentenceRequest(Request):
             self.candidate_stats.truncated += 1
         else:
             text = self._paraphraser.tokenizer.decode(token_ids, skip_special_tokens=True).strip()
-            verdict = self.pipeline.judge(text, self.source, self.accepted)
+            score = mean_log_prob(log_probs)
+            verdict = self.pipeline.judge(text, self.source, self.accepted, score)
             if verdict.refused_by is None:
-                self._accept(Candidate(text, mean_log_prob(log_probs), self.source.protected,
+                self._accept(Candidate(text, score, self.source.protected,
                                        verdict.confidence, verdict.reason))
             else:
                 self.candidate_stats.rejected += 1

@@ -46,6 +46,7 @@ from .confidence import EXPLAIN_BELOW, Scorer, candidate_confidence, doubt
 from .connectives import keeps_contrast
 from .facts import SourceFacts
 from .reversals import reversed_words
+from .student_calibration import StudentCalibration
 from .text import STATEMENT, sentence_kind, word_count
 
 #: Score of a row that finished without a single scored token (its stop came first).
@@ -133,8 +134,9 @@ class Assessing(Protocol):
 
     name: str
 
-    def assess(self, text: str, source: Source) -> Verdict:
-        """The verdict with this check's confidence (``refused_by`` is the check itself, or None)."""
+    def assess(self, text: str, source: Source, row_score: float | None = None) -> Verdict:
+        """The verdict with this check's confidence (``refused_by`` is the check itself, or None);
+        ``row_score``: the row's mean token log-probability when the caller has it."""
         ...
 
 
@@ -255,7 +257,10 @@ class KeepsMeaning:
     when :func:`~models.confidence.doubt` sees one. Both judge the scorer's pair probability;
     the verdict's confidence is what the candidate is shown with
     (:func:`~models.confidence.candidate_confidence`: fitted on the student's own candidates
-    read by eye, so much lower), so the same rows pass as before it existed.
+    read by eye, so much lower), so the same rows pass as before it existed. With the
+    student's own ``calibration`` (:class:`~models.student_calibration.StudentCalibration`,
+    from its bundle) and the row's score, the confidence also weighs how surely the student
+    wrote the row.
 
     One row at a time, as rows finish. Batching the rows of a sentence that finish in the
     same decode step would save few calls (the student, n=5, first 10 bench sentences: 109
@@ -268,16 +273,19 @@ class KeepsMeaning:
 
     name = "meaning"
 
-    def __init__(self, scorer: Scorer, threshold: float | None = None) -> None:
+    def __init__(self, scorer: Scorer, threshold: float | None = None, *,
+                 calibration: StudentCalibration | None = None) -> None:
         self.scorer = scorer
         self.threshold = float(scorer.threshold if threshold is None else threshold)
+        self.calibration = calibration
 
-    def assess(self, text: str, source: Source) -> Verdict:
+    def assess(self, text: str, source: Source, row_score: float | None = None) -> Verdict:
         if not text.strip():  # nothing to compare (a pipeline without NonEmpty): the scorer refuses ""
             return Verdict(self, 0.0)
         probability = float(self.scorer.score([source.text], [text])[0])
         reason = doubt(text, source.text) if probability < EXPLAIN_BELOW else ""
-        shown = candidate_confidence(self.scorer, probability, source.text)
+        shown = candidate_confidence(self.scorer, probability, source.text, mean_log_prob=row_score,
+                                     calibration=self.calibration)
         return Verdict(None if probability >= self.threshold else self, shown, reason)
 
     def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
@@ -353,13 +361,15 @@ class CandidatePipeline:
         """Candidates to accept beyond ``n`` before the ranking keeps the best ``n``."""
         return math.ceil(n * self.oversample - 1e-9) if self.oversample else 0
 
-    def judge(self, text: str, source: Source, accepted: Sequence[Candidate]) -> Verdict:
+    def judge(self, text: str, source: Source, accepted: Sequence[Candidate],
+              row_score: float | None = None) -> Verdict:
         """Every check in order until one refuses ``text``; the confidence of a scoring check
-        that judged it is kept (:class:`Verdict`)."""
+        that judged it is kept (:class:`Verdict`). ``row_score``: the row's mean token
+        log-probability (:func:`mean_log_prob`), which a student's calibration weighs in."""
         confidence, reason = None, ""
         for check in self.checks:
             if isinstance(check, Assessing):
-                verdict = check.assess(text, source)
+                verdict = check.assess(text, source, row_score)
                 if not verdict.accepted:
                     return verdict
                 confidence, reason = verdict.confidence, verdict.reason
@@ -382,7 +392,8 @@ def app_checks() -> tuple[Check, ...]:
             NotANearDuplicate())
 
 
-def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAULT_OVERSAMPLE) -> CandidatePipeline:
+def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAULT_OVERSAMPLE,
+                     calibration: StudentCalibration | None = None) -> CandidatePipeline:
     """The app's pipeline: non-empty, not a copy, within the mode's length, facts kept, a
     question still a question, a contrast still drawn, no word turned into its opposite, not a
     near-duplicate (:func:`app_checks`); surest first.
@@ -390,8 +401,11 @@ def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAUL
     With a ``scorer``: then the meaning kept (:class:`KeepsMeaning`), ``oversample`` more
     candidates accepted, and :class:`ByConfidence` keeps the best n. Without one the
     pipeline is the student's alone, as before the scorer existed (no oversampling).
+    ``calibration``: the student's own (its bundle manifest's ``confidence``), used when it
+    names this scorer.
     """
     checks = app_checks()
     if scorer is None:
         return CandidatePipeline(checks)
-    return CandidatePipeline((*checks, KeepsMeaning(scorer)), ranking=ByConfidence(), oversample=oversample)
+    return CandidatePipeline((*checks, KeepsMeaning(scorer, calibration=calibration)),
+                             ranking=ByConfidence(), oversample=oversample)

@@ -8,11 +8,13 @@ bad way to make an untuned 135M model paraphrase.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .controls import Controls
 from .errors import UnknownRecipeError
+from .student_calibration import CALIBRATION_FILE, StudentCalibration
 
 #: Two examples teach the base model the shape of the task; the output is one line.
 FEWSHOT_TEMPLATE = (
@@ -74,6 +76,19 @@ class Recipe:
     prompt_extra: dict[str, float] = field(default_factory=dict)
     #: A controlled student's codes; None for a student trained without them.
     controls: Controls | None = None
+
+    @property
+    def confidence(self) -> StudentCalibration | None:
+        """The student's confidence fit (``confidence.json`` beside its adapter, written by
+        ``python -m distill.confidence_fit --student``), which export copies into the
+        manifest; None when it has none. A damaged file is a ValueError naming it."""
+        path = self.adapter_dir / CALIBRATION_FILE if self.adapter_dir is not None else None
+        if path is None or not path.is_file():
+            return None
+        try:
+            return StudentCalibration.from_dict(json.loads(path.read_text(encoding="utf-8")), str(path))
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from exc
 
 
 RECIPES: dict[str, Recipe] = {

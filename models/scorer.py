@@ -146,15 +146,16 @@ class MeaningScorer:
         fitted = self.candidate_calibration
         if fitted is None:
             return probabilities.astype(np.float32)
-        z = fitted.scale * self._logits_of(probabilities) + fitted.bias
+        z = fitted.scale * self.logits_of(probabilities) + fitted.bias
         if fitted.source_scale != 0.0:
             if source_probabilities is None:
                 raise ValueError(f"scorer {self.name}'s candidate calibration needs the source scored against itself")
-            z = z + fitted.source_scale * self._logits_of(np.asarray(source_probabilities, dtype=np.float64))
+            z = z + fitted.source_scale * self.logits_of(np.asarray(source_probabilities, dtype=np.float64))
         return calibrate(z, Calibration(1.0, 0.0))
 
-    def _logits_of(self, probabilities: np.ndarray) -> np.ndarray:
-        """The raw logits behind calibrated probabilities (the calibration inverted)."""
+    def logits_of(self, probabilities: np.ndarray) -> np.ndarray:
+        """The raw logits behind calibrated probabilities (the calibration inverted): what the
+        candidate calibrations (the scorer's own and a student's) are fitted on."""
         clipped = np.clip(probabilities, 1e-7, 1 - 1e-7)
         return (np.log(clipped / (1 - clipped)) - self.calibration.bias) / self.calibration.scale
 

@@ -1,0 +1,121 @@
+"""A student's own confidence fit: its format, the manifest, the pipeline and the default bundle.
+
+The fit weighs the scorer's logit and the row's mean token log-probability; it applies only
+with the scorer it names, and a row without a score (or another scorer) shows the scorer's
+own confidence as before.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scorer_stand_in import StandInScorer
+
+from models import Paraphraser
+from models.bundle import read_manifest
+from models.confidence import candidate_confidence
+from models.errors import BundleError
+from models.pipeline import EMPTY_SCORE, KeepsMeaning, Source, default_pipeline
+from models.recipes import get_recipe
+from models.student_calibration import CALIBRATION_FILE, MANIFEST_KEY, StudentCalibration
+
+SOURCE = Source("The train left without us.")
+FIT = {"scorer": "stand-in-scorer", "scale": 0.5, "row_scale": 3.0, "bias": 1.0}
+
+
+class LogitScorer(StandInScorer):
+    """The stand-in with the raw-logit inverse a real scorer has (here: the plain logit)."""
+
+    def logits_of(self, probabilities: np.ndarray) -> np.ndarray:
+        p = np.clip(np.asarray(probabilities, dtype=np.float64), 1e-7, 1 - 1e-7)
+        return np.log(p / (1 - p))
+
+
+def expected(probability: float, row: float, fit: dict = FIT) -> float:
+    z = fit["scale"] * math.log(probability / (1 - probability)) + fit["row_scale"] * row + fit["bias"]
+    return 1 / (1 + math.exp(-z))
+
+
+def test_the_fit_reads_back_and_refuses_what_would_invert_or_break_it() -> None:
+    fit = StudentCalibration.from_dict({**FIT, "labels": 330, "fitted_on": "x.jsonl"})  # extra keys are notes
+    assert fit == StudentCalibration("stand-in-scorer", 0.5, 3.0, 1.0) and fit.source_scale == 0.0
+    assert StudentCalibration.from_dict(fit.to_dict()) == fit
+    assert fit.confidence(2.0, -0.5) == pytest.approx(1 / (1 + math.exp(-(1.0 - 1.5 + 1.0))))
+    assert fit.confidence(-800.0, -99.0) == pytest.approx(0.0) and fit.confidence(800.0, 0.0) == pytest.approx(1.0)
+    for bad, message in [({**FIT, "scale": 0.0}, "'scale'"), ({**FIT, "row_scale": -1.0}, "'row_scale'"),
+                         ({**FIT, "bias": float("nan")}, "'bias'"), ({**FIT, "bias": True}, "'bias'"),
+                         ({k: v for k, v in FIT.items() if k != "scorer"}, "'scorer'"), ([], "not an object")]:
+        with pytest.raises(ValueError, match=message):
+            StudentCalibration.from_dict(bad)
+
+
+def test_the_confidence_weighs_the_row_only_with_the_scorer_it_was_fitted_with() -> None:
+    fit = StudentCalibration.from_dict(FIT)
+    scorer = LogitScorer()
+    sure, unsure = (candidate_confidence(scorer, 0.9, SOURCE.text, mean_log_prob=row, calibration=fit)
+                    for row in (-0.6, -1.2))
+    assert sure == pytest.approx(expected(0.9, -0.6)) and unsure == pytest.approx(expected(0.9, -1.2))
+    assert sure > unsure  # the same scorer probability, a row the student wrote less surely
+    # another scorer, no row score, an empty row, or a scorer without logits: the scorer's own figure
+    other = LogitScorer()
+    other.name = "another-scorer"
+    assert candidate_confidence(other, 0.9, SOURCE.text, mean_log_prob=-0.6, calibration=fit) == pytest.approx(0.9)
+    assert candidate_confidence(scorer, 0.9, SOURCE.text, calibration=fit) == pytest.approx(0.9)
+    assert candidate_confidence(scorer, 0.9, SOURCE.text, mean_log_prob=EMPTY_SCORE,
+                                calibration=fit) == pytest.approx(0.9)
+    assert candidate_confidence(StandInScorer(), 0.9, SOURCE.text, mean_log_prob=-0.6,
+                                calibration=fit) == pytest.approx(0.9)
+
+
+def test_the_check_passes_the_same_rows_and_shows_the_students_confidence() -> None:
+    fit = StudentCalibration.from_dict(FIT)
+    scorer = LogitScorer(per_text={"We missed the train.": 0.8, "Just under.": 0.49})
+    check = KeepsMeaning(scorer, calibration=fit)
+    verdict = check.assess("We missed the train.", SOURCE, -0.9)
+    assert verdict.accepted and verdict.confidence == pytest.approx(expected(0.8, -0.9))
+    assert not check.assess("Just under.", SOURCE, -0.1).accepted  # the threshold still judges the pair probability
+    pipeline = default_pipeline(scorer, calibration=fit)
+    judged = pipeline.judge("We missed the train.", SOURCE, [], -0.9)
+    assert judged.accepted and judged.confidence == pytest.approx(expected(0.8, -0.9))
+    assert default_pipeline(scorer).judge("We missed the train.", SOURCE, [], -0.9).confidence == pytest.approx(0.8)
+
+
+def test_the_manifest_carries_the_fit_and_a_damaged_one_is_a_bundle_error(tiny_bundle: Path, tmp_path: Path) -> None:
+    assert read_manifest(tiny_bundle).confidence is None  # a bundle without a fit
+    folder = tmp_path / "tiny"
+    shutil.copytree(tiny_bundle, folder)
+    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    (folder / "manifest.json").write_text(json.dumps({**data, MANIFEST_KEY: FIT}), encoding="utf-8")
+    assert read_manifest(folder).confidence == StudentCalibration.from_dict(FIT)
+    (folder / "manifest.json").write_text(json.dumps({**data, MANIFEST_KEY: {**FIT, "row_scale": 0}}),
+                                          encoding="utf-8")
+    with pytest.raises(BundleError, match="row_scale"):
+        read_manifest(folder)
+
+
+def test_a_paraphrasers_candidates_carry_the_students_confidence(tiny_bundle: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "tiny"
+    shutil.copytree(tiny_bundle, folder)
+    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    (folder / "manifest.json").write_text(json.dumps({**data, MANIFEST_KEY: FIT}), encoding="utf-8")
+    scorer = LogitScorer(spread=True)
+    result = Paraphraser.load(folder, scorer=scorer).paraphrase("the cat sat on the mat", n=3, seed=0)
+    assert result.candidates
+    for candidate in result.candidates:
+        probability = scorer.confidence(candidate.text)
+        assert candidate.confidence == pytest.approx(expected(probability, candidate.score), abs=1e-6)
+
+
+def test_the_default_student_ships_its_committed_fit_for_the_default_scorer(default_bundle: Path) -> None:
+    from models.scorer_recipes import DEFAULT_SCORER
+
+    recipe = get_recipe(read_manifest(default_bundle).name)
+    committed = json.loads((recipe.adapter_dir / CALIBRATION_FILE).read_text(encoding="utf-8"))
+    shipped = read_manifest(default_bundle).confidence
+    assert shipped == recipe.confidence == StudentCalibration.from_dict(committed)
+    assert shipped is not None and shipped.scorer == DEFAULT_SCORER
