@@ -1,11 +1,12 @@
 """A quiet, three-level hint on a candidate card: how far to trust it at a glance.
 
-With the meaning scorer loaded (``Candidate.confidence``), the hint is its calibrated
+With the meaning scorer loaded (``Candidate.confidence``), the hint is the calibrated
 probability that the candidate keeps every detail of the writer's meaning, fitted on the
-student's own paraphrases read by eye (``models/scorers/<name>/candidate_calibration.json``).
-The scorer separates them only modestly, so that probability stays between about 4 % and
-70 %: "Meaning: fair chance" from 40 % (47 % of such candidates were faithful, cross-validated),
-"check closely" from 20 % (32 %), "doubtful" below (11 %). The words say how far to trust a
+student's own paraphrases read by eye from the scorer's logit and how surely the student
+wrote the row (the default student's ``confidence.json``; other students: the scorer's
+``candidate_calibration.json``). It stays between about 0 % and 80 %: "Meaning: fair chance"
+from 40 % (of such candidates of the default student 53 % were faithful, cross-validated),
+"check closely" from 20 % (37 %), "doubtful" below (5.5 %). The words say how far to trust a
 card, never that it is safe (the runtime already dropped what is below the scorer's
 threshold). The tooltip gives the percentage and, when the runtime knows one, the change
 worth checking (``Candidate.reason``: "a negation may be missing").
