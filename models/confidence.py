@@ -62,22 +62,16 @@ def candidate_confidence(scorer: Scorer, probability: float, source: str, *, mea
     """The confidence a candidate of ``source`` is shown with, from the scorer's pair probability.
 
     With the student's own ``calibration`` (its bundle's, fitted with this very scorer) and
-    the row's ``mean_log_prob``, the two together (:mod:`models.student_calibration`: they
-    separate faithful rows much better than the scorer alone). Otherwise a scorer may map its
-    probability to one fitted on the student's own candidates
+    the row's ``mean_log_prob``, the two together (:func:`student_confidence`). Otherwise a
+    scorer may map its probability to one fitted on the student's own candidates
     (:meth:`models.scorer.MeaningScorer.candidate_confidence`), which may also need the
     source scored against itself: that is one scorer call per sentence, remembered for the
     sentence's other rows. A scorer without the map (a test's stand-in, an older bundle)
     shows its probability as it is.
     """
-    logits_of = getattr(scorer, "logits_of", None)
-    if (calibration is not None and calibration.applies_to(scorer) and logits_of is not None
-            and mean_log_prob is not None and mean_log_prob > NO_ROW_SCORE):
-        logit = float(np.asarray(logits_of(np.array([probability], dtype=np.float64))).reshape(-1)[0])
-        source_logit = 0.0
-        if calibration.needs_source_score:
-            source_logit = float(np.asarray(logits_of(np.array([_source_score(scorer, source)]))).reshape(-1)[0])
-        return calibration.confidence(logit, float(mean_log_prob), source_logit)
+    own = student_confidence(scorer, probability, source, mean_log_prob, calibration)
+    if own is not None:
+        return own
     recalibrate = getattr(scorer, "candidate_confidence", None)
     if recalibrate is None:
         return float(probability)
@@ -86,6 +80,22 @@ def candidate_confidence(scorer: Scorer, probability: float, source: str, *, mea
         source_probability = np.array([_source_score(scorer, source)])
     shown = recalibrate(np.array([probability], dtype=np.float64), source_probability)
     return float(np.asarray(shown).reshape(-1)[0])
+
+
+def student_confidence(scorer: Scorer, probability: float, source: str, mean_log_prob: float | None,
+                       calibration: StudentCalibration | None) -> float | None:
+    """The student's own fit (:mod:`models.student_calibration`) of the scorer's logit and the
+    row's mean token log-prob, or None where it does not apply: no fit, a fit for another
+    scorer, a scorer without raw logits (a test's stand-in), or a row without a score."""
+    logits_of = getattr(scorer, "logits_of", None)
+    if (calibration is None or not calibration.applies_to(scorer) or logits_of is None
+            or mean_log_prob is None or not mean_log_prob > NO_ROW_SCORE):
+        return None
+    logit = float(np.asarray(logits_of(np.array([probability], dtype=np.float64))).reshape(-1)[0])
+    source_logit = 0.0
+    if calibration.needs_source_score:
+        source_logit = float(np.asarray(logits_of(np.array([_source_score(scorer, source)]))).reshape(-1)[0])
+    return calibration.confidence(logit, float(mean_log_prob), source_logit)
 
 
 @functools.lru_cache(maxsize=64)

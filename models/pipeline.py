@@ -42,7 +42,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from . import dedupe
-from .confidence import EXPLAIN_BELOW, Scorer, candidate_confidence, doubt
+from .confidence import EXPLAIN_BELOW, Scorer, candidate_confidence, doubt, student_confidence
 from .connectives import keeps_contrast
 from .facts import SourceFacts
 from .reversals import reversed_words
@@ -55,6 +55,14 @@ EMPTY_SCORE = -99.0
 #: accepts 7, n=1 accepts 2); the ranking keeps the best n. A first guess for the lead to tune
 #: by measurement: more choice against the time the extra rows take to finish.
 DEFAULT_OVERSAMPLE = 0.4
+#: A row the scorer's threshold refuses still passes when the student's own confidence
+#: (:func:`models.confidence.student_confidence`) is at least this: the scorer's scale sags for
+#: some sentences (it gives "Rollins retired in 1962 and opted to become a coach." 0.45 against
+#: itself), so it refused faithful rewrites the student wrote surely. On held-out ASSET in
+#: Simpler mode this let 44 rows through (no candidate: 18 inputs -> 8; 19 of 25 read by eye kept
+#: the main content and said nothing false, against 16 of 40 shown cards before); on held-out
+#: news at 0.5 and at Creative it let none through.
+RESCUE_AT = 0.4
 #: :class:`ByConfidence`'s weight on confidence against the similarity to candidates ranked above.
 MMR_LAMBDA = 0.7
 
@@ -257,10 +265,10 @@ class KeepsMeaning:
     when :func:`~models.confidence.doubt` sees one. Both judge the scorer's pair probability;
     the verdict's confidence is what the candidate is shown with
     (:func:`~models.confidence.candidate_confidence`: fitted on the student's own candidates
-    read by eye, so much lower), so the same rows pass as before it existed. With the
-    student's own ``calibration`` (:class:`~models.student_calibration.StudentCalibration`,
-    from its bundle) and the row's score, the confidence also weighs how surely the student
-    wrote the row.
+    read by eye, so much lower). With the student's own ``calibration``
+    (:class:`~models.student_calibration.StudentCalibration`, from its bundle) and the row's
+    score, the confidence also weighs how surely the student wrote the row, and a row under the
+    threshold whose own confidence is at least ``rescue_at`` (:data:`RESCUE_AT`) passes too.
 
     One row at a time, as rows finish. Batching the rows of a sentence that finish in the
     same decode step would save few calls (the student, n=5, first 10 bench sentences: 109
@@ -274,19 +282,21 @@ class KeepsMeaning:
     name = "meaning"
 
     def __init__(self, scorer: Scorer, threshold: float | None = None, *,
-                 calibration: StudentCalibration | None = None) -> None:
+                 calibration: StudentCalibration | None = None, rescue_at: float | None = RESCUE_AT) -> None:
         self.scorer = scorer
         self.threshold = float(scorer.threshold if threshold is None else threshold)
         self.calibration = calibration
+        self.rescue_at = rescue_at
 
     def assess(self, text: str, source: Source, row_score: float | None = None) -> Verdict:
         if not text.strip():  # nothing to compare (a pipeline without NonEmpty): the scorer refuses ""
             return Verdict(self, 0.0)
         probability = float(self.scorer.score([source.text], [text])[0])
         reason = doubt(text, source.text) if probability < EXPLAIN_BELOW else ""
-        shown = candidate_confidence(self.scorer, probability, source.text, mean_log_prob=row_score,
-                                     calibration=self.calibration)
-        return Verdict(None if probability >= self.threshold else self, shown, reason)
+        own = student_confidence(self.scorer, probability, source.text, row_score, self.calibration)
+        shown = own if own is not None else candidate_confidence(self.scorer, probability, source.text)
+        rescued = own is not None and self.rescue_at is not None and own >= self.rescue_at
+        return Verdict(None if probability >= self.threshold or rescued else self, shown, reason)
 
     def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
         return self.assess(text, source).accepted

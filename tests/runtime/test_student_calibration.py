@@ -2,7 +2,8 @@
 
 The fit weighs the scorer's logit and the row's mean token log-probability; it applies only
 with the scorer it names, and a row without a score (or another scorer) shows the scorer's
-own confidence as before.
+own confidence as before. A row the scorer's threshold refuses passes when the fit is sure
+enough of it (:data:`models.pipeline.RESCUE_AT`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from models import Paraphraser
 from models.bundle import read_manifest
 from models.confidence import candidate_confidence
 from models.errors import BundleError
-from models.pipeline import EMPTY_SCORE, KeepsMeaning, Source, default_pipeline
+from models.pipeline import EMPTY_SCORE, RESCUE_AT, KeepsMeaning, Source, default_pipeline
 from models.recipes import get_recipe
 from models.student_calibration import CALIBRATION_FILE, MANIFEST_KEY, StudentCalibration
 
@@ -72,13 +73,22 @@ def test_the_confidence_weighs_the_row_only_with_the_scorer_it_was_fitted_with()
                                 calibration=fit) == pytest.approx(0.9)
 
 
-def test_the_check_passes_the_same_rows_and_shows_the_students_confidence() -> None:
+def test_the_check_shows_the_students_confidence_and_rescues_only_rows_it_is_sure_of() -> None:
     fit = StudentCalibration.from_dict(FIT)
     scorer = LogitScorer(per_text={"We missed the train.": 0.8, "Just under.": 0.49})
     check = KeepsMeaning(scorer, calibration=fit)
+    assert check.rescue_at == RESCUE_AT == 0.4
     verdict = check.assess("We missed the train.", SOURCE, -0.9)
     assert verdict.accepted and verdict.confidence == pytest.approx(expected(0.8, -0.9))
-    assert not check.assess("Just under.", SOURCE, -0.1).accepted  # the threshold still judges the pair probability
+    # under the scorer's threshold: a row the student wrote surely passes, a drifting one does not
+    assert expected(0.49, -0.1) >= RESCUE_AT > expected(0.49, -0.6)
+    assert check.assess("Just under.", SOURCE, -0.1).accepted
+    refused = check.assess("Just under.", SOURCE, -0.6)
+    assert refused.refused_by is check and refused.confidence == pytest.approx(expected(0.49, -0.6))
+    # no rescue without the student's fit, without a row score, or when switched off
+    assert not KeepsMeaning(scorer).assess("Just under.", SOURCE, -0.1).accepted
+    assert not check.assess("Just under.", SOURCE).accepted
+    assert not KeepsMeaning(scorer, calibration=fit, rescue_at=None).assess("Just under.", SOURCE, -0.1).accepted
     pipeline = default_pipeline(scorer, calibration=fit)
     judged = pipeline.judge("We missed the train.", SOURCE, [], -0.9)
     assert judged.accepted and judged.confidence == pytest.approx(expected(0.8, -0.9))
