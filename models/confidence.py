@@ -57,21 +57,16 @@ class Scorer(Protocol):
         ...
 
 
-def candidate_confidence(scorer: Scorer, probability: float, source: str, *, mean_log_prob: float | None = None,
-                         calibration: StudentCalibration | None = None) -> float:
-    """The confidence a candidate of ``source`` is shown with, from the scorer's pair probability.
+def candidate_confidence(scorer: Scorer, probability: float, source: str) -> float:
+    """The confidence a candidate of ``source`` is shown with, from the scorer's pair probability,
+    where the student has no fit of its own for this scorer (:func:`student_confidence`).
 
-    With the student's own ``calibration`` (its bundle's, fitted with this very scorer) and
-    the row's ``mean_log_prob``, the two together (:func:`student_confidence`). Otherwise a
-    scorer may map its probability to one fitted on the student's own candidates
+    A scorer may map its probability to one fitted on the student's own candidates
     (:meth:`models.scorer.MeaningScorer.candidate_confidence`), which may also need the
     source scored against itself: that is one scorer call per sentence, remembered for the
     sentence's other rows. A scorer without the map (a test's stand-in, an older bundle)
     shows its probability as it is.
     """
-    own = student_confidence(scorer, probability, source, mean_log_prob, calibration)
-    if own is not None:
-        return own
     recalibrate = getattr(scorer, "candidate_confidence", None)
     if recalibrate is None:
         return float(probability)

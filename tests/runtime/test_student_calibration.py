@@ -19,7 +19,7 @@ from scorer_stand_in import StandInScorer
 
 from models import Paraphraser
 from models.bundle import read_manifest
-from models.confidence import candidate_confidence
+from models.confidence import student_confidence
 from models.errors import BundleError
 from models.pipeline import EMPTY_SCORE, RESCUE_AT, KeepsMeaning, Source, default_pipeline
 from models.recipes import get_recipe
@@ -58,19 +58,20 @@ def test_the_fit_reads_back_and_refuses_what_would_invert_or_break_it() -> None:
 def test_the_confidence_weighs_the_row_only_with_the_scorer_it_was_fitted_with() -> None:
     fit = StudentCalibration.from_dict(FIT)
     scorer = LogitScorer()
-    sure, unsure = (candidate_confidence(scorer, 0.9, SOURCE.text, mean_log_prob=row, calibration=fit)
-                    for row in (-0.6, -1.2))
+    sure, unsure = (student_confidence(scorer, 0.9, SOURCE.text, row, fit) for row in (-0.6, -1.2))
     assert sure == pytest.approx(expected(0.9, -0.6)) and unsure == pytest.approx(expected(0.9, -1.2))
     assert sure > unsure  # the same scorer probability, a row the student wrote less surely
-    # another scorer, no row score, an empty row, or a scorer without logits: the scorer's own figure
+    # no fit, another scorer, no row score, an empty row, or a scorer without raw logits: none
     other = LogitScorer()
     other.name = "another-scorer"
-    assert candidate_confidence(other, 0.9, SOURCE.text, mean_log_prob=-0.6, calibration=fit) == pytest.approx(0.9)
-    assert candidate_confidence(scorer, 0.9, SOURCE.text, calibration=fit) == pytest.approx(0.9)
-    assert candidate_confidence(scorer, 0.9, SOURCE.text, mean_log_prob=EMPTY_SCORE,
-                                calibration=fit) == pytest.approx(0.9)
-    assert candidate_confidence(StandInScorer(), 0.9, SOURCE.text, mean_log_prob=-0.6,
-                                calibration=fit) == pytest.approx(0.9)
+    assert student_confidence(scorer, 0.9, SOURCE.text, -0.6, None) is None
+    assert student_confidence(other, 0.9, SOURCE.text, -0.6, fit) is None
+    assert student_confidence(scorer, 0.9, SOURCE.text, None, fit) is None
+    assert student_confidence(scorer, 0.9, SOURCE.text, EMPTY_SCORE, fit) is None
+    assert student_confidence(StandInScorer(), 0.9, SOURCE.text, -0.6, fit) is None
+    # ... and the check then shows the scorer's own figure
+    assert KeepsMeaning(other, calibration=fit).assess("We missed the train.", SOURCE, -0.6).confidence == \
+        pytest.approx(0.9)
 
 
 def test_the_check_shows_the_students_confidence_and_rescues_only_rows_it_is_sure_of() -> None:
