@@ -27,6 +27,13 @@ CONSOLE_SCRIPT = ("import sys; from paraphrase_studio.cli import main; "
                   "sys.stderr.buffer.write(%r); sys.stderr.flush(); sys.exit(main())" % STARTED)
 
 
+def at_a_terminal() -> None:
+    """In the child before it starts: Ctrl-C as a writer's terminal delivers it. A suite run as a
+    background job (``nohup ./.ci/run &``) starts every process with SIGINT ignored, and Python
+    then leaves it ignored, which is not what these tests are about."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([*CLI, *args], input=stdin, capture_output=True, timeout=300)
 
@@ -104,7 +111,8 @@ def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(default_bundle: Path
     wherever one lands, the promise is the same.
     """
     child = subprocess.Popen([sys.executable, "-c", CONSOLE_SCRIPT, "paraphrase", "--json", "-i", "-"],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             preexec_fn=at_a_terminal)
     try:
         assert child.stderr is not None
         assert child.stderr.readline() == STARTED
@@ -121,6 +129,14 @@ def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(default_bundle: Path
 
 def test_ctrl_c_during_the_imports_is_held_until_they_finish() -> None:
     """numpy turned a KeyboardInterrupt inside its C import into an ImportError (exit 1, traceback)."""
+    outer = signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal (see at_a_terminal)
+    try:
+        _held_until_the_block_ends()
+    finally:
+        signal.signal(signal.SIGINT, outer)
+
+
+def _held_until_the_block_ends() -> None:
     from paraphrase_studio.cli import interrupts_held
 
     finished = []
@@ -140,7 +156,7 @@ def test_ctrl_c_during_the_imports_is_held_until_they_finish() -> None:
 
 def test_ctrl_c_while_paraphrasing_exits_130(default_bundle: Path) -> None:
     child = subprocess.Popen([*CLI, "paraphrase", "--json", "-n", "10", "-i", "-"], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=at_a_terminal)
     try:
         assert child.stdin is not None and child.stdout is not None
         child.stdin.write(b"The shop opens at nine.\n")
