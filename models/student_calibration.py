@@ -7,7 +7,7 @@ student knows more than that about its own rows. A row's mean token log-probabil
 the prompt that wrote it (:attr:`models.pipeline.Candidate.score`, free: the decoding loop
 already has it) is lower where the row drifted ("The House vote was narrowly defeated, with a
 wide majority of bipartisan support": -1.01 against -0.70 for a faithful row of the same
-source); the two together reach 0.82 cross-validated and 0.85 on 80 Creative cards the fit
+source); the two together reach 0.81 cross-validated and 0.85 on 80 Creative cards the fit
 never saw (:mod:`distill.confidence_fit`, ``--student``).
 
 That log-probability is the student's own scale, so the fit belongs to one student and one
