@@ -7,8 +7,8 @@ student knows more than that about its own rows. A row's mean token log-probabil
 the prompt that wrote it (:attr:`models.pipeline.Candidate.score`, free: the decoding loop
 already has it) is lower where the row drifted ("The House vote was narrowly defeated, with a
 wide majority of bipartisan support": -1.01 against -0.70 for a faithful row of the same
-source); the two together reach 0.81 cross-validated and 0.85 on 80 Creative cards the fit
-never saw (:mod:`distill.confidence_fit`, ``--student``).
+source); the two together reach 0.81 cross-validated, and 0.85 on 80 Creative cards that a fit
+on the other 250 never saw (:mod:`distill.student_confidence_fit`).
 
 That log-probability is the student's own scale, so the fit belongs to one student and one
 scorer: it is committed beside the student's adapter (``confidence.json``), export copies
