@@ -133,9 +133,35 @@ def _log_loss(p: np.ndarray, y: np.ndarray) -> float:
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-def folds_of(labels: Sequence[LabelledCandidate]) -> np.ndarray:
-    """A fold per label; all candidates of one source share one (by its hash, so stable)."""
+def folds_of(labels: Sequence[Any]) -> np.ndarray:
+    """A fold per label (anything with a ``source_sha256``); all candidates of one source share
+    one (by its hash, so stable)."""
     return np.array([zlib.crc32(label.source_sha256.encode("utf-8")) % FOLDS for label in labels])
+
+
+def require_both_kinds(labels: Sequence[Any]) -> None:
+    """A fit needs at least 20 labels (anything with ``faithful``), faithful and changed ones both."""
+    if len(labels) < 20 or not 0 < sum(label.faithful for label in labels) < len(labels):
+        raise ValueError(f"{len(labels)} labels: at least 20, with both faithful and changed ones, are needed")
+
+
+def held_out_figures(held_out: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    """A report's ``cross_validated`` block: the figures of the left-out probabilities and their reliability."""
+    return {"folds": FOLDS, **figures(held_out, y), "reliability": reliability(held_out, y, bins=5)}
+
+
+def per_set_figures(sets: Sequence[str], y: np.ndarray, held_out: np.ndarray,
+                    **means: np.ndarray) -> dict[str, dict[str, Any]]:
+    """Per set of labels: how many, the share read faithful, the mean of each of ``means`` (other
+    probabilities to compare, by name), the cross-validated mean and AUC."""
+    out = {}
+    for name in sorted(set(sets)):
+        inside = np.array([s == name for s in sets])
+        out[name] = {"labels": int(inside.sum()), "faithful": round(float(y[inside].mean()), 3),
+                     **{key: round(float(p[inside].mean()), 3) for key, p in means.items()},
+                     "cross_validated_mean": round(float(held_out[inside].mean()), 3),
+                     "auc": rounded(roc_auc(y[inside], held_out[inside]))}
+    return out
 
 
 def fit_report(labels: Sequence[LabelledCandidate], pair_calibration: dict[str, float]) -> dict[str, Any]:
@@ -145,8 +171,7 @@ def fit_report(labels: Sequence[LabelledCandidate], pair_calibration: dict[str, 
     ``cross_validated``: each fold scored by a fit on the other folds; ``logit_only``: the same
     without the source's term, for comparison.
     """
-    if len(labels) < 20 or not 0 < sum(label.faithful for label in labels) < len(labels):
-        raise ValueError(f"{len(labels)} labels: at least 20, with both faithful and changed ones, are needed")
+    require_both_kinds(labels)
     x = np.array([label.logit for label in labels])
     features = np.c_[x, [label.source_logit for label in labels]]
     y = np.array([label.faithful for label in labels], dtype=float)
@@ -158,22 +183,15 @@ def fit_report(labels: Sequence[LabelledCandidate], pair_calibration: dict[str, 
     logit_only = cross_validated(features[:, :1], y, folds_of(labels))
     pair = sigmoid(pair_calibration["scale"] * x + pair_calibration["bias"])
     fitted = sigmoid(scale * features[:, 0] + source_scale * features[:, 1] + bias)
-    per_set = {}
-    for name in sorted({label.set for label in labels}):
-        inside = np.array([label.set == name for label in labels])
-        per_set[name] = {"labels": int(inside.sum()), "faithful": round(float(y[inside].mean()), 3),
-                         "pair_mean": round(float(pair[inside].mean()), 3),
-                         "cross_validated_mean": round(float(held_out[inside].mean()), 3),
-                         "auc": rounded(roc_auc(y[inside], held_out[inside]))}
     return {
         "labels": len(labels), "faithful": int(y.sum()),
         "scale": round(scale, 6), "source_scale": round(source_scale, 6), "bias": round(bias, 6),
         "auc_logit": rounded(roc_auc(y, x)),
         "pair": figures(pair, y),
-        "cross_validated": {"folds": FOLDS, **figures(held_out, y), "reliability": reliability(held_out, y, bins=5)},
+        "cross_validated": held_out_figures(held_out, y),
         "logit_only": {"folds": FOLDS, **figures(logit_only, y)},
         "range": [round(float(fitted.min()), 3), round(float(fitted.max()), 3)],
-        "per_set": per_set,
+        "per_set": per_set_figures([label.set for label in labels], y, held_out, pair_mean=pair),
     }
 
 

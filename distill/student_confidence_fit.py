@@ -39,9 +39,9 @@ import numpy as np
 from models.controls import STANDARD_MODE
 from models.student_calibration import CALIBRATION_FILE, StudentCalibration
 
-from .confidence_fit import (FOLDS, LogitFn, cross_validated, figures, folds_of, has_text, read_label_rows,
-                             rounded, text_digest)
-from .scorer_eval import fit_logistic, reliability, roc_auc, sigmoid
+from .confidence_fit import (FOLDS, LogitFn, cross_validated, figures, folds_of, has_text, held_out_figures,
+                             per_set_figures, read_label_rows, require_both_kinds, text_digest)
+from .scorer_eval import fit_logistic, sigmoid
 
 log = logging.getLogger(__name__)
 
@@ -99,31 +99,24 @@ def read_student_labels(path: Path, logits: LogitFn | None = None,
 def fit_student_report(labels: Sequence[StudentLabel]) -> dict[str, Any]:
     """The fit on every label, and, on labels left out (folds by source), how it does against
     the scorer's logit alone and the row's log-prob alone."""
-    if len(labels) < 20 or not 0 < sum(label.faithful for label in labels) < len(labels):
-        raise ValueError(f"{len(labels)} labels: at least 20, with both faithful and changed ones, are needed")
+    require_both_kinds(labels)
     features = np.array([[label.logit, label.mean_log_prob] for label in labels], dtype=np.float64)
     y = np.array([label.faithful for label in labels], dtype=float)
     scale, row_scale, bias = (float(w) for w in fit_logistic(features, y))
     if scale <= 0 or row_scale <= 0:
         raise ValueError(f"the fit gives scale {scale:.3f} and row scale {row_scale:.3f}: on these labels a "
                          "surer row does not mean a likelier faithful candidate, so it would invert the confidence")
-    folds = folds_of(labels)  # type: ignore[arg-type]  # only source_sha256 is read
+    folds = folds_of(labels)
     held_out = cross_validated(features, y, folds)
-    per_set = {}
-    for name in sorted({label.set for label in labels}):
-        inside = np.array([label.set == name for label in labels])
-        per_set[name] = {"labels": int(inside.sum()), "faithful": round(float(y[inside].mean()), 3),
-                         "cross_validated_mean": round(float(held_out[inside].mean()), 3),
-                         "auc": rounded(roc_auc(y[inside], held_out[inside]))}
     fitted = sigmoid(features @ np.array([scale, row_scale]) + bias)
     return {
         "labels": len(labels), "faithful": int(y.sum()),
         "scale": round(scale, 6), "row_scale": round(row_scale, 6), "bias": round(bias, 6),
-        "cross_validated": {"folds": FOLDS, **figures(held_out, y), "reliability": reliability(held_out, y, bins=5)},
+        "cross_validated": held_out_figures(held_out, y),
         "logit_only": {"folds": FOLDS, **figures(cross_validated(features[:, :1], y, folds), y)},
         "row_only": {"folds": FOLDS, **figures(cross_validated(features[:, 1:], y, folds), y)},
         "range": [round(float(fitted.min()), 3), round(float(fitted.max()), 3)],
-        "per_set": per_set,
+        "per_set": per_set_figures([label.set for label in labels], y, held_out),
     }
 
 
