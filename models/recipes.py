@@ -80,7 +80,7 @@ class Recipe:
     @property
     def confidence(self) -> StudentCalibration | None:
         """The student's confidence fit (``confidence.json`` beside its adapter, written by
-        ``python -m distill.confidence_fit --student``), which export copies into the
+        ``python -m distill.student_confidence_fit``), which export copies into the
         manifest; None when it has none. A damaged file is a ValueError naming it."""
         path = self.adapter_dir / CALIBRATION_FILE if self.adapter_dir is not None else None
         if path is None or not path.is_file():
