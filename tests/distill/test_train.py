@@ -153,3 +153,46 @@ def test_publish_writes_a_small_portable_student(tiny_checkpoint: Path, tmp_path
     full = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(tiny_checkpoint), run / "adapter")
     half = PeftModel.from_pretrained(base, student)
     assert torch.allclose(full(ids).logits, half(ids).logits, atol=1e-3)
+
+
+def test_saving_an_adapter_never_asks_the_hub(tiny_checkpoint: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real base is named by an alias, not a folder: peft's default looked it up on
+    huggingface.co at every checkpoint. With the offline switch off, the save still resolves
+    no host name."""
+    import socket
+
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    from distill.train import save_adapter
+
+    model = get_peft_model(AutoModelForCausalLM.from_pretrained(tiny_checkpoint),
+                           LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj"]))
+    model.peft_config["default"].base_model_name_or_path = "smollm2-135m-instruct"
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
+    looked_up = []
+
+    def no_lookup(host, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        looked_up.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "no network in this test")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_lookup)
+    save_adapter(model, tmp_path / "adapter")
+    assert looked_up == []
+    assert (tmp_path / "adapter" / "adapter_model.safetensors").is_file()
+
+
+def test_distill_and_export_switch_the_hub_off() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_"))}
+    env["HF_HUB_OFFLINE"] = "0"
+    for package in ("distill", "export"):
+        out = subprocess.run([sys.executable, "-c", f"import os, {package}; "
+                              "print(os.environ['HF_HUB_OFFLINE'], os.environ['TRANSFORMERS_OFFLINE'])"],
+                             env=env, capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2])
+        assert out.stdout.split() == ["1", "1"], package
