@@ -156,13 +156,15 @@ def facts_rule(pair: Pair) -> bool:
 
 
 def sense_rule(pair: Pair) -> bool:
-    """True when the target keeps the source's kind of sentence, its contrast and its direction
-    (the candidate pipeline's :class:`~models.pipeline.KeepsQuestion`,
-    :class:`~models.pipeline.KeepsContrast` and :class:`~models.pipeline.KeepsDirection`)."""
-    from models.pipeline import KeepsContrast, KeepsDirection, KeepsQuestion, Source
+    """True when the target keeps the source's kind of sentence, its contrast, its direction and
+    who did what (the candidate pipeline's :class:`~models.pipeline.KeepsQuestion`,
+    :class:`~models.pipeline.KeepsContrast`, :class:`~models.pipeline.KeepsDirection` and
+    :class:`~models.pipeline.KeepsRoles`)."""
+    from models.pipeline import KeepsContrast, KeepsDirection, KeepsQuestion, KeepsRoles, Source
 
     source = Source(pair.source)
-    return all(check.accepts(pair.target, source, []) for check in (KeepsQuestion(), KeepsContrast(), KeepsDirection()))
+    checks = (KeepsQuestion(), KeepsContrast(), KeepsDirection(), KeepsRoles())
+    return all(check.accepts(pair.target, source, []) for check in checks)
 
 
 def filter_pairs(pairs: Sequence[Pair], thresholds: CriticThresholds | None = None,

@@ -3,7 +3,10 @@
 One pair per line in (``-i FILE``, ``-i -`` for stdin); one line out per input line, in
 order: with ``--json`` an object ``{"source", "candidate", "score"}`` (the calibrated
 probability that the candidate keeps the source's meaning, 0..1, 4 decimals), otherwise
-``score<TAB>source<TAB>candidate``.
+``score<TAB>source<TAB>candidate``. A pair the app would refuse as a statement turned round
+(two names that changed places, a word turned into its opposite) keeps a twentieth of the
+scorer's probability and its JSON object says why in ``"reason"``
+(:mod:`models.changed_statement`).
 
 The same contract as ``paraphrase`` (:mod:`models.cli`, whose line reader this uses): a line
 that cannot be scored (no tab, more than one tab, an empty side, bytes that are not UTF-8,
@@ -24,6 +27,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .changed_statement import changed_statement, pair_score
 from .cli import EXIT_OK, EXIT_USAGE, Input, _fail, json_line, read_lines, run_with_input
 from .scorer import MeaningScorer
 from .scorer_recipes import DEFAULT_SCORER
@@ -99,9 +103,11 @@ def _score_all(scorer: MeaningScorer, items: Iterable[Input], *, as_json: bool) 
                 status = EXIT_USAGE
                 _report_rejected(pair, as_json)
                 continue
-            score = round(float(next(scores)), 4)
+            reason = changed_statement(pair.source, pair.candidate)
+            score = round(pair_score(float(next(scores)), reason), 4)
             if as_json:
-                print(json_line({"source": pair.source, "candidate": pair.candidate, "score": score}))
+                record = {"source": pair.source, "candidate": pair.candidate, "score": score}
+                print(json_line({**record, "reason": reason} if reason else record))
             else:
                 print(f"{score:.4f}\t{pair.source}\t{pair.candidate}")
         sys.stdout.flush()

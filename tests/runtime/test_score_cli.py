@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from models.changed_statement import FLAGGED_SHARE, changed_statement, pair_score
 from models.scorer import MeaningScorer
 from paraphrase_studio.cli import main
 
@@ -33,8 +34,10 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def expected(bundle: Path) -> list[float]:
+    """The library's numbers: the scorer's probability, a twentieth of it for the last pair
+    (Anna and Mark changed places: :mod:`models.changed_statement`)."""
     scores = MeaningScorer.load(bundle, threads=1).score([s for s, _ in GOOD], [c for _, c in GOOD])
-    return [round(float(x), 4) for x in scores]
+    return [round(pair_score(float(x), changed_statement(s, c)), 4) for x, (s, c) in zip(scores, GOOD)]
 
 
 def write(tmp_path: Path, data: bytes) -> Path:
@@ -60,7 +63,9 @@ def test_json_lines_in_input_order(bundle: Path, expected: list[float], tmp_path
     assert code == 0 and err == ""
     objects = [json.loads(line) for line in out]
     assert [(o["source"], o["candidate"]) for o in objects] == GOOD
-    assert all(list(o) == ["source", "candidate", "score"] for o in objects)
+    assert all(list(o) == ["source", "candidate", "score"] for o in objects[:2])
+    assert list(objects[2]) == ["source", "candidate", "score", "reason"]
+    assert objects[2]["reason"] == "Anna and Mark changed places"
     assert [o["score"] for o in objects] == expected
     assert all(0.0 <= o["score"] <= 1.0 and round(o["score"], 4) == o["score"] for o in objects)
 
@@ -199,10 +204,27 @@ def test_scores_match_the_library(bundle: Path, tmp_path: Path, capsys: pytest.C
     """The CLI adds nothing of its own to the numbers: the library's, rounded to 4 places."""
     pairs = GOOD + [("Yes.", "No."), ("He left early.", "He did not stay long.")]
     scorer = MeaningScorer.load(bundle)
-    library = np.round(scorer.score([s for s, _ in pairs], [c for _, c in pairs]).astype(np.float64), 4)
+    raw = scorer.score([s for s, _ in pairs], [c for _, c in pairs]).astype(np.float64)
+    library = np.round([pair_score(p, changed_statement(s, c)) for p, (s, c) in zip(raw, pairs)], 4)
     code, out, _ = run_cli(["-i", str(write(tmp_path, lines(pairs))), "--json", "--scorer", str(bundle)], capsys)
     assert code == 0
     np.testing.assert_allclose([json.loads(line)["score"] for line in out], library, atol=1e-4)
+
+
+def test_a_statement_turned_round_keeps_a_twentieth_of_the_probability(bundle: Path, tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """The pipeline refuses these rows; the pair score says so, with the reason."""
+    pairs = [("Germany beat Brazil in Belo Horizonte.", "Brazil beat Germany in Belo Horizonte."),
+             ("The bill was defeated in the House.", "The bill was passed in the House."),
+             ("Germany beat Brazil in Belo Horizonte.", "In Belo Horizonte, Germany beat Brazil.")]
+    raw = MeaningScorer.load(bundle).score([s for s, _ in pairs], [c for _, c in pairs]).astype(np.float64)
+    code, out, _ = run_cli(["-i", str(write(tmp_path, lines(pairs))), "--json", "--scorer", str(bundle)], capsys)
+    objects = [json.loads(line) for line in out]
+    assert code == 0
+    assert [o.get("reason") for o in objects] == ["Germany and Brazil changed places", "“defeated” became “passed”",
+                                                 None]
+    np.testing.assert_allclose([o["score"] for o in objects],
+                               np.round([raw[0] * FLAGGED_SHARE, raw[1] * FLAGGED_SHARE, raw[2]], 4), atol=1e-4)
 
 
 def test_a_reader_that_goes_away_ends_the_run_quietly(bundle: Path) -> None:

@@ -1,0 +1,131 @@
+"""Two names that changed places: "Maria sent the contract to Tom" → "Tom sent the contract to Maria".
+
+Every fact is kept (both names, every word), so the facts check passes such a candidate, and
+the meaning scorer cannot see it either: on its own made negatives of this kind its ROC AUC
+was 0.62, next to chance (``models/scorers/minilm-l4-meaning-v1/README.md``). The student
+writes it: "Tom sent the contract to Maria after the lawyers had approved it." was the
+second card for the sentence above, shown at 66 %.
+
+The rule, per pair of names the source has once each (a name is a facts ``name`` span; a word
+two names share, "Spokane" in "Spokane Arena" and "Spokane Convention Center", tells neither
+apart and is ignored): the candidate also has each once, and each name now sits where the
+other sat. "Where" is the word just before and the word just after a name; only a side on
+which the two names' neighbours differ in the source counts, and the swap must show on the
+same side for both names ("to Tom after" / "Maria sent" → "to Maria after" / "Tom sent"),
+with neither name keeping a neighbour of its own on a side that counts. So a reordered
+sentence ("After the lawyers had approved it, Maria sent the contract to Tom."), a passive
+("The contract was sent to Tom by Maria.") and an appositive turned round ("Multifoods
+chairman Gary Costley said" → "Gary Costley, the chairman of Multifoods, said") pass, and
+names whose order says nothing are never compared: coordinated ("Maria and Tom", "in the NBA
+or in the NCAA", "between Maria and Tom", a list) or on the two sides of "is".
+
+Measured (``runs/s26/roles_probe_mod.py``): on PAWS-Wiki dev (human-labelled word-swap pairs,
+8,000) it flags 23 % of the non-paraphrases and 0.2 % of the paraphrases (7 of 3,539, such as
+"in the district of Lower Austria in the state of Neunkirchen" with the two places' phrases
+exchanged). Of the GPT-3.5 teacher's 13,321 filtered paraphrases it flags 2 (0.02 %: a converse,
+"Woodgate's medical test with Real Madrid" → "Real Madrid's examination of Woodgate"), and none
+of the 2,471 candidates the student showed on the evaluation sets: it costs a faithful row
+almost never.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .facts import NAME, SourceFacts
+from .text import STRAIGHT_APOSTROPHES
+
+#: A word: letters and digits, with inner apostrophes ("O'Brien", "Tom's").
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+#: Words that join names into one list or pair: "Maria and Tom", "in the NBA or in the NCAA",
+#: "once in Tucson and once in Flagstaff" (punctuation is no token: "Italy, France" is adjacent).
+_COORDINATORS = frozenset({"and", "or", "nor", "&", "vs", "versus", "plus"})
+#: Words that may stand beside the coordinator in such a list.
+_LIST_GLUE = frozenset({"the", "a", "an", "of", "in", "at", "on", "both", "either", "neither", "once", "twice",
+                        "also", "then", "as", "well"})
+#: A link that reads both ways when it is all that stands between two names ("the pontiff of
+#: the Math is Pradyumnanand Swamiji" = "Pradyumnanand Swamiji is the pontiff of the Math").
+_COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "being", "remains", "remained", "becomes", "became"})
+_START, _END = "\x02", "\x03"
+
+
+def _tokens(text: str) -> list[str]:
+    """Lower-cased words, a possessive "'s" dropped ("Tom's" is "tom")."""
+    words = _TOKEN.findall(text.translate(STRAIGHT_APOSTROPHES).lower())
+    return [w[:-2] if w.endswith("'s") and len(w) > 2 else w for w in words]
+
+
+def _name_words(facts: SourceFacts) -> list[tuple[str, frozenset[str]]]:
+    """(name as written, its identifying lower-case words) for each distinct source name."""
+    names: list[tuple[str, frozenset[str]]] = []
+    for span in facts.spans:
+        if span.kind != NAME:
+            continue
+        words = frozenset(_tokens(span.value or span.text))
+        if words and all(words != seen for _, seen in names):
+            names.append((span.text, words))
+    if len(names) < 2:
+        return []
+    counts: dict[str, int] = {}
+    for _, words in names:
+        for word in words:
+            counts[word] = counts.get(word, 0) + 1
+    return [(text, kept) for text, words in names if (kept := frozenset(w for w in words if counts[w] == 1))]
+
+
+def _with_placeholders(tokens: list[str], names: list[tuple[str, frozenset[str]]]) -> list[str]:
+    """The tokens with each name's words replaced by one placeholder per name mention."""
+    out: list[str] = []
+    for token in tokens:
+        tag = next((f"\x00{i}" for i, (_, words) in enumerate(names) if token in words), None)
+        if tag is None:
+            out.append(token)
+        elif not out or out[-1] != tag:
+            out.append(tag)
+    return out
+
+
+def _order_free(tokens: list[str], a: str, b: str, name_words: frozenset[str]) -> bool:
+    """The two names stand in one list or pair ("A and B", "A, C and B", "in A or in B",
+    "between A and B") or on the two sides of "is": their order says nothing.
+    ``name_words``: every word of a source name (a word two names share is such glue too)."""
+    i, j = sorted((tokens.index(a), tokens.index(b)))
+    between = [t for t in tokens[i + 1:j] if not t.startswith("\x00") and t not in name_words]
+    if i > 0 and tokens[i - 1] == "between":
+        return True
+    if not between:
+        return True
+    glue = [t for t in between if t not in _LIST_GLUE]
+    return bool(glue) and (all(t in _COORDINATORS for t in glue) or all(t in _COPULAS for t in glue))
+
+
+def _neighbours(tokens: list[str], tag: str) -> tuple[str, str]:
+    i = tokens.index(tag)
+    return (tokens[i - 1] if i else _START, tokens[i + 1] if i + 1 < len(tokens) else _END)
+
+
+def swapped_names(source: str, candidate: str, facts: SourceFacts | None = None) -> list[tuple[str, str]]:
+    """The pairs of source names (as the source writes them) that changed places in
+    ``candidate`` (see the module docstring); ``facts``: the source already parsed."""
+    facts = facts if facts is not None else SourceFacts(source)
+    names = _name_words(facts)
+    if len(names) < 2:
+        return []
+    every_word = frozenset(w for span in facts.spans if span.kind == NAME for w in _tokens(span.value or span.text))
+    said, written = _with_placeholders(_tokens(source), names), _with_placeholders(_tokens(candidate), names)
+    found = []
+    for a in range(len(names)):
+        for b in range(a + 1, len(names)):
+            ta, tb = f"\x00{a}", f"\x00{b}"
+            if any(seq.count(tag) != 1 for seq in (said, written) for tag in (ta, tb)):
+                continue
+            if _order_free(said, ta, tb, every_word) or _order_free(written, ta, tb, every_word):
+                continue
+            was_a, was_b = _neighbours(said, ta), _neighbours(said, tb)
+            now_a, now_b = _neighbours(written, ta), _neighbours(written, tb)
+            sides = [k for k in (0, 1) if was_a[k] != was_b[k]]
+            took_places = any(now_a[k] == was_b[k] and now_b[k] == was_a[k] for k in sides)
+            kept_own = any(now_a[k] == was_a[k] or now_b[k] == was_b[k] for k in sides)
+            if took_places and not kept_own:
+                found.append((names[a][0], names[b][0]))
+    return found

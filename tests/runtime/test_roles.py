@@ -1,0 +1,68 @@
+"""Two names that changed places (models.roles) and the pipeline check that refuses them."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.pipeline import KeepsRoles, Source, app_checks, default_pipeline
+from models.roles import swapped_names
+
+SOURCE = "Maria sent the contract to Tom after the lawyers had approved it."
+
+
+@pytest.mark.parametrize(("source", "candidate", "pair"), [
+    (SOURCE, "Tom sent the contract to Maria after the lawyers had approved it.", ("Maria", "Tom")),
+    ("Germany beat Brazil 7-1 in Belo Horizonte.", "Brazil beat Germany 7-1 in Belo Horizonte.", ("Germany", "Brazil")),
+    ("The flight goes from Paris to London.", "The flight goes from London to Paris.", ("Paris", "London")),
+    ("Kabir asks Sarika to reveal his plan.", "Sarika asks Kabir to reveal his plan.", ("Kabir", "Sarika")),
+    # a possessive is the name's mention; curly apostrophes are apostrophes
+    ("Tom's sister called Maria.", "Maria’s sister called Tom.", ("Tom", "Maria")),
+    # a word two names share tells neither apart, the others still do
+    ("Bahrawal is in the Bhopal district and in the Berasia tehsil.",
+     "Bahrawal is in the Berasia district and in the Bhopal tehsil.", ("Bhopal", "Berasia")),
+])
+def test_names_that_changed_places_are_found(source: str, candidate: str, pair: tuple[str, str]) -> None:
+    assert swapped_names(source, candidate) == [pair]
+    assert not KeepsRoles().accepts(candidate, Source(source), [])
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    # reordered, passive, the same roles
+    (SOURCE, "After the lawyers had approved it, Maria sent the contract to Tom."),
+    (SOURCE, "The contract was sent to Tom by Maria after the lawyers had approved it."),
+    # an appositive turned round (the student's and the teachers' rewrites)
+    ("Multifoods chairman Gary Costley said the sale was final.", "Gary Costley, the chairman of Multifoods, said the sale was final."),
+    ("Europe's largest airline, British Airways, reported a profit.",
+     "British Airways, the largest airline in Europe, reported a profit."),
+    # names whose order says nothing: coordinated, listed, either side of "is"
+    ("Maria and Tom signed the contract.", "Tom and Maria signed the contract."),
+    ("He never played in the NBA or in the NCAA.", "He never played in the NCAA or in the NBA."),
+    ("Ships came from Italy, France, Germany and Canada.", "Ships came from Canada, France, Germany and Italy."),
+    ("Talks between Israel and Egypt resumed.", "Talks between Egypt and Israel resumed."),
+    ("The pontiff of the Math is Pradyumnanand Swamiji.", "Pradyumnanand Swamiji is the pontiff of the Math."),
+    # a converse keeps who did what
+    ("Kuznetsova beat Davenport at the US Open.", "Davenport lost to Kuznetsova at the US Open."),
+    # fewer than two names, a name dropped or repeated: nothing to compare
+    ("Maria sent the contract.", "The contract was sent by Maria."),
+    (SOURCE, "Maria sent the contract after the lawyers had approved it."),
+    (SOURCE, "Tom got the contract from Maria, and Maria was glad Tom had it."),
+    ("", ""),
+])
+def test_faithful_or_unordered_names_pass(source: str, candidate: str) -> None:
+    assert swapped_names(source, candidate) == []
+    assert KeepsRoles().accepts(candidate, Source(source), [])
+
+
+def test_the_app_checks_names_after_facts_and_before_the_scorer() -> None:
+    names = [check.name for check in app_checks()]
+    assert names.index("facts") < names.index("roles") < names.index("duplicate")
+    assert "roles" in [check.name for check in default_pipeline().checks]
+
+
+def test_the_pipeline_refuses_the_swap_and_keeps_the_faithful_row() -> None:
+    pipeline = default_pipeline()
+    source = Source(SOURCE)
+    swapped = "Tom sent the contract to Maria after the lawyers had approved it."
+    faithful = "After the lawyers had approved it, Maria sent the contract to Tom."
+    assert pipeline.judge(swapped, source, []).refused_by.name == "roles"
+    assert pipeline.judge(faithful, source, []).accepted
