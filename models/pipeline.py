@@ -20,7 +20,7 @@ mode's length limit), :class:`KeepsFacts` (every protected span of the source ke
 number it does not have: :mod:`models.facts`), :class:`KeepsQuestion` (a question stays
 one), :class:`KeepsContrast` (a "but" or "although" inside the sentence keeps a contrast word),
 :class:`KeepsDirection` (no "defeated" turned "passed"), :class:`KeepsRoles` (no two names
-that changed places), :class:`NotANearDuplicate`, and, when
+or words that changed places), :class:`NotANearDuplicate`, and, when
 a meaning scorer is loaded, :class:`KeepsMeaning` (the scorer's probability at least its
 threshold). The scorer runs last because it is the
 only check that costs a model call (2-4 ms a row): a copy or a near-duplicate is refused
@@ -47,7 +47,7 @@ from .confidence import EXPLAIN_BELOW, Scorer, candidate_confidence, doubt, stud
 from .connectives import keeps_contrast
 from .facts import SourceFacts
 from .reversals import reversed_words
-from .roles import swapped_names
+from .roles import swapped
 from .student_calibration import StudentCalibration
 from .text import STATEMENT, sentence_kind, word_count
 
@@ -252,14 +252,14 @@ class KeepsDirection:
 
 
 class KeepsRoles:
-    """No two names changed places (:func:`models.roles.swapped_names`): "Maria sent the
-    contract to Tom" → "Tom sent the contract to Maria" keeps every fact and every word, and the
-    student showed it second at the default slider, at 66 %."""
+    """No two names or content words changed places (:func:`models.roles.swapped`): "Maria sent
+    the contract to Tom" → "Tom sent the contract to Maria" keeps every fact and every word,
+    and the student showed it second at the default slider, at 66 %."""
 
     name = "roles"
 
     def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
-        return not swapped_names(source.text, text, source.facts)
+        return not swapped(source.text, text, source.facts)
 
 
 class NotANearDuplicate:
@@ -419,7 +419,7 @@ def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAUL
                      calibration: StudentCalibration | None = None) -> CandidatePipeline:
     """The app's pipeline: non-empty, not a copy, within the mode's length, facts kept, a
     question still a question, a contrast still drawn, no word turned into its opposite, no
-    two names that changed places, not a near-duplicate (:func:`app_checks`); surest first.
+    two names or words that changed places, not a near-duplicate (:func:`app_checks`); surest first.
 
     With a ``scorer``: then the meaning kept (:class:`KeepsMeaning`), ``oversample`` more
     candidates accepted, and :class:`ByConfidence` keeps the best n. Without one the

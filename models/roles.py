@@ -1,4 +1,4 @@
-"""Two names that changed places: "Maria sent the contract to Tom" → "Tom sent the contract to Maria".
+"""Two names or words that changed places: "Maria sent the contract to Tom" → "Tom sent the contract to Maria".
 
 Every fact is kept (both names, every word), so the facts check passes such a candidate, and
 the meaning scorer cannot see it either: on its own made negatives of this kind its ROC AUC
@@ -19,13 +19,17 @@ chairman Gary Costley said" → "Gary Costley, the chairman of Multifoods, said"
 names whose order says nothing are never compared: coordinated ("Maria and Tom", "in the NBA
 or in the NCAA", "between Maria and Tom", a list) or on the two sides of "is".
 
-Measured (``runs/s26/roles_probe_mod.py``): on PAWS-Wiki dev (human-labelled word-swap pairs,
-8,000) it flags 23 % of the non-paraphrases and 0.2 % of the paraphrases (7 of 3,539, such as
-"in the district of Lower Austria in the state of Neunkirchen" with the two places' phrases
-exchanged). Of the GPT-3.5 teacher's 13,321 filtered paraphrases it flags 2 (0.02 %: a converse,
-"Woodgate's medical test with Real Madrid" → "Real Madrid's examination of Woodgate"), and none
-of the 2,471 candidates the student showed on the evaluation sets: it costs a faithful row
-almost never.
+The same rule runs on content words (:func:`swapped_words`: "the union sued the city" → "the
+city sued the union"), and :func:`swapped` is both, the pipeline's check.
+
+Measured (``runs/s26/roles_probe_all.py``): on PAWS-Wiki dev (human-labelled word-swap pairs,
+8,000) :func:`swapped` flags 34 % of the non-paraphrases and 0.9 % of the paraphrases (names
+alone: 23 % and 0.2 %; a false one: "in the district of Lower Austria in the state of
+Neunkirchen" with the two places' phrases exchanged). Of the GPT-3.5 teacher's 13,321 filtered
+paraphrases it flags 14 (0.1 %: synonyms that traded places, a converse such as "Woodgate's
+medical test with Real Madrid" → "Real Madrid's examination of Woodgate"), and one of the 2,471
+candidates the student showed on the evaluation sets (a garbled one): it costs a faithful
+row almost never.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from __future__ import annotations
 import re
 
 from .facts import NAME, SourceFacts
+from .phrase_words import FUNCTION_WORDS
 from .text import STRAIGHT_APOSTROPHES
 
 #: A word: letters and digits, with inner apostrophes ("O'Brien", "Tom's").
@@ -104,6 +109,28 @@ def _neighbours(tokens: list[str], tag: str) -> tuple[str, str]:
     return (tokens[i - 1] if i else _START, tokens[i + 1] if i + 1 < len(tokens) else _END)
 
 
+def _swaps(said: list[str], written: list[str], items: list[tuple[str, frozenset[str]]],
+           glue: frozenset[str]) -> list[tuple[str, str]]:
+    """Pairs of ``items`` (shown text, identifying words) that took each other's places."""
+    said, written = _with_placeholders(said, items), _with_placeholders(written, items)
+    found = []
+    for a in range(len(items)):
+        for b in range(a + 1, len(items)):
+            ta, tb = f"\x00{a}", f"\x00{b}"
+            if any(seq.count(tag) != 1 for seq in (said, written) for tag in (ta, tb)):
+                continue
+            if _order_free(said, ta, tb, glue) or _order_free(written, ta, tb, glue):
+                continue
+            was_a, was_b = _neighbours(said, ta), _neighbours(said, tb)
+            now_a, now_b = _neighbours(written, ta), _neighbours(written, tb)
+            sides = [k for k in (0, 1) if was_a[k] != was_b[k]]
+            took_places = any(now_a[k] == was_b[k] and now_b[k] == was_a[k] for k in sides)
+            kept_own = any(now_a[k] == was_a[k] or now_b[k] == was_b[k] for k in sides)
+            if took_places and not kept_own:
+                found.append((items[a][0], items[b][0]))
+    return found
+
+
 def swapped_names(source: str, candidate: str, facts: SourceFacts | None = None) -> list[tuple[str, str]]:
     """The pairs of source names (as the source writes them) that changed places in
     ``candidate`` (see the module docstring); ``facts``: the source already parsed."""
@@ -112,20 +139,26 @@ def swapped_names(source: str, candidate: str, facts: SourceFacts | None = None)
     if len(names) < 2:
         return []
     every_word = frozenset(w for span in facts.spans if span.kind == NAME for w in _tokens(span.value or span.text))
-    said, written = _with_placeholders(_tokens(source), names), _with_placeholders(_tokens(candidate), names)
-    found = []
-    for a in range(len(names)):
-        for b in range(a + 1, len(names)):
-            ta, tb = f"\x00{a}", f"\x00{b}"
-            if any(seq.count(tag) != 1 for seq in (said, written) for tag in (ta, tb)):
-                continue
-            if _order_free(said, ta, tb, every_word) or _order_free(written, ta, tb, every_word):
-                continue
-            was_a, was_b = _neighbours(said, ta), _neighbours(said, tb)
-            now_a, now_b = _neighbours(written, ta), _neighbours(written, tb)
-            sides = [k for k in (0, 1) if was_a[k] != was_b[k]]
-            took_places = any(now_a[k] == was_b[k] and now_b[k] == was_a[k] for k in sides)
-            kept_own = any(now_a[k] == was_a[k] or now_b[k] == was_b[k] for k in sides)
-            if took_places and not kept_own:
-                found.append((names[a][0], names[b][0]))
-    return found
+    return _swaps(_tokens(source), _tokens(candidate), names, every_word)
+
+
+def swapped_words(source: str, candidate: str) -> list[tuple[str, str]]:
+    """Pairs of content words (4 letters or more, not function words, once in each text) that
+    changed places: "the union sued the city" → "the city sued the union". The same rule as
+    for names; on PAWS-Wiki dev, with the names, it flags 35 % of the non-paraphrases and 0.9 %
+    of the paraphrases, 12 of the GPT-3.5 teacher's 13,321 filtered paraphrases (synonyms that
+    traded places: "cosmic trips … space treks" → "space travels … cosmic adventures") and one
+    of the 2,471 candidates the student showed."""
+    said, written = _tokens(source), _tokens(candidate)
+    words = [w for w in dict.fromkeys(said) if len(w) >= 4 and w.isalpha() and w not in FUNCTION_WORDS
+             and said.count(w) == 1 and written.count(w) == 1]
+    if len(words) < 2:
+        return []
+    return _swaps(said, written, [(w, frozenset((w,))) for w in words], frozenset())
+
+
+def swapped(source: str, candidate: str, facts: SourceFacts | None = None) -> list[tuple[str, str]]:
+    """Names, then content words, that changed places (each pair once, names as written)."""
+    pairs = swapped_names(source, candidate, facts)
+    seen = {frozenset(_tokens(a + " " + b)) for a, b in pairs}
+    return pairs + [p for p in swapped_words(source, candidate) if frozenset(p) not in seen]

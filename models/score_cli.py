@@ -4,7 +4,7 @@ One pair per line in (``-i FILE``, ``-i -`` for stdin); one line out per input l
 order: with ``--json`` an object ``{"source", "candidate", "score"}`` (the calibrated
 probability that the candidate keeps the source's meaning, 0..1, 4 decimals), otherwise
 ``score<TAB>source<TAB>candidate``. A pair the app would refuse as a statement turned round
-(two names that changed places, a word turned into its opposite) keeps a twentieth of the
+(two names or words that changed places, a word turned into its opposite) keeps 7 % of the
 scorer's probability and its JSON object says why in ``"reason"``
 (:mod:`models.changed_statement`).
 

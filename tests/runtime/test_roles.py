@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.pipeline import KeepsRoles, Source, app_checks, default_pipeline
-from models.roles import swapped_names
+from models.roles import swapped, swapped_names, swapped_words
 
 SOURCE = "Maria sent the contract to Tom after the lawyers had approved it."
 
@@ -51,6 +51,34 @@ def test_names_that_changed_places_are_found(source: str, candidate: str, pair: 
 def test_faithful_or_unordered_names_pass(source: str, candidate: str) -> None:
     assert swapped_names(source, candidate) == []
     assert KeepsRoles().accepts(candidate, Source(source), [])
+
+
+@pytest.mark.parametrize(("source", "candidate", "pair"), [
+    ("The union sued the city over the layoffs.", "The city sued the union over the layoffs.", ("union", "city")),
+    ("Exports grew faster than imports last year.", "Imports grew faster than exports last year.", ("exports", "imports")),
+    # "and then" is an order, not a list
+    ("He went to the shop and then to the bank.", "He went to the bank and then to the shop.", ("shop", "bank")),
+])
+def test_content_words_that_changed_places_are_found(source: str, candidate: str, pair: tuple[str, str]) -> None:
+    assert swapped_words(source, candidate) == [pair]
+    assert swapped(source, candidate) == [pair]
+    assert not KeepsRoles().accepts(candidate, Source(source), [])
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    ("The union sued the city over the layoffs.", "The city was sued by the union over the layoffs."),
+    ("The union sued the city over the layoffs.", "Over the layoffs, the union took the city to court."),
+    # coordinated words may trade places; a word said twice is not compared
+    ("She bought apples and pears at the market.", "She bought pears and apples at the market."),
+    ("The report said the report was late.", "The report was late, the report said."),
+])
+def test_content_words_in_their_own_places_pass(source: str, candidate: str) -> None:
+    assert swapped(source, candidate) == []
+
+
+def test_a_swap_of_names_is_reported_once_with_the_names_as_written() -> None:
+    assert swapped("Germany beat Brazil in Belo Horizonte.", "Brazil beat Germany in Belo Horizonte.") == [
+        ("Germany", "Brazil")]
 
 
 def test_the_app_checks_names_after_facts_and_before_the_scorer() -> None:
