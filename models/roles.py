@@ -1,4 +1,4 @@
-"""Two names or words that changed places: "Maria sent the contract to Tom" → "Tom sent the contract to Maria".
+"""Two names, numbers or words that changed places: "Maria sent the contract to Tom" → "Tom sent the contract to Maria".
 
 Every fact is kept (both names, every word), so the facts check passes such a candidate, and
 the meaning scorer cannot see it either: on its own made negatives of this kind its ROC AUC
@@ -20,25 +20,27 @@ names whose order says nothing are never compared: coordinated ("Maria and Tom",
 or in the NCAA", "between Maria and Tom", a list) or on the two sides of "is".
 
 The same rule runs on content words (:func:`swapped_words`: "the union sued the city" → "the
-city sued the union"), and :func:`swapped` is both, the pipeline's check.
+city sued the union"), a looser one on numbers (:func:`swapped_numbers`), and :func:`swapped`
+is all three, the pipeline's check.
 
 Measured (``runs/s26/roles_probe_all.py``): on PAWS-Wiki dev (human-labelled word-swap pairs,
-8,000) :func:`swapped` flags 34 % of the non-paraphrases and 0.9 % of the paraphrases (names
+8,000) :func:`swapped` flags 35 % of the non-paraphrases and 1.1 % of the paraphrases (names
 alone: 23 % and 0.2 %; a false one: "in the district of Lower Austria in the state of
 Neunkirchen" with the two places' phrases exchanged). Of the GPT-3.5 teacher's 13,321 filtered
-paraphrases it flags 14 (0.1 %: synonyms that traded places, a converse such as "Woodgate's
-medical test with Real Madrid" → "Real Madrid's examination of Woodgate"), and one of the 2,471
-candidates the student showed on the evaluation sets (a garbled one): it costs a faithful
-row almost never.
+paraphrases it flags 17 (0.13 %: synonyms that traded places, a converse such as "Woodgate's
+medical test with Real Madrid" → "Real Madrid's examination of Woodgate"), and 5 of the 2,471
+candidates the student showed on the evaluation sets in session 25 (3 numbers that swapped, 2
+false): it costs a faithful row almost never.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from itertools import combinations
 
-from .facts import NAME, SourceFacts
+from .facts import NAME, SourceFacts, extract_numbers
 from .phrase_words import FUNCTION_WORDS
 from .text import STRAIGHT_APOSTROPHES
 
@@ -118,8 +120,10 @@ def _neighbours(tokens: list[str], i: int) -> tuple[str, str]:
 
 
 def _swaps(said: list[str], written: list[str], items: list[tuple[str, frozenset[str]]],
-           glue: frozenset[str]) -> list[tuple[str, str]]:
-    """Pairs of ``items`` (shown text, identifying words) that took each other's places."""
+           glue: frozenset[str], *, one_sided: bool = False) -> list[tuple[str, str]]:
+    """Pairs of ``items`` (shown text, identifying words) that took each other's places;
+    ``one_sided``: one of them taking the other's place is enough (numbers: see
+    :func:`swapped_numbers`)."""
     said, written = _with_placeholders(said, items), _with_placeholders(written, items)
     at_said, at_written = _once(said), _once(written)
     usable = [i for i in range(len(items)) if f"\x00{i}" in at_said and f"\x00{i}" in at_written]
@@ -129,7 +133,10 @@ def _swaps(said: list[str], written: list[str], items: list[tuple[str, frozenset
     for a, b in combinations(usable, 2):
         was_a, was_b, now_a, now_b = was[a], was[b], now[a], now[b]
         sides = [k for k in (0, 1) if was_a[k] != was_b[k]]
-        took_places = any(now_a[k] == was_b[k] and now_b[k] == was_a[k] for k in sides)
+        if one_sided:
+            took_places = any(now_a[k] == was_b[k] or now_b[k] == was_a[k] for k in sides)
+        else:
+            took_places = any(now_a[k] == was_b[k] and now_b[k] == was_a[k] for k in sides)
         if not took_places or any(now_a[k] == was_a[k] or now_b[k] == was_b[k] for k in sides):
             continue
         ta, tb = f"\x00{a}", f"\x00{b}"
@@ -165,8 +172,46 @@ def swapped_words(source: str, candidate: str) -> list[tuple[str, str]]:
     return _swaps(said, written, [(w, frozenset((w,))) for w in words], frozenset())
 
 
+def _number_tokens(text: str, source_keys: list[frozenset[str]]) -> list[str]:
+    """Words, with each number replaced by a placeholder of the source number it writes
+    (matched on the facts keys: "six" is 6, "4.38%" is "4.38 percent"), or of none."""
+    text = unicodedata.normalize("NFC", text)
+    out: list[str] = []
+    end = 0
+    for span in sorted((s for s in extract_numbers(text) if not s.weak), key=lambda s: s.start):
+        if span.start < end:
+            continue
+        out += _tokens(text[end:span.start])
+        index = next((i for i, keys in enumerate(source_keys) if keys & span.keys), None)
+        out.append(f"\x01{index}" if index is not None else "\x01?")
+        end = span.end
+    return out + _tokens(text[end:])
+
+
+def swapped_numbers(source: str, candidate: str) -> list[tuple[str, str]]:
+    """Pairs of source numbers (as written) that changed places: "killed six and wounded 13"
+    → "led to 13 deaths and injured 6", "down to 4.38 percent from 4.39 percent" → "falling
+    to 4.39 percent from 4.38 percent" (both shown by student v2 on held-out news, every
+    number kept). A number carries its meaning in the words beside it, so here one number
+    taking the other's place, with neither keeping its own, is enough; "rose 0.96 percent, or
+    8.79 points" for "up 8.79 points, or 0.96 percent" keeps "percent" and "points" beside
+    their numbers and passes. In session 25's shown candidates it flags 4 of 2,471 (3 such
+    swaps, and "Badilla with 25 and Myrie with 23" → "Badilla (25), Myrie (23) and …"), and 3
+    of the 13,321 GPT-3.5 teacher paraphrases."""
+    spans = [s for s in extract_numbers(unicodedata.normalize("NFC", source)) if not s.weak]
+    keys: list[frozenset[str]] = []
+    for span in spans:
+        if all(not (k & span.keys) for k in keys):
+            keys.append(span.keys)
+    if len(keys) < 2:
+        return []
+    items = [(next(s.text for s in spans if s.keys & k), frozenset({f"\x01{i}"})) for i, k in enumerate(keys)]
+    return _swaps(_number_tokens(source, keys), _number_tokens(candidate, keys), items, frozenset(), one_sided=True)
+
+
 def swapped(source: str, candidate: str, facts: SourceFacts | None = None) -> list[tuple[str, str]]:
-    """Names, then content words, that changed places (each pair once, names as written)."""
-    pairs = swapped_names(source, candidate, facts)
+    """Names, numbers, then content words that changed places (each pair once, names and
+    numbers as written)."""
+    pairs = swapped_names(source, candidate, facts) + swapped_numbers(source, candidate)
     seen = {frozenset(_tokens(a + " " + b)) for a, b in pairs}
     return pairs + [p for p in swapped_words(source, candidate) if frozenset(p) not in seen]

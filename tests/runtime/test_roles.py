@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.pipeline import KeepsRoles, Source, app_checks, default_pipeline
-from models.roles import swapped, swapped_names, swapped_words
+from models.roles import swapped, swapped_names, swapped_numbers, swapped_words
 
 SOURCE = "Maria sent the contract to Tom after the lawyers had approved it."
 
@@ -74,6 +74,30 @@ def test_content_words_that_changed_places_are_found(source: str, candidate: str
 ])
 def test_content_words_in_their_own_places_pass(source: str, candidate: str) -> None:
     assert swapped(source, candidate) == []
+
+
+@pytest.mark.parametrize(("source", "candidate", "pair"), [
+    # both shown by student v2 on held-out news, every number kept
+    ("The shooting killed six and wounded 13, the police said.", "The shooting led to 13 deaths and injured 6, the police said.",
+     ("six", "13")),
+    ("Treasury prices rose, sending the yield down to 4.38 percent from 4.39 percent late Friday.",
+     "Treasury prices rose, and the yield fell to 4.39 percent from 4.38 percent late Friday.",
+     ("4.38 percent", "4.39 percent")),
+    ("Sales rose from $5 million to $7 million.", "Sales rose from $7 million to $5 million.", ("$5 million", "$7 million")),
+])
+def test_numbers_that_changed_places_are_found(source: str, candidate: str, pair: tuple[str, str]) -> None:
+    assert swapped_numbers(source, candidate) == [pair]
+    assert not KeepsRoles().accepts(candidate, Source(source), [])
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    ("The yield fell to 4.38 percent from 4.39 percent.", "The yield fell from 4.39 percent to 4.38 percent."),
+    ("The index was up 8.79 points, or 0.96 percent, at 929.06.", "The index rose 0.96 percent, or 8.79 points, to 929.06."),
+    ("The team won 3 games and lost 2.", "The team lost 2 games and won 3."),
+    ("It costs $5.", "The price is five dollars."),
+])
+def test_numbers_in_their_own_places_pass(source: str, candidate: str) -> None:
+    assert swapped_numbers(source, candidate) == []
 
 
 def test_a_swap_of_names_is_reported_once_with_the_names_as_written() -> None:
