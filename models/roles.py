@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from itertools import combinations
 
 from .facts import NAME, SourceFacts, extract_numbers
@@ -188,6 +189,19 @@ def _number_tokens(text: str, source_keys: list[frozenset[str]]) -> list[str]:
     return out + _tokens(text[end:])
 
 
+@lru_cache(maxsize=64)
+def _source_numbers(source: str) -> tuple[list[frozenset[str]], list[tuple[str, frozenset[str]]], list[str]]:
+    """The source's distinct numbers (their facts keys), their placeholder items and the
+    source's words with them; cached, since every row of a sentence meets the same source."""
+    spans = [s for s in extract_numbers(unicodedata.normalize("NFC", source)) if not s.weak]
+    keys: list[frozenset[str]] = []
+    for span in spans:
+        if all(not (k & span.keys) for k in keys):
+            keys.append(span.keys)
+    items = [(next(s.text for s in spans if s.keys & k), frozenset({f"\x01{i}"})) for i, k in enumerate(keys)]
+    return keys, items, _number_tokens(source, keys) if len(keys) > 1 else []
+
+
 def swapped_numbers(source: str, candidate: str) -> list[tuple[str, str]]:
     """Pairs of source numbers (as written) that changed places: "killed six and wounded 13"
     → "led to 13 deaths and injured 6", "down to 4.38 percent from 4.39 percent" → "falling
@@ -198,15 +212,10 @@ def swapped_numbers(source: str, candidate: str) -> list[tuple[str, str]]:
     their numbers and passes. In session 25's shown candidates it flags 4 of 2,471 (3 such
     swaps, and "Badilla with 25 and Myrie with 23" → "Badilla (25), Myrie (23) and …"), and 3
     of the 13,321 GPT-3.5 teacher paraphrases."""
-    spans = [s for s in extract_numbers(unicodedata.normalize("NFC", source)) if not s.weak]
-    keys: list[frozenset[str]] = []
-    for span in spans:
-        if all(not (k & span.keys) for k in keys):
-            keys.append(span.keys)
+    keys, items, said = _source_numbers(source)
     if len(keys) < 2:
         return []
-    items = [(next(s.text for s in spans if s.keys & k), frozenset({f"\x01{i}"})) for i, k in enumerate(keys)]
-    return _swaps(_number_tokens(source, keys), _number_tokens(candidate, keys), items, frozenset(), one_sided=True)
+    return _swaps(said, _number_tokens(candidate, keys), items, frozenset(), one_sided=True)
 
 
 def swapped(source: str, candidate: str, facts: SourceFacts | None = None) -> list[tuple[str, str]]:
