@@ -14,10 +14,12 @@ facts check flags, 615 are labelled paraphrases), and applying them lowered the 
 PAWS and MRPC AUC (0.623 → 0.584, 0.760 → 0.729).
 
 A pair a rule flags keeps :data:`FLAGGED_SHARE` of the scorer's probability. Measured on the
-scorer's 3,834 held-out pairs (``runs/s26/auc_final.py``): 413 flagged, 17 of them labelled as
-keeping the meaning (4.1 %), at a mean scorer probability of 0.52, so 0.08 maps them to what
+scorer's 3,834 held-out pairs (``runs/s26/auc_final.py``): 415 flagged, 19 of them labelled as
+keeping the meaning (4.6 %), at a mean scorer probability of 0.52, so 0.09 maps them to what
 was observed. Held-out ROC AUC: PAWS 0.623 → 0.743, teacher pairs with made negatives 0.904 →
-0.924, QQP 0.955 → 0.958, MRPC 0.760 → 0.757.
+0.924, QQP 0.955 → 0.958, MRPC 0.760 → 0.755 (two of its pairs are reports of one event written
+on different days, "yesterday" against "today", labelled paraphrases; for a writer's sentence
+that is a changed date).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from .reversals import reversed_words
 from .roles import swapped
 
 #: The share of the scorer's probability a flagged pair keeps (see the module docstring).
-FLAGGED_SHARE = 0.08
+FLAGGED_SHARE = 0.09
 
 
 def changed_statement(source: str, candidate: str) -> str:

@@ -4,8 +4,8 @@ One pair per line in (``-i FILE``, ``-i -`` for stdin); one line out per input l
 order: with ``--json`` an object ``{"source", "candidate", "score"}`` (the calibrated
 probability that the candidate keeps the source's meaning, 0..1, 4 decimals), otherwise
 ``score<TAB>source<TAB>candidate``. A pair the app would refuse as a statement turned round
-(two names, numbers or words that changed places, a word turned into its opposite) keeps 8 %
-of the scorer's probability and its JSON object says why in ``"reason"``
+(two names, numbers or words that changed places, a word turned into its opposite, a
+relative date that points elsewhere) keeps 9 % of the scorer's probability and its JSON object says why in ``"reason"``
 (:mod:`models.changed_statement`).
 
 The same contract as ``paraphrase`` (:mod:`models.cli`, whose line reader this uses): a line

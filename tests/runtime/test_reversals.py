@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models.pipeline import KeepsDirection, Source, default_pipeline
-from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words
+from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shifted_times
 
 
 @pytest.mark.parametrize(("source", "candidate", "turned"), [
@@ -52,3 +52,32 @@ def test_the_runtime_list_is_the_one_the_scorer_data_uses() -> None:
     assert (("up",), ("down",)) not in CHECKED_PAIRS and (("rose",), ("fell",)) in CHECKED_PAIRS
     assert default_pipeline().refusal("The House passed the bill.", Source("The bill was defeated in the House."),
                                       []).name == "reversal"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("source", "candidate", "shifted"), [
+    # shown by student v2 on held-out news, every number kept
+    ("The Pentagon already is digesting $450 billion of reductions over the next decade.",
+     "The Pentagon is aware of $450 billion in cuts announced over the past decade.", [("next decade", "past decade")]),
+    ("Compared with the same quarter last year, Cisco earned $729 million.",
+     "This year, Cisco earned $729 million.", [("last year", "This year")]),
+    ("Prices are expected to rise sharply next year due to higher energy costs.",
+     "The rise in energy costs will lead to a steep increase this year.", [("next year", "this year")]),
+    ("I saw her yesterday.", "I saw her today.", [("yesterday", "today")]),
+])
+def test_a_relative_date_that_points_elsewhere_is_found(source: str, candidate: str,
+                                                         shifted: list[tuple[str, str]]) -> None:
+    assert shifted_times(source, candidate) == shifted
+    assert reversed_words(source, candidate) == shifted
+    assert not KeepsDirection().accepts(candidate, Source(source), [])
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    ("Prices will rise next year.", "Prices will go up in the coming year."),
+    ("Sales fell last quarter.", "Sales dropped in the previous quarter."),
+    ("This year sales beat last year.", "Sales this year were higher than last year."),
+    ("Prices will rise next year.", "Prices will rise next week."),   # another unit: left to the scorer
+    ("I saw her yesterday.", "I saw her."),   # dropped, not shifted: left to the scorer
+    ("We met last week.", "We met during the last week of March."),
+])
+def test_relative_dates_kept_or_dropped_pass(source: str, candidate: str) -> None:
+    assert shifted_times(source, candidate) == []
