@@ -19,8 +19,8 @@ The app's checks, in order: :class:`NonEmpty`, :class:`NotACopy`, :class:`FitsLe
 mode's length limit), :class:`KeepsFacts` (every protected span of the source kept, no
 number it does not have: :mod:`models.facts`), :class:`KeepsQuestion` (a question stays
 one), :class:`KeepsContrast` (a "but" or "although" inside the sentence keeps a contrast word),
-:class:`KeepsDirection` (no "defeated" turned "passed"), :class:`KeepsRoles` (no two names
-or words that changed places), :class:`NotANearDuplicate`, and, when
+:class:`KeepsDirection` (no "defeated" turned "passed"), :class:`KeepsRoles` (no two names,
+numbers or words that changed places), :class:`NotANearDuplicate`, and, when
 a meaning scorer is loaded, :class:`KeepsMeaning` (the scorer's probability at least its
 threshold). The scorer runs last because it is the
 only check that costs a model call (2-4 ms a row): a copy or a near-duplicate is refused
@@ -252,9 +252,9 @@ class KeepsDirection:
 
 
 class KeepsRoles:
-    """No two names or content words changed places (:func:`models.roles.swapped`): "Maria sent
-    the contract to Tom" → "Tom sent the contract to Maria" keeps every fact and every word,
-    and the student showed it second at the default slider, at 66 %."""
+    """No two names, numbers or content words changed places (:func:`models.roles.swapped`):
+    "Maria sent the contract to Tom" → "Tom sent the contract to Maria" keeps every fact and
+    every word, and the student showed it second at the default slider, at 66 %."""
 
     name = "roles"
 
@@ -419,7 +419,7 @@ def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAUL
                      calibration: StudentCalibration | None = None) -> CandidatePipeline:
     """The app's pipeline: non-empty, not a copy, within the mode's length, facts kept, a
     question still a question, a contrast still drawn, no word turned into its opposite, no
-    two names or words that changed places, not a near-duplicate (:func:`app_checks`); surest first.
+    two names, numbers or words that changed places, not a near-duplicate (:func:`app_checks`); surest first.
 
     With a ``scorer``: then the meaning kept (:class:`KeepsMeaning`), ``oversample`` more
     candidates accepted, and :class:`ByConfidence` keeps the best n. Without one the

@@ -76,10 +76,7 @@ def _name_words(facts: SourceFacts) -> list[tuple[str, frozenset[str]]]:
             names.append((span.text, words))
     if len(names) < 2:
         return []
-    counts: dict[str, int] = {}
-    for _, words in names:
-        for word in words:
-            counts[word] = counts.get(word, 0) + 1
+    counts = Counter(word for _, words in names for word in words)
     return [(text, kept) for text, words in names if (kept := frozenset(w for w in words if counts[w] == 1))]
 
 
@@ -150,12 +147,15 @@ def _swaps(said: list[str], written: list[str], items: list[tuple[str, frozenset
 def swapped_names(source: str, candidate: str, facts: SourceFacts | None = None) -> list[tuple[str, str]]:
     """The pairs of source names (as the source writes them) that changed places in
     ``candidate`` (see the module docstring); ``facts``: the source already parsed."""
-    facts = facts if facts is not None else SourceFacts(source)
+    return _names_swapped(_tokens(source), _tokens(candidate), facts if facts is not None else SourceFacts(source))
+
+
+def _names_swapped(said: list[str], written: list[str], facts: SourceFacts) -> list[tuple[str, str]]:
     names = _name_words(facts)
     if len(names) < 2:
         return []
     every_word = frozenset(w for span in facts.spans if span.kind == NAME for w in _tokens(span.value or span.text))
-    return _swaps(_tokens(source), _tokens(candidate), names, every_word)
+    return _swaps(said, written, names, every_word)
 
 
 def swapped_words(source: str, candidate: str) -> list[tuple[str, str]]:
@@ -164,7 +164,10 @@ def swapped_words(source: str, candidate: str) -> list[tuple[str, str]]:
     for names (what it flags is measured in the module docstring); synonyms that traded
     places ("cosmic trips … space treks" → "space travels … cosmic adventures") are refused
     too, a sample lost for safety."""
-    said, written = _tokens(source), _tokens(candidate)
+    return _words_swapped(_tokens(source), _tokens(candidate))
+
+
+def _words_swapped(said: list[str], written: list[str]) -> list[tuple[str, str]]:
     in_said, in_written = Counter(said), Counter(written)
     words = [w for w in in_said if len(w) >= 4 and w.isalpha() and w not in FUNCTION_WORDS
              and in_said[w] == 1 and in_written[w] == 1]
@@ -221,6 +224,8 @@ def swapped_numbers(source: str, candidate: str) -> list[tuple[str, str]]:
 def swapped(source: str, candidate: str, facts: SourceFacts | None = None) -> list[tuple[str, str]]:
     """Names, numbers, then content words that changed places (each pair once, names and
     numbers as written)."""
-    pairs = swapped_names(source, candidate, facts) + swapped_numbers(source, candidate)
+    said, written = _tokens(source), _tokens(candidate)  # once for names and words
+    pairs = (_names_swapped(said, written, facts if facts is not None else SourceFacts(source))
+             + swapped_numbers(source, candidate))
     seen = {frozenset(_tokens(a + " " + b)) for a, b in pairs}
-    return pairs + [p for p in swapped_words(source, candidate) if frozenset(p) not in seen]
+    return pairs + [p for p in _words_swapped(said, written) if frozenset(p) not in seen]
