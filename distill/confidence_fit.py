@@ -235,6 +235,27 @@ def write_fit(folder: Path, labels: Sequence[LabelledCandidate], report: dict[st
     return config_path
 
 
+def scorer_logits(parser: argparse.ArgumentParser, scorer: str | None,
+                  threads: int | None) -> tuple[str, LogitFn]:
+    """The committed scorer's name (the app's by default; an unknown one is a usage error) and
+    its raw logits, loading the built bundle only when called: labels with logits need none.
+    Both fit commands (this one and :mod:`distill.student_confidence_fit`) read labels so."""
+    from models.scorer import MeaningScorer
+    from models.scorer_recipes import DEFAULT_SCORER, SCORERS
+
+    name = scorer or DEFAULT_SCORER
+    if name not in SCORERS:
+        parser.error(f"unknown scorer {name!r} (known: {', '.join(SCORERS)})")
+    loaded: list[MeaningScorer] = []
+
+    def logits(sources: Sequence[str], candidates: Sequence[str]) -> np.ndarray:
+        if not loaded:
+            loaded.append(MeaningScorer.load(name, threads=threads))
+        return loaded[0].logits(sources, candidates)
+
+    return name, logits
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m distill.confidence_fit",
@@ -245,21 +266,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from models.scorer import MeaningScorer
-    from models.scorer_recipes import DEFAULT_SCORER, SCORERS
+    from models.scorer_recipes import SCORERS
 
-    name = args.scorer or DEFAULT_SCORER
-    if name not in SCORERS:
-        parser.error(f"unknown scorer {name!r} (known: {', '.join(SCORERS)})")
+    name, logits = scorer_logits(parser, args.scorer, args.threads)
     folder = SCORERS[name].folder
     config = json.loads((folder / "scorer.json").read_text(encoding="utf-8"))
-    loaded: list[MeaningScorer] = []
-
-    def logits(sources: Sequence[str], candidates: Sequence[str]) -> np.ndarray:
-        if not loaded:  # only labels with text need the built bundle
-            loaded.append(MeaningScorer.load(name, threads=args.threads))
-        return loaded[0].logits(sources, candidates)
-
     try:
         labels = read_labels(args.labels, logits)
         report = fit_report(labels, config["calibration"])

@@ -40,7 +40,7 @@ from models.controls import STANDARD_MODE
 from models.student_calibration import CALIBRATION_FILE, StudentCalibration
 
 from .confidence_fit import (FOLDS, LogitFn, cross_validated, figures, folds_of, has_text, held_out_figures,
-                             per_set_figures, read_label_rows, require_both_kinds, text_digest)
+                             per_set_figures, read_label_rows, require_both_kinds, scorer_logits, text_digest)
 from .scorer_eval import fit_logistic, sigmoid
 
 log = logging.getLogger(__name__)
@@ -172,21 +172,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from models.errors import UnknownRecipeError
     from models.recipes import get_recipe
-    from models.scorer import MeaningScorer
-    from models.scorer_recipes import DEFAULT_SCORER, SCORERS
 
-    scorer_name = args.scorer or DEFAULT_SCORER
-    if scorer_name not in SCORERS:
-        parser.error(f"unknown scorer {scorer_name!r} (known: {', '.join(SCORERS)})")
+    scorer_name, logits = scorer_logits(parser, args.scorer, args.threads)
     try:
         recipe = get_recipe(args.student)
     except UnknownRecipeError as exc:
         parser.error(str(exc))
     if recipe.adapter_dir is None:
         parser.error(f"{args.student} has no adapter folder to write its confidence beside")
-
-    def logits(sources: Sequence[str], candidates: Sequence[str]) -> np.ndarray:
-        return MeaningScorer.load(scorer_name, threads=args.threads).logits(sources, candidates)
 
     def row_scores(rows: Sequence[dict[str, Any]]) -> list[float]:
         return bundle_row_scores(args.student, args.threads)(rows)
