@@ -479,10 +479,11 @@ class _SentenceRequest(Request):
         return self.plan.capacity
 
     def start(self) -> Prompt:
-        constraints = build_constraints(self.request.text, self._paraphraser._constraint_table(), self.request.keep,
-                                        self.source.facts)
+        table = self._paraphraser._constraint_table()
+        constraints = build_constraints(self.request.text, table, self.request.keep, self.source.facts)
+        # Which numbers a row may write is the number constraint's to say, not the n-gram rule's.
         sampler = Sampler(self.settings, np.random.default_rng(self.request.seed), self.plan.source_ids,
-                          constraints=constraints)
+                          constraints=constraints, ngram_exempt_ids=table.digit_ids)
         return self._paraphraser._run_prompt(self.plan, sampler)
 
     def wanted(self) -> int:

@@ -90,13 +90,23 @@ class Sampler:
     phrases) limit each row's next token after the penalties and before top-k; without them
     the output is exactly that of an unconstrained sampler. Scores stay those of the
     unmodified model.
+
+    ``ngram_exempt_ids``: tokens the no-repeat n-gram rule never bans: the digit tokens, when
+    the number constraint decides which numbers may be written. A tokenizer that writes one
+    digit per token (SmolLM2's) spells "1952 and 1953" as " 1 9 5 2 and 1 9 5 3", so the
+    second year repeats the trigram " 1 9" and the rule banned its "9": of 77 rows student v2
+    wrote for "The first driver to win multiple Championships was Alberto Ascari, in 1952
+    and 1953.", none kept 1953 ("in 1952 and 1-year later"), and every one was refused.
     """
 
     def __init__(self, settings: DecodingSettings, rng: np.random.Generator,
                  source_token_ids: np.ndarray | None = None,
-                 constraints: Sequence[TokenConstraint] = ()) -> None:
+                 constraints: Sequence[TokenConstraint] = (),
+                 ngram_exempt_ids: np.ndarray | None = None) -> None:
         self.settings = settings
         self.rng = rng
+        self.ngram_exempt = frozenset(int(i) for i in ngram_exempt_ids) if ngram_exempt_ids is not None \
+            else frozenset()
         ids = np.unique(source_token_ids) if source_token_ids is not None else np.empty(0, np.int64)
         self.source_token_ids = ids.astype(np.int64)
         self.constraints = tuple(constraints)
@@ -113,7 +123,8 @@ class Sampler:
             if history:
                 _apply_repetition_penalty(work[r], history, s.repetition_penalty)
                 for banned in _ngram_bans(history, s.no_repeat_ngram):
-                    work[r, banned] = -np.inf
+                    if banned not in self.ngram_exempt:
+                        work[r, banned] = -np.inf
         limited: dict[int, np.ndarray] = {}  # rows a constraint limits to a few tokens
         if self.constraints:
             for r, history in enumerate(histories):

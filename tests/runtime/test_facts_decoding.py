@@ -51,6 +51,16 @@ def test_the_issue_paragraph_invents_no_number(default_paraphraser: Paraphraser)
     assert "$4.3 million" in result.protected and "Dr. Chen" in result.protected
 
 
+def test_a_number_that_shares_digits_with_an_earlier_one_can_be_written(default_paraphraser: Paraphraser) -> None:
+    """With one digit per token, "1953" after "1952" repeats the trigram " 1 9"; the n-gram rule
+    used to ban its "9" (with "first" in the source, "1" is a whole number and may end there),
+    so every row lost 1953 and the sentence got no candidate."""
+    sentence = "The first driver to win multiple Championships was Alberto Ascari, in 1952 and 1953."
+    result = default_paraphraser.paraphrase(sentence, n=3, diversity=0.5, seed=0)
+    assert result.candidates, result.stats
+    assert all("1952" in c.text and "1953" in c.text for c in result.candidates)
+
+
 class _EveryRow:
     """A first check that refuses nothing and keeps each finished row's text (refused later or not)."""
 

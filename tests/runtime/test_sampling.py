@@ -79,6 +79,17 @@ def test_no_repeat_ngram_bans_the_token_that_would_repeat() -> None:
     assert int(sampler.sample(logits, [[1, 2, 3, 1, 2]])[0][0]) != 3
 
 
+def test_exempt_tokens_may_repeat_an_ngram() -> None:
+    """Digits are exempt: " 1 9 5 3" after " 1 9 5 2" repeats the trigram " 1 9" (one digit a token)."""
+    logits = np.zeros((1, 10), dtype=np.float32)
+    logits[0, 3] = 5.0
+    history = [[1, 2, 3, 1, 2]]
+    exempt = Sampler(_settings(top_k=1, no_repeat_ngram=3), np.random.default_rng(0), ngram_exempt_ids=np.array([3]))
+    assert int(exempt.sample(logits, history)[0][0]) == 3
+    other = Sampler(_settings(top_k=1, no_repeat_ngram=3), np.random.default_rng(0), ngram_exempt_ids=np.array([4]))
+    assert int(other.sample(logits, history)[0][0]) != 3
+
+
 def test_same_seed_same_samples() -> None:
     logits = np.random.default_rng(3).normal(size=(4, 500)).astype(np.float32)
     a = Sampler(settings_for_diversity(0.8), np.random.default_rng(42)).sample(logits, [[]] * 4)[0]
