@@ -40,6 +40,9 @@ BATCH_SIZE = 32
 #: The graph's inputs, in the order the export wrote them.
 INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
 OUTPUT_NAME = "logits"
+#: The optional second output: a few layers' hidden states, [batch, layers, sequence, hidden]
+#: (bundles exported since export version 4; older ones lack it and :meth:`span_similarity` is off).
+STATES_NAME = "token_states"
 
 
 def calibrate(logits: np.ndarray, calibration: Calibration) -> np.ndarray:
@@ -79,6 +82,8 @@ class MeaningScorer:
         self._pad_id = self.tokenizer.token_to_id("[PAD]") or 0
         inputs = {i.name for i in self.session.get_inputs()}
         outputs = {o.name for o in self.session.get_outputs()}
+        #: Whether the graph hands out token states, so :meth:`span_similarity` works.
+        self.has_token_states = STATES_NAME in outputs
         missing = [n for n in INPUT_NAMES if n not in inputs] + [n for n in (OUTPUT_NAME,) if n not in outputs]
         if missing:
             raise ScorerBundleError(
@@ -124,6 +129,42 @@ class MeaningScorer:
             feeds = self._feeds([encodings[i] for i in rows])
             out[rows] = np.asarray(self.session.run([OUTPUT_NAME], feeds)[0], dtype=np.float32).reshape(-1)
         return out
+
+    def span_similarity(self, source: str, span: tuple[int, int], candidates: Sequence[str],
+                        spans: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`score` of (``source``, each candidate), and from the same pass how alike the
+        source's ``span`` and each candidate's ``spans[i]`` are in context: the cosine of their
+        tokens' mean hidden states, averaged over the graph's state layers.
+
+        Why: a word's alternatives come from every sense the teachers used it in ("close" ->
+        "nearby" is right for "close to the station", not for "close friends"). Its vector in
+        the sentence and the alternative's in the rewritten one are alike when the sense fits;
+        the pair pass the phrase ranking runs anyway computes both, as the candidate attends to
+        the source. The similarity is NaN where a span has no token inside the pair's window.
+        Needs :attr:`has_token_states`.
+        """
+        if not self.has_token_states:
+            raise ValueError(f"scorer {self.name}'s graph has no {STATES_NAME} output: rebuild its bundle")
+        candidates = _texts(candidates, "candidates")
+        if len(spans) != len(candidates):
+            raise ValueError(f"{len(candidates)} candidates but {len(spans)} spans")
+        sources = [source] * len(candidates)
+        probabilities = np.empty(len(candidates), dtype=np.float32)
+        similarity = np.full(len(candidates), np.nan, dtype=np.float32)
+        if not candidates:
+            return probabilities, similarity
+        encodings = self.tokenizer.encode_batch(list(zip(_texts(sources, "sources"), candidates)))
+        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start:start + self.batch_size]
+            logits, states = self.session.run([OUTPUT_NAME, STATES_NAME], self._feeds([encodings[i] for i in rows]))
+            probabilities[rows] = calibrate(np.asarray(logits, dtype=np.float32).reshape(-1), self.calibration)
+            for k, row in enumerate(rows):
+                mine = _span_tokens(encodings[row], 0, span)
+                theirs = _span_tokens(encodings[row], 1, spans[row])
+                if mine and theirs:
+                    similarity[row] = _mean_cosine(states[k][:, mine].mean(axis=1), states[k][:, theirs].mean(axis=1))
+        return probabilities, similarity
 
     @property
     def needs_source_score(self) -> bool:
@@ -177,6 +218,19 @@ class MeaningScorer:
             mask[row, :n] = 1
             types[row, :n] = encoding.type_ids
         return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+
+
+def _span_tokens(encoding: object, sequence: int, span: tuple[int, int]) -> list[int]:
+    """Positions of ``encoding``'s tokens of text ``sequence`` (0 or 1) that overlap the character ``span``."""
+    start, end = span
+    return [i for i, (seq, (a, b)) in enumerate(zip(encoding.sequence_ids, encoding.offsets))  # type: ignore[attr-defined]
+            if seq == sequence and a < end and b > start and b > a]
+
+
+def _mean_cosine(u: np.ndarray, v: np.ndarray) -> float:
+    """Mean over rows (layers) of the cosine of ``u[i]`` and ``v[i]``."""
+    norms = np.sqrt((u * u).sum(axis=1) * (v * v).sum(axis=1))  # not numpy.linalg: the app ships no LAPACK
+    return float(np.mean((u * v).sum(axis=1) / np.maximum(norms, 1e-9)))
 
 
 def _pair_tokenizer(path: Path, max_length: int) -> Tokenizer:

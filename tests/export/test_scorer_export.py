@@ -88,9 +88,11 @@ def test_the_graph_has_the_contracted_inputs_and_is_int8(tiny) -> None:  # noqa:
     for tensor_type in inputs.values():
         assert tensor_type.elem_type == onnx.TensorProto.INT64
         assert [d.dim_param for d in tensor_type.shape.dim] == ["batch", "sequence"]
-    (output,) = model.graph.output
+    output, states = model.graph.output
     assert output.name == "logits"
     assert [d.dim_param or d.dim_value for d in output.type.tensor_type.shape.dim] == ["batch", 1]
+    assert states.name == "token_states"  # [batch, layers, sequence, hidden]: the phrase ranking's fit in context
+    assert [d.dim_param or d.dim_value for d in states.type.tensor_type.shape.dim][:3] == ["batch", 2, "sequence"]
     ops = [node.op_type for node in model.graph.node]
     # q, k, v, o per layer, pooler and classifier in int8 with dynamic activation scales; each
     # layer's feed-forward up and down are 8-bit blocks with per-block activation scales

@@ -295,6 +295,40 @@ def test_the_threshold_follows_a_sentence_the_scorer_doubts_itself(index: Phrase
     assert len(ask(index, text, "significant", scorer=confident).alternatives) == 4 and confident.calls == 1
 
 
+class ContextScorer(RecordingScorer):
+    """Like :class:`RecordingScorer`, and its graph hands out token states: "major" fits best in context."""
+
+    has_token_states = True
+
+    def __init__(self, fit: dict[str, float]) -> None:
+        super().__init__()
+        self.fit = fit
+        self.spans: list[tuple[tuple[int, int], list[tuple[int, int]]]] = []
+
+    def span_similarity(self, source: str, span: tuple[int, int], candidates: list[str],
+                        spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        self.spans.append((span, list(spans)))
+        probabilities = self.score([source] * len(candidates), candidates)
+        words = [c[a:b] for c, (a, b) in zip(candidates, spans)]
+        return probabilities, np.array([self.fit.get(w, np.nan) for w in words], dtype=np.float32)
+
+
+def test_the_fit_in_context_reorders_what_the_scorer_keeps(index: PhraseIndex) -> None:
+    text = "The team made significant gains this year!"
+    plain = texts(ask(index, text, "significant", scorer=RecordingScorer()))
+    assert plain[0] == "substantial"
+    scorer = ContextScorer({"substantial": 0.2, "major": 0.7, "considerable": 0.4, "important": 0.9})
+    result = ask(index, text, "significant", scorer=scorer)
+    assert len(scorer.calls) == 1  # the same one pass gives the probabilities and the fit
+    span, spans = scorer.spans[0]
+    assert text[slice(*span)] == "significant"
+    assert texts(result)[0] == "major"  # fits best of those the scorer keeps
+    assert "important" not in texts(result)  # the best fit, but under the scorer's threshold
+    assert all(0.0 <= a.score <= 1.0 for a in result.alternatives)
+    unknown = ContextScorer({})  # every span outside the window: the fit says nothing, the order stays
+    assert texts(ask(index, text, "significant", scorer=unknown)) == plain
+
+
 def test_the_real_scorer_bundle_ranks(index: PhraseIndex, tmp_path_factory: pytest.TempPathFactory) -> None:
     pytest.importorskip("torch")
     from tiny_scorer import tiny_scorer
@@ -302,6 +336,7 @@ def test_the_real_scorer_bundle_ranks(index: PhraseIndex, tmp_path_factory: pyte
     from models.scorer import MeaningScorer
 
     scorer = MeaningScorer.load(tiny_scorer(tmp_path_factory).bundle, threads=1)
+    assert scorer.has_token_states
     result = ask(index, "The team made significant gains.", "significant", scorer=scorer)
     assert set(texts(result)) <= {"considerable", "substantial", "major", "important"}
     assert all(0.0 <= a.score <= 1.0 for a in result.alternatives)

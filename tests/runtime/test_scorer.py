@@ -10,6 +10,7 @@ import json
 import shutil
 import subprocess
 import sys
+import warnings
 from dataclasses import replace
 from pathlib import Path
 
@@ -101,6 +102,66 @@ def test_scores_are_calibrated_probabilities_of_the_pytorch_model(scorer: Meanin
     raw = 1.0 / (1.0 + np.exp(-logits))
     np.testing.assert_allclose(scores, calibrate(logits, scorer.calibration), rtol=0, atol=1e-6)
     assert not np.allclose(scores, raw, atol=1e-3)
+
+
+def test_span_similarity_is_the_cosine_of_the_pytorch_states_in_the_same_pass(scorer: MeaningScorer,  # noqa: ANN001
+                                                                              torch_model) -> None:
+    import torch
+
+    from export.scorer_export import state_layers
+
+    source = "The team made significant gains this year."
+    span = (14, 25)
+    words = ["substantial", "major", "big"]
+    candidates = [source[:14] + w + source[25:] for w in words]
+    spans = [(14, 14 + len(w)) for w in words]
+    probabilities, similarity = scorer.span_similarity(source, span, candidates, spans)
+    np.testing.assert_allclose(probabilities, scorer.score([source] * 3, candidates), atol=1e-6)
+    layers = state_layers(torch_model.config.num_hidden_layers)
+    for encoding, (a, b), found in zip(scorer.tokenizer.encode_batch([(source, c) for c in candidates]), spans,
+                                       similarity):
+        ids = torch.tensor([encoding.ids])
+        with torch.no_grad():
+            states = torch_model(input_ids=ids, attention_mask=torch.ones_like(ids),
+                                 token_type_ids=torch.tensor([encoding.type_ids]), output_hidden_states=True).hidden_states
+        mine = [i for i, (s, (x, y)) in enumerate(zip(encoding.sequence_ids, encoding.offsets)) if s == 0 and x < 25 and y > 14]
+        theirs = [i for i, (s, (x, y)) in enumerate(zip(encoding.sequence_ids, encoding.offsets)) if s == 1 and x < b and y > a]
+        assert mine and theirs
+        expected = np.mean([float(torch.nn.functional.cosine_similarity(states[layer][0, mine].mean(0),
+                                                                      states[layer][0, theirs].mean(0), dim=0))
+                            for layer in layers])
+        assert abs(float(found) - expected) < 0.05  # int8 against fp32
+    assert scorer.manifest.raw["model"]["state_layers"] == layers
+
+
+def test_span_similarity_is_nan_for_a_span_outside_the_window(scorer: MeaningScorer) -> None:
+    source = "word " * 200 + "end."
+    _, similarity = scorer.span_similarity(source, (len(source) - 4, len(source) - 1), ["short one."], [(0, 5)])
+    assert np.isnan(similarity[0])
+    with pytest.raises(ValueError, match="2 candidates but 1 spans"):
+        scorer.span_similarity("a b", (0, 1), ["c", "d"], [(0, 1)])
+    probabilities, similarity = scorer.span_similarity("a b", (0, 1), [], [])
+    assert probabilities.shape == similarity.shape == (0,)
+
+
+def test_a_graph_without_token_states_scores_but_gives_no_similarity(scorer: MeaningScorer, torch_model,  # noqa: ANN001
+                                                                     tmp_path: Path) -> None:
+    """Bundles exported before the states output still score; span_similarity says to rebuild."""
+    import torch
+
+    ids = torch.tensor([[101, 7592, 102, 2088, 102]])
+    axes = {name: {0: "batch", 1: "sequence"} for name in ("input_ids", "attention_mask", "token_type_ids")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the TorchScript exporter, as the export uses
+        torch.onnx.export(torch_model, (ids, torch.ones_like(ids), torch.tensor([[0, 0, 0, 1, 1]])),
+                          str(tmp_path / "model.onnx"), input_names=list(axes), output_names=["logits"],
+                          dynamic_axes={**axes, "logits": {0: "batch"}}, opset_version=17, dynamo=False)
+    shutil.copyfile(scorer.folder / "tokenizer.json", tmp_path / "tokenizer.json")
+    old = fp32_scorer(tmp_path, scorer, batch_size=4)
+    assert not old.has_token_states
+    assert old.score(*split(PAIRS)).shape == (len(PAIRS),)
+    with pytest.raises(ValueError, match="rebuild its bundle"):
+        old.span_similarity("a b", (0, 1), ["c b"], [(0, 1)])
 
 
 def with_candidate_calibration(bundle: Path, destination: Path, calibration: object) -> Path:
