@@ -22,6 +22,13 @@ from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shif
     ("It contains few big names, major treaties or famous battles.",
      "It has a few big names, major treaties or famous battles.", [("few", "a few")]),
     ("A few people came.", "Few people came.", [("a few", "few")]),
+    # shown by student v2 on held-out news: a time that moved into the event
+    ("Prior to the financial crisis of 2008-2009, the dollar was about 120 yen and the Euro over 160 yen.",
+     "During the financial crisis of 2008-2009, the dollar was around 120 yen and Euros over 160 yens.",
+     [("prior to", "during")]),
+    ("Lyman sat through a hearing before a judge, during which she was questioned.",
+     "Lyman had a hearing before the judge after being questioned.", [("during", "after")]),
+    ("The concert was postponed until May.", "The concert was cancelled.", [("postponed", "cancelled")]),
 ])
 def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, turned: list[tuple[str, str]]) -> None:
     assert reversed_words(source, candidate) == turned
@@ -40,6 +47,10 @@ def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, t
     ("There are few choices to eat.", "The restaurant only offered a few choices."),     # "only a few" is "few"
     ("Few people came.", "Just a few people came."),
     ("Few came, but a few stayed.", "A few people came."),                              # both readings: unchecked
+    ("They are having fun after all.", "They are having fun during the trip."),          # "after all" is no time
+    ("One setback after another hit the team.", "Setbacks hit the team throughout the season."),
+    ("The launch was delayed until June.", "The launch was put off until June."),       # same class
+    ("Prices fell during the storm.", "Prices dropped while the storm lasted."),
 ])
 def test_faithful_rewordings_pass(source: str, candidate: str) -> None:
     assert reversed_words(source, candidate) == []
