@@ -54,7 +54,9 @@ with it. Matching is by set, not by count or order ("10 to 10" needs one 10).
   ``3rd``. Fractions: "one-third" = "a third of" (1/3), "two-thirds" (2/3); "a third time"
   is the ordinal 3. "zero", "one", "first" and "second" alone are *weak*: in a candidate they keep a
   source 0, 1 or 2 but are never new ("one of the", "for the first time"); in the source they
-  are not required, but a candidate may write them as digits. A capitalised number word
+  are not required, but a candidate may write them as digits. A "first" or "second" the source
+  states after a determiner or possessive ("the first driver to win", "her second album") is
+  required all the same (or "initial", "inaugural"… for "first": ``ORDINAL_SYNONYMS``). A capitalised number word
   inside a sentence or hyphen-joined to a word is part of a name ("Take-Two", "Big Three").
 * Digits inside URLs, e-mails, handles, hashtags and code belong to those spans (kept
   verbatim), not to the number check. ``G7``, ``COVID-19``, ``🍕3``, ``3x`` hold numbers.
@@ -220,6 +222,10 @@ class Span:
     value: str | None = None
     keys: frozenset[str] = frozenset()
     weak: bool = False
+    #: A weak ordinal the source states as a fact ("the first driver to win", "her first
+    #: television interview", "the second half"): required of a candidate like any number (also
+    #: kept by "initial", "inaugural"... for "first"), but still never new in a candidate.
+    claim: bool = False
     #: Numbers only: the digits as written and the equivalent spellings of them (for a
     #: decoder that must write a source number digit by digit), e.g. ("36,350,000", "36350000").
     forms: tuple[str, ...] = ()
@@ -538,6 +544,7 @@ class _Num:
     time_keys: tuple[str, ...] = ()
     version: str = ""
     weak: bool = False
+    claim: bool = False     # a weak ordinal stated as a fact: see Span.claim
     fraction: str = ""      # "1/3" for "a third", "2/3" for "two-thirds"
     also_plain: bool = False  # "30 pounds": money or weight, so the bare value matches too
 
@@ -684,6 +691,40 @@ def _digit_numbers(text: str) -> list[_Num]:
     return out
 
 
+#: Words before "first"/"second" that make it an ordinal of the noun after it ("the first dean").
+_CLAIM_BEFORE = frozenset({"the", "its", "his", "her", "their", "our", "my", "your", "this", "that"})
+#: Words after it that do not: idioms and "the first to admit", "in the first place", "first-hand".
+_CLAIM_NOT_BEFORE = frozenset({"of", "and", "or", "to", "time", "times", "place", "hand", "thing", "things", "one",
+                               "ones", "person", "sight", "glance"})
+#: What keeps a stated "first" besides the number itself.
+ORDINAL_SYNONYMS = {"first": ("initial", "inaugural", "maiden", "earliest", "debut", "premiere", "opening", "original"),
+                    "second": ("latter", "secondary", "subsequent")}
+_ORDINAL_SYNONYM_RE = {word: re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)
+                       for word, words in ORDINAL_SYNONYMS.items()}
+
+
+def _ordinal_claim(text: str, start: int, end: int, word: str) -> bool:
+    """Whether a weak "first"/"second" at ``text[start:end]`` is an ordinal the sentence states:
+    a determiner or possessive before it and a lower-case word after it that is not an idiom's.
+
+    Why: "The first driver to win multiple Championships was Alberto Ascari" → "Alberto Ascari
+    won multiple Championships", "In her first television interview" → "The most recent
+    television interview" and "holding the first democratic elections" → "holding new
+    elections" were shown by student v2 (ASSET, held-out news). The rule refuses 12 of the 4,756
+    distinct candidates shown in sessions 25-27's runs, each of which lost the ordinal, and 23 of
+    the 13,321 filtered GPT-3.5 pairs student v2 trained on, mostly a clause the teacher dropped
+    ("than the first installment") or a changed claim ("the first member" → "the leading
+    individual"); "their first look at Pluto's surface" → "The surface of Pluto was unveiled" is
+    a faithful one it refuses.
+    """
+    if word not in ORDINAL_SYNONYMS:
+        return False
+    before = re.search(r"([A-Za-z]+)\s+$", text[max(0, start - 20):start])
+    after = re.match(r"\s+([a-z][a-z-]*)", text[end:end + 30])
+    return bool(before and after and before.group(1).lower() in _CLAIM_BEFORE
+                and after.group(1) not in _CLAIM_NOT_BEFORE)
+
+
 def _word_numbers(text: str) -> list[_Num]:
     """Spelled-out numbers: runs of number words ("twenty-five", "a million", "third", "two-thirds").
 
@@ -715,6 +756,7 @@ def _word_numbers(text: str) -> list[_Num]:
         if fraction:
             num.unit = "f"
         num.weak = len(words) == 1 and words[0] in _WEAK_WORDS
+        num.claim = num.weak and _ordinal_claim(text, start, end, words[0])
         before = num.end
         if not fraction:
             _parse_suffix(text, num, "")
@@ -921,7 +963,8 @@ def _to_span(text: str, num: _Num) -> Span:
         value = num.unit + bare
     keys = {value, bare} if num.also_plain else {value}
     return Span(NUMBER, shown, num.start, num.end, value=value, keys=frozenset(keys),
-                weak=num.weak, forms=_digit_forms(num), bare=bare, bound=_bound(text, num.start, num.end))
+                weak=num.weak, claim=num.claim, forms=_digit_forms(num), bare=bare,
+                bound=_bound(text, num.start, num.end))
 
 
 def _numeral_characters(text: str) -> list[_Num]:
@@ -1564,7 +1607,7 @@ class SourceFacts:
         cand_verbatim = _verbatim_spans(candidate)
         cand_masked = _mask(candidate, [(s.start, s.end) for s in cand_verbatim])
         cand_numbers, cand_dates = _numbers_and_dates(cand_masked)
-        out = self._check_numbers(cand_numbers)
+        out = self._check_numbers(cand_numbers, candidate)
         out += self._check_dates(candidate, cand_dates)
         # Words as the source's names were read (verbatim spans and numbers masked) and as written.
         fully_masked = _mask(cand_masked, [(n.start, n.end) for n in cand_numbers])
@@ -1622,7 +1665,7 @@ class SourceFacts:
         return len(low) >= 4 and any(w.startswith(low) or (low.startswith(w) and len(w) >= 5)
                                      for w in self._lower_words)
 
-    def _check_numbers(self, cand: list[Span]) -> list[Violation]:
+    def _check_numbers(self, cand: list[Span], candidate: str) -> list[Violation]:
         source = self.of_kind(NUMBER)
         src_keys = set().union(*(s.keys for s in source)) if source else set()
         cand_keys = set().union(*(c.keys for c in cand)) if cand else set()
@@ -1644,7 +1687,9 @@ class SourceFacts:
             out.append(Violation(NEW_NUMBER, c.text, f"new number {c.text}"))
         reported: set[str] = set()
         for s in source:
-            if s.weak or id(s) in changed or s.keys & cand_keys or s.value in reported:
+            if (s.weak and not s.claim) or id(s) in changed or s.keys & cand_keys or s.value in reported:
+                continue
+            if s.claim and _ORDINAL_SYNONYM_RE[s.text.lower()].search(candidate):
                 continue
             reported.add(s.value or s.text)
             out.append(Violation(MISSING_NUMBER, s.text, f"number {s.text} missing"))

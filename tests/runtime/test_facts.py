@@ -129,6 +129,36 @@ def test_weak_number_words_are_not_required_and_never_new() -> None:
     assert check_candidate("It rose for the 1st time.", "It rose for the first time.") == []
 
 
+@pytest.mark.parametrize(("source", "candidate"), [
+    # shown by student v2 (ASSET in Simpler, held-out news)
+    ("The first driver to win multiple Championships was Alberto Ascari, in 1952 and 1953.",
+     "Alberto Ascari won multiple Championships in 1952 and 1953."),
+    ("In her first television interview since the shooting, Giffords smiled.",
+     "The most recent television interview since the shooting, Giffords smiled."),
+    ("They lost the second half badly.", "They lost badly."),
+])
+def test_an_ordinal_the_source_states_is_required(source: str, candidate: str) -> None:
+    (ordinal,) = [s for s in extract_numbers(source) if s.text.lower() in ("first", "second")]
+    assert ordinal.weak and ordinal.claim
+    assert [v.kind for v in check_candidate(source, candidate)] == [MISSING_NUMBER]
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    ("The first driver to win was Ascari.", "Ascari was the first to win."),     # kept
+    ("In her first television interview, she smiled.", "In her 1st TV interview, she smiled."),
+    ("It is the first dean of the school.", "It is the school's inaugural dean."),  # a synonym keeps it
+    ("They lost the second half badly.", "They lost the latter half badly."),
+    ("We will be the first to admit it.", "We admit it."),                      # idioms: not stated
+    ("For the first time, he won.", "He won."),
+    ("In the first place, it was late.", "It was late anyway."),
+    ("At first he laughed.", "He laughed."),                                   # no determiner
+    ("Give it a second chance.", "Give it another chance."),
+    ("He won his debut race.", "He won his first race."),                      # never new in a candidate
+])
+def test_an_ordinal_the_source_does_not_state_or_that_is_kept_passes(source: str, candidate: str) -> None:
+    assert [v for v in check_candidate(source, candidate) if v.kind in (MISSING_NUMBER, NEW_NUMBER)] == []
+
+
 def test_digits_inside_urls_and_code_are_not_numbers() -> None:
     assert _values("See https://site2.com/page/42 or run python3_build and mail a1@b.org") == []
 
