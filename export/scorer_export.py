@@ -80,10 +80,10 @@ MS_DOMAIN = "com.microsoft"
 #: The graph's second output: hidden states for :meth:`models.scorer.MeaningScorer.span_similarity`.
 STATES_OUTPUT = "token_states"
 #: Which hidden states it holds (0 is the embeddings, i the output of layer i - 1). Layers
-#: 0-2 of the 4: on 178 held-out news words (the phrase bench's kind), ranking alternatives
-#: with the mean cosine of these three put 53.8 % of the top-3 one-word alternatives one
-#: WordNet step from the word, against 50.4 % without; the last layer, tuned for the pair's
-#: logit, helped less (``runs/s27``, not committed).
+#: 0-2 of the 4: on 178 news words (the phrase bench's kind), ranking alternatives with the
+#: mean cosine of these three puts 53.1 % of the top-3 one-word alternatives one WordNet step
+#: from the word, against 50.4 % without; in a replay of the ranking, any one of layers 0-3
+#: did a point or two worse than the three together (``runs/s27``, not committed).
 STATE_LAYERS = (1, 2, 3)
 
 
