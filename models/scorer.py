@@ -223,8 +223,8 @@ class MeaningScorer:
 def _span_tokens(encoding: object, sequence: int, span: tuple[int, int]) -> list[int]:
     """Positions of ``encoding``'s tokens of text ``sequence`` (0 or 1) that overlap the character ``span``."""
     start, end = span
-    return [i for i, (seq, (a, b)) in enumerate(zip(encoding.sequence_ids, encoding.offsets))  # type: ignore[attr-defined]
-            if seq == sequence and a < end and b > start and b > a]
+    pieces = zip(encoding.sequence_ids, encoding.offsets)  # type: ignore[attr-defined]
+    return [i for i, (seq, (a, b)) in enumerate(pieces) if seq == sequence and a < end and b > start and b > a]
 
 
 def _mean_cosine(u: np.ndarray, v: np.ndarray) -> float:

@@ -122,10 +122,11 @@ def test_span_similarity_is_the_cosine_of_the_pytorch_states_in_the_same_pass(sc
                                        similarity):
         ids = torch.tensor([encoding.ids])
         with torch.no_grad():
-            states = torch_model(input_ids=ids, attention_mask=torch.ones_like(ids),
-                                 token_type_ids=torch.tensor([encoding.type_ids]), output_hidden_states=True).hidden_states
-        mine = [i for i, (s, (x, y)) in enumerate(zip(encoding.sequence_ids, encoding.offsets)) if s == 0 and x < 25 and y > 14]
-        theirs = [i for i, (s, (x, y)) in enumerate(zip(encoding.sequence_ids, encoding.offsets)) if s == 1 and x < b and y > a]
+            states = torch_model(input_ids=ids, attention_mask=torch.ones_like(ids), output_hidden_states=True,
+                                 token_type_ids=torch.tensor([encoding.type_ids])).hidden_states
+        pieces = list(zip(encoding.sequence_ids, encoding.offsets))
+        mine = [i for i, (s, (x, y)) in enumerate(pieces) if s == 0 and x < 25 and y > 14]
+        theirs = [i for i, (s, (x, y)) in enumerate(pieces) if s == 1 and x < b and y > a]
         assert mine and theirs
         expected = np.mean([float(torch.nn.functional.cosine_similarity(states[layer][0, mine].mean(0),
                                                                       states[layer][0, theirs].mean(0), dim=0))
