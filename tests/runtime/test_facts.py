@@ -96,7 +96,18 @@ def test_numeral_characters_are_numbers() -> None:
     ("Unemployment is under 5%.", "Unemployment is below 5%.", True),
     ("Prices rose 10% over 5 years.", "Prices went up 10% in 5 years.", True),  # "over" may be a span of time
     ("Over 600 people came.", "More than 600 people came.", True),
-    ("About 600 people came.", "600 people came.", True),  # approximations are not compared
+    ("About 600 people came.", "600 people came.", True),  # an approximation is as good as the value
+    ("600 people came.", "Roughly 600 people came.", True),
+    # shown by student v2: a number that became "nearly" it, and one that lost its "almost"
+    ("She has worked at IBM for thirty years.", "She has been with IBM for nearly thirty years.", False),
+    ("SAP plans to almost double its workforce.", "SAP plans to double its workforce.", False),
+    ("Nearly 500 million was looted.", "500 million was looted.", False),
+    ("Nearly 500 million was looted.", "Almost 500 million was stolen.", True),
+    ("Nearly 500 million was looted.", "Close to 500 million was looted.", True),
+    ("Nearly 500 million was looted.", "About 500 million was looted.", True),  # the teachers' usual rewording
+    ("About 29 people broke in.", "Nearly 29 people broke in.", True),
+    ("Nearly 500 million was looted.", "Less than 500 million was looted.", True),
+    ("Nearly 500 million was looted.", "More than 500 million was looted.", False),
 ])
 def test_a_number_keeps_its_bound(source: str, candidate: str, passes: bool) -> None:
     assert (check_candidate(source, candidate) == []) is passes, check_candidate(source, candidate)
