@@ -68,18 +68,21 @@ _AMBIGUOUS = frozenset({
 #: "because" → "due to" … "despite" elsewhere (the
 #: GPT teachers' long reviews) is no reversal; "never had a problem" → "always had good
 #: experiences" is none either, so "always"/"never" are not checked at all.
+_BEFORE = ("before", "prior to", "ahead of", "earlier than")
+_AFTER = ("after", "aftermath", "afterwards", "later than")
+_DURING = ("during", "throughout")
 CLASS_PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("because", "due to", "owing to", "thanks to", "as a result", "therefore", "so that"),
      ("despite", "in spite of", "although", "though", "even though", "notwithstanding", "regardless of")),
-    (("before", "prior to", "ahead of", "earlier than"), ("after", "aftermath", "afterwards", "later than")),
+    (_BEFORE, _AFTER),
     # read in the student's shown output ("The bill was defeated" -> "The House passed the bill")
     (("defeated", "voted down"), ("passed", "approved", "adopted")),
     # read in the student's shown output ("Prior to the financial crisis" -> "During the financial
     # crisis", "during which she was questioned" -> "after being questioned"): 11 distinct such
     # rows among the 10,893 shown in sessions 25-27's runs, every one changed. "amid" is left out
     # ("amid concerns" is a cause).
-    (("before", "prior to", "ahead of", "earlier than"), ("during", "throughout")),
-    (("after", "aftermath", "afterwards", "later than"), ("during", "throughout")),
+    (_BEFORE, _DURING),
+    (_AFTER, _DURING),
     # a delay is not a cancellation: 0 of the 146 kinit teacher paraphrases of a source with the
     # first class write the second
     (("postponed", "postpone", "postpones", "postponing", "postponement", "delayed", "deferred", "put off",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -120,14 +120,8 @@ class MeaningScorer:
         if len(sources) != len(candidates):
             raise ValueError(f"{len(sources)} sources but {len(candidates)} candidates: give one source per candidate")
         out = np.empty(len(sources), dtype=np.float32)
-        if not sources:
-            return out
-        encodings = self.tokenizer.encode_batch(list(zip(sources, candidates)))
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start:start + self.batch_size]
-            feeds = self._feeds([encodings[i] for i in rows])
-            out[rows] = np.asarray(self.session.run([OUTPUT_NAME], feeds)[0], dtype=np.float32).reshape(-1)
+        for rows, _, (logits,) in self._batches(sources, candidates, [OUTPUT_NAME]):
+            out[rows] = np.asarray(logits, dtype=np.float32).reshape(-1)
         return out
 
     def span_similarity(self, source: str, span: tuple[int, int], candidates: Sequence[str],
@@ -148,20 +142,14 @@ class MeaningScorer:
         candidates = _texts(candidates, "candidates")
         if len(spans) != len(candidates):
             raise ValueError(f"{len(candidates)} candidates but {len(spans)} spans")
-        sources = [source] * len(candidates)
+        sources = _texts([source] * len(candidates), "sources")
         probabilities = np.empty(len(candidates), dtype=np.float32)
         similarity = np.full(len(candidates), np.nan, dtype=np.float32)
-        if not candidates:
-            return probabilities, similarity
-        encodings = self.tokenizer.encode_batch(list(zip(_texts(sources, "sources"), candidates)))
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start:start + self.batch_size]
-            logits, states = self.session.run([OUTPUT_NAME, STATES_NAME], self._feeds([encodings[i] for i in rows]))
+        for rows, encodings, (logits, states) in self._batches(sources, candidates, [OUTPUT_NAME, STATES_NAME]):
             probabilities[rows] = calibrate(np.asarray(logits, dtype=np.float32).reshape(-1), self.calibration)
-            for k, row in enumerate(rows):
-                mine = _span_tokens(encodings[row], 0, span)
-                theirs = _span_tokens(encodings[row], 1, spans[row])
+            for k, (row, encoding) in enumerate(zip(rows, encodings)):
+                mine = _span_tokens(encoding, 0, span)
+                theirs = _span_tokens(encoding, 1, spans[row])
                 if mine and theirs:
                     similarity[row] = _mean_cosine(states[k][:, mine].mean(axis=1), states[k][:, theirs].mean(axis=1))
         return probabilities, similarity
@@ -205,6 +193,19 @@ class MeaningScorer:
         return self.score(sources, candidates) >= self.threshold
 
     # -- helpers ------------------------------------------------------------------------
+
+    def _batches(self, sources: list[str], candidates: list[str],
+                 outputs: list[str]) -> Iterator[tuple[np.ndarray, list, list]]:  # list[tokenizers.Encoding]
+        """(rows, their encodings, the graph's ``outputs``) per batch of pairs of similar length;
+        ``rows`` index the caller's order. Nothing for no pairs."""
+        if not sources:
+            return
+        encodings = self.tokenizer.encode_batch(list(zip(sources, candidates)))
+        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start:start + self.batch_size]
+            batch = [encodings[i] for i in rows]
+            yield rows, batch, self.session.run(outputs, self._feeds(batch))
 
     def _feeds(self, encodings: list) -> dict[str, np.ndarray]:  # list[tokenizers.Encoding]
         """One batch, right-padded to its longest pair."""
