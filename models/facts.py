@@ -957,10 +957,16 @@ _AGREEING_BOUNDS = frozenset({("", "approx"), ("approx", ""), ("near", "approx")
                               ("near", "less")})
 
 
+#: "over" may be a span of time ("rose 10% over 5 years"), so it agrees with any bound but these:
+#: "up to 12 believed dead" → "over 12 individuals" (student v2, dev) turns a ceiling into a floor.
+_NOT_OVER = frozenset({"less", "near"})
+
+
 def _bounds_agree(source: str, candidate: str) -> bool:
     """Whether a candidate's number with bound ``candidate`` keeps a source's with bound ``source``."""
-    return (source == candidate or "either" in (source, candidate)
-            or (source, candidate) in _AGREEING_BOUNDS)
+    if "either" in (source, candidate):
+        return not {source, candidate} & _NOT_OVER
+    return source == candidate or (source, candidate) in _AGREEING_BOUNDS
 
 
 def _to_span(text: str, num: _Num) -> Span:

@@ -108,6 +108,11 @@ def test_numeral_characters_are_numbers() -> None:
     ("About 29 people broke in.", "Nearly 29 people broke in.", True),
     ("Nearly 500 million was looted.", "Less than 500 million was looted.", True),
     ("Nearly 500 million was looted.", "More than 500 million was looted.", False),
+    # "over" agrees with any bound but a ceiling: shown by student v2 on dev and held-out news
+    ("The toll rose to up to 12 believed dead.", "The deaths of over 12 individuals were reported.", False),
+    ("Over 40% of children do sports.", "Nearly 40% of children do sports.", False),
+    ("Nearly 500 million was looted.", "Over 500 million was looted.", False),
+    ("More than 600 people came.", "Over 600 people came.", True),
 ])
 def test_a_number_keeps_its_bound(source: str, candidate: str, passes: bool) -> None:
     assert (check_candidate(source, candidate) == []) is passes, check_candidate(source, candidate)
