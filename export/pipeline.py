@@ -1,7 +1,7 @@
 """Checkpoint (+ LoRA adapter) → verified quantized ONNX bundle, one stage at a time.
 
-Quantized as :class:`export.quantize.QuantizationSettings` says: 8-bit weights, except the
-MLP's gate|up projection, which is 4-bit (exact on a GGUF Q4_1 base's own grid).
+Quantized as :class:`export.quantize.QuantizationSettings` says: every projection 4-bit,
+exact on a GGUF Q4_1 base's own grid with the adapter beside it; the tied embedding 8-bit.
 
 Stages: load base → merge adapter → write the quantized graph (:mod:`export.llama_graph`)
 → tokenizer → parity against the merged PyTorch model → write bundle. The bundle is

@@ -13,7 +13,9 @@ def test_manifest_records_files_quantization_parity_and_prompt(tiny_bundle: Path
     for name in ("model.onnx", "tokenizer.json"):
         assert manifest["files"][name]["sha256"] == sha256_file(tiny_bundle / name)
         assert manifest["files"][name]["size"] == (tiny_bundle / name).stat().st_size
-    assert manifest["quantization"]["matmul_bits"] == 8
+    for layers in ("matmul_bits", "gate_up_bits", "down_bits"):  # every projection on the base's own 4-bit grid
+        assert manifest["quantization"][layers] == 4
+    assert manifest["quantization"]["embedding_bits"] == 8
     assert manifest["quantization"]["block_size"] == 32
     assert manifest["parity"]["prompts"] >= 16
     assert 0.0 <= manifest["parity"]["next_token_agreement"] <= 1.0

@@ -98,8 +98,11 @@ def test_4bit_graph_keeps_a_gguf_base_and_its_adapter_exact(tiny_checkpoint: Pat
 
     with pytest.raises(NotOnGridError):
         write_decoder(merged.config, torch_weights(merged), tmp_path / "bad.onnx", exact)
-    # The default mixes 8-bit layers (adapter merged) with the exact 4-bit gate|up projection.
+    # The default stores every projection this way.
+    assert QuantizationSettings() == QuantizationSettings(matmul_bits=4, gate_up_bits=4, down_bits=4)
+    # 8-bit layers (adapter merged, then rounded) mix with the exact 4-bit gate|up projection.
     mixed = OnnxDecoder(write_decoder(merged.config, base, tmp_path / "mixed.onnx",
-                                      QuantizationSettings(accuracy_level=1), factors), geometry)
+                                      QuantizationSettings(matmul_bits=8, down_bits=8, accuracy_level=1), factors),
+                        geometry)
     c = mixed.forward(ids, mixed.new_cache(1, 16))
     assert np.abs(c - b).max() < 2e-2 * max(1.0, float(np.abs(b).max()))
