@@ -83,7 +83,7 @@ def test_fwd_equals_the_samplers_log_probs_of_a_greedy_candidate(student: str, r
     assert MITeacher.from_paraphraser(paraphraser)._target(text)[:-1] == tokens
     [score] = mi_scores(paraphraser, SOURCE, [text])
     assert score.fwd_tokens == len(log_probs) == len(tokens) + 1  # the stop token is counted
-    assert score.fwd_sum == pytest.approx(sum(log_probs), abs=1e-3)
+    assert score.fwd_sum == pytest.approx(sum(log_probs), abs=KERNEL_SLACK * len(log_probs))
     assert score.fwd_sum < 0
 
 
@@ -112,6 +112,14 @@ def test_the_uncontrolled_student_gets_its_bare_template(uncontrolled) -> None: 
     assert teacher._prompt_ids(SOURCE) == uncontrolled._plan(SOURCE).prompt_ids
 
 
+#: Nats per token a sum may move between a batched prefill (many positions per ``MatMulNBits``
+#: call) and one position per step: onnxruntime takes other kernels for the two. They agreed
+#: within 1e-3 in all on an AVX-512 VNNI CPU; on an AVX2 one they differ by ~0.002 (8-bit
+#: attention) to ~0.01 (every projection 4-bit) per token. A token or a position off by one
+#: costs whole nats, which this still catches.
+KERNEL_SLACK = 0.02
+
+
 def _slow(teacher, prompt_ids: list[int], target: list[int]) -> float:  # noqa: ANN001
     """Reference: the whole prompt on a fresh one-row cache, then one forced token per step."""
     decoder = teacher.decoder
@@ -134,9 +142,11 @@ def test_batched_sums_match_a_slow_one_row_reference(teacher) -> None:  # noqa: 
     for candidate, score in zip(candidates, scores):
         target = teacher._target(candidate)
         assert score.fwd_tokens == len(target) and score.rev_tokens == score.prior_tokens == len(src_target)
-        assert score.fwd_sum == pytest.approx(_slow(teacher, teacher._prompt_ids(SOURCE), target), abs=1e-3)
-        assert score.rev_sum == pytest.approx(_slow(teacher, teacher._prompt_ids(candidate), src_target), abs=1e-3)
-        assert score.prior_sum == pytest.approx(prior, abs=1e-3)
+        assert score.fwd_sum == pytest.approx(_slow(teacher, teacher._prompt_ids(SOURCE), target),
+                                              abs=KERNEL_SLACK * len(target))
+        assert score.rev_sum == pytest.approx(_slow(teacher, teacher._prompt_ids(candidate), src_target),
+                                              abs=KERNEL_SLACK * len(src_target))
+        assert score.prior_sum == pytest.approx(prior, abs=KERNEL_SLACK * len(src_target))
         assert score.mi == pytest.approx(score.fwd_sum + score.rev_sum - score.prior_sum)
     assert scores[0].fwd_tokens != scores[1].fwd_tokens  # rows of different lengths were batched
 
