@@ -24,6 +24,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from models.catalog import user_cache_dir
+
 log = logging.getLogger(__name__)
 
 FP32_EXPORT_VERSION = 1  # bump when the export recipe below changes
@@ -32,9 +34,7 @@ FP32_GRAPH_VERSION = 1  # bump when export.llama_graph changes what it writes
 
 def bench_cache_dir() -> Path:
     """``$PARAPHRASE_STUDIO_CACHE/bench`` (default ``~/.cache/paraphrase-studio/bench``)."""
-    root = os.environ.get("PARAPHRASE_STUDIO_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "paraphrase-studio")
-    return Path(root) / "bench"
+    return user_cache_dir() / "bench"
 
 
 def fp32_onnx_dir(base_sha256: str) -> Path:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from models.bundle import sha256_file
+from models.catalog import user_cache_dir
 
 from .deps import require
 
@@ -43,9 +44,7 @@ class BaseWeights:
 
 def cache_dir() -> Path:
     """Per-user cache for dequantized base weights (outside the repo, shared by clones)."""
-    root = os.environ.get("PARAPHRASE_STUDIO_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "paraphrase-studio")
-    return Path(root)
+    return user_cache_dir()
 
 
 def smollm2_gguf() -> BaseWeights:

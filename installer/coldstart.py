@@ -5,7 +5,10 @@ Runs ``ParaphraseStudio --self-test`` (offscreen) several times and reads its JS
 includes the bootloader, the interpreter and every import; ``ready_ms`` adds the model
 load. "Cold" runs first evict the app folder's files from the page cache
 (``posix_fadvise(DONTNEED)``, only our files, nothing else on the machine), so the
-libraries and the model are read from disk again as after a reboot.
+libraries and the model are read from disk again as after a reboot. "First" runs are cold
+runs that also hash every bundle file, as the first start after an install does (the
+verified-files record, :mod:`models.verified_files`, is switched off for them; the other
+runs keep the user's record, which the first of them fills).
 """
 
 from __future__ import annotations
@@ -37,10 +40,12 @@ def evict_from_page_cache(folder: Path) -> int:
     return count
 
 
-def run_once(executable: Path, *, cold: bool) -> dict[str, object]:
+def run_once(executable: Path, *, cold: bool, hash_all: bool = False) -> dict[str, object]:
     if cold:
         evict_from_page_cache(executable.parent)
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    if hash_all:
+        env["PARAPHRASE_STUDIO_VERIFIED_FILES"] = "off"
     env.pop("PARAPHRASE_STUDIO_BUNDLES", None)  # the packaged bundle, not a source tree's
     result = subprocess.run([str(executable), "--self-test"], capture_output=True, text=True, env=env,
                             check=False, timeout=300)
@@ -64,8 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", "--runs", type=int, default=5, help="runs of each kind (default 5)")
     args = parser.parse_args(argv)
     executable = args.app_dir / (f"{APP_DIST_NAME}.exe" if os.name == "nt" else APP_DIST_NAME)
+    first = [run_once(executable, cold=True, hash_all=True) for _ in range(args.runs)]
     cold = [run_once(executable, cold=True) for _ in range(args.runs)]
     warm = [run_once(executable, cold=False) for _ in range(args.runs)]
+    print(summary("first start (cold, every bundle file hashed)", first))
     print(summary("cold", cold))
     print(summary("warm", warm))
     return 0

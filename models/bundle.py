@@ -2,7 +2,8 @@
 
 The manifest is the contract between ``export`` (which writes it) and the runtime (which
 trusts nothing it does not check): every file is listed with its sha256 and size, and the
-prompt format and model geometry live here so the runtime never hard-codes a model.
+prompt format and model geometry live here so the runtime never hard-codes a model. A file
+unchanged since it last matched its sha256 is not read again (:mod:`models.verified_files`).
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import verified_files
 from .catalog import MANIFEST_NAME, rebuild_command
 from .errors import BundleError
 from .prompt import PromptFormat
@@ -258,15 +262,28 @@ def check_listed_files(folder: Path, files: Mapping[str, Any], what: str, error:
         try:
             if not path.is_file():
                 raise error(f"{what}: file {rel} is missing{f' ({path})' if show_paths else ''}.")
-            size = path.stat().st_size
-            if size != entry["size"]:
-                raise error(f"{what}: file {rel} is {size} bytes, expected {entry['size']} "
+            info = path.stat()
+            if info.st_size != entry["size"]:
+                raise error(f"{what}: file {rel} is {info.st_size} bytes, expected {entry['size']} "
                             f"(truncated or replaced{where}).")
-            digest = sha256_file(path)
+            digest = _checked_digest(path, info, entry["sha256"])
         except OSError as exc:
             raise error(f"{what}: file {rel} cannot be read ({exc.strerror or exc}).") from exc
         if digest != entry["sha256"]:
             raise error(f"{what}: file {rel} is corrupt (sha256 mismatch{where}).")
+
+
+def _checked_digest(path: Path, info: os.stat_result, expected: str) -> str:
+    """``path``'s sha256: remembered when the file is unchanged since it last matched
+    (:mod:`models.verified_files`), else read, and remembered when it matches ``expected``."""
+    known = verified_files.known_digest(path, info)
+    if known is not None:
+        return known
+    started = time.time_ns()
+    digest = sha256_file(path)
+    if digest == expected:
+        verified_files.remember(path, info, digest, started)
+    return digest
 
 
 def load_manifest(folder: Path, *, verify: bool = True) -> Manifest:

@@ -33,6 +33,21 @@ def is_frozen() -> bool:
     return bool(getattr(sys, "frozen", False))
 
 
+def user_cache_dir() -> Path:
+    """The per-user cache folder: base weights, bench artefacts, the verified-files record.
+
+    ``PARAPHRASE_STUDIO_CACHE`` overrides it; else XDG on Linux, ``%LOCALAPPDATA%`` on
+    Windows, ``~/Library/Caches`` on macOS."""
+    override = os.environ.get("PARAPHRASE_STUDIO_CACHE")
+    if override:
+        return Path(override)
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "paraphrase-studio"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "paraphrase-studio"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paraphrase-studio"
+
+
 def bundles_dir() -> Path:
     """The folder holding one sub-folder per bundle.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,10 @@ os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 # The runtime loads the meaning scorer when its bundle is built; each test chooses its own
 # (a stand-in, the real one by name, or none) so the tiny and real students stay comparable.
 os.environ.setdefault("PARAPHRASE_STUDIO_SCORER", "none")
+# Which bundle files already matched their sha256 (models.verified_files): the test run keeps its
+# own record, so it neither reads nor fills the user's.
+os.environ.setdefault("PARAPHRASE_STUDIO_VERIFIED_FILES",
+                      str(Path(tempfile.mkdtemp(prefix="paraphrase-studio-tests-")) / "verified-files.json"))
 
 
 @pytest.fixture(scope="session")
