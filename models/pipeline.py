@@ -54,8 +54,12 @@ from .text import STATEMENT, sentence_kind, word_count
 #: Score of a row that finished without a single scored token (its stop came first).
 EMPTY_SCORE = -99.0
 #: With a scorer, candidates accepted beyond the n shown, as a share of n (rounded up: n=5
-#: accepts 7, n=1 accepts 2); the ranking keeps the best n. A first guess for the lead to tune
-#: by measurement: more choice against the time the extra rows take to finish.
+#: accepts 7, n=1 accepts 2); the ranking keeps the best n. Fewer is not faster: the extra
+#: rows also stand in for refused ones, which otherwise cost a second round. Measured
+#: 2026-12-01 (student v2, 2 threads, AVX2; interleaved, 2 sentences x 8 seeds, n=5;
+#: ``runs/s28/oversample_ab.py``, not committed): p50 1.21 s at 0.4, 1.31 s at 0.2, 1.39 s
+#: at 0; held-out news at 0.5 (100 inputs) 4.73 / 4.66 / 4.70 candidates per input, good
+#: rate 0.831 / 0.818 / 0.804, top-1 0.837 / 0.867 / 0.808 (within noise).
 DEFAULT_OVERSAMPLE = 0.4
 #: A row the scorer's threshold refuses still passes when the student's own confidence
 #: (:func:`models.confidence.student_confidence`) is at least this: the scorer's scale sags for
