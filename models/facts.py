@@ -925,17 +925,30 @@ def _digit_forms(num: _Num) -> tuple[str, ...]:
     return tuple(forms)
 
 
-#: "over 600" is more than 600, but "rose 10% over 5 years" is a span of time: either reading.
+#: "over 600" is more than 600, but "rose 10% over 5 years" is a span of time: either reading
+#: when a unit of time (or of play: "over two matches") or a year follows, else a floor.
 _OVER_RE = re.compile(r"(?<![\w-])over\s+$", re.I)
+_SPAN_AFTER_RE = re.compile(
+    r"^(?:\s*[-–]\s*\w+)?\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|"
+    r"centuries|century|nights?|seasons?|games?|matches|races?|rounds?|sessions?|periods?|terms?|quarters?|"
+    r"generations?)\b", re.I)
+_YEAR_RE = re.compile(r"1[89]\d\d|20\d\d")
 
 
 def _bound(text: str, start: int, end: int) -> str:
-    """"more" or "less" when a bound is written with the number at ``start``..``end``,
-    "either" after "over", "near" after "nearly", "almost"…, "approx" after "about",
-    "approximately"…, else "" (see :func:`_bounds_agree`)."""
+    """"more" or "less" when a bound is written with the number at ``start``..``end`` ("more"
+    after "over" too, unless a span of time may be meant: then "either"), "near" after
+    "nearly", "almost"…, "approx" after "about", "approximately"…, else "" (see
+    :func:`_bounds_agree`).
+
+    Why "over" is a floor unless time follows: student v2 showed "the Euro over 160 yen" →
+    "the Euro at 160 yens" and "Though over 40% of children" → "Despite the fact that 40% of
+    children" on held-out news; of the 65,487 GPT teacher pairs none lost an "over" this way,
+    and 254 whose source has "over N" all still pass."""
     before, after = text[max(0, start - 24):start], text[end:end + 16]
     if _OVER_RE.search(before):
-        return "either"
+        span = _SPAN_AFTER_RE.match(text[end:end + 40]) or _YEAR_RE.fullmatch(text[start:end].strip())
+        return "either" if span else "more"
     for direction in ("more", "less"):
         if _BOUND_BEFORE_RE[direction].search(before) or _BOUND_AFTER_RE[direction].match(after):
             return direction

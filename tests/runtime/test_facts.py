@@ -113,6 +113,16 @@ def test_numeral_characters_are_numbers() -> None:
     ("Over 40% of children do sports.", "Nearly 40% of children do sports.", False),
     ("Nearly 500 million was looted.", "Over 500 million was looted.", False),
     ("More than 600 people came.", "Over 600 people came.", True),
+    # "over" is a floor unless a span of time may be meant (student v2, held-out news)
+    ("The dollar was about 120 yen and the Euro over 160 yen.", "The dollar was about 120 yen and the Euro at 160 yen.",
+     False),
+    ("The dollar was about 120 yen and the Euro over 160 yen.",
+     "The dollar was about 120 yen and the Euro around 160 yen.", False),
+    ("Though over 40% of children do sports, few parents do.", "Though 40% of children do sports, few parents do.", False),
+    ("Over 600 people came.", "At least 600 people came.", True),
+    ("Sales fell over two quarters.", "Sales fell for two quarters.", True),
+    ("Prices rose over 5 consecutive years.", "Prices rose for 5 consecutive years.", True),
+    ("Sales grew over 2012.", "Sales grew in 2012.", True),
 ])
 def test_a_number_keeps_its_bound(source: str, candidate: str, passes: bool) -> None:
     assert (check_candidate(source, candidate) == []) is passes, check_candidate(source, candidate)
