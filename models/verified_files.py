@@ -13,7 +13,8 @@ write or ``touch`` and no user tool can set it back, so editing, replacing or tr
 file always brings a fresh hash. As in git's index, a file changed within
 :data:`RACY_MARGIN_NS` before its hash began is not recorded: file times are coarse (a few
 milliseconds on Linux), and a write that lands in the same tick would otherwise look
-unchanged.
+unchanged. On Windows before Python 3.12 ``st_ctime`` is the creation time, so there a write
+whose modification time is then set back by hand would go unnoticed until the next rebuild.
 
 The record lives in the per-user cache (:func:`models.catalog.user_cache_dir`), one small JSON file; set
 ``PARAPHRASE_STUDIO_VERIFIED_FILES`` to another path, or to ``off`` to hash at every load.
