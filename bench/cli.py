@@ -100,6 +100,8 @@ def options_from_args(args: argparse.Namespace, argv: list[str] | None = None) -
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
     """Run the benchmark, write JSON and PNG, print the Markdown tables."""
+    from models.verified_files import ENV_VAR as VERIFIED_FILES_ENV
+
     from .plot import PlotUnavailable, write_plot
     from .report import build_document, markdown
     from .runner import run_benchmark
@@ -110,7 +112,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser, argv: list[st
         parser.error("--repeat must be at least 1")
     # Load and verify times as at an app's first start: every bundle file hashed (the
     # verified-files record would let later loads skip it; models.verified_files).
-    os.environ.setdefault("PARAPHRASE_STUDIO_VERIFIED_FILES", "off")
+    os.environ.setdefault(VERIFIED_FILES_ENV, "off")
     try:
         options = options_from_args(args, argv)
         raw = run_benchmark(options, progress=not args.no_progress)  # type: ignore[arg-type]

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from models.verified_files import ENV_VAR as VERIFIED_FILES_ENV
+
 from .stats import median
 
 log = logging.getLogger(__name__)
@@ -61,7 +63,7 @@ def measure_cold_start(bundle: Path, threads: int, sentence: str, *, repeat: int
     verified-files record (:mod:`models.verified_files`) is switched off here, since with it
     later starts skip the hashing and ``verify_s`` would only measure a stat per file.
     """
-    env = {**env, "PARAPHRASE_STUDIO_VERIFIED_FILES": "off"}
+    env = {**env, VERIFIED_FILES_ENV: "off"}
     imports: list[float] = []
     import_walls: list[float] = []
     for _ in range(repeat):

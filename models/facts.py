@@ -932,6 +932,7 @@ _SPAN_AFTER_RE = re.compile(
     r"^(?:\s*[-–]\s*\w+)?\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|"
     r"centuries|century|nights?|seasons?|games?|matches|races?|rounds?|sessions?|periods?|terms?|quarters?|"
     r"generations?)\b", re.I)
+#: A year as a bare number (fullmatch): "over 2012" is a span, "Apollo 2012" no numbered name.
 _YEAR_RE = re.compile(r"1[89]\d\d|20\d\d")
 
 
@@ -1765,7 +1766,7 @@ def _numbered_names(text: str, spans: Sequence[Span]) -> list[tuple[str, re.Patt
     for name in names:
         number = numbers.get(name.end + 1)
         if (number is None or text[name.end] != " " or not re.fullmatch(r"\d{1,6}", number.text)
-                or re.fullmatch(r"1[89]\d\d|20\d\d", number.text)
+                or _YEAR_RE.fullmatch(number.text)
                 or any(_is_calendar_word(w) for w in name.text.split())):
             continue
         pattern = re.compile(r"\s+".join(re.escape(w) for w in name.text.split())

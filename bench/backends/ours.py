@@ -38,7 +38,7 @@ class OursLoop(Backend):
         info: dict[str, Any] = {}
         if self.name == "ours-int8":
             model = self.ctx.bundle / self.ctx.manifest.model_file
-            info["weights"] = f"bundle {self.ctx.manifest.name} (8-bit MatMulNBits, tied 8-bit embedding)"
+            info["weights"] = f"bundle {self.ctx.manifest.name} ({_quantization_label(self.ctx.manifest.raw)})"
         else:
             model = ensure_fp32_graph(self.ctx.base_weights())
             info["weights"] = "the same fused graph with fp32 weights (base weights)"
@@ -78,3 +78,14 @@ class OursLoop(Backend):
 
 def create(name: str, ctx: WorkerContext) -> Backend:
     return OursLoop(name, ctx)
+
+
+def _quantization_label(manifest: dict[str, Any]) -> str:
+    """How the bundle's weights are stored, from its manifest (a fixed label went stale twice:
+    it said 8-bit while gate|up, then every projection, was 4-bit)."""
+    q = manifest.get("quantization") or {}
+    bits = sorted({q[key] for key in ("matmul_bits", "gate_up_bits", "down_bits") if key in q})
+    if not bits:
+        return "quantized"
+    label = "/".join(str(b) for b in bits) + "-bit MatMulNBits projections"
+    return label + (f", tied {q['embedding_bits']}-bit embedding" if "embedding_bits" in q else "")
