@@ -43,36 +43,48 @@ from .scorer_source import CommittedScorer, base_digest, load_torch_scorer, read
 log = logging.getLogger(__name__)
 
 #: Bump when this code changes what it writes, so an up-to-date check rebuilds.
-SCORER_EXPORT_VERSION = 4
+SCORER_EXPORT_VERSION = 5
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 ONNX_OPSET = 17
 INPUT_NAMES = ["input_ids", "attention_mask", "token_type_ids"]
 #: How the fp32 graph is made small, in the order tried: the first whose probabilities pass
 #: the parity gate ships, and the manifest says which (``quantization``). Recorded in the
-#: fingerprint. Measured (32 parity pairs; ms per pair at batch 1, 2 threads, 29 long news
-#: pairs, ``runs/s22/scorer_speed.py``, not committed):
+#: fingerprint.
 #:
-#: * ``int8+ffn-blocks``: ``quantize_dynamic`` int8 with per-channel weight scales for the
+#: * ``int8+ffn-folded``: ``quantize_dynamic`` int8 with per-channel weight scales for the
 #:   embedding tables and the attention, pooler and classifier MatMuls (activations get one
-#:   scale per call), and the feed-forward MatMuls as 8-bit ``MatMulNBits`` blocks
-#:   (:func:`matmuls_to_nbits`). On minilm-l4-meaning-v1: max |dp| 0.034 and 7.1 ms, against
-#:   0.034 and 8.3 ms with float32 feed-forward weights (33.5 MB instead of 20.0 MB);
-#:   all-int8 from ``quantize_dynamic`` moved a probability by 0.082, over the gate. On
-#:   a further-trained scorer (runs/s22, PAWS shown 3x; not shipped): 0.046, near the gate (0.05).
+#:   scale per call); the feed-forward weights are stored as 8-bit blocks of 32 (the same
+#:   levels and scales as ``MatMulNBits`` would hold, so the same file size) behind a small
+#:   constant subgraph (Cast, Sub, Mul, Reshape: :func:`matmuls_to_folded_blocks`) that
+#:   onnxruntime's constant folding turns into a float32 weight when the session starts, so
+#:   the feed-forward runs as a float32 MatMul on float activations. Why: on AVX2 without
+#:   AVX-512 VNNI, onnxruntime 1.32's 8-bit ``MatMulNBits`` kernel is slow (45 of the
+#:   scorer's 64 ms of kernel time on 8 long pairs; ``runs/s28``). Measured on such a host
+#:   (2 cores, minilm-l4-meaning-v1, interleaved, ``runs/s29/ffn_folded.py``, ``batch1.py``):
+#:   113.3 -> 72.2 ms per call of 8 PAWS pairs, batch 1 on the bench's pairs 12.0 -> 8.8 ms,
+#:   +70 ms at load, +19 MB of memory; the probabilities move by up to 0.021 from the
+#:   ``MatMulNBits`` graph's (whose activations are int8) and are closer to PyTorch's. On an
+#:   AVX-512 VNNI host (session 22) float32 feed-forward weights cost 8.3 ms a pair against
+#:   7.1 with ``MatMulNBits``: there this choice is ~15 % slower, a cost taken knowingly
+#:   because the AVX2 hosts are both the slower ones and the ones this product now meets.
+#: * ``int8+ffn-blocks``: the same, but the feed-forward MatMuls as 8-bit ``MatMulNBits``
+#:   blocks at accuracy level 4 (:func:`matmuls_to_nbits`): the activations are quantized to
+#:   int8 per block of 32 inputs. On minilm-l4-meaning-v1: max |dp| 0.034; all-int8 from
+#:   ``quantize_dynamic`` moved a probability by 0.082, over the gate. Level 0 (float
+#:   activations) is as exact but slower than float32 weights, since onnxruntime has no float
+#:   kernel for 8-bit weights.
 #: * ``all-blocks``: every weight MatMul but the one-logit classifier as 8-bit blocks, and
-#:   int8 embedding tables: max |dp| 0.017 (v1) and 0.021 (the further-trained one), 20.2 MB, but ~18 % slower:
-#:   q, k, v and o are faster as ``MatMulInteger``.
+#:   int8 embedding tables: max |dp| 0.017 (v1) and 0.021 (a further-trained one), 20.2 MB,
+#:   but ~18 % slower on AVX-512: q, k, v and o are faster as ``MatMulInteger``.
 #:
-#: Blocks are one weight scale per 32 inputs (:func:`export.blockwise.quantize_blockwise`)
-#: at accuracy level 4: the activations are quantized to int8 per block of 32 inputs, fine
-#: enough for the gate where one scale per call was not, and onnxruntime's fastest kernel for
-#: 8-bit weights. Level 0 (float activations) was as exact but slower than float32 weights
-#: (13.3 ms against 8.1), since onnxruntime has no float kernel for 8-bit weights.
+#: Blocks are one weight scale per 32 inputs (:func:`export.blockwise.quantize_blockwise`).
 BLOCKS = {"op": "MatMulNBits", "bits": 8, "block_size": 32, "accuracy_level": 4}
+FOLDED_BLOCKS = {"op": "MatMul", "bits": 8, "block_size": 32, "dequantized": "float32, by constant folding at load"}
 _DYNAMIC = {"method": "onnxruntime.quantization.quantize_dynamic", "weight_type": "QInt8",
             "per_channel": True, "reduce_range": False}
 QUANTIZATIONS: dict[str, dict[str, Any]] = {
+    "int8+ffn-folded": {**_DYNAMIC, "blocks": "feed-forward MatMuls", **FOLDED_BLOCKS},
     "int8+ffn-blocks": {**_DYNAMIC, "blocks": "feed-forward MatMuls", **BLOCKS},
     "all-blocks": {**_DYNAMIC, "op_types": ["Gather"], "blocks": "every weight MatMul but the classifier", **BLOCKS},
 }
@@ -203,6 +215,64 @@ def matmuls_to_nbits(model_path: Path, names: list[str] | None) -> int:
     ``quantize_dynamic``'s (see :data:`QUANTIZATIONS`). Returns how many were rewritten.
     """
     onnx = require("onnx")
+
+    def as_nbits(node: Any, q: Any, graph: Any) -> list[Any]:
+        data = onnx.numpy_helper.from_array(q.data, f"{node.name}.qweight")
+        scales = onnx.numpy_helper.from_array(q.scales, f"{node.name}.scales")
+        graph.initializer.extend([data, scales])
+        return [onnx.helper.make_node(
+            "MatMulNBits", [node.input[0], data.name, scales.name], list(node.output), name=node.name,
+            domain=MS_DOMAIN, K=q.k, N=q.n, bits=BLOCKS["bits"], block_size=BLOCKS["block_size"],
+            accuracy_level=BLOCKS["accuracy_level"])]
+
+    return _rewrite_weight_matmuls(model_path, names, as_nbits, uses_ms_domain=True)
+
+
+def matmuls_to_folded_blocks(model_path: Path, names: list[str]) -> int:
+    """Rewrite the float MatMuls ``names`` of ``model_path`` in place so their weights are
+    stored as 8-bit blocks (:data:`FOLDED_BLOCKS`) and made float32 again when onnxruntime
+    loads the graph.
+
+    Each weight [K, N] becomes uint8 levels [K / 32, 32, N] and float32 scales [K / 32, 1, N],
+    and ``Cast -> Sub 128 -> Mul scales -> Reshape [K, N]`` in front of a plain ``MatMul``.
+    Every input of that chain is an initializer, so constant folding (on at any optimization
+    level) computes the float32 weight once per session. Why: the file is as small as
+    ``MatMulNBits``'s, and the multiply is onnxruntime's float32 GEMM, which on AVX2 hosts is
+    far faster than its 8-bit block kernel (see :data:`QUANTIZATIONS`). Returns how many
+    were rewritten.
+    """
+    onnx = require("onnx")
+    block = FOLDED_BLOCKS["block_size"]
+    zero_point = 2 ** (FOLDED_BLOCKS["bits"] - 1)
+
+    def as_folded(node: Any, q: Any, graph: Any) -> list[Any]:
+        name = node.name
+        levels = q.data.reshape(q.n, q.k // block, block).transpose(1, 2, 0)  # [K/32, 32, N]
+        scales = q.scales.T.reshape(q.k // block, 1, q.n)
+        graph.initializer.extend([
+            onnx.numpy_helper.from_array(np.ascontiguousarray(levels), f"{name}.levels"),
+            onnx.numpy_helper.from_array(np.ascontiguousarray(scales, dtype=np.float32), f"{name}.scales"),
+            onnx.numpy_helper.from_array(np.array(zero_point, dtype=np.float32), f"{name}.zero_point"),
+            onnx.numpy_helper.from_array(np.array([q.k, q.n], dtype=np.int64), f"{name}.shape")])
+        make = onnx.helper.make_node
+        return [make("Cast", [f"{name}.levels"], [f"{name}/levels_float"], name=f"{name}/cast",
+                     to=onnx.TensorProto.FLOAT),
+                make("Sub", [f"{name}/levels_float", f"{name}.zero_point"], [f"{name}/centred"], name=f"{name}/centre"),
+                make("Mul", [f"{name}/centred", f"{name}.scales"], [f"{name}/blocks"], name=f"{name}/scale"),
+                make("Reshape", [f"{name}/blocks", f"{name}.shape"], [f"{name}/weight"], name=f"{name}/weight"),
+                make("MatMul", [node.input[0], f"{name}/weight"], list(node.output), name=name)]
+
+    return _rewrite_weight_matmuls(model_path, names, as_folded, uses_ms_domain=False)
+
+
+def _rewrite_weight_matmuls(model_path: Path, names: list[str] | None, rewrite: Any, *,
+                            uses_ms_domain: bool) -> int:
+    """Replace each chosen MatMul by a float weight with ``rewrite(node, blocks, graph)``'s nodes
+    (``blocks``: the weight as :func:`export.blockwise.quantize_blockwise` 8-bit blocks), drop
+    the float initializers nothing uses any more, and save in place. ``names`` None: every
+    MatMul whose weight blocks can hold (K a multiple of the block size), but not N = 1.
+    """
+    onnx = require("onnx")
     from .blockwise import quantize_blockwise
 
     model = onnx.load(str(model_path))
@@ -219,15 +289,7 @@ def matmuls_to_nbits(model_path: Path, names: list[str] | None) -> int:
             nodes.append(node)
             continue
         matrix = onnx.numpy_helper.to_array(weight).astype(np.float32)  # [K, N], used as x @ W
-        k, n = matrix.shape
-        q = quantize_blockwise(matrix, BLOCKS["bits"], BLOCKS["block_size"])
-        data = onnx.numpy_helper.from_array(q.data, f"{node.name}.qweight")
-        scales = onnx.numpy_helper.from_array(q.scales, f"{node.name}.scales")
-        graph.initializer.extend([data, scales])
-        nodes.append(onnx.helper.make_node(
-            "MatMulNBits", [node.input[0], data.name, scales.name], list(node.output), name=node.name,
-            domain=MS_DOMAIN, K=k, N=n, bits=BLOCKS["bits"], block_size=BLOCKS["block_size"],
-            accuracy_level=BLOCKS["accuracy_level"]))
+        nodes.extend(rewrite(node, quantize_blockwise(matrix, BLOCKS["bits"], BLOCKS["block_size"]), graph))
         rewritten += 1
     if targets is not None and rewritten != len(targets):
         raise ScorerBundleError(f"expected {len(targets)} MatMuls with a float weight, rewrote {rewritten}")
@@ -237,7 +299,7 @@ def matmuls_to_nbits(model_path: Path, names: list[str] | None) -> int:
     graph.node.extend(nodes)
     del graph.initializer[:]
     graph.initializer.extend(kept)
-    if not any(opset.domain == MS_DOMAIN for opset in model.opset_import):
+    if uses_ms_domain and not any(opset.domain == MS_DOMAIN for opset in model.opset_import):
         model.opset_import.append(onnx.helper.make_opsetid(MS_DOMAIN, 1))
     onnx.save(model, str(model_path))
     return rewritten
@@ -287,11 +349,11 @@ def state_layers(num_hidden_layers: int) -> list[int]:
     return [i for i in STATE_LAYERS if i <= num_hidden_layers] or [num_hidden_layers]
 
 
-def quantize(fp32: Path, out: Path, variant: str = "int8+ffn-blocks") -> Path:
+def quantize(fp32: Path, out: Path, variant: str = "int8+ffn-folded") -> Path:
     """One of :data:`QUANTIZATIONS`: int8 weights (no calibration data) and 8-bit blocks."""
     quantization = require("onnxruntime.quantization")
     spec = QUANTIZATIONS[variant]
-    ffn = feed_forward_matmuls(fp32) if variant == "int8+ffn-blocks" else None
+    ffn = feed_forward_matmuls(fp32) if variant in ("int8+ffn-folded", "int8+ffn-blocks") else None
     root = logging.getLogger()
     level = root.level
     root.setLevel(max(level, logging.ERROR))  # its "consider pre-processing" advice goes to the root logger
@@ -301,8 +363,10 @@ def quantize(fp32: Path, out: Path, variant: str = "int8+ffn-blocks") -> Path:
                                       op_types_to_quantize=spec.get("op_types"), nodes_to_exclude=ffn or [])
     finally:
         root.setLevel(level)
-    # None: chosen in quantize_dynamic's output, which rewrites the pooler's Gemm as MatMul + Add
-    matmuls_to_nbits(out, ffn)
+    if variant == "int8+ffn-folded":
+        matmuls_to_folded_blocks(out, ffn or [])
+    else:  # None: chosen in quantize_dynamic's output, which rewrites the pooler's Gemm as MatMul + Add
+        matmuls_to_nbits(out, ffn)
     return out
 
 
