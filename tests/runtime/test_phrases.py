@@ -263,6 +263,27 @@ def test_a_scorer_ranks_in_one_call_on_the_sentence(index: PhraseIndex) -> None:
     assert all(0.0 <= a.score <= 1.0 for a in result.alternatives)
 
 
+def test_the_scorer_sees_a_window_of_the_sentence_around_the_word(index: PhraseIndex) -> None:
+    """At most CONTEXT_WORDS words either side reach the scorer (its cost grows with length)."""
+    from models.phrases import CONTEXT_WORDS
+
+    scorer = RecordingScorer()
+    left = " ".join(f"left{i}" for i in range(CONTEXT_WORDS + 5))
+    right = " ".join(f"right{i}" for i in range(CONTEXT_WORDS + 5))
+    text = f"Intro. {left} made significant gains, {right} end."
+    ask(index, text, "significant", scorer=scorer)
+    sources, candidates = scorer.calls[0]
+    kept_left = " ".join(f"left{i}" for i in range(5, CONTEXT_WORDS + 5))
+    assert set(sources) == {f"{' '.join(kept_left.split()[1:])} made significant gains, "
+                            f"{' '.join(f'right{i}' for i in range(CONTEXT_WORDS - 1))}"}
+    assert f"{' '.join(kept_left.split()[1:])} made substantial gains, " \
+           f"{' '.join(f'right{i}' for i in range(CONTEXT_WORDS - 1))}" in candidates
+    short = "The team made significant gains this year!"  # shorter than the window: whole sentence
+    scorer.calls.clear()
+    ask(index, short, "significant", scorer=scorer)
+    assert set(scorer.calls[0][0]) == {short}
+
+
 class FlatScorer:
     """Scores every pair ``level``, the sentence against itself ``itself``: a long sentence's sag."""
 
