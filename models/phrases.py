@@ -237,6 +237,8 @@ class PhraseIndex:
         for position in _inflected_positions(tokens):
             word, before = tokens[position], len(found)
             suffix = suffix_of(word)
+            if suffix == "ing" and found and not _suffix_is_inflection(word, found, ""):
+                continue  # a noun ("training": fitness, workout): "train"'s alternatives plus "-ing" are other words ("railing")
             for base in lemma_variants(word):
                 variant = [*tokens[:position], base, *tokens[position + 1:]]
                 add([(_inflect_phrase(alt, suffix, self._vocabulary) or "", score)

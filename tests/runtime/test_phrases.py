@@ -226,6 +226,22 @@ def test_an_ing_word_used_as_a_noun_takes_any_alternative(tmp_path: Path) -> Non
     assert "eager" in texts(ask(index, "It was the looking that mattered.", "looking"))  # a noun after "the"
 
 
+def test_an_ing_noun_does_not_borrow_its_verbs_alternatives(tmp_path: Path) -> None:
+    """"training" used as a noun (its own alternatives are not "-ing" words) gets no "-ing" form
+    of "train"'s alternatives (in the real index "rail" made "railing", another word); a verb
+    form whose alternatives are "-ing" words still does."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "ing-noun", {
+        "training": [("fitness", 5, 0.4, 0.4), ("exercise", 3, 0.3, 0.3)],
+        "train": [("climb", 9, 0.6, 0.6), ("rise", 4, 0.3, 0.3)],
+        "lifting": [("hoisting", 5, 0.4, 0.4)],
+        "lift": [("climb", 9, 0.6, 0.6), ("rise", 4, 0.3, 0.3)],
+    }))
+    assert texts(ask(index, "Staff need better training for this.", "training")) == ["fitness", "exercise"]
+    assert sorted(texts(ask(index, "They were lifting boxes.", "lifting"))) == ["climbing", "hoisting", "rising"]
+
+
 def test_k_limits_the_answer_and_the_result_is_frozen(index: PhraseIndex) -> None:
     result = ask(index, "A significant gain.", "significant", k=2)
     assert len(result.alternatives) == 2 and result.elapsed_ms >= 0
