@@ -57,6 +57,28 @@ isn't aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't couldn't mu
 lacking lacked fail fails failed failing
 """.split())
 
+#: Antonyms the index's blocked list (``models.reversals.REVERSAL_PAIRS``, built into the index by
+#: the mining) lacks, each with its forms; never offered either way. Found by listing the index's
+#: one-word alternatives that WordNet 3.0 calls antonyms (52 pairs, ``runs/s29/ph16/scan_ant.py``)
+#: and reading each: "attacking" -> "defending" (score 0.47), "borrow" -> "lend", "right" ->
+#: "wrong" (offered in "pressing the right buttons" on held-out news), "deny" -> "admit".
+#: Pairs that are often faithful ("broke" / "made") were left out.
+EXTRA_ANTONYMS: tuple[tuple[str, str], ...] = (
+    ("attack", "defend"), ("attacks", "defends"), ("attacked", "defended"), ("attacking", "defending"),
+    ("accept", "reject"), ("accepts", "rejects"), ("accepting", "rejecting"),
+    ("borrow", "lend"), ("borrows", "lends"), ("borrowed", "lent"), ("borrowing", "lending"),
+    ("patronize", "boycott"), ("patronise", "boycott"), ("earliest", "latest"), ("right", "wrong"),
+    ("admit", "deny"), ("admits", "denies"), ("admitted", "denied"), ("admitting", "denying"),
+    ("presence", "absence"), ("present", "absent"), ("maximum", "minimum"), ("public", "private"),
+    ("top", "bottom"), ("keep", "lose"), ("keeps", "loses"), ("kept", "lost"), ("keeping", "losing"),
+    ("well", "ill"), ("question", "answer"), ("questions", "answers"), ("general", "particular"),
+    ("give", "take"), ("gives", "takes"), ("gave", "took"), ("giving", "taking"), ("given", "taken"),
+    ("arrive", "leave"), ("arrives", "leaves"), ("arriving", "leaving"), ("start", "finish"),
+    ("starts", "finishes"), ("started", "finished"), ("starting", "finishing"), ("much", "little"),
+    ("good", "evil"), ("come", "go"), ("comes", "goes"), ("came", "went"), ("coming", "going"),
+    ("bigger", "smaller"), ("big", "small"),
+)
+
 #: Prefixes that make an antonym of a word: "likely" / "unlikely", "agree" / "disagree".
 NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-", "anti", "anti-", "mis")
 

@@ -45,7 +45,7 @@ import numpy as np
 
 from .catalog import is_frozen
 from .phrase_store import PhraseIndexError, PhraseManifest, PhraseTable, read_arrays, read_manifest
-from .phrase_words import MAX_PHRASE_WORDS, WORD, case_like, inflect, is_function_phrase, lemma_variants, \
+from .phrase_words import EXTRA_ANTONYMS, MAX_PHRASE_WORDS, WORD, case_like, inflect, is_function_phrase, lemma_variants, \
     looks_like_same_word, negation_count, norm_word, phrase_key, prefix_antonyms, same_lemma, spelling_variants, \
     suffix_of, wants_an, words
 
@@ -95,6 +95,7 @@ ING_SHARE = 0.3
 CONTEXT_WORDS = 10
 #: Words after which a word starts a sentence (a capital there is the sentence's, not the word's).
 _SENTENCE_BREAK = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n")
+_BOTH_WAYS = frozenset(EXTRA_ANTONYMS) | frozenset((b, a) for a, b in EXTRA_ANTONYMS)
 _DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her", "its",
                           "our", "their"})
 
@@ -166,7 +167,7 @@ class PhraseIndex:
         self._scores = table.score
         self._counts = table.counts
         self._rows = {table.strings[int(i)]: row for row, i in enumerate(table.phrase_ids)}
-        self._blocked = frozenset(table.blocked)
+        self._blocked = frozenset(table.blocked) | _BOTH_WAYS
         self._vocabulary = frozenset(table.vocabulary)
 
     @classmethod

@@ -167,6 +167,20 @@ def test_the_committed_index_offers_no_antonym_read_by_eye() -> None:
         assert antonym not in texts(ask(committed, text, word))
 
 
+def test_the_committed_index_offers_none_of_the_extra_antonyms() -> None:
+    """Pairs the index has but its blocked list lacked ("right" -> "wrong" was offered on held-out
+    news): blocked both ways, whatever the index holds."""
+    from models.phrase_words import EXTRA_ANTONYMS
+
+    committed = PhraseIndex.load(None)
+    stored = [(a, b) for a, b in EXTRA_ANTONYMS if b in dict(committed.lookup(a))]
+    stored += [(b, a) for a, b in EXTRA_ANTONYMS if a in dict(committed.lookup(b))]
+    assert len(stored) >= 10  # the index does hold them: the block is what keeps them out
+    for word, antonym in stored:
+        assert antonym not in texts(ask(committed, f"They said {word} again.", word))
+    assert "wrong" not in texts(ask(committed, "Press the right buttons at the right time.", "right"))
+
+
 def test_a_base_form_is_inflected_back_only_into_real_words(index: PhraseIndex) -> None:
     rising = texts(ask(index, "Prices are rising fast.", "rising"))
     assert sorted(rising) == ["climbing", "increasing"]  # "seniorring" is not a word the mining saw
