@@ -33,7 +33,7 @@ SUBCOMMANDS = {
     "score": ("models.score_cli", "score how well candidates keep their sources' meaning (source<TAB>candidate lines)"),
     "phrases": ("models.phrases_cli", "alternatives for a word or phrase in its sentence (TEXT --span START:END, or -i)"),
     "models": ("models.models_cli", "list the built students, their modes and measured figures (--all: every one)"),
-    "export": ("export.cli", "build a model bundle (ONNX, 8-bit with 4-bit gate|up) from base weights and an adapter"),
+    "export": ("export.cli", "build a model bundle (ONNX, 4-bit projections with the adapter beside them) from base weights and an adapter"),
     "app": ("paraphrase_studio.app_command", "start the desktop app"),
     "bench": ("bench.cli", "benchmark the installed model against PyTorch, optimum and llama.cpp"),
 }
