@@ -412,7 +412,7 @@ def _time_split(doc: dict[str, Any]) -> list[str]:
         text += f"sampling, detokenizing and de-duplication {row['outside_forward_p50_s']:.3f} s."
     inside = doc["backends"].get(OURS, {}).get("reference", {}).get("measured_inside")
     if inside:
-        text += (f" One decode step of the 8-bit model: {inside['forward_ms_per_step_n1']:.1f} ms with 1 row, "
+        text += (f" One decode step of the bundle: {inside['forward_ms_per_step_n1']:.1f} ms with 1 row, "
                  f"{inside['forward_ms_per_step_n5']:.1f} ms with 5 rows; the sampler adds "
                  f"{inside['sample_ms_per_step_n1']:.1f} / {inside['sample_ms_per_step_n5']:.1f} ms.")
     return ["", text]

@@ -48,7 +48,7 @@ class LlamaCpp(Backend):
             path = ensure_q8_0_gguf(base.path, base.sha256, threads=self.ctx.threads)
             info["weights"] = "Q8_0 GGUF re-quantized from the packaged Q4_1 (same lineage as the bundle)"
         else:
-            info["weights"] = "Q4_1 GGUF as packaged (4-bit: lower precision than the bundle)"
+            info["weights"] = "Q4_1 GGUF as packaged (the 4-bit grid the bundle's projections are stored on, without its adapter)"
         started = time.perf_counter()
         self.llm = llama_cpp.Llama(model_path=str(path), n_ctx=N_CTX, n_batch=512, n_threads=self.ctx.threads,
                                    n_threads_batch=self.ctx.threads, seed=0, verbose=False)
