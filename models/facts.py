@@ -1416,6 +1416,11 @@ def _group_names(text: str, masked: str, tokens: list[_Tok]) -> list[Span]:
                     and tokens[j + 1].name and masked[tokens[j].end:tokens[j + 1].start] == " "):
                 j += 2
                 continue
+            if (tokens[j].text in _CONNECTORS and gap == " " and j + 2 < len(tokens)
+                    and tokens[j + 1].text in _CONNECTORS and masked[tokens[j].end:tokens[j + 1].start] == " "
+                    and tokens[j + 2].name and masked[tokens[j + 1].end:tokens[j + 2].start] == " "):
+                j += 3  # two particles: "Charles de Saint-Étienne de la Tour", "Mies van der Rohe"
+                continue
             break
         group = tokens[i:j]
         start, end = group[0].start, group[-1].end

@@ -17,6 +17,11 @@ SOURCE = "Maria sent the contract to Tom after the lawyers had approved it."
     ("Kabir asks Sarika to reveal his plan.", "Sarika asks Kabir to reveal his plan.", ("Kabir", "Sarika")),
     # a possessive is the name's mention; curly apostrophes are apostrophes
     ("Tom's sister called Maria.", "Maria’s sister called Tom.", ("Tom", "Maria")),
+    # the word after a possessive name goes with it; particles are inside a name (student v2, Simpler, ASSET)
+    ("Poutrincourt's son bequeathed the settlement to Charles de Saint-Étienne de la Tour upon his own death in 1623.",
+     "Charles de Saint-Étienne de la Tour bequeathed the settlement to Poutrincourt's son in 1623.",
+     ("Poutrincourt", "Charles de Saint-Étienne de la Tour")),
+    ("Maria de la Cruz sued Tom in Paris.", "Tom sued Maria de la Cruz in Paris.", ("Maria de la Cruz", "Tom")),
     # a word two names share tells neither apart, the others still do
     ("Bahrawal is in the Bhopal district and in the Berasia tehsil.",
      "Bahrawal is in the Berasia district and in the Bhopal tehsil.", ("Bhopal", "Berasia")),
@@ -42,6 +47,11 @@ def test_names_that_changed_places_are_found(source: str, candidate: str, pair: 
     ("The pontiff of the Math is Pradyumnanand Swamiji.", "Pradyumnanand Swamiji is the pontiff of the Math."),
     # a converse keeps who did what
     ("Kuznetsova beat Davenport at the US Open.", "Davenport lost to Kuznetsova at the US Open."),
+    ("Jonathan Woodgate's medical check with Real Madrid will be stringent.",
+     "Real Madrid's medical examination of Jonathan Woodgate will be meticulous."),
+    # a possessive name and its noun in place, the rest reworded
+    ("Poutrincourt's son bequeathed the settlement to Charles de Saint-Étienne de la Tour upon his own death in 1623.",
+     "Poutrincourt's son left the settlement to Charles de Saint-Étienne de la Tour when he died in 1623."),
     # fewer than two names, a name dropped or repeated: nothing to compare
     ("Maria sent the contract.", "The contract was sent by Maria."),
     (SOURCE, "Maria sent the contract after the lawyers had approved it."),
