@@ -1213,7 +1213,8 @@ let's don't doesn't didn't isn't aren't wasn't weren't can't couldn't won't woul
 shouldn't haven't hasn't hadn't mustn't
 """.split())
 _NEVER_NAMES = frozenset({"I", "I'm", "I've", "I'll", "I'd", "OK", "Ok", "A"})
-_CONNECTORS = frozenset({"of", "de", "du", "des", "da", "das", "do", "dos", "del", "della", "di",
+#: Lower-case words inside a name: "Bank of America", "Charles de Saint-Étienne de la Tour".
+NAME_CONNECTORS = frozenset({"of", "de", "du", "des", "da", "das", "do", "dos", "del", "della", "di",
                          "van", "von", "der", "den", "ter", "la", "le", "les", "bin", "ibn", "al",
                          "el", "y", "&"})
 #: Company forms: part of a name, but a candidate may drop them ("Yahoo Inc." -> "Yahoo").
@@ -1412,14 +1413,15 @@ def _group_names(text: str, masked: str, tokens: list[_Tok]) -> list[Span]:
             if tokens[j].name and (gap == " " or (gap == ". " and prev_dot) or gap == "."):
                 j += 1
                 continue
-            if (tokens[j].text in _CONNECTORS and gap == " " and j + 1 < len(tokens)
-                    and tokens[j + 1].name and masked[tokens[j].end:tokens[j + 1].start] == " "):
-                j += 2
-                continue
-            if (tokens[j].text in _CONNECTORS and gap == " " and j + 2 < len(tokens)
-                    and tokens[j + 1].text in _CONNECTORS and masked[tokens[j].end:tokens[j + 1].start] == " "
-                    and tokens[j + 2].name and masked[tokens[j + 1].end:tokens[j + 2].start] == " "):
-                j += 3  # two particles: "Charles de Saint-Étienne de la Tour", "Mies van der Rohe"
+            # one or two particles, then a name word: "Bank of America", "Mies van der Rohe"
+            particles = 0
+            while (particles < 2 and j + particles < len(tokens) and tokens[j + particles].text in NAME_CONNECTORS
+                   and masked[tokens[j + particles - 1].end:tokens[j + particles].start] == " "):
+                particles += 1
+            after = j + particles
+            if (particles and after < len(tokens) and tokens[after].name
+                    and masked[tokens[after - 1].end:tokens[after].start] == " "):
+                j = after + 1
                 continue
             break
         group = tokens[i:j]
@@ -1427,7 +1429,7 @@ def _group_names(text: str, masked: str, tokens: list[_Tok]) -> list[Span]:
         if end < len(text) and text[end] == "." and (_core(group[-1].text) in _ABBREVIATIONS
                                                      or len(_core(group[-1].text)) == 1):
             end += 1
-        words = tuple(dict.fromkeys(w for t in group if t.name and t.text not in _CONNECTORS
+        words = tuple(dict.fromkeys(w for t in group if t.name and t.text not in NAME_CONNECTORS
                                     for w in _required_parts(_core(t.text))))
         if len(words) > 1:
             words = tuple(w for w in words if w not in _COMPANY_FORMS) or words
@@ -1497,7 +1499,7 @@ def _initialisms(text: str) -> set[str]:
         if word[:1].isupper():
             run.append(word[0])
             continue
-        if word in _CONNECTORS and run:
+        if word in NAME_CONNECTORS and run:
             continue
         initials = "".join(run)
         out.update(initials[i:j] for i in range(len(initials)) for j in range(i + 2, len(initials) + 1))

@@ -48,7 +48,7 @@ from collections import Counter
 from functools import lru_cache
 from itertools import combinations
 
-from .facts import NAME, SourceFacts, extract_numbers
+from .facts import NAME, NAME_CONNECTORS, SourceFacts, extract_numbers
 from .phrase_words import FUNCTION_WORDS
 from .text import STRAIGHT_APOSTROPHES
 
@@ -64,10 +64,6 @@ _LIST_GLUE = frozenset({"the", "a", "an", "of", "in", "at", "on", "both", "eithe
 #: the Math is Pradyumnanand Swamiji" = "Pradyumnanand Swamiji is the pontiff of the Math").
 _COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "being", "remains", "remained", "becomes", "became"})
 _START, _END = "\x02", "\x03"
-#: Lower-case words inside a name ("de", "van der"): between two words of one name they are
-#: part of its mention, not its neighbours.
-_NAME_PARTICLES = frozenset({"de", "du", "des", "da", "das", "do", "dos", "del", "della", "di", "van", "von",
-                             "der", "den", "ter", "la", "le", "les", "bin", "ibn", "al", "el", "y", "of"})
 #: Marks a possessive "'s" in the tokens of names: the word after a possessive name belongs to
 #: its mention ("Poutrincourt's son bequeathed the settlement to Charles" -> "Charles bequeathed
 #: the settlement to Poutrincourt's son" swaps who gave; "son" moving with the name is no sign
@@ -122,9 +118,9 @@ def _with_placeholders(tokens: list[str], items: list[tuple[str, frozenset[str]]
         if tag is None:
             out.append(token)
             continue
-        for particles in (1, 2):  # "charles de saint-étienne de la tour" is one mention
+        for particles in (1, 2):  # "charles de saint-étienne de la tour" is one mention (facts' particles)
             if len(out) > particles and out[-particles - 1] == tag and all(
-                    t in _NAME_PARTICLES for t in out[-particles:]):
+                    t in NAME_CONNECTORS for t in out[-particles:]):
                 del out[-particles:]
                 break
         if not out or out[-1] != tag:
