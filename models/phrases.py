@@ -310,16 +310,14 @@ class _Context:
             left = match.end()
         stop = _SENTENCE_BREAK.search(text, end)
         right = stop.start() + len(stop.group().rstrip()) if stop else len(text)
-        before = WORD.findall(text, max(left, start - 64), start)
-        after = WORD.findall(text, end, min(right, end + 64))
-        previous = norm_word(before[-1]) if before else ""
-        following = norm_word(after[0]) if after else ""
-        starts = [match.start() for match in WORD.finditer(text, left, start)]
-        ends = [match.end() for match in WORD.finditer(text, end, right)]
-        if len(starts) > CONTEXT_WORDS:
-            left = starts[-CONTEXT_WORDS]
-        if len(ends) > CONTEXT_WORDS:
-            right = ends[CONTEXT_WORDS - 1]
+        before = list(WORD.finditer(text, left, start))
+        after = list(WORD.finditer(text, end, right))
+        previous = norm_word(before[-1].group()) if before else ""
+        following = norm_word(after[0].group()) if after else ""
+        if len(before) > CONTEXT_WORDS:
+            left = before[-CONTEXT_WORDS].start()
+        if len(after) > CONTEXT_WORDS:
+            right = after[CONTEXT_WORDS - 1].end()
         return cls(text[left:right], start - left, end - start, previous, following)
 
     def replaced(self, alternative: str) -> str:
