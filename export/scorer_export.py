@@ -353,7 +353,7 @@ def quantize(fp32: Path, out: Path, variant: str = "int8+ffn-folded") -> Path:
     """One of :data:`QUANTIZATIONS`: int8 weights (no calibration data) and 8-bit blocks."""
     quantization = require("onnxruntime.quantization")
     spec = QUANTIZATIONS[variant]
-    ffn = feed_forward_matmuls(fp32) if variant in ("int8+ffn-folded", "int8+ffn-blocks") else None
+    ffn = feed_forward_matmuls(fp32) if spec["blocks"] == "feed-forward MatMuls" else None
     root = logging.getLogger()
     level = root.level
     root.setLevel(max(level, logging.ERROR))  # its "consider pre-processing" advice goes to the root logger
@@ -363,7 +363,7 @@ def quantize(fp32: Path, out: Path, variant: str = "int8+ffn-folded") -> Path:
                                       op_types_to_quantize=spec.get("op_types"), nodes_to_exclude=ffn or [])
     finally:
         root.setLevel(level)
-    if variant == "int8+ffn-folded":
+    if spec["op"] == FOLDED_BLOCKS["op"]:
         matmuls_to_folded_blocks(out, ffn or [])
     else:  # None: chosen in quantize_dynamic's output, which rewrites the pooler's Gemm as MatMul + Add
         matmuls_to_nbits(out, ffn)
