@@ -65,7 +65,7 @@ MIN_ACCEPT_RATE = 0.25
 MAX_RETRY_ROWS = 12
 #: Checks whose refusals mean a sentence's rows are often unusable, so a later round samples
 #: for the acceptance rate seen (a copy or a duplicate is rarer and replaced by the spares).
-SELECTIVE_CHECKS = ("facts", "meaning", "length", "question", "contrast", "reversal")
+SELECTIVE_CHECKS = ("facts", "meaning", "length", "question", "contrast", "reversal", "negation")
 #: A later round after mostly copies samples as if the slider stood this much further right.
 RETRY_WARMER = 0.5
 #: ``scorer=`` of :class:`Paraphraser`: the app's scorer when its bundle is built, else none.
@@ -119,7 +119,7 @@ class ParaphraseResult:
             return None
         facts = self.stats.get("rejected_facts", 0)
         meaning = sum(self.stats.get(f"rejected_{name}", 0) for name in ("meaning", "question", "contrast",
-                                                                                   "reversal"))
+                                                                                   "reversal", "negation"))
         length = self.stats.get("rejected_length", 0)
         if length and length >= max(facts, meaning):
             why = "the other samples were not short enough for this mode"
@@ -459,7 +459,8 @@ class _SentenceRequest(Request):
                  on_candidate: CandidateCallback | None, on_finish: Callable[[], None] | None) -> None:
         super().__init__()
         self.request = request
-        self.source = Source(request.text, request.keep, paraphraser.max_words(request.text, request.mode))
+        self.source = Source(request.text, request.keep, paraphraser.max_words(request.text, request.mode),
+                             omission_allowed=request.mode != STANDARD_MODE)
         self.plan = paraphraser._plan(request.text, request.mode, request.diversity)
         self.settings = paraphraser.sampling_settings(request.diversity)
         self.pipeline = paraphraser.pipeline

@@ -19,8 +19,9 @@ The app's checks, in order: :class:`NonEmpty`, :class:`NotACopy`, :class:`FitsLe
 mode's length limit), :class:`KeepsFacts` (every protected span of the source kept, no
 number it does not have: :mod:`models.facts`), :class:`KeepsQuestion` (a question stays
 one), :class:`KeepsContrast` (a "but" or "although" inside the sentence keeps a contrast word),
-:class:`KeepsDirection` (no "defeated" turned "passed"), :class:`KeepsRoles` (no two names,
-numbers or words that changed places), :class:`NotANearDuplicate`, and, when
+:class:`KeepsDirection` (no "defeated" turned "passed"), :class:`KeepsNegation` (no
+negation lost or added: "we aren't overprotective" → "we have been overprotective"),
+:class:`KeepsRoles` (no two names, numbers or words that changed places), :class:`NotANearDuplicate`, and, when
 a meaning scorer is loaded, :class:`KeepsMeaning` (the scorer's probability at least its
 threshold). The scorer runs last because it is the
 only check that costs a model call (2-4 ms a row): a copy or a near-duplicate is refused
@@ -46,6 +47,7 @@ from . import dedupe
 from .confidence import EXPLAIN_BELOW, Scorer, candidate_confidence, doubt, student_confidence
 from .connectives import keeps_contrast
 from .facts import SourceFacts
+from .negation import changed_negation
 from .reversals import reversed_words
 from .roles import swapped
 from .student_calibration import StudentCalibration
@@ -96,11 +98,14 @@ class Candidate:
 @dataclass(frozen=True)
 class Source:
     """The sentence a row paraphrases, as the checks see it; ``keep``: phrases the writer froze;
-    ``max_words``: the most words a candidate may have (the Shorter mode's limit), None for any."""
+    ``max_words``: the most words a candidate may have (the Shorter mode's limit), None for any;
+    ``omission_allowed``: the mode may drop a detail (Simpler, Shorter), so a check that
+    refuses a lost detail refuses only what the candidate turned round."""
 
     text: str
     keep: tuple[str, ...] = ()
     max_words: int | None = None
+    omission_allowed: bool = False
 
     @cached_property
     def facts(self) -> SourceFacts:
@@ -253,6 +258,19 @@ class KeepsDirection:
 
     def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
         return not reversed_words(source.text, text)
+
+
+class KeepsNegation:
+    """No negation lost or added (:func:`models.negation.changed_negation`): "we arent
+    overprotective" → "The people involved have been overprotective" and "Women experience less
+    navel lint" → "Women don't experience less navel lint" were shown with the meaning
+    scorer's blessing. Where the mode may drop a detail, a negation may go with the words it
+    negated."""
+
+    name = "negation"
+
+    def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
+        return not changed_negation(source.text, text, omission_allowed=source.omission_allowed)
 
 
 class KeepsRoles:
@@ -416,14 +434,15 @@ def app_checks() -> tuple[Check, ...]:
     """The app's checks without the meaning scorer, in order (cheapest and surest first); the
     pipeline's default and :func:`default_pipeline` both start from them."""
     return (NonEmpty(), NotACopy(), FitsLength(), KeepsFacts(), KeepsQuestion(), KeepsContrast(), KeepsDirection(),
-            KeepsRoles(), NotANearDuplicate())
+            KeepsNegation(), KeepsRoles(), NotANearDuplicate())
 
 
 def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAULT_OVERSAMPLE,
                      calibration: StudentCalibration | None = None) -> CandidatePipeline:
     """The app's pipeline: non-empty, not a copy, within the mode's length, facts kept, a
     question still a question, a contrast still drawn, no word turned into its opposite, no
-    two names, numbers or words that changed places, not a near-duplicate (:func:`app_checks`); surest first.
+    negation lost or added, no two names, numbers or words that changed places, not a
+    near-duplicate (:func:`app_checks`); surest first.
 
     With a ``scorer``: then the meaning kept (:class:`KeepsMeaning`), ``oversample`` more
     candidates accepted, and :class:`ByConfidence` keeps the best n. Without one the

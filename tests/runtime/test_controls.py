@@ -147,6 +147,15 @@ def test_a_round_after_copies_warms_on_the_full_mapping(controlled_bundle: Path)
     assert request.prompt.sampler.settings == paraphraser.sampling_settings(1.0, creative_scale=False)
 
 
+def test_only_standard_refuses_a_dropped_detail(controlled_bundle: Path) -> None:
+    """Shorter and Simpler may drop a clause, and a negation with it (:mod:`models.negation`)."""
+    paraphraser = Paraphraser.load(controlled_bundle, scorer=None)
+    for mode, allowed in (("standard", False), ("shorter", True)):
+        request = _SentenceRequest(paraphraser, ParaphraseRequest("It was not cold.", mode=mode),
+                                   time.perf_counter(), None, None)
+        assert request.source.omission_allowed is allowed
+
+
 def test_the_prompt_carries_the_requested_mode(controlled_bundle: Path) -> None:
     paraphraser = Paraphraser.load(controlled_bundle, scorer=None)
     real = paraphraser.prompt

@@ -27,7 +27,7 @@ def test_each_check_refuses_what_it_names() -> None:
 def test_the_first_refusing_check_is_reported_in_order() -> None:
     pipeline = default_pipeline()
     assert [check.name for check in pipeline.checks] == ["empty", "copy", "length", "facts", "question", "contrast",
-                                                         "reversal", "roles", "duplicate"]
+                                                         "reversal", "negation", "roles", "duplicate"]
     assert pipeline.refusal("", SOURCE, []).name == "empty"  # type: ignore[union-attr]
     assert pipeline.refusal("The train left without us!", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     accepted = [Candidate("We missed the train.", -0.5)]
@@ -97,7 +97,7 @@ def test_evaluate_counts_copies_through_a_public_pipeline() -> None:
     counter = CopyCounter()
     app = counting_pipeline(counter, "app")
     assert [c.name for c in app.checks] == ["empty", "copy-counter", "copy", "length", "facts", "question", "contrast",
-                                            "reversal", "roles", "duplicate"]
+                                            "reversal", "negation", "roles", "duplicate"]
     assert app.refusal("", SOURCE, []) is not None and counter.rows_checked == 0  # empty rows are not counted
     assert app.refusal("The train left without us.", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     assert app.refusal("We missed the train.", SOURCE, []) is None

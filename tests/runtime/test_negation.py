@@ -1,0 +1,77 @@
+"""The negation check: a candidate that loses or adds a "not" says something else."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.negation import changed_negation
+from models.pipeline import KeepsNegation, Source, default_pipeline
+
+
+@pytest.mark.parametrize(("source", "candidate", "change"), [
+    # shown by student v2 with the meaning scorer's blessing
+    ("We aren't overprotective, we're involved.", "We have been overprotective and involved.", "lost"),
+    ("we arent overprotective were involved and we are here to stay",
+     "The people involved have been overprotective, and we are here to stay.", "lost"),
+    ("the film does nt have enough innovation", "The film has enough innovation.", "lost"),
+    ("The bill never came up for a vote in the Senate.", "The bill came up for a vote in the Senate.", "lost"),
+    ("Women experience less navel lint because of their finer body hairs.",
+     "Women don't experience less navel lint because of their finer body hair.", "added"),
+    ("NME was slow to cover this new phenomenon.", "NME didn't cover this new phenomenon.", "added"),
+    ("The film doesn't have enough pizazz and it lacks charm.", "The film has enough pizazz and it lacks charm.", "lost"),
+])
+def test_a_lost_or_added_negation_is_seen(source: str, candidate: str, change: str) -> None:
+    assert changed_negation(source, candidate) == change
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    ("The shop is no longer open.", "The shop has closed."),                 # a negative-sense word
+    ("I could not attend the meeting.", "I was unable to attend the meeting."),
+    ("He did not agree with the plan.", "He disagreed with the plan."),      # a negative prefix on its word
+    ("There is no use in waiting.", "Waiting is useless."),
+    ("Is there a way to the hospital without construction?", "Is there a route that avoids the construction?"),
+    ("The film was poorly received.", "The film wasn't well received."),     # added, but the source said it
+    ("She was unhappy with the result.", "She was not happy with the result."),
+    ("The food was not cheap.", "The food wasn't cheap at all."),             # kept on both sides
+    ("The trip was quick.", "The trip took little time."),                    # no negation on either side
+    ("The train left without us.", "The train departed before we arrived."),  # "without" governs nothing kept
+    ("Leave early to arrive on time.", "Leave early to arrive without delay."),
+    ("One he describes, not inaccurately, as a work of anti-history.", "He accurately calls it a work of anti-history."),
+    ("The film doesn't have enough pizazz and it lacks the charm of Spy Kids.",
+     "The film lacks the pizazz and the charm of Spy Kids."),                 # one "lacks" for two
+])
+def test_a_negation_reworded_or_kept_passes(source: str, candidate: str) -> None:
+    assert changed_negation(source, candidate) == ""
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    ("If you want a great casino, this one has it all.", "Look no further than this casino for a great time."),
+    ("She is a fan of bargain shopping.", "She is not only a fan of bargain shopping but an expert."),
+    ("A man wearing a No. 31 jersey ran onto the field.", "A man in a 31 jersey ran onto the field."),
+    ("Check whether the roads are icy today.", "Check whether or not the roads are icy today."),
+    ("They didn't just do the job, they finished early.", "They did the job and finished early."),
+])
+def test_phrases_that_negate_nothing_are_not_counted(source: str, candidate: str) -> None:
+    assert changed_negation(source, candidate) == ""
+
+
+def test_where_a_detail_may_go_only_a_turned_statement_counts() -> None:
+    source = "The protocol lets two parties that have no prior knowledge of each other share a key."
+    dropped = "The protocol lets two parties share a key."
+    assert changed_negation(source, dropped) == "lost"
+    assert changed_negation(source, dropped, omission_allowed=True) == ""
+    turned = "The protocol lets two parties that have prior knowledge of each other share a key."
+    assert changed_negation(source, turned, omission_allowed=True) == "lost"
+    added = "The protocol does not let two parties share a key."
+    assert changed_negation("The protocol lets two parties share a key.", added, omission_allowed=True) == "added"
+
+
+def test_the_pipeline_refuses_it_by_name_and_the_mode_decides_about_omissions() -> None:
+    source = Source("We aren't overprotective, we're involved.")
+    refused = default_pipeline().refusal("We have been overprotective and involved.", source, [])
+    assert refused is not None and refused.name == "negation"
+    assert default_pipeline().refusal("We are involved, not overprotective.", source, []) is None
+    long = "The protocol lets two parties that have no prior knowledge of each other share a key."
+    assert not KeepsNegation().accepts("The protocol lets two parties share a key.", Source(long), [])
+    assert KeepsNegation().accepts("The protocol lets two parties share a key.",
+                                   Source(long, omission_allowed=True), [])
