@@ -65,8 +65,10 @@ def test_the_default_pipeline_scores_last_and_only_with_a_scorer() -> None:
 
 def test_a_verdict_carries_the_reason_a_change_is_worth_checking_when_the_scorer_doubts_it() -> None:
     source = Source("We did not catch the train.")
-    unsure = default_pipeline(StandInScorer(high=0.7)).judge("We caught the train.", source, [])
+    unsure = default_pipeline(StandInScorer(high=0.7)).judge("We failed to catch the train.", source, [])
     assert unsure.accepted and unsure.reason == "a negation may be missing"
+    turned = default_pipeline(StandInScorer(high=0.7)).judge("We caught the train.", source, [])
+    assert turned.refused_by is not None and turned.refused_by.name == "negation"  # refused, not just noted
     sure = default_pipeline(StandInScorer(high=0.95)).judge("We missed the train.", source, [])
     assert sure.accepted and sure.confidence == pytest.approx(0.95) and sure.reason == ""  # no note on a sure card
     assert doubt("The game went ahead despite the rain.", "Despite the rain, the game went ahead.") == ""
