@@ -48,7 +48,8 @@ Measured (``runs/s30/neg_measure.py``, not committed; Standard's rule unless sai
 * the product before and after (``paraphrase-studio evaluate``, 5 candidates, the same
   seeds, this check the only change; ``runs/s30/evals3.sh``): the dev split at 0.5 (100
   inputs) changed 8 inputs' cards, 445 → 441 candidates, good rate 0.717 → 0.717, top-1 0.758 →
-  0.758, 11 of the 12 cards it took away read as changed; held-out news at 0.5 changed 2 inputs
+  0.758; 11 of the 12 cards it took away read as changed, 2 of the 8 that came in as faithful
+  (these review sentences are the student's weakest); held-out news at 0.5 changed 2 inputs
   (471 candidates, good 0.828, top-1 0.847 both times), at Creative 3 (464 → 462, good 0.806 →
   0.810, top-1 0.833 both); held-out ASSET in Simpler mode (116) changed 2 ("Women don't
   experience less navel lint" and "… more navel lint" are gone), SARI 41.01 → 41.04, top-1
