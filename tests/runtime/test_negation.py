@@ -19,6 +19,8 @@ from models.pipeline import KeepsNegation, Source, default_pipeline
      "Women don't experience less navel lint because of their finer body hair.", "added"),
     ("NME was slow to cover this new phenomenon.", "NME didn't cover this new phenomenon.", "added"),
     ("The film doesn't have enough pizazz and it lacks charm.", "The film has enough pizazz and it lacks charm.", "lost"),
+    ("One he describes, not inaccurately, as a work of anti-history.",           # seen at Creative
+     "He describes it, not accurately, as a work of anti-history.", "added"),
 ])
 def test_a_lost_or_added_negation_is_seen(source: str, candidate: str, change: str) -> None:
     assert changed_negation(source, candidate) == change
@@ -34,6 +36,9 @@ def test_a_lost_or_added_negation_is_seen(source: str, candidate: str, change: s
     ("She was unhappy with the result.", "She was not happy with the result."),
     ("The food was not cheap.", "The food wasn't cheap at all."),             # kept on both sides
     ("The trip was quick.", "The trip took little time."),                    # no negation on either side
+    ("I am not interested in the offer.", "The offer does not interest me."),
+    ("Some species are still faithful, and swans are never unfaithful.",     # the same double negation
+     "Fidelity still exists in some species, and swans are never unfaithful."),
     ("The train left without us.", "The train departed before we arrived."),  # "without" governs nothing kept
     ("Leave early to arrive on time.", "Leave early to arrive without delay."),
     ("One he describes, not inaccurately, as a work of anti-history.", "He accurately calls it a work of anti-history."),
