@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import re
 
+from .phrase_words import NEGATIVE_PREFIXES
 from .text import STRAIGHT_APOSTROPHES
 
 #: Words that negate what follows them.
@@ -95,9 +96,10 @@ _NEGATIVE_SENSE = re.compile(
     r"abstain\w*|escap\w*|spare[ds]?|sparing|short\w*|subpar|less|lesser|hesitan\w*|reluctan\w*|terminat\w*|"
     r"ended|gone|former\w*|anonym\w*|unless|other|apart|clear|minus|aside|drop\w*|remov\w*|eliminat\w*|"
     r"withh\w*|withdr\w*|abandon\w*|cancel\w*|abolish\w*|poor\w*|defie[sd]|defy\w*|\w{3,}less|\w{3,}lessly)$")
-#: Prefixes that negate the word they are on; they count where the rest of the word is in
-#: the other text ("able" → "unable").
-_NEGATIVE_PREFIX = re.compile(r"^(un|in|im|il|ir|dis|non-?|mis|anti-?)(\w{3,})$")
+#: A word with a negative prefix (the phrase index's :data:`~models.phrase_words.NEGATIVE_PREFIXES`);
+#: it counts where the rest of the word is in the other text ("able" → "unable").
+_NEGATIVE_PREFIX = re.compile(
+    "^(" + "|".join(sorted(map(re.escape, NEGATIVE_PREFIXES), key=len, reverse=True)) + r")(\w{3,})$")
 #: Phrases that negate nothing, blanked before anything is counted ("No. 31" is a number).
 _IDIOMS = re.compile(
     r"\b(?:no doubt|without (?:a )?doubt|look no further|in no time|no time|not only|whether or not|or not|"
@@ -141,7 +143,7 @@ def _carries_negation(words: list[str], other: list[str]) -> bool:
         if _NEGATIVE_SENSE.match(word):
             return True
         prefixed = _NEGATIVE_PREFIX.match(word)
-        if prefixed and _stem(prefixed.group(2).lstrip("-")) in other_stems:
+        if prefixed and _stem(prefixed.group(2)) in other_stems:
             return True
     return False
 
@@ -169,8 +171,8 @@ def _resolve_double_negations(words: list[str], stems: set[str]) -> list[str]:
             skip = False
             continue
         prefixed = _NEGATIVE_PREFIX.match(words[i + 1]) if _negates(word) and i + 1 < len(words) else None
-        if prefixed and _stem(prefixed.group(2).lstrip("-")) in stems:
-            out.append(prefixed.group(2).lstrip("-"))
+        if prefixed and _stem(prefixed.group(2)) in stems:
+            out.append(prefixed.group(2))
             skip = True
         else:
             out.append(word)
@@ -202,9 +204,10 @@ def changed_negation(source: str, candidate: str, *, omission_allowed: bool = Fa
     if said_negates == written_negates:
         return ""
     negating, other = (said, written) if said_negates else (written, said)
-    if _carries_negation(other, negating) or _negated_by_sense(other, _negated_heads(negating)):
+    heads = _negated_heads(negating)
+    if _carries_negation(other, negating) or _negated_by_sense(other, heads):
         return ""
     scoped = all(w in _PREPOSITIONS for w in negating if _negates(w)) or (said_negates and omission_allowed)
-    if scoped and not _negated_heads(negating) & {_stem(w) for w in other}:
+    if scoped and not heads & {_stem(w) for w in other}:
         return ""
     return "lost" if said_negates else "added"
