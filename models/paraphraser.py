@@ -63,9 +63,11 @@ MIN_ACCEPT_RATE = 0.25
 #: ... but never more rows than this, or than its first round had (see
 #: :data:`models.batch_decode.MAX_EXTRA_ROUNDS` for what 12 against 8 bought).
 MAX_RETRY_ROWS = 12
+#: Checks that refuse a row for saying something else; the "fewer than asked" note counts them together.
+MEANING_CHECKS = ("meaning", "question", "contrast", "reversal", "negation")
 #: Checks whose refusals mean a sentence's rows are often unusable, so a later round samples
 #: for the acceptance rate seen (a copy or a duplicate is rarer and replaced by the spares).
-SELECTIVE_CHECKS = ("facts", "meaning", "length", "question", "contrast", "reversal", "negation")
+SELECTIVE_CHECKS = ("facts", "length", *MEANING_CHECKS)
 #: A later round after mostly copies samples as if the slider stood this much further right.
 RETRY_WARMER = 0.5
 #: ``scorer=`` of :class:`Paraphraser`: the app's scorer when its bundle is built, else none.
@@ -118,8 +120,7 @@ class ParaphraseResult:
         if self.cancelled or not self.requested or returned >= self.requested:
             return None
         facts = self.stats.get("rejected_facts", 0)
-        meaning = sum(self.stats.get(f"rejected_{name}", 0) for name in ("meaning", "question", "contrast",
-                                                                                   "reversal", "negation"))
+        meaning = sum(self.stats.get(f"rejected_{name}", 0) for name in MEANING_CHECKS)
         length = self.stats.get("rejected_length", 0)
         if length and length >= max(facts, meaning):
             why = "the other samples were not short enough for this mode"
