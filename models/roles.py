@@ -38,6 +38,15 @@ in sessions 28-29, 5 more are flagged, all "Poutrincourt's son bequeathed the se
 Charles de Saint-Étienne de la Tour" turned round; PAWS-Wiki dev non-paraphrases 1,564 ->
 1,573 flagged, paraphrases 40 -> 40; of 34,053 pairs of GPT paraphrases of one seed, 40 -> 39
 (the Woodgate converse above now passes).
+
+Since session 31 a name's article moves with it (:data:`_ARTICLES`; names only): "The Bank of
+America sued Tom" → "Tom sued the Bank of America" was passed, the bank keeping "the" on its
+left (``runs/s29/roles_cmp.sh``): PAWS-Wiki dev non-paraphrases 1,573 -> 1,624 flagged,
+paraphrases 40 -> 43, GPT paraphrase pairs 39 -> 47 (the 8 new ones restructured sentences:
+"The Jets are eager for Pennington to …" → "Pennington's performance is crucial for the
+Jets"), the 3,668 shown candidates unchanged; ``score``'s held-out PAWS AUC 0.742 -> 0.743.
+Looking past articles for content words too reached 0.748, but flagged reordered lists ("the
+Highland Alliance League and the Grampian …"): paraphrases 40 -> 52.
 """
 
 from __future__ import annotations
@@ -148,20 +157,33 @@ def _order_free(tokens: list[str], i: int, j: int, name_words: frozenset[str]) -
     return bool(glue) and (all(t in _COORDINATORS for t in glue) or all(t in _COPULAS for t in glue))
 
 
-def _neighbours(tokens: list[str], i: int) -> tuple[str, str]:
-    return (tokens[i - 1] if i else _START, tokens[i + 1] if i + 1 < len(tokens) else _END)
+#: Articles belong to the mention they introduce: "The Bank of America sued Tom" → "Tom sued
+#: the Bank of America" moves the bank's "the" with it, so "the" is no sign that the bank kept
+#: its place; its neighbour on the left is the word before the article.
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def _neighbours(tokens: list[str], i: int, *, past_articles: bool = False) -> tuple[str, str]:
+    """The words just before and just after the item at ``i``; ``past_articles``: the word
+    before its article, if it has one."""
+    left = i - 1
+    while past_articles and left >= 0 and tokens[left] in _ARTICLES:
+        left -= 1
+    return (tokens[left] if left >= 0 else _START, tokens[i + 1] if i + 1 < len(tokens) else _END)
 
 
 def _swaps(said: list[str], written: list[str], items: list[tuple[str, frozenset[str]]],
-           glue: frozenset[str], *, one_sided: bool = False) -> list[tuple[str, str]]:
+           glue: frozenset[str], *, one_sided: bool = False, past_articles: bool = False) -> list[tuple[str, str]]:
     """Pairs of ``items`` (shown text, identifying words) that took each other's places;
     ``one_sided``: one of them taking the other's place is enough (numbers: see
-    :func:`swapped_numbers`)."""
+    :func:`swapped_numbers`); ``past_articles``: an item's article moves with it (names: see
+    :data:`_ARTICLES`; not content words, where "the A and the B" reordered would read as a
+    swap once the articles are looked past)."""
     said, written = _with_placeholders(said, items), _with_placeholders(written, items)
     at_said, at_written = _once(said), _once(written)
     usable = [i for i in range(len(items)) if f"\x00{i}" in at_said and f"\x00{i}" in at_written]
-    was = {i: _neighbours(said, at_said[f"\x00{i}"]) for i in usable}
-    now = {i: _neighbours(written, at_written[f"\x00{i}"]) for i in usable}
+    was = {i: _neighbours(said, at_said[f"\x00{i}"], past_articles=past_articles) for i in usable}
+    now = {i: _neighbours(written, at_written[f"\x00{i}"], past_articles=past_articles) for i in usable}
     found = []
     for a, b in combinations(usable, 2):
         was_a, was_b, now_a, now_b = was[a], was[b], now[a], now[b]
@@ -191,7 +213,7 @@ def _names_swapped(said: list[str], written: list[str], facts: SourceFacts) -> l
     if len(names) < 2:
         return []
     every_word = frozenset(w for span in facts.spans if span.kind == NAME for w in _tokens(span.value or span.text))
-    return _swaps(said, written, names, every_word)
+    return _swaps(said, written, names, every_word, past_articles=True)
 
 
 def swapped_words(source: str, candidate: str) -> list[tuple[str, str]]:

@@ -22,6 +22,9 @@ SOURCE = "Maria sent the contract to Tom after the lawyers had approved it."
      "Charles de Saint-Étienne de la Tour bequeathed the settlement to Poutrincourt's son in 1623.",
      ("Poutrincourt", "Charles de Saint-Étienne de la Tour")),
     ("Maria de la Cruz sued Tom in Paris.", "Tom sued Maria de la Cruz in Paris.", ("Maria de la Cruz", "Tom")),
+    # a name's article moves with it: "the" before the bank in both is no sign it kept its place
+    ("The Bank of America sued Tom.", "Tom sued the Bank of America.", ("Bank of America", "Tom")),
+    ("Maria sent the contract to the BBC.", "The BBC sent the contract to Maria.", ("Maria", "BBC")),
     # a word two names share tells neither apart, the others still do
     ("Bahrawal is in the Bhopal district and in the Berasia tehsil.",
      "Bahrawal is in the Berasia district and in the Bhopal tehsil.", ("Bhopal", "Berasia")),
@@ -44,6 +47,8 @@ def test_names_that_changed_places_are_found(source: str, candidate: str, pair: 
     ("He never played in the NBA or in the NCAA.", "He never played in the NCAA or in the NBA."),
     ("Ships came from Italy, France, Germany and Canada.", "Ships came from Canada, France, Germany and Italy."),
     ("Talks between Israel and Egypt resumed.", "Talks between Egypt and Israel resumed."),
+    ("The Jets beat the Giants and the Bills.", "The Jets beat the Bills and the Giants."),
+    ("The Bank of America sued Tom.", "Tom was sued by the Bank of America."),
     ("The pontiff of the Math is Pradyumnanand Swamiji.", "Pradyumnanand Swamiji is the pontiff of the Math."),
     # a converse keeps who did what
     ("Kuznetsova beat Davenport at the US Open.", "Davenport lost to Kuznetsova at the US Open."),
