@@ -32,6 +32,20 @@ each other to …" may lose that clause when simplified). A lost "without" count
 every mode, and an added "without" only where its word is in the source: "The train left
 without us." → "The train departed before we arrived." says the same with no negation.
 
+**A negation carried by a prefix** (:func:`flipped_prefix`, since session 31): with no "not"
+gained or lost, a word and its negatively prefixed form that changed places
+("unsuccessfully contested" → "successfully contested", "thought to be unlikely" → "is
+likely", "non-German nationals" → "German citizens", all shown by student v2) count as a
+negation lost or added, unless a negation or a word that turns the next one round ("lacks",
+"failed to", "yet to be", "least") stands within five words before it in its clause: "not
+sure" → "unsure", "not uncommon" → "common" and "inability" → "lacks the ability" pass.
+Only un-, non- and in-/im-/il-/ir- on long enough words count ("inform" is no "form"
+negated), and "like"/"unlike" not at all. On the sets below (``runs/s31/neg_diff.py``) it
+adds 7 flags among the 3,668 shown candidates (all 7 say the opposite), none on PAWS-Wiki or
+MRPC, 14 of 34,053 pairs of GPT paraphrases of one seed and 60 of the 115,963 teacher seed →
+paraphrase pairs (0.05 %: "legal proceedings" next to "illegal fishing", "soon-to-be-born" for
+"unborn", loose rewrites of review seeds); it costs about 0.1 ms a row.
+
 Measured (``runs/s30/neg_measure.py``, not committed; Standard's rule unless said):
 
 * the 3,668 candidates student v2 showed in sessions 28-29's evaluation runs: 37 flagged;
@@ -100,6 +114,27 @@ _NEGATIVE_SENSE = re.compile(
 #: it counts where the rest of the word is in the other text ("able" → "unable").
 _NEGATIVE_PREFIX = re.compile(
     "^(" + "|".join(sorted(map(re.escape, NEGATIVE_PREFIXES), key=len, reverse=True)) + r")(\w{3,})$")
+#: Negative prefixes whose removal or addition turns a word round, each with the shortest
+#: word it may stand on: stricter than :data:`_NEGATIVE_PREFIX` (which only ever excuses a
+#: candidate), since here a match refuses one. "in"/"im" make ordinary words of short ones
+#: ("inform", "intense", "improve", "insight"); "dis", "mis" and "anti" mostly do ("display",
+#: "misbehavior" for "unruly behavior", "antispam").
+_FLIP_PREFIXES = {"un": 4, "non": 4, "in": 6, "im": 6, "il": 5, "ir": 6}
+#: How many words before a mention a negation or a negative-sense word turns it round ("not
+#: exactly the most inspiring", "failing to carry it out successfully").
+_PREFIX_WINDOW = 5
+#: Words that turn round what follows them, for :func:`_polarity` ("lacks the ability", "yet
+#: to be published", "least polite"): the firm part of :data:`_NEGATIVE_SENSE`, whose "other",
+#: "only" or "instead" excuse a lost negation but do not negate the word after them.
+_TURNS_ROUND = re.compile(
+    r"^(?:lack(?:s|ed|ing)?|fail(?:s|ed|ing)?|refus(?:e|es|ed|ing)|unable|incapable|hardly|barely|rarely|seldom|"
+    r"scarcely|little|non|least|less|yet|den(?:y|ies|ied|ying)|doubt(?:s|ed|ful)?)$")
+#: Words whose prefixed form is not their opposite in a way the rule can read: "unlike" is
+#: a preposition, "like" also a verb and the end of "fairytale-like".
+_NOT_A_BASE = frozenset({"like"})
+#: Clause ends, kept as tokens by :func:`_clause_words`.
+_BREAKS = frozenset(".,;:!?()")
+_CLAUSE_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|[.,;:!?()]")
 #: Phrases that negate nothing, blanked before anything is counted ("No. 31" is a number).
 _IDIOMS = re.compile(
     r"\b(?:no doubt|without (?:a )?doubt|look no further|in no time|no time|not only|whether or not|or not|"
@@ -194,6 +229,57 @@ def _negated_heads(words: list[str]) -> set[str]:
     return heads
 
 
+def _clause_words(text: str) -> list[str]:
+    """:func:`_words` with a :data:`_BREAK` where a clause ends (``.,;:!?`` and brackets), so
+    that a negation in one sentence does not turn a word of the next round."""
+    return _CLAUSE_TOKEN.findall(_IDIOMS.sub(" ", text.translate(STRAIGHT_APOSTROPHES)).lower())
+
+
+def _polarity(words: list[str], base: str, prefixed: str) -> int | None:
+    """+1 when ``words`` say ``base`` ("likely", "not unlikely"), -1 when they say its
+    opposite ("unlikely", "not likely", "lacks the ability"), None when neither or both: each
+    mention is -1 for a negative prefix and flips again for each negation or
+    :data:`_TURNS_ROUND` word among the :data:`_PREFIX_WINDOW` words before it in its clause."""
+    seen = set()
+    for i, word in enumerate(words):
+        if word != base and word != prefixed:
+            continue
+        sign = -1 if word == prefixed else 1
+        turns = 0
+        for before in reversed(words[max(0, i - _PREFIX_WINDOW):i]):
+            if before in _BREAKS:
+                break
+            turns += _negates(before) or bool(_TURNS_ROUND.match(before))
+        seen.add(-sign if turns % 2 else sign)
+    return seen.pop() if len(seen) == 1 else None
+
+
+def flipped_prefix(source: str, candidate: str) -> str:
+    """``"lost"`` or ``"added"`` when a word and its negatively prefixed form changed places
+    and nothing turned it back ("unsuccessfully contested" → "successfully contested",
+    "unlikely" → "likely", "non-German nationals" → "German citizens"), "" otherwise (see
+    :data:`_FLIP_PREFIXES`)."""
+    said, written = _clause_words(source), _clause_words(candidate)
+    said_words, written_words = set(said), set(written)
+    # "non-German" is two words here: its base is what follows "non"
+    hyphenated = {"non" + after for words in (said, written) for before, after in zip(words, words[1:])
+                  if before == "non" and after in said_words and after in written_words}
+    for word in (said_words ^ written_words) | hyphenated:
+        for prefix, shortest in _FLIP_PREFIXES.items():
+            base = word[len(prefix):]
+            if not word.startswith(prefix) or len(base) < shortest or base in _NOT_A_BASE:
+                continue
+            if not (base in said_words or base in written_words):
+                continue
+            if prefix != "non" and any(prefix == a and base == b for words in (said, written)
+                                       for a, b in zip(words, words[1:])):
+                continue  # "inperson" is "in person", as the lower-cased seeds write it
+            was, now = _polarity(said, base, word), _polarity(written, base, word)
+            if was is not None and now is not None and was != now:
+                return "lost" if was < 0 else "added"
+    return ""
+
+
 def changed_negation(source: str, candidate: str, *, omission_allowed: bool = False) -> str:
     """``"lost"`` when ``candidate`` drops the source's negation, ``"added"`` when it negates
     what the source does not, "" otherwise (see the module docstring)."""
@@ -202,12 +288,12 @@ def changed_negation(source: str, candidate: str, *, omission_allowed: bool = Fa
     said, written = _resolve_double_negations(said, stems), _resolve_double_negations(written, stems)
     said_negates, written_negates = any(map(_negates, said)), any(map(_negates, written))
     if said_negates == written_negates:
-        return ""
+        return flipped_prefix(source, candidate)
     negating, other = (said, written) if said_negates else (written, said)
     heads = _negated_heads(negating)
     if _carries_negation(other, negating) or _negated_by_sense(other, heads):
         return ""
     scoped = all(w in _PREPOSITIONS for w in negating if _negates(w)) or (said_negates and omission_allowed)
     if scoped and not heads & {_stem(w) for w in other}:
-        return ""
+        return flipped_prefix(source, candidate)
     return "lost" if said_negates else "added"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.negation import changed_negation
+from models.negation import changed_negation, flipped_prefix
 from models.pipeline import KeepsNegation, Source, default_pipeline
 
 
@@ -57,6 +57,41 @@ def test_a_negation_reworded_or_kept_passes(source: str, candidate: str) -> None
     ("They didn't just do the job, they finished early.", "They did the job and finished early."),
 ])
 def test_phrases_that_negate_nothing_are_not_counted(source: str, candidate: str) -> None:
+    assert changed_negation(source, candidate) == ""
+
+
+@pytest.mark.parametrize(("source", "candidate", "change"), [
+    # shown by student v2 (sessions 28-29): no "not" anywhere, the prefix carried it
+    ("Moreover he also unsuccessfully contested the Saarbrücken constituency.",
+     "He also successfully contested the Saarbrücken constituency.", "lost"),
+    ("But this is thought to be unlikely by the constructors.", "The constructors have claimed it is likely.", "lost"),
+    ("Units would be raised from non-German foreign nationals.", "Units would be raised from German citizens.", "lost"),
+    ("It is likely to rain tomorrow.", "It is unlikely to rain tomorrow.", "added"),
+    ("The reports were accurate.", "The reports were inaccurate.", "added"),
+])
+def test_a_word_turned_by_its_negative_prefix_is_seen(source: str, candidate: str, change: str) -> None:
+    assert flipped_prefix(source, candidate) == change
+    assert changed_negation(source, candidate) == change
+    assert changed_negation(source, candidate, omission_allowed=True) == change  # nothing was left out
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    ("I'm not sure what they were.", "I'm unsure what they were."),          # the negation went into it
+    ("It is not uncommon to find no guests.", "It is common to find no guests."),   # a double negation
+    ("The heart is unable to pump enough blood.", "The heart lacks the ability to pump enough blood."),
+    ("Heart failure results from the heart's inability to pump.", "Heart failure occurs when the heart lacks the ability to pump."),
+    ("The book is yet to be published.", "The book is unpublished."),
+    ("The non-profit group met.", "The nonprofit group met."),                 # one word, two spellings
+    ("schools should be open for inperson teaching", "Schools should be open for in-person teaching."),
+    ("He failed to finish it successfully.", "He finished it unsuccessfully."),
+    # a negation in another sentence turns nothing round
+    ("They avoid injuries and do not get embarrassed. It is not the most inspiring scenario.",
+     "They avoid injuries and do not get embarrassed. It is an uninspiring scenario."),
+    ("We grow like butterflies.", "Unlike butterflies, we grow."),           # "like" is no base ("-like", a verb)
+    ("The form was sent.", "They were informed."),                            # "in" on a short word is no prefix
+])
+def test_a_prefix_turned_back_by_a_negation_or_no_prefix_at_all_passes(source: str, candidate: str) -> None:
+    assert flipped_prefix(source, candidate) == ""
     assert changed_negation(source, candidate) == ""
 
 
