@@ -48,6 +48,7 @@ from .phrase_store import PhraseIndexError, PhraseManifest, PhraseTable, read_ar
 from .phrase_words import EXTRA_ANTONYMS, MAX_PHRASE_WORDS, WORD, case_like, inflect, is_function_phrase, lemma_variants, \
     looks_like_same_word, negation_count, norm_word, phrase_key, prefix_antonyms, same_lemma, spelling_variants, \
     suffix_of, wants_an, words
+from .reversals import TEACHER_KEPT_ANTONYMS
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,8 @@ ING_SHARE = 0.3
 CONTEXT_WORDS = 10
 #: Words after which a word starts a sentence (a capital there is the sentence's, not the word's).
 _SENTENCE_BREAK = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n")
-_BOTH_WAYS = frozenset(EXTRA_ANTONYMS) | frozenset((b, a) for a, b in EXTRA_ANTONYMS)
+_BOTH_WAYS = frozenset(EXTRA_ANTONYMS + TEACHER_KEPT_ANTONYMS) | frozenset(
+    (b, a) for a, b in EXTRA_ANTONYMS + TEACHER_KEPT_ANTONYMS)
 _DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her", "its",
                           "our", "their"})
 

@@ -49,6 +49,45 @@ REVERSAL_PAIRS: tuple[tuple[str, str], ...] = (
     ("guilty", "innocent"),
 )
 
+#: Adjective and adverb antonyms the teachers keep: WordNet 3.0's direct antonyms (the same
+#: inflection of both words where the corpus has both), kept where at least 20 kinit seed groups
+#: (outside the dev split) mention one of the words and at most 1 in 100 has one paraphrase
+#: with one word and another with the other (``runs/s31/ant_mine.py``, ``ant_select.py``: 288
+#: pairs), then read by eye: 97 kept, those with another common sense left out ("close",
+#: "even", "found", "hard", "just", "kind", "back", "general", "local", "pointed"), and those a
+#: negative prefix makes (``models.negation.flipped_prefix`` has them). Checked like the
+#: pairs above and never offered as phrase alternatives. On the 3,668 candidates student v2
+#: showed in sessions 28-29 they flag 3 ("by a wide bipartisan margin" → "by a narrow margin"
+#: twice, "arrested alive" → "dead in prison"), none of PAWS-Wiki dev's or MRPC's pairs but one
+#: MRPC non-paraphrase, 5 of 34,053 pairs of GPT paraphrases of one seed ("any one person" →
+#: "multiple factors") and 12 of the 115,963 teacher seed → paraphrase pairs.
+TEACHER_KEPT_ANTONYMS: tuple[tuple[str, str], ...] = (
+    ("abundant", "scarce"), ("actively", "passively"), ("alive", "dead"), ("amateur", "professional"),
+    ("amateurishly", "expertly"), ("amicable", "hostile"), ("ample", "meager"), ("artificial", "natural"),
+    ("attractive", "repulsive"), ("beautiful", "ugly"), ("black", "white"), ("bold", "timid"),
+    ("bored", "interested"), ("brave", "timid"), ("bright", "dull"), ("busy", "idle"), ("calm", "stormy"),
+    ("careful", "careless"), ("carefully", "carelessly"), ("cheerful", "depressing"), ("coarse", "fine"),
+    ("conservative", "liberal"), ("constructive", "destructive"), ("counterfeit", "genuine"),
+    ("crooked", "straight"), ("crying", "laughing"), ("darker", "lighter"), ("defensive", "offensive"),
+    ("discouraged", "encouraged"), ("discouraging", "encouraging"), ("disliked", "liked"),
+    ("dissimilar", "similar"), ("divided", "united"), ("domestic", "foreign"), ("downward", "upward"),
+    ("dull", "lively"), ("dull", "sharp"), ("dry", "wet"), ("energetic", "lethargic"), ("evil", "good"),
+    ("exclusive", "inclusive"), ("fastest", "slowest"), ("fat", "thin"), ("friendly", "hostile"),
+    ("glad", "sad"), ("gradual", "sudden"), ("gradual", "steep"), ("greater", "lesser"), ("happily", "sadly"),
+    ("hated", "loved"), ("heavier", "lighter"), ("highest", "lowest"), ("hollow", "solid"), ("humble", "proud"),
+    ("incoming", "outgoing"), ("indoor", "outdoor"), ("inner", "outer"), ("intense", "mild"),
+    ("joyful", "sorrowful"), ("junior", "senior"), ("liquid", "solid"), ("longer", "shorter"),
+    ("longest", "shortest"), ("loose", "tight"), ("loud", "soft"), ("lowering", "raising"),
+    ("maximum", "minimum"), ("meaningful", "meaningless"), ("minus", "plus"), ("multiple", "single"),
+    ("narrow", "wide"), ("nasty", "nice"), ("newest", "oldest"), ("noisy", "quiet"), ("northern", "southern"),
+    ("objective", "subjective"), ("optimistic", "pessimistic"), ("poor", "rich"), ("powerful", "powerless"),
+    ("privately", "publicly"), ("reassured", "worried"), ("reassuring", "worrying"), ("refreshed", "tired"),
+    ("refreshing", "tiring"), ("rested", "tired"), ("retail", "wholesale"), ("right", "wrong"),
+    ("short", "tall"), ("shorter", "taller"), ("smart", "stupid"), ("strongly", "weakly"), ("tame", "wild"),
+    ("tasteful", "tasteless"), ("tender", "tough"), ("thick", "thin"), ("useful", "useless"),
+    ("valuable", "worthless"),
+)
+
 #: Pairs too often faithful, or too ambiguous, to refuse a candidate for (see the module docstring);
 #: "always"/"never" and "because"/"despite" are checked as classes below instead.
 _AMBIGUOUS = frozenset({
@@ -95,7 +134,8 @@ CLASS_PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 _NEUTRAL = ("after all", "after another")
 #: The pairs :func:`reversed_words` checks: each word of a pair alone, then the classes.
 CHECKED_PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
-    ((a,), (b,)) for a, b in REVERSAL_PAIRS if (a, b) not in _AMBIGUOUS) + CLASS_PAIRS
+    ((a,), (b,)) for a, b in REVERSAL_PAIRS if (a, b) not in _AMBIGUOUS) + CLASS_PAIRS + tuple(
+    ((a,), (b,)) for a, b in TEACHER_KEPT_ANTONYMS if (a, b) not in REVERSAL_PAIRS and (b, a) not in REVERSAL_PAIRS)
 
 _ALL_PHRASES = sorted({phrase for a, b in CHECKED_PAIRS for phrase in (*a, *b)} | set(_NEUTRAL), key=len,
                       reverse=True)

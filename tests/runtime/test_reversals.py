@@ -29,6 +29,11 @@ from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shif
     ("Lyman sat through a hearing before a judge, during which she was questioned.",
      "Lyman had a hearing before the judge after being questioned.", [("during", "after")]),
     ("The concert was postponed until May.", "The concert was cancelled.", [("postponed", "cancelled")]),
+    # antonyms the teachers keep (TEACHER_KEPT_ANTONYMS), shown by student v2
+    ("The bill was defeated in the House by a wide bipartisan margin.",
+     "The House defeated the bill by a narrow margin.", [("wide", "narrow")]),
+    ("Mohammed Yusuf, arrested alive, was killed in prison.", "Mohammed Yusuf, convicted and dead in prison.",
+     [("alive", "dead")]),
 ])
 def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, turned: list[tuple[str, str]]) -> None:
     assert reversed_words(source, candidate) == turned
@@ -51,9 +56,20 @@ def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, t
     ("One setback after another hit the team.", "Setbacks hit the team throughout the season."),
     ("The launch was delayed until June.", "The launch was put off until June."),       # same class
     ("Prices fell during the storm.", "Prices dropped while the storm lasted."),
+    ("It was a wide road.", "It was a broad road."),                                    # a synonym
+    ("The road is wide here but narrow in town.", "The road narrows in town and is wide here."),  # both kept
 ])
 def test_faithful_rewordings_pass(source: str, candidate: str) -> None:
     assert reversed_words(source, candidate) == []
+
+
+def test_antonyms_the_teachers_keep_are_checked_and_never_offered_as_alternatives() -> None:
+    from models.phrases import _BOTH_WAYS
+    from models.reversals import TEACHER_KEPT_ANTONYMS
+
+    assert (("narrow",), ("wide",)) in CHECKED_PAIRS and ("alive", "dead") in TEACHER_KEPT_ANTONYMS
+    assert {("narrow", "wide"), ("wide", "narrow"), ("dead", "alive")} <= _BOTH_WAYS
+    assert not set(TEACHER_KEPT_ANTONYMS) & set(REVERSAL_PAIRS)  # no pair counted twice
 
 
 def test_the_runtime_list_is_the_one_the_scorer_data_uses() -> None:
