@@ -230,7 +230,7 @@ def _negated_heads(words: list[str]) -> set[str]:
 
 
 def _clause_words(text: str) -> list[str]:
-    """:func:`_words` with a :data:`_BREAK` where a clause ends (``.,;:!?`` and brackets), so
+    """:func:`_words` with a :data:`_BREAKS` token where a clause ends (``.,;:!?`` and brackets), so
     that a negation in one sentence does not turn a word of the next round."""
     return _CLAUSE_TOKEN.findall(_IDIOMS.sub(" ", text.translate(STRAIGHT_APOSTROPHES)).lower())
 
