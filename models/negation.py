@@ -143,7 +143,6 @@ _IDIOMS = re.compile(
     r"(?:can't|cannot|couldn't|could not) help|(?:don't|do not) miss|never before|no-one else|"
     r"knows? no bounds|(?:need|needs) no introduction|like no other|(?:\w*n'?t|not) just|no\.?\s*(?=\d))\b",
     re.IGNORECASE)
-_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*")
 #: Words skipped when looking for what a negation negates ("is not very good": "good").
 _LINKING = frozenset({
     "a", "an", "the", "be", "been", "being", "is", "are", "was", "were", "am", "do", "does", "did", "have", "has",
@@ -154,9 +153,16 @@ _LINKING = frozenset({
     "might", "must"})
 
 
-def _words(text: str) -> list[str]:
-    """Lower-cased words with fixed phrases that negate nothing blanked out."""
-    return _TOKEN.findall(_IDIOMS.sub(" ", text.translate(STRAIGHT_APOSTROPHES)).lower())
+def _clause_words(text: str) -> list[str]:
+    """Lower-cased words with fixed phrases that negate nothing blanked out, and a
+    :data:`_BREAKS` token where a clause ends (``.,;:!?`` and brackets), so that a negation in
+    one sentence does not turn a word of the next round (:func:`_polarity`)."""
+    return _CLAUSE_TOKEN.findall(_IDIOMS.sub(" ", text.translate(STRAIGHT_APOSTROPHES)).lower())
+
+
+def _words(clause_words: list[str]) -> list[str]:
+    """The words of :func:`_clause_words`' tokens, clause ends left out."""
+    return [w for w in clause_words if w not in _BREAKS]
 
 
 def _negates(word: str) -> bool:
@@ -229,12 +235,6 @@ def _negated_heads(words: list[str]) -> set[str]:
     return heads
 
 
-def _clause_words(text: str) -> list[str]:
-    """:func:`_words` with a :data:`_BREAKS` token where a clause ends (``.,;:!?`` and brackets), so
-    that a negation in one sentence does not turn a word of the next round."""
-    return _CLAUSE_TOKEN.findall(_IDIOMS.sub(" ", text.translate(STRAIGHT_APOSTROPHES)).lower())
-
-
 def _polarity(words: list[str], base: str, prefixed: str) -> int | None:
     """+1 when ``words`` say ``base`` ("likely", "not unlikely"), -1 when they say its
     opposite ("unlikely", "not likely", "lacks the ability"), None when neither or both: each
@@ -259,12 +259,17 @@ def flipped_prefix(source: str, candidate: str) -> str:
     and nothing turned it back ("unsuccessfully contested" → "successfully contested",
     "unlikely" → "likely", "non-German nationals" → "German citizens"), "" otherwise (see
     :data:`_FLIP_PREFIXES`)."""
-    said, written = _clause_words(source), _clause_words(candidate)
+    return _flipped_prefix(_clause_words(source), _clause_words(candidate))
+
+
+def _flipped_prefix(said: list[str], written: list[str]) -> str:
+    """:func:`flipped_prefix` on both texts' :func:`_clause_words`; the words are tried in
+    sorted order, so which of two opposite flips is named does not depend on set order."""
     said_words, written_words = set(said), set(written)
     # "non-German" is two words here: its base is what follows "non"
     hyphenated = {"non" + after for words in (said, written) for before, after in zip(words, words[1:])
                   if before == "non" and after in said_words and after in written_words}
-    for word in (said_words ^ written_words) | hyphenated:
+    for word in sorted((said_words ^ written_words) | hyphenated):
         for prefix, shortest in _FLIP_PREFIXES.items():
             base = word[len(prefix):]
             if not word.startswith(prefix) or len(base) < shortest or base in _NOT_A_BASE:
@@ -283,17 +288,18 @@ def flipped_prefix(source: str, candidate: str) -> str:
 def changed_negation(source: str, candidate: str, *, omission_allowed: bool = False) -> str:
     """``"lost"`` when ``candidate`` drops the source's negation, ``"added"`` when it negates
     what the source does not, "" otherwise (see the module docstring)."""
-    said, written = _words(source), _words(candidate)
+    said_clauses, written_clauses = _clause_words(source), _clause_words(candidate)
+    said, written = _words(said_clauses), _words(written_clauses)
     stems = {_stem(w) for w in said + written}
     said, written = _resolve_double_negations(said, stems), _resolve_double_negations(written, stems)
     said_negates, written_negates = any(map(_negates, said)), any(map(_negates, written))
     if said_negates == written_negates:
-        return flipped_prefix(source, candidate)
+        return _flipped_prefix(said_clauses, written_clauses)
     negating, other = (said, written) if said_negates else (written, said)
     heads = _negated_heads(negating)
     if _carries_negation(other, negating) or _negated_by_sense(other, heads):
         return ""
     scoped = all(w in _PREPOSITIONS for w in negating if _negates(w)) or (said_negates and omission_allowed)
     if scoped and not heads & {_stem(w) for w in other}:
-        return flipped_prefix(source, candidate)
+        return _flipped_prefix(said_clauses, written_clauses)
     return "lost" if said_negates else "added"

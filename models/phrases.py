@@ -96,8 +96,8 @@ ING_SHARE = 0.3
 CONTEXT_WORDS = 10
 #: Words after which a word starts a sentence (a capital there is the sentence's, not the word's).
 _SENTENCE_BREAK = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n")
-_BOTH_WAYS = frozenset(EXTRA_ANTONYMS + TEACHER_KEPT_ANTONYMS) | frozenset(
-    (b, a) for a, b in EXTRA_ANTONYMS + TEACHER_KEPT_ANTONYMS)
+_ANTONYMS = EXTRA_ANTONYMS + TEACHER_KEPT_ANTONYMS
+_BOTH_WAYS = frozenset(_ANTONYMS) | frozenset((b, a) for a, b in _ANTONYMS)
 _DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her", "its",
                           "our", "their"})
 

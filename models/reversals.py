@@ -135,7 +135,7 @@ _NEUTRAL = ("after all", "after another")
 #: The pairs :func:`reversed_words` checks: each word of a pair alone, then the classes.
 CHECKED_PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
     ((a,), (b,)) for a, b in REVERSAL_PAIRS if (a, b) not in _AMBIGUOUS) + CLASS_PAIRS + tuple(
-    ((a,), (b,)) for a, b in TEACHER_KEPT_ANTONYMS if (a, b) not in REVERSAL_PAIRS and (b, a) not in REVERSAL_PAIRS)
+    ((a,), (b,)) for a, b in TEACHER_KEPT_ANTONYMS)
 
 _ALL_PHRASES = sorted({phrase for a, b in CHECKED_PAIRS for phrase in (*a, *b)} | set(_NEUTRAL), key=len,
                       reverse=True)

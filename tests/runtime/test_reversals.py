@@ -70,6 +70,7 @@ def test_antonyms_the_teachers_keep_are_checked_and_never_offered_as_alternative
     assert (("narrow",), ("wide",)) in CHECKED_PAIRS and ("alive", "dead") in TEACHER_KEPT_ANTONYMS
     assert {("narrow", "wide"), ("wide", "narrow"), ("dead", "alive")} <= _BOTH_WAYS
     assert not set(TEACHER_KEPT_ANTONYMS) & set(REVERSAL_PAIRS)  # no pair counted twice
+    assert not {(b, a) for a, b in TEACHER_KEPT_ANTONYMS} & set(REVERSAL_PAIRS)
 
 
 def test_the_runtime_list_is_the_one_the_scorer_data_uses() -> None:
