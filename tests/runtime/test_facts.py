@@ -533,6 +533,25 @@ def test_a_vague_count_of_a_scale_word_is_its_order_of_magnitude(source: str, ca
 
 
 @pytest.mark.parametrize(("source", "candidate", "violations"), [
+    ("He was sentenced to two and a half years.", "He was sentenced to two years.",
+     ["new number two", "number two and a half missing"]),
+    ("He was sentenced to two and a half years.", "He got a 2.5-year sentence.", []),
+    ("He was sentenced to two and a half years.", "He was jailed for 2 and a half years.", []),
+    ("About two and a half million people voted.", "About 2.5 million people voted.", []),
+    ("It was his first visit in a year and a half.", "It was his first visit in over a year.",
+     ["number a year and a half missing"]),
+    ("It was his first visit in a year and a half.", "It was his first visit in one and a half years.", []),
+    ("They talked for an hour and a half.", "They talked for 1.5 hours.", []),
+    ("The first stay lasted a little over a week.", "The first stay lasted a week and a half.",
+     ["new number a week and a half"]),
+    ("She ate half the cake.", "She ate half of the cake.", []),  # "half" alone is no number here
+])
+def test_and_a_half_is_part_of_the_number(source: str, candidate: str, violations: list[str]) -> None:
+    """"two and a half years" -> "two years" kept the "two" and passed (teacher pairs had it)."""
+    assert sorted(str(v) for v in check_candidate(source, candidate)) == sorted(violations)
+
+
+@pytest.mark.parametrize(("source", "candidate", "violations"), [
     # held-out news at the default slider: the multiplier changed and passed
     ("SAP plans to invest billions and almost double its workforce in China.",
      "SAP plans to invest billions and almost quadruple its workforce in China.",
