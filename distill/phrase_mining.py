@@ -4,8 +4,8 @@ Every aligned difference between a sentence and its paraphrase is a substitution
 (an LLM teacher, or a person for MRPC/QQP) chose in context. This module aligns each pair
 on words (:class:`difflib.SequenceMatcher`), keeps the replaced runs of 1-4 words that have
 an unchanged word on each side (so the run is a substitution, not a rewrite), drops the
-substitutions that change a fact (numbers, names, a negation, an antonym, an inflection of
-the same word), counts the rest in both directions and scores them the way PPDB does:
+substitutions that change a fact (a number or date as the facts check reads it in the
+substitution's context, names, a negation, an antonym, an inflection of the same word), counts the rest in both directions and scores them the way PPDB does:
 how often, p(alternative | phrase) and p(phrase | alternative). The result is the phrase
 index the runtime queries (:mod:`models.phrase_store`, :mod:`models.phrases`).
 
@@ -60,7 +60,7 @@ import numpy as np
 from models.phrase_store import ARRAYS_FILE, MINE_COMMAND, PhraseTable, write_index
 from models.phrase_words import FUNCTION_WORDS, MAX_PHRASE_WORDS, PARTICLES, WORD, edge_mismatch, has_number, \
     is_function_phrase, match_key, negation_count, norm_word, prefix_antonyms, same_lemma, shares_stem, words
-from models.phrases import DEFAULT_INDEX, PHRASES_DIR
+from models.phrases import DEFAULT_INDEX, PHRASES_DIR, changes_number
 
 from .eval_data import DEFAULT_DEV_FRACTION, MRPC_FILE, QQP_FILE
 from .pairs import is_dev_group
@@ -189,6 +189,21 @@ def antonym_reason(phrase: Sequence[str], alternative: Sequence[str]) -> str | N
     return None
 
 
+def number_changed(sub: Substitution) -> bool:
+    """Whether the substitution changes a number or a date, read in its one-word context
+    (:func:`models.phrases.changes_number`: the candidate pipeline's facts check, both ways).
+
+    Why not drop every substitution with a number: some keep the value and are what a writer
+    wants offered: "three" -> "3", "the first stage" -> "the initial stage", "a single point"
+    -> "a sole point", "the percentage of" -> "the share of". Those that change it ("three" ->
+    "several", "thousands of" -> "many", "second" -> "first") are dropped as before; the query
+    checks again in the whole sentence.
+    """
+    said = " ".join([sub.left, *sub.phrase, sub.right])
+    written = " ".join([sub.left, *sub.alternative, sub.right])
+    return changes_number(said, written, " ".join(sub.phrase), " ".join(sub.alternative))
+
+
 def reject_reason(sub: Substitution, vocabulary: Vocabulary) -> str | None:
     """Why a substitution is not kept, or None. The reasons are counted in the report."""
     f, e = sub.phrase, sub.alternative
@@ -196,7 +211,7 @@ def reject_reason(sub: Substitution, vocabulary: Vocabulary) -> str | None:
         return "spelling"
     if is_function_phrase(f) or is_function_phrase(e):
         return "function words"
-    if has_number(f) or has_number(e):
+    if (has_number(f) or has_number(e)) and number_changed(sub):
         return "number"
     if any(vocabulary.is_name(w) for w in (*f, *e)):
         return "name"

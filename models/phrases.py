@@ -11,7 +11,9 @@ PPDB-style counts and probabilities. A query takes a text and a character span a
    base form ("rising" -> "rise", its alternatives inflected back: "climb" -> "climbing") and,
    under three, from the alternatives' own alternatives (PPDB's pivot), each discounted;
 3. drops what does not fit: the index's antonym pairs and any negation change (never an
-   antonym), another form of the same word, a word the sentence already has on either side,
+   antonym), a number or date the sentence would lose or gain (the paraphrases' facts check,
+   :class:`models.facts.SourceFacts`, on the sentence with the alternative in place: "the
+   first stage" may become "the initial stage", "three" "3", never "several"), another form of the same word, a word the sentence already has on either side,
    "a"/"an" that would no longer agree, and a suffix that does not match ("-ing" for "-ing"
    where the word is a verb form: a noun such as "morning", whose alternatives are not
    "-ing" words, takes any);
@@ -44,9 +46,10 @@ from typing import Protocol
 import numpy as np
 
 from .catalog import is_frozen
+from .facts import DATE, NUMBER, SourceFacts
 from .phrase_store import PhraseIndexError, PhraseManifest, PhraseTable, read_arrays, read_manifest
-from .phrase_words import EXTRA_ANTONYMS, MAX_PHRASE_WORDS, WORD, case_like, inflect, is_function_phrase, lemma_variants, \
-    looks_like_same_word, negation_count, norm_word, phrase_key, prefix_antonyms, same_lemma, spelling_variants, \
+from .phrase_words import EXTRA_ANTONYMS, MAX_PHRASE_WORDS, WORD, case_like, has_number, inflect, is_function_phrase, \
+    lemma_variants, looks_like_same_word, negation_count, norm_word, phrase_key, prefix_antonyms, same_lemma, spelling_variants, \
     suffix_of, wants_an, words
 from .reversals import TEACHER_KEPT_ANTONYMS
 
@@ -214,7 +217,7 @@ class PhraseIndex:
         if len(tokens) <= MAX_PHRASE_WORDS and not is_function_phrase(tokens):
             found = self._candidates(tokens)
         context = _Context.around(text, start, end)
-        kept = _fitting(tokens, found, context, self._blocked)
+        kept = _keeping_numbers(tokens, _fitting(tokens, found, context, self._blocked), context)
         written = [(case_like(phrase, alt), score) for alt, score in kept[:max(k, 0)]]
         if scorer is not None and written:
             written = _rerank(scorer, context, written)
@@ -252,7 +255,7 @@ class PhraseIndex:
             plural = [*tokens[:-1], inflect(norm_word(tokens[-1]), "s")]
             add([(_singular(alt, self._vocabulary) or "", score) for alt, score in self.lookup(" ".join(plural))],
                 LEMMA_DISCOUNT)
-        if len(found) < MIN_DIRECT:
+        if len(found) < MIN_DIRECT and not has_number(tokens):  # "second" -> "first" -> "initial" is two changes
             pivots = {alt for alt, _ in self.lookup(" ".join(tokens), min_count=PIVOT_MIN_COUNT)}
             for alt, score in sorted(found, key=lambda item: -item[1])[:MIN_DIRECT]:
                 if alt in pivots:
@@ -408,6 +411,54 @@ def _fitting(tokens: list[str], found: list[tuple[str, float]], context: _Contex
         seen.add(alt)
         kept.append((alt, score))
     return kept
+
+
+def _keeping_numbers(tokens: list[str], kept: list[tuple[str, float]], context: _Context) -> list[tuple[str, float]]:
+    """``kept`` without the alternatives that change a number or a date of the sentence
+    (:func:`changes_number`), checked where the span holds a number as the facts check reads
+    the sentence ("doubled" is one, though no number word) or an alternative has one.
+
+    A span that is only a weak number the sentence does not state ("At first", "wait a
+    second", "one of them") gets nothing: the alternatives the index has for those words
+    are for the number ("initial", "2nd"), the wrong sense there. Nor does one word of a
+    longer number ("fifth" in "one fifth": "5th" would make it "one 5th").
+    """
+    source = SourceFacts(context.sentence)
+    start, end = context.offset, context.offset + context.length
+    spans = [s for s in source.of_kind(NUMBER, DATE) if s.start < end and start < s.end]
+    if spans and all(s.weak and not s.claim for s in spans):
+        return []
+    if any(s.start < start or end < s.end for s in spans):
+        return []  # one word of "one fifth", "two and a half", "several hundred": the number is the unit
+    phrase = " ".join(tokens)
+    out = []
+    for alt, score in kept:
+        if (spans or has_number(alt.split(" "))) and changes_number(context.sentence, context.replaced(alt), phrase, alt):
+            continue
+        out.append((alt, score))
+    return out
+
+
+def changes_number(said: str, written: str, phrase: str, alternative: str) -> bool:
+    """Whether writing ``alternative`` for ``phrase`` turned ``said`` into a ``written`` with a
+    number or date lost, changed or gained, as the candidate pipeline's facts check reads it
+    (:class:`models.facts.SourceFacts`, both ways), or another ordinal in the span itself.
+
+    Why the facts check: the index keeps number substitutions that kept the value where a
+    writer made them ("the first stage" -> "the initial stage", "three" -> "3"), but whether
+    "first" is stated as a fact ("her first interview") or an idiom ("at first") depends on
+    the sentence, exactly as it does for a paraphrase. Why the span too: "first" and "second"
+    alone are weak numbers the facts check does not require, so "the second time" -> "the
+    first time" passes it; here they must stay the number they are, if any.
+    """
+    if SourceFacts(said).check(written) or SourceFacts(written).check(said):
+        return True
+    before, after = _weak_numbers(phrase), _weak_numbers(alternative)
+    return bool(before and after and before != after)
+
+
+def _weak_numbers(text: str) -> frozenset[str]:
+    return frozenset(span.value or "" for span in SourceFacts(text).of_kind(NUMBER) if span.weak)
 
 
 def _suffix_fits(suffix: str, alternative: str) -> bool:

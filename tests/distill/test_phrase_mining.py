@@ -106,7 +106,9 @@ def vocabulary() -> Vocabulary:
                  "They met Peter and John in Paris on Monday.", "It was likely, unlikely, big, bigger and large.",
                  "The team won three or four games and lost some.", "Deaths and death were recorded; it is allowed.",
                  "We will look into it and investigate the matter without delay.", "The death toll rose.",
-                 "It was approved, then reapproved.", "The schools and the growth's end."]:
+                 "It was approved, then reapproved.", "The schools and the growth's end.",
+                 "The first, initial and primary stage; a single, sole point; the percentage and share of it.",
+                 "They saw 3 of them the next time, and a second time."]:
         vocab.add(text)
     return vocab
 
@@ -118,7 +120,7 @@ def vocabulary() -> Vocabulary:
     ("likely", "unlikely", "antonym"),
     ("allowed", "not allowed", "negation"),
     ("three", "four", "number"),
-    ("3", "three", "number"),
+    ("three", "several", "number"),
     ("peter", "john", "name"),
     ("death", "deaths", "inflection"),
     ("the growth", "growth", "function word at one edge"),
@@ -134,6 +136,26 @@ def vocabulary() -> Vocabulary:
 def test_reject_reasons(vocabulary: Vocabulary, phrase: str, alternative: str, reason: str | None) -> None:
     sub = Substitution(tuple(phrase.split()), tuple(alternative.split()), "", "")
     assert reject_reason(sub, vocabulary) == reason
+
+
+@pytest.mark.parametrize(("left", "phrase", "alternative", "right", "reason"), [
+    ("saw", "three", "3", "games", None),  # the same number, written another way
+    ("the", "first", "initial", "stage", None),  # "first" stated, kept by a word that keeps it
+    ("the", "first", "primary", "stage", "number"),  # "primary" does not say first
+    ("at", "first", "initial", "glance", None),  # an idiom: no number there to keep
+    ("a", "single", "sole", "point", None),
+    ("the", "percentage", "share", "of", None),
+    ("won", "three", "several", "games", "number"),
+    ("of", "thousands", "many", "people", "number"),  # "thousands" is a magnitude the facts check keeps
+    ("the", "second", "first", "time", "number"),  # weak ordinals, not required, but not to be swapped
+    ("the", "second", "next", "time", None),
+])
+def test_a_number_substitution_is_kept_only_where_it_keeps_the_number(
+        vocabulary: Vocabulary, left: str, phrase: str, alternative: str, right: str, reason: str | None) -> None:
+    """Read by the candidate pipeline's facts check in the substitution's context, both ways."""
+    sub = Substitution((phrase,), (alternative,), left, right)
+    assert reject_reason(sub, vocabulary) == reason
+    assert reject_reason(Substitution((alternative,), (phrase,), left, right), vocabulary) == reason
 
 
 def test_names_are_words_capitalised_inside_sentences(vocabulary: Vocabulary) -> None:

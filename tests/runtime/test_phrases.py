@@ -256,6 +256,30 @@ def test_an_ing_noun_does_not_borrow_its_verbs_alternatives(tmp_path: Path) -> N
     assert sorted(texts(ask(index, "They were lifting boxes.", "lifting"))) == ["climbing", "hoisting", "rising"]
 
 
+def test_an_alternative_that_changes_a_number_of_the_sentence_is_dropped(tmp_path: Path) -> None:
+    """The facts check the paraphrases pass decides, in the sentence at hand: "initial" keeps a
+    stated "first", "primary" does not; "3" keeps "three", "dozens" does not; a weak number word
+    the sentence does not state as a number gets nothing."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "numbers", {
+        "first": [("primary", 6, 0.4, 0.4), ("initial", 5, 0.3, 0.3), ("earliest", 3, 0.2, 0.2)],
+        "three": [("dozens", 5, 0.4, 0.4), ("3", 4, 0.3, 0.3)],
+        "big": [("large", 9, 0.5, 0.4), ("twelve", 2, 0.1, 0.1)],
+        "second": [("first", 6, 0.4, 0.4), ("next", 5, 0.3, 0.3), ("subsequent", 4, 0.2, 0.2), ("2nd", 3, 0.1, 0.1)],
+        "doubled": [("increased", 6, 0.4, 0.4), ("tripled", 3, 0.2, 0.2)],
+        "fifth": [("5th", 4, 0.4, 0.4)],
+    }))
+    assert texts(ask(index, "He won the second round.", "second")) == ["subsequent", "2nd"]  # stated: kept as the 2nd
+    assert texts(ask(index, "Wait a second, please.", "second")) == []  # no number here: its alternatives are the number's
+    assert texts(ask(index, "At first nobody came.", "first")) == []
+    assert texts(ask(index, "Sales doubled last year.", "doubled")) == []  # a multiplier is a number
+    assert texts(ask(index, "About one fifth of them came.", "fifth")) == []  # a word of a longer number
+    assert texts(ask(index, "The first stage was hard.", "first")) == ["initial", "earliest"]
+    assert texts(ask(index, "They won three games.", "three")) == ["3"]
+    assert texts(ask(index, "A big crowd came.", "big")) == ["large"]  # no number may come in either
+
+
 def test_k_limits_the_answer_and_the_result_is_frozen(index: PhraseIndex) -> None:
     result = ask(index, "A significant gain.", "significant", k=2)
     assert len(result.alternatives) == 2 and result.elapsed_ms >= 0
