@@ -68,7 +68,9 @@ with it. Matching is by set, not by count or order ("10 to 10" needs one 10).
 * A multiplier is a number: "doubled", "twice", "two-fold" and "two times" keep one another
   (and "double"/"triple"/"quadruple" before what they multiply: "double its workforce"), not
   "quadrupled"; "a double room", "double-check", "doubles as", "think twice" are no
-  multipliers. A bound applies to it too ("more than doubled").
+  multipliers. A bound applies to it too ("more than doubled"). "twice" is also kept by a count
+  ("two attempts", "on two occasions"); a verb ("doubled") only by a multiplier or "two times",
+  so "Prices doubled in two years" → "Prices rose in two years" loses it.
 * "and a half" is part of the number before it: "two and a half years" is 2.5 (kept by
   "2.5 years", not by "two years"), "two and a half million" 2,500,000; "a year and a half",
   "an hour and a half" (a unit of time or distance) are 1.5. "half" alone is no number.
@@ -1017,6 +1019,12 @@ def _bounds_agree(source: str, candidate: str) -> bool:
     return source == candidate or (source, candidate) in _AGREEING_BOUNDS
 
 
+#: Multipliers written as a verb ("doubled", "triples", "halving"): kept only by a multiplier.
+_MULTIPLIER_VERBS = ("doubl", "tripl", "quadrupl", "halv")
+#: After a count, what makes it the count of a multiplier: "two times", "on two occasions".
+_TIMES_AFTER_RE = re.compile(r"\s+(?:times|occasions)\b", re.IGNORECASE)
+
+
 def _to_span(text: str, num: _Num) -> Span:
     shown = text[num.start:num.end].strip()
     if num.unit == "t":
@@ -1031,9 +1039,11 @@ def _to_span(text: str, num: _Num) -> Span:
                     keys=frozenset({"f" + num.fraction}), bare=num.fraction)
     if num.unit == "mag":
         return Span(NUMBER, shown, num.start, num.end, value=num.literal + "s", keys=frozenset({"~" + num.literal}))
-    if num.unit == "x":  # "doubled" is kept by "twice" or "two times", never by "quadrupled"
+    if num.unit == "x":  # "doubled" is kept by "twice" or "two times", never by "quadrupled" nor by "two years"
         factor = _fmt(num.value) if num.value is not None else ""
-        return Span(NUMBER, shown, num.start, num.end, value="x" + factor, keys=frozenset({"x" + factor, factor}),
+        # "twice" is also kept by a count ("two attempts", "on two specific occasions"); a verb is not
+        keys = {"x" + factor} if num.literal.lower().startswith(_MULTIPLIER_VERBS) else {"x" + factor, factor}
+        return Span(NUMBER, shown, num.start, num.end, value="x" + factor, keys=frozenset(keys),
                     bound=_bound(text, num.start, num.end))
     if num.unit == "c":
         plain = _fmt(num.value) if num.value is not None else ""
@@ -1044,6 +1054,8 @@ def _to_span(text: str, num: _Num) -> Span:
     else:
         value = num.unit + bare
     keys = {value, bare} if num.also_plain else {value}
+    if not num.unit and _TIMES_AFTER_RE.match(text, num.end):
+        keys.add("x" + bare)  # "two times", "on two occasions": a multiplier's count ("twice")
     return Span(NUMBER, shown, num.start, num.end, value=value, keys=frozenset(keys),
                 weak=num.weak, claim=num.claim, forms=_digit_forms(num), bare=bare,
                 bound=_bound(text, num.start, num.end))

@@ -563,6 +563,12 @@ def test_and_a_half_is_part_of_the_number(source: str, candidate: str, violation
     ("Prices tripled since 2010.", "Prices rose threefold since 2010.", []),
     ("Earnings more than doubled.", "Earnings doubled.", ["number more than doubled changed to doubled"]),
     ("On at least two occasions the court ruled.", "At least twice, the court ruled.", []),
+    ("At least twice, the court ruled.", "On at least two occasions the court ruled.", []),
+    ("He visited twice.", "He made two visits.", []),  # "twice" is also a count
+    # a multiplier verb is kept only by a multiplier, not by a "two" elsewhere in the sentence
+    ("Prices doubled in two years.", "Prices rose in two years.", ["number doubled missing"]),
+    ("Profits doubled to 2 million.", "Profits rose to 2 million.", ["number doubled missing"]),
+    ("Sales doubled over two years.", "Sales rose two times over two years.", []),
     # no multipliers: a kind of room, a checking twice, a second role, an idiom
     ("We booked a double room.", "We booked a double room for the night.", []),
     ("The team will double-check the figures.", "The team will check the figures again.", []),
