@@ -73,7 +73,9 @@ with it. Matching is by set, not by count or order ("10 to 10" needs one 10).
   so "Prices doubled in two years" → "Prices rose in two years" loses it.
 * "and a half" is part of the number before it: "two and a half years" is 2.5 (kept by
   "2.5 years", not by "two years"), "two and a half million" 2,500,000; "a year and a half",
-  "an hour and a half" (a unit of time or distance) are 1.5. "half" alone is no number.
+  "an hour and a half" (a unit of time or distance) are 1.5. "half a million" is 500,000 and
+  "half a dozen" 6; "half" alone is no number. "dozen" is a scale: "a dozen" = 12, "two
+  dozen" = 24 ("dozens" alone is an order of magnitude, below).
 * A bound is part of the number: "more than 600", "at least 19", "above", "600 or more"
   (more) and "less than", "fewer than", "under", "below", "up to", "at most", "600 or less"
   (less). A kept number must keep its bound's direction in any of those words, and may not
@@ -537,7 +539,7 @@ _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, 
                   "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90,
                   "hundredth": 100}
 _WORD_SCALES = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9,
-                "trillion": 10**12}
+                "trillion": 10**12, "dozen": 12}
 _WEAK_WORDS = {"zero", "one", "first", "second"}
 _ALPHA_RUN_RE = re.compile(r"[A-Za-z]+")
 
@@ -864,9 +866,11 @@ def _words_value(words: list[str], fraction_ok: bool = True) -> tuple[Decimal, s
 
 #: "and a half" right after a number: "two and a half years" is 2.5, not 2.
 _AND_A_HALF_RE = re.compile(r"\s+and\s+a\s+half\b(?:\s+(thousand|million|billion|trillion)\b)?", re.IGNORECASE)
+#: "half" right before "a million", "a dozen": half of it.
+_HALF_BEFORE_RE = re.compile(r"\bhalf\s+", re.IGNORECASE)
 #: "a year and a half", "an hour and a half": 1.5 of a unit with no number word before it.
 _UNIT_AND_A_HALF_RE = re.compile(
-    r"\b(?:a|an)\s+(?:year|hour|decade|week|month|day|minute|century|mile|dozen|season|term|lap|kilometre|kilometer)"
+    r"\b(?:a|an)\s+(?:year|hour|decade|week|month|day|minute|century|mile|season|term|lap|kilometre|kilometer)"
     r"\s+and\s+a\s+half\b", re.IGNORECASE)
 
 
@@ -881,10 +885,18 @@ def _add_halves(text: str, nums: list[_Num]) -> list[_Num]:
     for num in nums:
         if num.value is None or num.unit or num.scaled or num.fraction or num.claim:
             continue
+        words = num.literal.lower().split()
+        scale = _WORD_SCALES.get(words[-1], 1) if words else 1
+        half = _HALF_BEFORE_RE.search(text, max(0, num.start - 8), num.start)
+        if half and half.end() == num.start and words[0] in ("a", "an") and scale > 1:
+            num.value /= 2  # "half a million" is 500,000, "half a dozen" 6
+            num.start, num.weak = half.start(), False
+            num.literal = text[num.start:num.end]
+            continue
         m = _AND_A_HALF_RE.match(text, num.end)
         if not m:
             continue
-        num.value += Decimal("0.5")
+        num.value += Decimal("0.5") * scale  # "a dozen and a half" is 18
         if m.group(1):
             num.value *= _WORD_SCALES[m.group(1).lower()]
             num.scaled = True

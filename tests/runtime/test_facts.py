@@ -545,6 +545,16 @@ def test_a_vague_count_of_a_scale_word_is_its_order_of_magnitude(source: str, ca
     ("The first stay lasted a little over a week.", "The first stay lasted a week and a half.",
      ["new number a week and a half"]),
     ("She ate half the cake.", "She ate half of the cake.", []),  # "half" alone is no number here
+    # "half a million", "a dozen": "Half a million people marched" -> "A million people marched" passed
+    ("Half a million people marched.", "A million people marched.",
+     ["new number A million", "number Half a million missing"]),
+    ("Half a million people marched.", "500,000 people marched.", []),
+    ("He bought half a dozen eggs.", "He bought six eggs.", []),
+    ("He bought half a dozen eggs.", "He bought a dozen eggs.", ["new number a dozen", "number half a dozen missing"]),
+    ("They were indicted on 12 counts.", "They were indicted on a dozen counts.", []),
+    ("Two dozen people came.", "24 people came.", []),
+    ("It was rewritten a dozen times.", "It was rewritten many times.", ["number a dozen missing"]),
+    ("We waited a dozen and a half minutes.", "We waited 18 minutes.", []),
 ])
 def test_and_a_half_is_part_of_the_number(source: str, candidate: str, violations: list[str]) -> None:
     """"two and a half years" -> "two years" kept the "two" and passed (teacher pairs had it)."""
