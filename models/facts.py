@@ -888,7 +888,7 @@ def _add_halves(text: str, nums: list[_Num]) -> list[_Num]:
         words = num.literal.lower().split()
         scale = _WORD_SCALES.get(words[-1], 1) if words else 1
         half = _HALF_BEFORE_RE.search(text, max(0, num.start - 8), num.start)
-        if half and half.end() == num.start and words[0] in ("a", "an") and scale > 1:
+        if scale > 1 and half and half.end() == num.start and words[0] in ("a", "an"):
             num.value /= 2  # "half a million" is 500,000, "half a dozen" 6
             num.start, num.weak = half.start(), False
             num.literal = text[num.start:num.end]

@@ -423,6 +423,8 @@ def _keeping_numbers(tokens: list[str], kept: list[tuple[str, float]], context: 
     are for the number ("initial", "2nd"), the wrong sense there. Nor does one word of a
     longer number ("fifth" in "one fifth": "5th" would make it "one 5th").
     """
+    if not kept:
+        return kept  # nothing to check: no parse
     source = SourceFacts(context.sentence)
     start, end = context.offset, context.offset + context.length
     spans = [s for s in source.of_kind(NUMBER, DATE) if s.start < end and start < s.end]
@@ -433,13 +435,15 @@ def _keeping_numbers(tokens: list[str], kept: list[tuple[str, float]], context: 
     phrase = " ".join(tokens)
     out = []
     for alt, score in kept:
-        if (spans or has_number(alt.split(" "))) and changes_number(context.sentence, context.replaced(alt), phrase, alt):
+        if (spans or has_number(alt.split(" "))) and \
+                changes_number(context.sentence, context.replaced(alt), phrase, alt, said_facts=source):
             continue
         out.append((alt, score))
     return out
 
 
-def changes_number(said: str, written: str, phrase: str, alternative: str) -> bool:
+def changes_number(said: str, written: str, phrase: str, alternative: str, *,
+                   said_facts: SourceFacts | None = None) -> bool:
     """Whether writing ``alternative`` for ``phrase`` turned ``said`` into a ``written`` with a
     number or date lost, changed or gained, as the candidate pipeline's facts check reads it
     (:class:`models.facts.SourceFacts`, both ways), or another ordinal in the span itself.
@@ -450,8 +454,10 @@ def changes_number(said: str, written: str, phrase: str, alternative: str) -> bo
     the sentence, exactly as it does for a paraphrase. Why the span too: "first" and "second"
     alone are weak numbers the facts check does not require, so "the second time" -> "the
     first time" passes it; here they must stay the number they are, if any.
+
+    ``said_facts``: ``said`` already parsed (a query checks every alternative against one sentence).
     """
-    if SourceFacts(said).check(written) or SourceFacts(written).check(said):
+    if (said_facts or SourceFacts(said)).check(written) or SourceFacts(written).check(said):
         return True
     before, after = _weak_numbers(phrase), _weak_numbers(alternative)
     return bool(before and after and before != after)
