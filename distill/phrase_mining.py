@@ -5,9 +5,10 @@ Every aligned difference between a sentence and its paraphrase is a substitution
 on words (:class:`difflib.SequenceMatcher`), keeps the replaced runs of 1-4 words that have
 an unchanged word on each side (so the run is a substitution, not a rewrite), drops the
 substitutions that change a fact (a number or date as the facts check reads it in the
-substitution's context, names, a negation, an antonym, an inflection of the same word), counts the rest in both directions and scores them the way PPDB does:
-how often, p(alternative | phrase) and p(phrase | alternative). The result is the phrase
-index the runtime queries (:mod:`models.phrase_store`, :mod:`models.phrases`).
+substitution's context, names, a negation, an antonym, an inflection of the same word),
+counts the rest in both directions and scores them the way PPDB does: how often,
+p(alternative | phrase) and p(phrase | alternative). The result is the phrase index the
+runtime queries (:mod:`models.phrase_store`, :mod:`models.phrases`).
 
 Pairs read (``../shared/data``):
 

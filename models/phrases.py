@@ -13,7 +13,8 @@ PPDB-style counts and probabilities. A query takes a text and a character span a
 3. drops what does not fit: the index's antonym pairs and any negation change (never an
    antonym), a number or date the sentence would lose or gain (the paraphrases' facts check,
    :class:`models.facts.SourceFacts`, on the sentence with the alternative in place: "the
-   first stage" may become "the initial stage", "three" "3", never "several"), another form of the same word, a word the sentence already has on either side,
+   first stage" may become "the initial stage", "three" "3", never "several"), another form
+   of the same word, a word the sentence already has on either side,
    "a"/"an" that would no longer agree, and a suffix that does not match ("-ing" for "-ing"
    where the word is a verb form: a noun such as "morning", whose alternatives are not
    "-ing" words, takes any);
@@ -49,8 +50,8 @@ from .catalog import is_frozen
 from .facts import DATE, NUMBER, SourceFacts
 from .phrase_store import PhraseIndexError, PhraseManifest, PhraseTable, read_arrays, read_manifest
 from .phrase_words import EXTRA_ANTONYMS, MAX_PHRASE_WORDS, WORD, case_like, has_number, inflect, is_function_phrase, \
-    lemma_variants, looks_like_same_word, negation_count, norm_word, phrase_key, prefix_antonyms, same_lemma, spelling_variants, \
-    suffix_of, wants_an, words
+    lemma_variants, looks_like_same_word, negation_count, norm_word, phrase_key, prefix_antonyms, same_lemma, \
+    spelling_variants, suffix_of, wants_an, words
 from .reversals import TEACHER_KEPT_ANTONYMS
 
 log = logging.getLogger(__name__)

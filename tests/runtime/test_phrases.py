@@ -271,7 +271,8 @@ def test_an_alternative_that_changes_a_number_of_the_sentence_is_dropped(tmp_pat
         "fifth": [("5th", 4, 0.4, 0.4)],
     }))
     assert texts(ask(index, "He won the second round.", "second")) == ["subsequent", "2nd"]  # stated: kept as the 2nd
-    assert texts(ask(index, "Wait a second, please.", "second")) == []  # no number here: its alternatives are the number's
+    # no number here: its alternatives are the number's
+    assert texts(ask(index, "Wait a second, please.", "second")) == []
     assert texts(ask(index, "At first nobody came.", "first")) == []
     assert texts(ask(index, "Sales doubled last year.", "doubled")) == []  # a multiplier is a number
     assert texts(ask(index, "About one fifth of them came.", "fifth")) == []  # a word of a longer number
