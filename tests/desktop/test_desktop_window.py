@@ -359,7 +359,9 @@ def test_the_model_loads_off_the_gui_thread_and_an_early_click_waits_for_it(qtbo
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
     print(f"load {window.load_ms:.0f} ms; longest event-loop gap during load + run {max(gaps) * 1000:.0f} ms")
     assert window.load_ms and len(window.cards.cards()) == 1
-    assert max(gaps) < 0.5  # session creation holds the GIL briefly; never a frozen window
+    # Session creation holds the GIL briefly (0.53 s seen with another job on both cores). A load
+    # on the GUI thread would stall the loop for most of load_ms, so the bound is relative to it.
+    assert max(gaps) < min(1.0, max(0.5, window.load_ms / 1000 / 2))
     window.close()
 
 
