@@ -316,7 +316,7 @@ def test_violations(source: str, candidate: str, reasons: list[str]) -> None:
     ("Sweden's Anja Paerson won.", "The Swedish skier Anja Paerson won."),
     ("They moved to LA.", "They moved to Los Angeles."),
     ("Doctor Chen spoke.", "Dr. Chen spoke."),
-    ('"No," said Mr. Feith.', '"No," said Douglas Feith.'),  # a courtesy title is no fact
+    ('"No," said Mr. Feith.', '"No," said Feith.'),  # a courtesy title is no fact
     ("said U.S. Attorney Marcos Jiménez", "said U.S. Attorney Marcos Jimenez"),
     ("Albertson's stores closed.", "Albertsons stores closed."),
     ("It is zero service.", "It is poor service."),
@@ -472,6 +472,37 @@ def test_a_name_the_source_lacks_is_a_violation(source: str, candidate: str, new
     violations = check_candidate(source, candidate)
     assert [v.text for v in violations if v.kind == NEW_NAME] == new
     assert [v.reason for v in violations if v.kind == NEW_NAME] == [f"new name {n}" for n in new]
+
+
+# A name kept in part, with a word that can only be a name's and is in no form in the source
+# (the first three were shown by the app on held-out ASSET and news sentences, runs/s33).
+@pytest.mark.parametrize(("source", "candidate", "new"), [
+    ("The current Dalai Lama, Tenzin Gyatso, is held to be the fourteenth.",
+     "The current Dalai Lama, Tenzin Gyatso, is the fourteenth. Tenzin Yagyu was the first.", ["Tenzin Yagyu"]),
+    ("Martin wrestled for World Wrestling Federation (later World Wrestling Entertainment).",
+     "Martin wrestled for World Wrestling Federation (later World WShrSt Entertainment).",
+     ["World WShrSt Entertainment"]),
+    ("The Government of Yoshihiko Noda does not lower taxes.",
+     "The Government of Yoshiharu Yukawa does not lower taxes.", ["Government of Yoshiharu Yukawa"]),
+    ("Perry has since called two special sessions.", "Since then, Texas Gov. Rick Perry has called two sessions.",
+     ["Texas Gov. Rick Perry"]),                                                      # a first name made up
+    ("salvador perez jr hit a home run.", "Salvadio Perez hit a home run.", ["Salvadio Perez"]),  # lower-case source
+    ('"No," said Mr. Feith.', '"No," said Douglas Feith.', ["Douglas Feith"]),  # the title's place taken by a first name
+])
+def test_a_name_kept_in_part_with_a_made_up_word_is_new(source: str, candidate: str, new: list[str]) -> None:
+    violations = check_candidate(source, candidate)
+    assert [v.text for v in violations if v.kind == NEW_NAME] == new
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    ("How do I get to the Kent State campus?", "How do I get to the Kent State University campus?"),
+    ("Yahoo and SBC are enhancing their partnership.", "Yahoo and SBC Communications Inc. are working together."),
+    ("He flew Delta to Atlanta.", "He flew Delta Airlines to Atlanta."),
+    ("The US and North Korea talked.", "US-North Korea talks took place."),
+    ("The storm tracked up the East Coast of the United States.", "The storm moved up the East Coast of America."),
+])
+def test_a_name_completed_by_a_common_word_or_an_alias_is_not_new(source: str, candidate: str) -> None:
+    assert [v for v in check_candidate(source, candidate) if v.kind == NEW_NAME] == []
 
 
 @pytest.mark.parametrize(("source", "candidate"), [
