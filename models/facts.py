@@ -137,7 +137,7 @@ Names (kind ``name``)
   from South Korea", "Deputy Chief John Kagan", "tasked by the Global Fund", "the
   Communist bloc". A misspelt source name ("Damianović" for "Damjanovic") is new too. So is
   a name the candidate kept in part but gave a word that is in no form in the source and is no
-  common English word or company form: "Tenzin Yagyu" for "Tenzin Gyatso", "World WShrSt
+  common English word, company form or alias: "Tenzin Yagyu" for "Tenzin Gyatso", "World WShrSt
   Entertainment", "Rick Perry" for "Perry" (a first name or title the writer never gave);
   "Kent State University" for "Kent State" passes.
 * **A name numbered by the number right after it stays numbered** (kind ``numbered_name``):
@@ -1768,9 +1768,8 @@ class SourceFacts:
             if not required or any(_is_calendar_word(w) for w in required):
                 continue  # a weekday or month is the dates check's ("new weekday" and the like)
             missing = [w for w in _name_kept(name, self.source, self._words, initials) if w in required]
-            if len(missing) == len(required) and not any(self._loosely_in_source(w) for w in missing):
-                out.append(Violation(NEW_NAME, name.text, f"new name {name.text}"))
-            elif missing and any(self._new_name_word(w) for w in missing):
+            all_new = len(missing) == len(required) and not any(self._loosely_in_source(w) for w in missing)
+            if all_new or any(self._new_name_word(w) for w in missing):
                 out.append(Violation(NEW_NAME, name.text, f"new name {name.text}"))
         return out
 
