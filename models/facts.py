@@ -1589,6 +1589,12 @@ def _unaccent(word: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
+def _writes_alias(text: str, group: tuple[str, ...]) -> bool:
+    """Whether ``text`` writes any name of an alias group, dots ignored (U.S. = US)."""
+    dotless = text.replace(".", "")
+    return any(_has_phrase(dotless, alias) for alias in group)
+
+
 def _name_kept(name: Span, candidate: str, words: set[str], initials: dict[str, set[str]]) -> list[str]:
     """The required words of ``name`` that ``candidate`` lacks (empty when it is kept).
 
@@ -1598,8 +1604,7 @@ def _name_kept(name: Span, candidate: str, words: set[str], initials: dict[str, 
     plain = name.text.replace(".", "")
     for group in _ALIASES:
         if plain in group:
-            dotless = candidate.replace(".", "")
-            if any(_has_phrase(dotless, alias) for alias in group):
+            if _writes_alias(candidate, group):
                 return []
             break
     required = name.value.split(" ") if name.value else []
@@ -1783,14 +1788,11 @@ class SourceFacts:
         "Kent State", "Delta Airlines" for "Delta"): they complete a name, they do not make one up."""
         if self._loosely_in_source(word) or self._loosely_in_source(word.replace("-", "")):
             return False
-        if any(word in alias.split(" ") and self._has_alias(group) for group in _ALIASES for alias in group):
+        if any(_writes_alias(self.source, group) for group in _ALIASES
+               if any(word in alias.split(" ") for alias in group)):
             return False  # "East Coast of America" for "the East Coast of the United States"
         return any(not (self._loosely_in_source(part) or _common(part) or part.rstrip(".") in _COMPANY_FORMS)
                    for part in word.split("-") if part)  # "US-North": each part on its own
-
-    def _has_alias(self, group: tuple[str, ...]) -> bool:
-        dotless = self.source.replace(".", "")
-        return any(_has_phrase(dotless, alias) for alias in group)
 
     def _loosely_in_source(self, word: str) -> bool:
         low = _unaccent(word).lower()

@@ -34,6 +34,7 @@ for a word in a 25-word sentence takes well under a millisecond without a scorer
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -464,6 +465,7 @@ def changes_number(said: str, written: str, phrase: str, alternative: str, *,
     return bool(before and after and before != after)
 
 
+@functools.lru_cache(maxsize=4096)  # a query asks it of the same span for every alternative
 def _weak_numbers(text: str) -> frozenset[str]:
     return frozenset(span.value or "" for span in SourceFacts(text).of_kind(NUMBER) if span.weak)
 
