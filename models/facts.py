@@ -1381,6 +1381,12 @@ def _is_acronym(word: str) -> bool:
     return len(core) >= 2 and core.isupper() and core.isalpha()
 
 
+def is_common_word(word: str) -> bool:
+    """A lower-case English word that may be capitalised only by its position: "moved",
+    "Average-quality"; not "Spokane" (the names check's and :mod:`models.reversals`' test)."""
+    return _common(word)
+
+
 def _common(word: str) -> bool:
     """A lower-case English word that may be capitalised only by its position."""
     low = word.lower().translate(_APOSTROPHES)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models.pipeline import KeepsDirection, Source, default_pipeline
-from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shifted_times
+from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shifted_times, turned_places
 
 
 @pytest.mark.parametrize(("source", "candidate", "turned"), [
@@ -109,3 +109,37 @@ def test_a_relative_date_that_points_elsewhere_is_found(source: str, candidate: 
 ])
 def test_relative_dates_kept_or_dropped_pass(source: str, candidate: str) -> None:
     assert shifted_times(source, candidate) == []
+
+
+@pytest.mark.parametrize(("source", "candidate", "turned"), [
+    # shown by student v2 (sessions 22-31): the team is leaving, not entering
+    ("Czech representation team won 1:0 in Montenegro, and celebrates moving on to the European Championship.",
+     "The team secured 1:0 in Montenegro, and is celebrating moving on from the European Championship.",
+     [("to the European", "from the European")]),
+    # PAWS-Wiki dev non-paraphrases
+    ("She moved to Estonia from Finland with her parents at the age of 3 years.",
+     "She moved from Estonia to Finland with her parents at the age of 3.", [("to Estonia", "from Estonia")]),
+    # a lower-case question: the place is a rare word, then capitalised
+    ("how long is my drive home from spokane", "What is the estimated time of my drive home to Spokane?",
+     [("from spokane", "to Spokane")]),
+    ("Many of them emigrated to Western Europe.", "Many of them emigrated from Western Europe.",
+     [("to Western", "from Western")]),
+])
+def test_a_place_reached_from_the_other_side_is_found(source: str, candidate: str,
+                                                      turned: list[tuple[str, str]]) -> None:
+    assert turned_places(source, candidate) == turned
+    assert reversed_words(source, candidate) == turned
+    assert not KeepsDirection().accepts(candidate, Source(source), [])
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    ("Flights from Boston to Denver are full.", "Flights to Denver from Boston are full."),   # same roles
+    ("What is the distance in miles from Tulsa, OK to Oklahoma City, OK?",
+     "How many miles separate Tulsa, OK from Oklahoma City, OK?"),   # a distance goes both ways
+    ("how far is chicago to milwaukee", "How far is Chicago from Milwaukee?"),
+    ("According to Reuters, the talks stalled.", "The talks stalled, a report from Reuters said."),   # no direction
+    ("He wants to walk to the park.", "He wants to walk from the park."),   # not a name: left to the scorer
+    ("The exhibition moved from Paris to London and back to Paris.", "The exhibition moved to London from Paris."),
+])
+def test_places_with_the_same_heading_or_no_anchor_pass(source: str, candidate: str) -> None:
+    assert turned_places(source, candidate) == []
