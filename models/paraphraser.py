@@ -39,6 +39,7 @@ from .bundle import Manifest, load_manifest
 from .cancel import CancelToken
 from .catalog import rebuild_command, resolve_bundle
 from .confidence import Scorer, default_scorer
+from .connectives import restore_link
 from .constraints import TokenTable, build_constraints
 from .controls import STANDARD_MODE
 from .errors import BundleError, InputError
@@ -64,7 +65,7 @@ MIN_ACCEPT_RATE = 0.25
 #: :data:`models.batch_decode.MAX_EXTRA_ROUNDS` for what 12 against 8 bought).
 MAX_RETRY_ROWS = 12
 #: Checks that refuse a row for saying something else; the "fewer than asked" note counts them together.
-MEANING_CHECKS = ("meaning", "question", "contrast", "reversal", "negation")
+MEANING_CHECKS = ("meaning", "question", "contrast", "link", "reversal", "negation")
 #: Checks whose refusals mean a sentence's rows are often unusable, so a later round samples
 #: for the acceptance rate seen (a copy or a duplicate is rarer and replaced by the spares).
 SELECTIVE_CHECKS = ("facts", "length", *MEANING_CHECKS)
@@ -547,6 +548,8 @@ class _SentenceRequest(Request):
             self.candidate_stats.truncated += 1
         else:
             text = self._paraphraser.tokenizer.decode(token_ids, skip_special_tokens=True).strip()
+            if not self.source.omission_allowed:  # Standard: the writer's "However," goes back in front
+                text = restore_link(self.source.text, text)
             score = mean_log_prob(log_probs)
             verdict = self.pipeline.judge(text, self.source, self.accepted, score)
             if verdict.refused_by is None:

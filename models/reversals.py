@@ -232,7 +232,8 @@ def _headings(text: str, lower_case_source: bool) -> dict[str, set[tuple[str, st
             continue  # "to walk", "from time": only a name or, in a lower-case source, a rare word
         # The anchor: a lower-case common word before the preposition ("moved", "sent", "on").
         anchor = before.lower() if before.islower() and is_common_word(before) else None
-        found.setdefault(key, set()).add((_TOWARD[preposition], anchor, match.group(0)[len(before):].strip().rstrip(".")))
+        phrase = match.group(0)[len(before):].strip().rstrip(".")
+        found.setdefault(key, set()).add((_TOWARD[preposition], anchor, phrase))
     return found
 
 
@@ -262,7 +263,8 @@ def turned_places(source: str, candidate: str) -> list[tuple[str, str]]:
         said_ways, written_ways = {h[0] for h in headings}, {h[0] for h in other}
         anchors = ({h[1] for h in headings} & {h[1] for h in other}) - {None}
         if len(said_ways) == 1 and len(written_ways) == 1 and said_ways != written_ways and anchors:
-            found.append((next(h[2] for h in headings if h[1] in anchors), next(h[2] for h in other if h[1] in anchors)))
+            found.append((next(h[2] for h in headings if h[1] in anchors),
+                          next(h[2] for h in other if h[1] in anchors)))
     return found
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.connectives import draws_contrast, keeps_contrast
+from models.connectives import draws_contrast, dropped_link, keeps_contrast, restore_link
 
 
 @pytest.mark.parametrize(("sentence", "draws"), [
@@ -55,3 +55,48 @@ def test_a_lost_contrast_is_refused_and_a_reworded_one_kept() -> None:
     assert keeps_contrast("We went to the park.", "We visited the park.")
     # curly apostrophes are read like straight ones
     assert not draws_contrast("It can\u2019t but help.")
+
+
+@pytest.mark.parametrize(("source", "candidate", "link"), [
+    # the student's rows at the default slider (runs/s34/link_old.jsonl)
+    ("However, scientists led by physicist Frank McDonald of the University of Maryland disagree.",
+     "Frank McDonald of the University of Maryland has a differing opinion.", "However"),
+    ("But JT was careful to clarify that it was \"not certain about the outcome.\"",
+     "JT clarified that it was not certain about the outcome.", "But"),
+    ("In addition, many feel that they are being pathologized for simply being different.",
+     "Many feel that they are being judged for simply being different.", "In addition"),
+    ("As a result, the vote was postponed.", "The vote was postponed.", "As a result"),
+])
+def test_a_dropped_link_to_the_sentence_before_is_found(source: str, candidate: str, link: str) -> None:
+    assert dropped_link(source, candidate) == link
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    ("However, the plan failed.", "The plan, however, failed."),   # moved
+    ("But the train left without us.", "Yet the train left without us."),   # reworded, same kind
+    ("As a result, the vote was postponed.", "The vote was therefore postponed."),
+    ("Moreover, the team won.", "The team won too."),
+    ("Still waters run deep.", "Quiet waters are deep."),   # no link: "still" without its comma
+    ("However hard he tried, he failed.", "He failed."),   # "however hard": no link
+    ("Instead of going out, we stayed home.", "We stayed home."),
+    ("\"But we won,\" he said.", "He said we won."),   # the speaker's link, inside the quotation
+])
+def test_a_kept_or_absent_link_is_not_a_dropped_one(source: str, candidate: str) -> None:
+    assert dropped_link(source, candidate) == ""
+    assert restore_link(source, candidate) == candidate
+
+
+@pytest.mark.parametrize(("source", "candidate", "restored"), [
+    ("However, scientists led by Frank McDonald disagree.", "Frank McDonald has a differing opinion.",
+     "However, Frank McDonald has a differing opinion."),   # a name keeps its capital
+    ("However, scientists led by Frank McDonald disagree.", "A scientific group led by Frank McDonald disagrees.",
+     "However, a scientific group led by Frank McDonald disagrees."),
+    ("However the registration law changed in 2006.", "The law changed in 2006.", "However the law changed in 2006."),
+    ("Nevertheless, NASA went on.", "NASA continued.", "Nevertheless, NASA continued."),   # an acronym
+    ("Still, the plan worked.", "I think the plan worked.", "Still, I think the plan worked."),
+    ("But he added: \"You can't win elections that way.\"", "\"You can't win elections that way,\" he added.",
+     "But \"You can't win elections that way,\" he added."),   # a quotation keeps its capital
+])
+def test_the_writers_link_is_put_back_in_front(source: str, candidate: str, restored: str) -> None:
+    assert restore_link(source, candidate) == restored
+    assert dropped_link(source, restored) == ""

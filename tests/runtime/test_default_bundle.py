@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from models import Paraphraser
+from models.connectives import dropped_link
 from models.dedupe import similarity
 from models.paraphraser import ParaphraseResult
 
@@ -103,3 +104,13 @@ def test_diversity_setting_measurably_changes_lexical_diversity(
 def test_faithful_still_gives_a_candidate(slider_ends: dict[float, list[ParaphraseResult]], index: int) -> None:
     result = slider_ends[0.0][index]
     assert result.candidates, result.note
+
+
+def test_every_standard_candidate_keeps_the_link_to_the_sentence_before(default_paraphraser: Paraphraser) -> None:
+    # The student drops "However," from 5 of 5 rows of this sentence at seed 1 (runs/s34): each is
+    # given the writer's link back rather than refused, so the sentence still gets its cards.
+    source = "However, scientists led by physicist Frank McDonald of the University of Maryland disagree."
+    result = default_paraphraser.paraphrase(source, n=5, seed=1)
+    assert len(result.candidates) >= 3
+    assert all(dropped_link(source, c.text) == "" for c in result.candidates)
+    assert any(c.text.startswith("However, ") for c in result.candidates)

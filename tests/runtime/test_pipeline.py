@@ -7,6 +7,7 @@ import pytest
 
 from models.paraphraser import ParaphraseResult
 from models.pipeline import (ByMeanLogProb, Candidate, CandidatePipeline, FitsLength, KeepsContrast, KeepsFacts,
+                             KeepsLink,
                              KeepsQuestion, NonEmpty, NotACopy, NotANearDuplicate, Source, default_pipeline,
                              mean_log_prob)
 from models.text import sentence_kind
@@ -27,7 +28,7 @@ def test_each_check_refuses_what_it_names() -> None:
 def test_the_first_refusing_check_is_reported_in_order() -> None:
     pipeline = default_pipeline()
     assert [check.name for check in pipeline.checks] == ["empty", "copy", "length", "facts", "question", "contrast",
-                                                         "reversal", "negation", "roles", "duplicate"]
+                                                         "link", "reversal", "negation", "roles", "duplicate"]
     assert pipeline.refusal("", SOURCE, []).name == "empty"  # type: ignore[union-attr]
     assert pipeline.refusal("The train left without us!", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     accepted = [Candidate("We missed the train.", -0.5)]
@@ -78,6 +79,29 @@ def test_a_contrast_inside_the_sentence_is_kept() -> None:
     assert KeepsContrast().accepts("We missed it.", Source("But the train left without us."), [])
 
 
+@pytest.mark.parametrize(("source", "dropped", "kept"), [
+    # shown by student v2 on the dev split at the default slider
+    ("However, the mineralogy of the X-type asteroids is not known well enough to constrain this further.",
+     "The mineralogy of the X-type asteroids is not well known.",
+     "The mineralogy of the X-type asteroids, however, is not known well enough to narrow this down."),
+    ("In addition, many feel that they are being pathologized for simply being different.",
+     "Many people feel pathologized just for being different.",
+     "Many also feel that they are pathologized just for being different."),
+    ("As a result, the vote was postponed.", "The vote was postponed.", "The vote was therefore postponed."),
+])
+def test_a_link_to_the_sentence_before_is_kept_in_standard(source: str, dropped: str, kept: str) -> None:
+    assert default_pipeline().refusal(dropped, Source(source), []).name == "link"  # type: ignore[union-attr]
+    assert KeepsLink().accepts(kept, Source(source), [])
+    assert KeepsLink().accepts(dropped, Source(source, omission_allowed=True), [])  # Simpler, Shorter
+
+
+@pytest.mark.parametrize("source", ["Still waters run deep.", "However hard he tried, he failed.",
+                                    "Also known as the Big Apple, New York never sleeps.",
+                                    "Instead of going out, we stayed home.", "In contrast to Paris, Lyon is quiet."])
+def test_words_that_open_a_sentence_without_linking_it_are_free(source: str) -> None:
+    assert KeepsLink().accepts("Something else entirely.", Source(source), [])
+
+
 def test_ranking_is_surest_first_and_replaceable() -> None:
     candidates = [Candidate("a b", -1.0), Candidate("c d", -0.2), Candidate("e f", -1.0)]
     assert [c.text for c in ByMeanLogProb().rank(candidates, SOURCE)] == ["c d", "a b", "e f"]  # ties: stable
@@ -97,7 +121,7 @@ def test_evaluate_counts_copies_through_a_public_pipeline() -> None:
     counter = CopyCounter()
     app = counting_pipeline(counter, "app")
     assert [c.name for c in app.checks] == ["empty", "copy-counter", "copy", "length", "facts", "question", "contrast",
-                                            "reversal", "negation", "roles", "duplicate"]
+                                            "link", "reversal", "negation", "roles", "duplicate"]
     assert app.refusal("", SOURCE, []) is not None and counter.rows_checked == 0  # empty rows are not counted
     assert app.refusal("The train left without us.", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     assert app.refusal("We missed the train.", SOURCE, []) is None
