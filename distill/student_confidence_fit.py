@@ -20,7 +20,13 @@ Labels are JSON lines ``{"set", "faithful"}`` with either ``"source"`` and ``"ca
 0.5: the log-prob is taken under that prompt through the student's bundle, exactly the
 runtime's figure) or ``"logit"`` and ``"mean_log_prob"``::
 
-    python -m distill.student_confidence_fit --student smollm2-135m-student-v2 --labels FILE
+    python -m distill.student_confidence_fit --student smollm2-135m-student-v2 --labels FILE \
+        [--reading-labels FILE]
+
+``--reading-labels``: cards read by a stricter reading, on which only the fit's level is moved
+(``reading_shift``: the slopes keep ranking as the main labels taught them; see
+:mod:`models.student_calibration`); they are committed beside it too
+(``confidence_labels_reading.jsonl``) and the report says how the level changed on them.
 """
 
 from __future__ import annotations
@@ -40,13 +46,15 @@ from models.controls import STANDARD_MODE
 from models.student_calibration import CALIBRATION_FILE, StudentCalibration
 
 from .confidence_fit import (FOLDS, LogitFn, cross_validated, figures, folds_of, has_text, held_out_figures,
-                             per_set_figures, read_label_rows, require_both_kinds, scorer_logits, text_digest)
+                             per_set_figures, read_label_rows, reliability, require_both_kinds, scorer_logits,
+                             text_digest)
 from .scorer_eval import fit_logistic, sigmoid
 
 log = logging.getLogger(__name__)
 
 #: The committed labels and the fit's report, beside the student's adapter.
 LABELS_FILE = "confidence_labels.jsonl"
+READING_LABELS_FILE = "confidence_labels_reading.jsonl"
 REPORT_FILE = "confidence_report.json"
 DEFAULT_DIVERSITY = 0.5
 
@@ -120,20 +128,54 @@ def fit_student_report(labels: Sequence[StudentLabel]) -> dict[str, Any]:
     }
 
 
-def write_student_fit(folder: Path, scorer: str, labels: Sequence[StudentLabel], report: dict[str, Any]) -> Path:
-    """Commit ``confidence.json``, the labels (hashes and figures) and the report beside the adapter."""
-    with (folder / LABELS_FILE).open("w", encoding="utf-8") as out:
-        for label in labels:
-            out.write(json.dumps(asdict(label), ensure_ascii=False) + "\n")
+def fit_reading_shift(report: dict[str, Any], labels: Sequence[StudentLabel]) -> dict[str, Any]:
+    """The intercept move that makes the fit in ``report`` match ``labels`` (log-loss, the slopes
+    held), and the fit's figures on them before and after."""
+    require_both_kinds(labels)
+    z = np.array([report["scale"] * label.logit + report["row_scale"] * label.mean_log_prob + report["bias"]
+                  for label in labels])
+    y = np.array([label.faithful for label in labels], dtype=float)
+    shift = 0.0
+    for _ in range(50):  # Newton's method on one variable; the log-loss is convex in it
+        p = sigmoid(z + shift)
+        step = float(np.sum(p - y)) / max(float(np.sum(p * (1 - p))), 1e-9)
+        shift -= step
+        if abs(step) < 1e-9:
+            break
+    return {"labels": len(labels), "faithful": int(y.sum()), "reading_shift": round(shift, 6),
+            "before": figures(sigmoid(z), y), "after": figures(sigmoid(z + shift), y),
+            "reliability_after": reliability(sigmoid(z + shift), y, bins=5),
+            "per_set": {name: {"labels": int(sum(1 for label in labels if label.set == name)),
+                               "faithful": round(float(np.mean([label.faithful for label in labels
+                                                                if label.set == name])), 3)}
+                        for name in sorted({label.set for label in labels})}}
+
+
+def write_student_fit(folder: Path, scorer: str, labels: Sequence[StudentLabel], report: dict[str, Any],
+                      reading_labels: Sequence[StudentLabel] = ()) -> Path:
+    """Commit ``confidence.json``, the labels (hashes and figures) and the report beside the
+    adapter; with ``reading_labels`` (and ``report["reading"]``) those labels and the level move too."""
+    _write_labels(folder / LABELS_FILE, labels)
+    if reading_labels:
+        _write_labels(folder / READING_LABELS_FILE, reading_labels)
     (folder / REPORT_FILE).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    reading = report.get("reading") or {}
     calibration = StudentCalibration(scorer=scorer, scale=report["scale"], row_scale=report["row_scale"],
-                                     bias=report["bias"])
+                                     bias=report["bias"], reading_shift=float(reading.get("reading_shift", 0.0)))
+    extra = ({"reading_labels": reading["labels"], "reading_faithful": reading["faithful"],
+              "reading_fitted_on": READING_LABELS_FILE} if reading else {})
     path = folder / CALIBRATION_FILE
     path.write_text(json.dumps({**calibration.to_dict(), "labels": report["labels"], "faithful": report["faithful"],
-                                "fitted_on": LABELS_FILE}, indent=2) + "\n", encoding="utf-8")
+                                "fitted_on": LABELS_FILE, **extra}, indent=2) + "\n", encoding="utf-8")
     log.info("confidence of %s with %s: scale %.4f, row scale %.4f, bias %.4f on %d labels", folder.name, scorer,
              report["scale"], report["row_scale"], report["bias"], report["labels"])
     return path
+
+
+def _write_labels(path: Path, labels: Sequence[StudentLabel]) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for label in labels:
+            out.write(json.dumps(asdict(label), ensure_ascii=False) + "\n")
 
 
 def bundle_row_scores(bundle: str, threads: int | None = None) -> RowScoreFn:
@@ -166,6 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--student", required=True, help="a student recipe with an adapter folder")
     parser.add_argument("--labels", type=Path, required=True,
                         help="JSON lines: faithful, set, and source+candidate(+mode, diversity) or logit+mean_log_prob")
+    parser.add_argument("--reading-labels", type=Path, default=None,
+                        help="labels of a stricter reading: only the fit's level is moved to match them")
     parser.add_argument("--scorer", default=None, help="committed scorer name (default: the app's)")
     parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args(argv)
@@ -187,11 +231,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         labels = read_student_labels(args.labels, logits, row_scores)
         report = fit_student_report(labels)
+        reading = read_student_labels(args.reading_labels, logits, row_scores) if args.reading_labels else []
+        if reading:
+            report["reading"] = fit_reading_shift(report, reading)
     except (OSError, ValueError) as exc:
         parser.error(str(exc))
-    write_student_fit(recipe.adapter_dir, scorer_name, labels, report)
+    write_student_fit(recipe.adapter_dir, scorer_name, labels, report, reading)
     print(json.dumps({key: report[key] for key in ("labels", "faithful", "scale", "row_scale", "bias",
-                                                    "cross_validated", "logit_only", "row_only", "range")}, indent=2))
+                                                    "cross_validated", "logit_only", "row_only", "range", "reading")
+                      if key in report}, indent=2))
     return 0
 
 

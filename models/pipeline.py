@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol, runtime_checkable
@@ -346,7 +346,8 @@ class KeepsMeaning:
         reason = doubt(text, source.text) if probability < EXPLAIN_BELOW else ""
         own = student_confidence(self.scorer, probability, source.text, row_score, self.calibration)
         shown = own if own is not None else candidate_confidence(self.scorer, probability, source.text)
-        rescued = own is not None and self.rescue_at is not None and own >= self.rescue_at
+        rescued = (own is not None and self.rescue_at is not None and self.calibration is not None
+                   and own >= self.calibration.on_shown_scale(self.rescue_at))
         return Verdict(None if probability >= self.threshold or rescued else self, shown, reason)
 
     def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
@@ -368,21 +369,25 @@ class ByConfidence:
     (:func:`dedupe.similarity`) to a candidate already placed: two near-identical wordings
     do not take the first two places when a third says it differently and almost as surely.
     Without a confidence on every candidate (no scorer loaded), :class:`ByMeanLogProb`.
+    ``weighed``: the confidence as the ranking weighs it, when the number shown is on another
+    scale (a student fit's stricter reading: :meth:`StudentCalibration.on_fit_scale`).
     """
 
-    def __init__(self, lam: float = MMR_LAMBDA) -> None:
+    def __init__(self, lam: float = MMR_LAMBDA, weighed: Callable[[float], float] | None = None) -> None:
         if not 0.0 <= lam <= 1.0:
             raise ValueError(f"lam must be between 0 and 1, got {lam!r}")
         self.lam = lam
+        self.weighed = weighed
 
     def rank(self, candidates: Sequence[Candidate], source: Source) -> list[Candidate]:
         if any(c.confidence is None for c in candidates):
             return ByMeanLogProb().rank(candidates, source)
         left, placed = list(candidates), []
+        weight = {id(c): self.weighed(c.confidence) if self.weighed else c.confidence  # type: ignore[arg-type]
+                  for c in left}
         redundancy = [0.0] * len(left)  # each candidate's largest similarity to those placed
         while left:
-            gains = [self.lam * c.confidence - (1 - self.lam) * r  # type: ignore[operator]
-                     for c, r in zip(left, redundancy)]
+            gains = [self.lam * weight[id(c)] - (1 - self.lam) * r for c, r in zip(left, redundancy)]
             best = int(np.argmax(gains))  # the first of equals: ties keep finishing order
             chosen = left.pop(best)
             del redundancy[best]
@@ -470,5 +475,7 @@ def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAUL
     checks = app_checks()
     if scorer is None:
         return CandidatePipeline(checks)
+    weighed = (calibration.on_fit_scale if calibration is not None and calibration.applies_to(scorer)
+               and calibration.reading_shift else None)
     return CandidatePipeline((*checks, KeepsMeaning(scorer, calibration=calibration)),
-                             ranking=ByConfidence(), oversample=oversample)
+                             ranking=ByConfidence(weighed=weighed), oversample=oversample)

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from distill import student_confidence_fit
-from distill.student_confidence_fit import (LABELS_FILE, REPORT_FILE, fit_student_report, read_student_labels,
-                                            text_digest)
+from distill.student_confidence_fit import (LABELS_FILE, READING_LABELS_FILE, REPORT_FILE, fit_reading_shift,
+                                            fit_student_report, read_student_labels, text_digest)
 from models.recipes import RECIPES, Recipe, get_recipe
 from models.student_calibration import CALIBRATION_FILE, StudentCalibration
 
@@ -105,6 +105,30 @@ def test_the_command_writes_the_fit_beside_the_students_adapter(
     assert "no-such-student" in capsys.readouterr().err
 
 
+def test_a_stricter_reading_moves_only_the_level(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    main = write(tmp_path / "labels.jsonl", synthetic(1500, 0.6, 3.0, 1.0))
+    stricter = write(tmp_path / "strict.jsonl", synthetic(1500, 0.6, 3.0, 1.0 - 1.5, seed=1))  # same slopes, lower
+    report = fit_student_report(read_student_labels(main))
+    reading = fit_reading_shift(report, read_student_labels(stricter))
+    assert reading["reading_shift"] == pytest.approx(-1.5, abs=0.3)
+    assert reading["before"]["mean"] > reading["faithful"] / 1500 + 0.1
+    assert reading["after"]["mean"] == pytest.approx(reading["faithful"] / 1500, abs=0.005)
+    assert reading["after"]["auc"] == reading["before"]["auc"]  # the order of the rows is the fit's
+    adapter = tmp_path / "student"
+    adapter.mkdir()
+    monkeypatch.setitem(RECIPES, "test-student", Recipe(name="test-student", base="b", template="{text}",
+                                                        adapter_dir=adapter))
+    assert student_confidence_fit.main(["--student", "test-student", "--labels", str(main),
+                                        "--reading-labels", str(stricter)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    written = json.loads((adapter / CALIBRATION_FILE).read_text(encoding="utf-8"))
+    assert written["reading_shift"] == printed["reading"]["reading_shift"] == pytest.approx(-1.5, abs=0.3)
+    assert written["reading_fitted_on"] == READING_LABELS_FILE and written["reading_labels"] == 1500
+    assert len((adapter / READING_LABELS_FILE).read_text(encoding="utf-8").splitlines()) == 1500
+    assert get_recipe("test-student").confidence.reading_shift == written["reading_shift"]  # type: ignore[union-attr]
+
+
 def test_the_committed_v2_fit_is_what_its_committed_labels_give() -> None:
     recipe = get_recipe("smollm2-135m-student-v2")
     committed = json.loads((recipe.adapter_dir / CALIBRATION_FILE).read_text(encoding="utf-8"))
@@ -119,3 +143,8 @@ def test_the_committed_v2_fit_is_what_its_committed_labels_give() -> None:
     assert report["cross_validated"]["auc"] > report["logit_only"]["auc"] + 0.1
     assert report["cross_validated"]["log_loss"] < min(report["logit_only"]["log_loss"], report["row_only"]["log_loss"])
     assert abs(report["cross_validated"]["mean"] - report["faithful"] / report["labels"]) < 0.05
+    # the level a card shows follows the stricter reading committed beside it
+    reading = fit_reading_shift(report, read_student_labels(recipe.adapter_dir / committed["reading_fitted_on"]))
+    assert committed["reading_shift"] == pytest.approx(reading["reading_shift"], abs=1e-4)
+    assert committed["reading_shift"] < -1.0
+    assert committed["reading_labels"] == reading["labels"] >= 250

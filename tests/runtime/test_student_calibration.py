@@ -21,7 +21,8 @@ from models import Paraphraser
 from models.bundle import read_manifest
 from models.confidence import student_confidence
 from models.errors import BundleError
-from models.pipeline import EMPTY_SCORE, RESCUE_AT, KeepsMeaning, Source, default_pipeline
+from models.pipeline import (EMPTY_SCORE, RESCUE_AT, ByConfidence, Candidate, KeepsMeaning, Source,
+                             default_pipeline)
 from models.recipes import get_recipe
 from models.student_calibration import CALIBRATION_FILE, MANIFEST_KEY, StudentCalibration
 
@@ -94,6 +95,38 @@ def test_the_check_shows_the_students_confidence_and_rescues_only_rows_it_is_sur
     judged = pipeline.judge("We missed the train.", SOURCE, [], -0.9)
     assert judged.accepted and judged.confidence == pytest.approx(expected(0.8, -0.9))
     assert default_pipeline(scorer).judge("We missed the train.", SOURCE, [], -0.9).confidence == pytest.approx(0.8)
+
+
+def test_a_stricter_reading_moves_the_number_shown_but_not_which_rows_pass_or_their_order() -> None:
+    plain = StudentCalibration.from_dict(FIT)
+    strict = StudentCalibration.from_dict({**FIT, "reading_shift": -1.4})
+    assert plain.to_dict() == FIT | {"source_scale": 0.0}  # no shift: the manifest (and fingerprint) as before
+    assert StudentCalibration.from_dict(strict.to_dict()) == strict
+    assert strict.confidence(2.0, -0.5) == pytest.approx(1 / (1 + math.exp(-(1.0 - 1.5 + 1.0 - 1.4))))
+    assert strict.confidence(2.0, -0.5) < plain.confidence(2.0, -0.5)
+    for p in (0.05, 0.4, 0.93):
+        assert strict.on_fit_scale(strict.on_shown_scale(p)) == pytest.approx(p)
+    assert strict.on_fit_scale(strict.confidence(1.0, -0.7)) == pytest.approx(plain.confidence(1.0, -0.7))
+    with pytest.raises(ValueError, match="'reading_shift'"):
+        StudentCalibration.from_dict({**FIT, "reading_shift": "strict"})
+    scorer = LogitScorer(per_text={"Just under.": 0.49, "We missed the train.": 0.7,
+                                   "We missed the train today.": 0.7, "The train left us behind.": 0.7})
+    # the same rows rescued: the threshold is read on the fit's own scale
+    for row in (-0.1, -0.3, -0.45, -0.6):
+        assert (KeepsMeaning(scorer, calibration=strict).assess("Just under.", SOURCE, row).accepted
+                == KeepsMeaning(scorer, calibration=plain).assess("Just under.", SOURCE, row).accepted)
+    # the same order: the ranking weighs the fit's own scale against variety (weighing the lower
+    # numbers shown, variety would win here: the third card would come second)
+    rows = {"We missed the train.": -0.3, "We missed the train today.": -0.3, "The train left us behind.": -0.7}
+
+    def ranked(fit: StudentCalibration, ranking: ByConfidence | None = None) -> list[str]:
+        pipeline = default_pipeline(scorer, calibration=fit)
+        accepted = [Candidate(text, score, (), pipeline.judge(text, SOURCE, [], score).confidence)
+                    for text, score in rows.items()]
+        return [c.text for c in (ranking or pipeline.ranking).rank(accepted, SOURCE)]
+
+    assert ranked(strict) == ranked(plain) == list(rows)
+    assert ranked(strict, ByConfidence()) != ranked(plain)
 
 
 def test_the_manifest_carries_the_fit_and_a_damaged_one_is_a_bundle_error(tiny_bundle: Path, tmp_path: Path) -> None:
