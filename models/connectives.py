@@ -6,7 +6,7 @@ both halves and drops the contrast ("the wings were crispy, however skimpy on th
 else, and the meaning scorer passed such candidates. The rule is deliberately narrow:
 
 * only a contrast *inside* the sentence counts here: a leading "But", "Yet" or "However,"
-  links it to the sentence before, which :func:`keeps_link` checks (in Standard only);
+  links it to the sentence before, which :func:`dropped_link` checks (in Standard only);
 * uses of the words that draw no contrast are ignored: "all but", "nothing but", "can't help
   but", "not only … but also", "not yet", "yet to", "as yet", "yet another", and "yet"
   anywhere but at a clause's start ("we haven't eaten yet");
@@ -90,8 +90,8 @@ def dropped_link(source: str, candidate: str) -> str:
     of the X-type asteroids is not known well enough" → "The mineralogy of the X-type
     asteroids is not well known" reads as agreeing with the sentence before. Of the 3,668
     candidates student v2 showed in sessions 22-31, 107 had a source with such a link and 52
-    dropped it (``runs/s34/links_probe.py``); the six people who labelled our held-out reads
-    called every such drop unfaithful. Human simplifications drop them freely (38 of ASSET's
+    dropped it (``runs/s34/links_probe.py``), and the blind readers of session 34 (AI helper
+    agents) failed every such card. Human simplifications drop them freely (38 of ASSET's
     60 references for the 6 held-out sources with one), so only Standard keeps them: the
     paraphraser puts the link back (:func:`restore_link`), :class:`models.pipeline.KeepsLink`
     refuses a row that still lacks it. A source that opens with a quotation has no link of
