@@ -130,8 +130,9 @@ def restore_link(source: str, candidate: str) -> str:
     "Scientists"), not a name, an acronym or "I".
     """
     found = _dropped(source, candidate)
-    if found is None:
-        return candidate
+    if found is None or not re.search(r"[^\W_]", candidate):
+        return candidate  # nothing dropped, or no words to put it before (the checks refuse those)
+    candidate = candidate.lstrip()
     link = re.sub(r"^\W+", "", found.group(0)).strip()
     if source[found.end():].lstrip().startswith(","):
         link += ","

@@ -100,3 +100,8 @@ def test_a_kept_or_absent_link_is_not_a_dropped_one(source: str, candidate: str)
 def test_the_writers_link_is_put_back_in_front(source: str, candidate: str, restored: str) -> None:
     assert restore_link(source, candidate) == restored
     assert dropped_link(source, restored) == ""
+
+
+@pytest.mark.parametrize("row", ["", "   ", "...", "?!"])
+def test_a_row_without_words_gets_no_link_to_hide_behind(row: str) -> None:
+    assert restore_link("However, it rained all day.", row) == row  # the empty-row check still sees it
