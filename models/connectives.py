@@ -98,7 +98,7 @@ def dropped_link(source: str, candidate: str) -> str:
     its own ('"But we won," he said.': the speaker's).
     """
     found = _dropped(source, candidate)
-    return found.group(0).strip(" \t\n\"'“‘(") if found else ""
+    return _as_written(found) if found else ""
 
 
 def _dropped(source: str, candidate: str) -> re.Match[str] | None:
@@ -110,6 +110,11 @@ def _dropped(source: str, candidate: str) -> re.Match[str] | None:
         if found and not _KEPT[kind].search(_NOT_CONTRAST.sub(" ", candidate.translate(STRAIGHT_APOSTROPHES))):
             return found
     return None
+
+
+def _as_written(found: re.Match[str]) -> str:
+    """The link as the source writes it, without what opens the sentence ("(However" → "However")."""
+    return re.sub(r"^\W+", "", found.group(0)).strip()
 
 
 _QUOTES = frozenset("\"'“‘«")
@@ -133,13 +138,13 @@ def restore_link(source: str, candidate: str) -> str:
     if found is None or not re.search(r"[^\W_]", candidate):
         return candidate  # nothing dropped, or no words to put it before (the checks refuse those)
     candidate = candidate.lstrip()
-    link = re.sub(r"^\W+", "", found.group(0)).strip()
+    link = _as_written(found)
     if source[found.end():].lstrip().startswith(","):
         link += ","
     first = _FIRST_WORD.match(candidate)
     word = first.group(1) if first else ""
     acronym = len(word) > 1 and word.isupper()
-    if word and candidate.lstrip()[:1] not in _QUOTES and word != "I" and not acronym and is_common_word(word):
+    if word and candidate[:1] not in _QUOTES and word != "I" and not acronym and is_common_word(word):
         start = first.start(1)  # type: ignore[union-attr]
         candidate = candidate[:start] + candidate[start].lower() + candidate[start + 1:]
     return f"{link} {candidate}"

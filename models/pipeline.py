@@ -475,7 +475,6 @@ def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAUL
     checks = app_checks()
     if scorer is None:
         return CandidatePipeline(checks)
-    weighed = (calibration.on_fit_scale if calibration is not None and calibration.applies_to(scorer)
-               and calibration.reading_shift else None)
+    weighed = calibration.on_fit_scale if calibration is not None and calibration.applies_to(scorer) else None
     return CandidatePipeline((*checks, KeepsMeaning(scorer, calibration=calibration)),
                              ranking=ByConfidence(weighed=weighed), oversample=oversample)
