@@ -91,12 +91,10 @@ def pick_sentences(sentences: list[Sentence], k: int | None) -> list[Sentence]:
 
 def build_workload(bundle: Path, options: BenchOptions) -> Workload:
     """Tokenize every sentence with the bundle's own tokenizer and prompt template."""
-    from tokenizers import Tokenizer
-
-    from models.bundle import read_manifest
+    from models.bundle import load_tokenizer, read_manifest
 
     manifest = read_manifest(bundle)
-    tokenizer = Tokenizer.from_file(str(bundle / manifest.tokenizer_file))
+    tokenizer = load_tokenizer(bundle / manifest.tokenizer_file)
     every = load_sentences(options.sentences_file)
     sentences = pick_sentences(every, options.max_sentences)
     reference = reference_sentence(sentences)

@@ -159,16 +159,14 @@ class MITeacher:
         Only what scoring needs (tokenizer, decoder, prompt): not a whole Paraphraser, which
         would also load the app's meaning scorer, the model these scores teach.
         """
-        from tokenizers import Tokenizer
-
-        from models.bundle import load_manifest
+        from models.bundle import load_manifest, load_tokenizer
         from models.catalog import rebuild_command, resolve_bundle
         from models.errors import BundleError
 
         folder = resolve_bundle(bundle)
         manifest = load_manifest(folder, verify=True)
         try:
-            tokenizer = Tokenizer.from_file(str(folder / manifest.tokenizer_file))
+            tokenizer = load_tokenizer(folder / manifest.tokenizer_file)
             decoder = OnnxDecoder(folder / manifest.model_file, manifest.geometry, threads=threads)
         except Exception as exc:  # onnxruntime / tokenizers raise many types on bad files
             raise BundleError(f"Model bundle '{manifest.name}' could not be loaded: {exc}", bundle=manifest.name,

@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 
 OPSET = 18
 MS_DOMAIN = "com.microsoft"
+#: The graph input that weighs a mode update (shape [1]); the runtime's name for it
+#: is :data:`models.onnx_decoder.MODE_UPDATE_INPUT`.
+MODE_UPDATE_INPUT = "mode_update"
 
 
 @dataclass(frozen=True)
@@ -104,17 +107,25 @@ class LlamaGraphBuilder:
     """Builds the graph from a name → numpy weight mapping in transformers' naming."""
 
     def __init__(self, shape: LlamaShape, weights: Mapping[str, np.ndarray],
-                 quantization: QuantizationSettings | None, lora: Mapping[str, LoraFactor] | None = None) -> None:
+                 quantization: QuantizationSettings | None, lora: Mapping[str, LoraFactor] | None = None,
+                 mode_update: Mapping[str, LoraFactor] | None = None) -> None:
         """``weights`` are the base model's; ``lora`` the adapter's factors by module, if any.
 
         ``quantization=None`` keeps every weight in float32 (references and tests). Layers
         stored in 8 bits get the adapter merged in before rounding; layers stored in 4 bits
         keep the base exactly on its GGUF grid and the adapter beside it (:meth:`_grid4_matmul`).
+
+        ``mode_update``: a second low-rank update (``distill.mode_update``), added times the
+        graph input :data:`MODE_UPDATE_INPUT` ([1], fed on every run), so one graph decodes as the
+        adapter alone or with the update, per request. Its factors are stored in 8 bits
+        (one scale per rank direction): the update is small and its rounding is far below
+        the 4-bit base's.
         """
         self.shape = shape
         self.weights = weights
         self.q = quantization
         self.lora = dict(lora or {})
+        self.update = dict(mode_update or {})
         self._made: set[str] = set()
         if quantization is not None and not quantization.symmetric:
             raise ValueError("only symmetric blockwise quantization is implemented")
@@ -139,13 +150,80 @@ class LlamaGraphBuilder:
         weight = np.concatenate([self._merged(m) for m in modules], axis=0)  # [out, in]
         if self.q is None or bits is None:
             self.g.node("MatMul", [x, self.g.constant(f"{name}.weight", np.ascontiguousarray(weight.T))], [out], name)
+        else:
+            q = quantize_blockwise(weight.T, bits, self.q.block_size)
+            data = self.g.constant(f"{name}.qweight", q.data)
+            scales = self._scales(q.scales, f"{name}.scales")
+            self.g.node("MatMulNBits", [x, data, scales], [out], name, MS_DOMAIN, K=weight.shape[1], N=weight.shape[0],
+                        bits=q.bits, block_size=q.block_size, accuracy_level=self.q.accuracy_level)
+        factors = self._update_factors(modules, name, weight.shape[0])
+        if factors is None:
             return out
-        q = quantize_blockwise(weight.T, bits, self.q.block_size)
-        data = self.g.constant(f"{name}.qweight", q.data)
-        scales = self._scales(q.scales, f"{name}.scales")
-        self.g.node("MatMulNBits", [x, data, scales], [out], name, MS_DOMAIN, K=weight.shape[1], N=weight.shape[0],
-                    bits=q.bits, block_size=q.block_size, accuracy_level=self.q.accuracy_level)
-        return out
+        # A branch of its own here (references and 8-bit layers); the 4-bit path shares its side matmuls.
+        a, b = factors
+        g = self.g
+        g.node("MatMul", [x, a], [f"{name}/update_h"], f"{name}/update_h")
+        g.node("Mul", [f"{name}/update_h", MODE_UPDATE_INPUT], [f"{name}/update_gated"], f"{name}/update_gate")
+        g.node("MatMul", [f"{name}/update_gated", b], [f"{name}/update"], f"{name}/update")
+        g.node("Add", [out, f"{name}/update"], [f"{name}/with_update"], f"{name}/add_update")
+        return f"{name}/with_update"
+
+    def _padded_b(self, b_t: str, start: int, rows: int, n: int, name: str) -> str:
+        """``b_t`` [r, rows] placed at output columns ``start..start+rows`` of an [r, n] block."""
+        pads = self.g.constant(f"{name}/pads", np.array([0, start, 0, n - start - rows], np.int64))
+        self.g.node("Pad", [b_t, pads], [f"{b_t}/padded"], f"{b_t}/pad")
+        return f"{b_t}/padded"
+
+    def _update_factors(self, modules: list[str], name: str, n: int) -> tuple[str, str] | None:
+        """The mode update of ``modules`` as (A.T [K, r], B.T [r, N]) in the packed output
+        layout, stored in 8 bits; None when it has none."""
+        factors = [(m, self.update[m]) for m in modules if m in self.update]
+        if not factors:
+            return None
+        a = self._int8_as_float(np.concatenate([f.a.T for _, f in factors], axis=1), 1, f"{name}.update_a")
+        starts, start = {}, 0
+        for m in modules:
+            starts[m] = start
+            start += self._w(f"{m}.weight").shape[0]
+        blocks = []
+        for module, factor in factors:
+            short = module.rsplit(".", 1)[-1]
+            b_t = self._int8_as_float(factor.b.T, 0, f"{name}.update_b.{short}")
+            blocks.append(self._padded_b(b_t, starts[module], factor.b.shape[0], n, f"{name}/update_pads.{short}"))
+        if len(blocks) == 1:
+            return a, blocks[0]
+        self.g.node("Concat", blocks, [f"{name}.update_b"], f"{name}.update_b/concat", axis=0)
+        return a, f"{name}.update_b"
+
+    def _int8_as_float(self, values: np.ndarray, axis: int, name: str) -> str:
+        """``values`` in 8 bits with one scale per index along ``axis`` (a rank direction),
+        cast back to float32 in the graph (folded when the session loads). The scales are a
+        few floats: stored as float32, they need no Cast node of their own."""
+        values = np.asarray(values, dtype=np.float32)
+        peak = np.abs(values).max(axis=1 - axis, keepdims=True)
+        scale = (np.where(peak > 0, peak, 1.0) / 127.0).astype(np.float32)
+        levels = np.clip(np.rint(values / scale), -127, 127).astype(np.int8)
+        g = self.g
+        g.node("Cast", [g.constant(f"{name}.int8", levels)], [f"{name}/levels"], f"{name}/cast",
+               to=self.onnx.TensorProto.FLOAT)
+        g.node("Mul", [f"{name}/levels", g.constant(f"{name}.scale", scale)], [name], f"{name}/dequantize")
+        return name
+
+    def _gate(self, widths: tuple[int, int, int]) -> str:
+        """[lora | update | blocks] multipliers for a side branch: 1, the mode update's weight, 1."""
+        name = f"const/gate{widths[0]}_{widths[1]}_{widths[2]}"
+        if name in self._made:
+            return name
+        g = self.g
+        g.node("Expand", [MODE_UPDATE_INPUT, g.constant(f"{name}/width", np.array([widths[1]], np.int64))],
+               [f"{name}/update"], f"{name}/expand")
+        parts = [f"{name}/update"]
+        if widths[0]:
+            parts.insert(0, g.constant(f"{name}/lora", np.ones(widths[0], np.float32)))
+        parts.append(g.constant(f"{name}/blocks", np.ones(widths[2], np.float32)))
+        g.node("Concat", parts, [name], f"{name}/concat", axis=0)
+        self._made.add(name)
+        return name
 
     def _grid4_matmul(self, x: str, modules: list[str], name: str) -> str:
         """Base weight exactly in 4 bits, plus a small float32 side branch.
@@ -170,24 +248,33 @@ class LlamaGraphBuilder:
         g.node("Mul", [scales, g.constant(f"{name}/eight", np.array(8.0, np.float32))], [f"{name}/8d"], f"{name}/8d")
         g.node("Add", [minimums, f"{name}/8d"], [f"{name}/offsets"], f"{name}/offsets")
         g.node("Transpose", [f"{name}/offsets"], [f"{name}/offsets_t"], f"{name}/offsets_t", perm=[1, 0])
-        left = [self._block_indicator(k)]
-        right = [f"{name}/offsets_t"]
+        left: list[str] = []
+        right: list[str] = []
+        lora_rank = 0
         factors = [(m, self.lora[m]) for m in modules if m in self.lora]
         if factors:
             a = np.concatenate([f.a.T for _, f in factors], axis=1)  # [K, R]
-            left.insert(0, self._fp16_as_float(a, f"{name}.lora_a"))
-            blocks = []
+            lora_rank = a.shape[1]
+            left.append(self._fp16_as_float(a, f"{name}.lora_a"))
             for column, (module, factor) in enumerate(factors):
                 b_t = self._fp16_as_float(factor.b.T, f"{name}.lora_b.{module.rsplit('.', 1)[-1]}")  # [r, out_m]
-                start = int(starts[module])
-                pads = g.constant(f"{name}/pads.{column}", np.array([0, start, 0, n - start - factor.b.shape[0]], np.int64))
-                g.node("Pad", [b_t, pads], [f"{b_t}/padded"], f"{b_t}/pad")
-                blocks.append(f"{b_t}/padded")
-            right = blocks + right
+                right.append(self._padded_b(b_t, int(starts[module]), factor.b.shape[0], n, f"{name}/pads.{column}"))
+        update = self._update_factors(modules, name, n)
+        if update is not None:  # its columns of side_h are scaled by the mode update's weight
+            left.append(update[0])
+            right.append(update[1])
+        left.append(self._block_indicator(k))
+        right.append(f"{name}/offsets_t")
         g.node("Concat", left, [f"{name}/side_p"], f"{name}/side_p", axis=1)
         g.node("Concat", right, [f"{name}/side_q"], f"{name}/side_q", axis=0)
         g.node("MatMul", [x, f"{name}/side_p"], [f"{name}/side_h"], f"{name}/side_h")
-        g.node("MatMul", [f"{name}/side_h", f"{name}/side_q"], [f"{name}/side"], f"{name}/side")
+        side_h = f"{name}/side_h"
+        if update is not None:
+            rank = sum(self.update[m].a.shape[0] for m in modules if m in self.update)
+            g.node("Mul", [side_h, self._gate((lora_rank, rank, k // self.q.block_size))], [f"{name}/side_h_gated"],
+                   f"{name}/side_gate")
+            side_h = f"{name}/side_h_gated"
+        g.node("MatMul", [side_h, f"{name}/side_q"], [f"{name}/side"], f"{name}/side")
         g.node("Add", [f"{name}/base", f"{name}/side"], [f"{name}/out"], f"{name}/add")
         return f"{name}/out"
 
@@ -227,6 +314,8 @@ class LlamaGraphBuilder:
         s, g, helper, TP = self.shape, self.g, self.onnx.helper, self.onnx.TensorProto
         inputs = [helper.make_tensor_value_info("input_ids", TP.INT64, ["batch", "sequence"]),
                   helper.make_tensor_value_info("attention_mask", TP.INT64, ["batch", "total"])]
+        if self.update:  # required: a default initializer would keep onnxruntime from folding around it
+            inputs.append(helper.make_tensor_value_info(MODE_UPDATE_INPUT, TP.FLOAT, [1]))
         outputs = [helper.make_tensor_value_info("logits", TP.FLOAT, ["batch", 1, s.vocab])]
         for i in range(s.layers):
             for kind in ("key", "value"):
@@ -360,11 +449,13 @@ def torch_weights(model: Any) -> dict[str, np.ndarray]:
 
 
 def write_decoder(config: Any, weights: Mapping[str, np.ndarray], out_model: Path,
-                  quantization: QuantizationSettings | None, lora: Mapping[str, LoraFactor] | None = None) -> Path:
-    """Build the graph for a transformers Llama ``config``, its base ``weights`` and an
-    optional adapter (:func:`lora_factors`); save it as one file."""
+                  quantization: QuantizationSettings | None, lora: Mapping[str, LoraFactor] | None = None,
+                  mode_update: Mapping[str, LoraFactor] | None = None) -> Path:
+    """Build the graph for a transformers Llama ``config``, its base ``weights``, an
+    optional adapter (:func:`lora_factors`) and an optional mode update
+    (:func:`read_lora_folder`); save it as one file."""
     onnx = require("onnx")
-    proto = LlamaGraphBuilder(LlamaShape.from_config(config), weights, quantization, lora).build()
+    proto = LlamaGraphBuilder(LlamaShape.from_config(config), weights, quantization, lora, mode_update).build()
     out_model.parent.mkdir(parents=True, exist_ok=True)
     onnx.save_model(proto, str(out_model))
     log.info("decoder graph: %d nodes, %.1f MB", len(proto.graph.node), out_model.stat().st_size / 1e6)
@@ -384,4 +475,32 @@ def lora_factors(peft_model: Any) -> dict[str, LoraFactor]:
         a = lora_a["default"].weight.detach().float().cpu().numpy().copy()
         b = module.lora_B["default"].weight.detach().float().cpu().numpy() * scaling
         factors[name.removeprefix("base_model.model.")] = LoraFactor(a=a, b=b)
+    return factors
+
+
+def read_lora_folder(folder: Path) -> dict[str, LoraFactor]:
+    """A PEFT LoRA folder's factors by the base model's module names (scaling folded into b),
+    read without peft: a mode update (:mod:`distill.mode_update`) is never applied to a model."""
+    import json
+
+    safetensors_numpy = require("safetensors.numpy")
+    config_path = folder / "adapter_config.json"
+    if not config_path.is_file():
+        raise FileNotFoundError(f"{folder} is not a LoRA adapter folder (no adapter_config.json)")
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    if config.get("peft_type") != "LORA" or config.get("use_dora"):
+        raise ValueError(f"{folder}: only plain LoRA adapters can be read as factors")
+    rank = int(config["r"])
+    scaling = float(config["lora_alpha"]) / (rank ** 0.5 if config.get("use_rslora") else rank)
+    tensors = safetensors_numpy.load_file(str(folder / "adapter_model.safetensors"))
+    factors: dict[str, LoraFactor] = {}
+    for key in sorted(k for k in tensors if k.endswith(".lora_A.weight")):
+        module = key.removesuffix(".lora_A.weight")
+        b = tensors.get(f"{module}.lora_B.weight")
+        if b is None:
+            raise ValueError(f"{folder}: {module} has lora_A but no lora_B")
+        factors[module.removeprefix("base_model.model.")] = LoraFactor(
+            a=tensors[key].astype(np.float32), b=b.astype(np.float32) * np.float32(scaling))
+    if not factors:
+        raise ValueError(f"{folder} holds no LoRA factors")
     return factors

@@ -16,6 +16,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from models.bundle import ModelGeometry
+from models.controls import STANDARD_MODE
 from models.onnx_decoder import OnnxDecoder
 from models.prompt import PromptFormat
 
@@ -50,11 +51,13 @@ PARITY_SENTENCES = [
 
 
 def parity_report(torch_model: Any, bundle_model: Path, geometry: ModelGeometry, prompt: PromptFormat,
-                  tokenizer: Any, *, max_new_tokens: int = 20, sentences: list[str] | None = None) -> dict[str, Any]:
+                  tokenizer: Any, *, max_new_tokens: int = 20, sentences: list[str] | None = None,
+                  mode: str = STANDARD_MODE, update: float = 0.0) -> dict[str, Any]:
     """Compare greedy decoding of ``torch_model`` and the ONNX file ``bundle_model``.
 
     ``tokenizer`` is the runtime's ``tokenizers.Tokenizer`` from the bundle, so both sides
-    see exactly the ids the app will feed.
+    see exactly the ids the app will feed. ``mode`` picks the prompt's codes and ``update``
+    the weight of the graph's mode update (``torch_model`` must then have it merged in).
     """
     torch = require("torch")
     sentences = sentences or PARITY_SENTENCES
@@ -64,15 +67,16 @@ def parity_report(torch_model: Any, bundle_model: Path, geometry: ModelGeometry,
     agree = 0
     positions = 0
     for sentence in tqdm(sentences, desc="parity vs PyTorch fp32", unit="prompt", leave=False):
-        prompt_ids = tokenizer.encode(prompt.render(sentence), add_special_tokens=False).ids
+        prompt_ids = tokenizer.encode(prompt.render(sentence, mode), add_special_tokens=False).ids
         reference = _torch_greedy(torch, torch_model, prompt_ids, stops, max_new_tokens)
-        ours = _onnx_greedy(decoder, prompt_ids, stops, max_new_tokens)
+        ours = _onnx_greedy(decoder, prompt_ids, stops, max_new_tokens, update)
         exact += int(reference == ours)
-        predicted = _onnx_teacher_forced(decoder, prompt_ids, reference)
+        predicted = _onnx_teacher_forced(decoder, prompt_ids, reference, update)
         agree += sum(int(p == r) for p, r in zip(predicted, reference))
         positions += len(reference)
     return {
         "reference": "PyTorch fp32 greedy",
+        **({"mode": mode, "mode_update": update} if update else {}),
         "prompts": len(sentences),
         "max_new_tokens": max_new_tokens,
         "greedy_identical": exact,
@@ -98,10 +102,11 @@ def _torch_greedy(torch: Any, model: Any, prompt_ids: list[int], stops: set[int]
     return out
 
 
-def _onnx_teacher_forced(decoder: OnnxDecoder, prompt_ids: list[int], reference: list[int]) -> list[int]:
+def _onnx_teacher_forced(decoder: OnnxDecoder, prompt_ids: list[int], reference: list[int],
+                         update: float = 0.0) -> list[int]:
     """The bundle's argmax at each position while being fed PyTorch's tokens."""
     predicted: list[int] = []
-    cache = decoder.new_cache(1, len(prompt_ids) + len(reference))
+    cache = decoder.new_cache(1, len(prompt_ids) + len(reference), update=update)
     logits = decoder.forward(np.array([prompt_ids], dtype=np.int64), cache)
     for i, token in enumerate(reference):
         predicted.append(int(logits[0].argmax()))
@@ -110,9 +115,10 @@ def _onnx_teacher_forced(decoder: OnnxDecoder, prompt_ids: list[int], reference:
     return predicted
 
 
-def _onnx_greedy(decoder: OnnxDecoder, prompt_ids: list[int], stops: set[int], max_new: int) -> list[int]:
+def _onnx_greedy(decoder: OnnxDecoder, prompt_ids: list[int], stops: set[int], max_new: int,
+                 update: float = 0.0) -> list[int]:
     out: list[int] = []
-    cache = decoder.new_cache(1, len(prompt_ids) + max_new)
+    cache = decoder.new_cache(1, len(prompt_ids) + max_new, update=update)
     logits = decoder.forward(np.array([prompt_ids], dtype=np.int64), cache)
     for _ in range(max_new):
         token = int(logits[0].argmax())

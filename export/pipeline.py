@@ -12,6 +12,7 @@ bundle where the app would find it.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -27,7 +28,8 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from models.controls import Controls
-from models.bundle import MANIFEST_NAME, ModelGeometry, file_record, read_manifest, verify_bundle, write_manifest
+from models.bundle import (MANIFEST_NAME, ModelGeometry, file_record, load_tokenizer, read_manifest, verify_bundle,
+                           write_manifest)
 from models.catalog import bundles_dir
 from models.errors import BundleError, ParaphraseStudioError
 from models.prompt import PromptFormat
@@ -42,9 +44,10 @@ from .quantize import QuantizationSettings
 log = logging.getLogger(__name__)
 
 #: Bump when the export code changes what it writes, so ``--if-stale`` rebuilds.
-EXPORT_VERSION = 3  # 2: logits for the last position only; 3: fused graph, tied 8-bit embedding
+#: 2: logits for the last position only; 3: fused graph, tied 8-bit embedding; 4: gzip tokenizer.
+EXPORT_VERSION = 4
 MODEL_FILE = "model.onnx"
-TOKENIZER_FILE = "tokenizer.json"
+TOKENIZER_FILE = "tokenizer.json.gz"  # gzip: 1.56 -> 0.56 MB (models.bundle.load_tokenizer)
 
 
 class ParityError(ParaphraseStudioError, RuntimeError):
@@ -71,6 +74,9 @@ class ExportRequest:
     controls: Controls | None = None
     #: The student's confidence fit (``models.student_calibration``), written into the manifest.
     confidence: StudentCalibration | None = None
+    #: A mode's own low-rank update (``distill.mode_update``), kept beside the adapter behind
+    #: the graph input ``mode_update``; ``controls.mode_updates`` says which modes weigh it.
+    mode_update: Path | None = None
 
     @property
     def destination(self) -> Path:
@@ -93,6 +99,8 @@ def fingerprint(request: ExportRequest, base: BaseWeights) -> str:
         payload["controls"] = request.controls.to_dict()
     if request.confidence is not None:  # absent without one: older bundles keep their fingerprint
         payload["confidence"] = request.confidence.to_dict()
+    if request.mode_update is not None:
+        payload["mode_update_sha256"] = adapter_digest(request.mode_update)
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -127,6 +135,7 @@ def is_current(request: ExportRequest, base: BaseWeights) -> bool:
 def build_bundle(request: ExportRequest, *, if_stale: bool = False) -> Path:
     """Build (or, with ``if_stale``, reuse) the bundle described by ``request``."""
     base = resolve_base(request.base)
+    _check_mode_update(request)
     if if_stale and is_current(request, base):
         log.info("bundle %s is up to date", request.name)
         return request.destination
@@ -140,14 +149,15 @@ def build_bundle(request: ExportRequest, *, if_stale: bool = False) -> Path:
         model, tokenizer = load_base(base)
         stages.update()
         stages.set_postfix_str("apply adapter")
-        from .llama_graph import torch_weights, write_decoder
+        from .llama_graph import read_lora_folder, torch_weights, write_decoder
 
         base_weights = torch_weights(model)  # a copy: merging below rewrites the model's tensors
         model, lora = _with_adapter(model, request.adapter)
+        update = read_lora_folder(request.mode_update) if request.mode_update is not None else None
         stages.update()
         stages.set_postfix_str("write quantized graph")
         bundle = work / "bundle"
-        write_decoder(model.config, base_weights, bundle / MODEL_FILE, request.quantization, lora)
+        write_decoder(model.config, base_weights, bundle / MODEL_FILE, request.quantization, lora, update)
         del base_weights
         stages.update()
         stages.set_postfix_str("tokenizer")
@@ -161,12 +171,19 @@ def build_bundle(request: ExportRequest, *, if_stale: bool = False) -> Path:
         report = parity_report(model, bundle / MODEL_FILE, geometry, prompt, runtime_tokenizer,
                                sentences=request.parity_sentences)
         report["threshold"] = request.min_agreement
+        if update is not None:  # the update's modes, against PyTorch with the update merged in
+            assert request.controls is not None
+            report["mode_updates"] = [_update_parity(model, update, bundle / MODEL_FILE, geometry, prompt,
+                                                     runtime_tokenizer, mode, weight, request)
+                                      for mode, weight in request.controls.mode_updates.items()]
         stages.update()
         stages.close()
-        if report["next_token_agreement"] < request.min_agreement:
-            raise ParityError(
-                f"bundle {request.name} refused: next-token agreement with PyTorch fp32 is "
-                f"{report['next_token_agreement']:.3f}, below the threshold {request.min_agreement:.2f}")
+        for checked in [report, *report.get("mode_updates", [])]:
+            if checked["next_token_agreement"] < request.min_agreement:
+                raise ParityError(
+                    f"bundle {request.name} refused: next-token agreement with PyTorch fp32 is "
+                    f"{checked['next_token_agreement']:.3f}{' in mode ' + checked['mode'] if 'mode' in checked else ''}, "
+                    f"below the threshold {request.min_agreement:.2f}")
         manifest = _manifest(request, base, geometry, prompt, report, bundle, time.perf_counter() - started)
         write_manifest(bundle, manifest)
         _replace_folder(bundle, destination)
@@ -195,6 +212,37 @@ def geometry_of(config: Any) -> ModelGeometry:
     )
 
 
+def _check_mode_update(request: ExportRequest) -> None:
+    """A mode update and the controls that weigh it come together, or not at all."""
+    weighed = request.controls is not None and bool(request.controls.mode_updates)
+    if request.mode_update is not None and not weighed:
+        raise ValueError(f"{request.name}: a mode update needs controls naming the modes that use it (mode_updates)")
+    if weighed and request.mode_update is None:
+        raise ValueError(f"{request.name}: the controls name mode updates but no mode update folder was given")
+
+
+def _update_parity(model: Any, update: dict[str, Any], onnx_model: Path, geometry: ModelGeometry,
+                   prompt: PromptFormat, tokenizer: Any, mode: str, weight: float,
+                   request: ExportRequest) -> dict[str, Any]:
+    """Parity of ``mode`` (update weighed by ``weight``) against ``model`` with the update
+    merged in; the merge is undone afterwards, so ``model`` is the adapter's again."""
+    torch = require("torch")
+    modules = dict(model.named_modules())
+
+    def apply(sign: float) -> None:
+        with torch.no_grad():
+            for name, factor in update.items():
+                delta = torch.from_numpy(factor.b @ factor.a) * (sign * weight)
+                modules[name].weight += delta.to(modules[name].weight.dtype)
+
+    apply(1.0)
+    try:
+        return parity_report(model, onnx_model, geometry, prompt, tokenizer, sentences=request.parity_sentences,
+                             mode=mode, update=weight)
+    finally:
+        apply(-1.0)
+
+
 def _with_adapter(model: Any, adapter: Path | None) -> tuple[Any, dict[str, Any]]:
     """(``model`` with the LoRA adapter merged in, the adapter's factors): the merged
     model is the parity reference; the graph builder takes the base and the factors."""
@@ -211,9 +259,11 @@ def _with_adapter(model: Any, adapter: Path | None) -> tuple[Any, dict[str, Any]
 
 
 def _write_tokenizer(hf_tokenizer: Any, path: Path) -> Any:
-    tokenizers = require("tokenizers")
-    hf_tokenizer.backend_tokenizer.save(str(path), pretty=False)  # 1.3 MB smaller than indented
-    return tokenizers.Tokenizer.from_file(str(path))
+    """The tokenizer as compact JSON, gzipped (no timestamp: the same tokenizer, the same
+    bytes); returns it read back the way the runtime reads it, so parity uses that."""
+    text = hf_tokenizer.backend_tokenizer.to_str(pretty=False)  # 1.3 MB smaller than indented
+    path.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
+    return load_tokenizer(path)
 
 
 def _manifest(request: ExportRequest, base: BaseWeights, geometry: ModelGeometry, prompt: PromptFormat,
@@ -227,6 +277,8 @@ def _manifest(request: ExportRequest, base: BaseWeights, geometry: ModelGeometry
         "base_model": {"name": base.name, "source": base.source, "sha256": base.sha256},
         "adapter": ({"path": request.adapter.name, "sha256": adapter_digest(request.adapter)}
                     if request.adapter else None),
+        **({"mode_update": {"path": request.mode_update.name, "sha256": adapter_digest(request.mode_update)}}
+           if request.mode_update is not None else {}),
         "quantization": request.quantization.to_dict(),
         "model": {"file": MODEL_FILE, **geometry.__dict__},
         "tokenizer_file": TOKENIZER_FILE,

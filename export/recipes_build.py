@@ -14,7 +14,7 @@ def request_for_recipe(name: str, *, out_root: Path | None = None) -> ExportRequ
     return ExportRequest(name=recipe.name, template=recipe.template, base=recipe.base,
                          adapter=recipe.adapter_dir, description=recipe.description, out_root=out_root,
                          prompt_extra=dict(recipe.prompt_extra), controls=recipe.controls,
-                         confidence=recipe.confidence)
+                         confidence=recipe.confidence, mode_update=recipe.mode_update_dir)
 
 
 def build_recipe(name: str, *, if_stale: bool = False, out_root: Path | None = None) -> Path:

@@ -229,7 +229,14 @@ class RowPool:
 
     def join(self, cache: KVCache | None, prompts: list[tuple[KVCache, int]], *,
              more_to_come: bool = False) -> KVCache:
-        """``cache`` (the decoding rows, which live in this pool) plus ``count`` rows per prompt."""
+        """``cache`` (the decoding rows, which live in this pool) plus ``count`` rows per prompt.
+
+        Every row of a batch decodes with the same mode update weight (one graph input for
+        the batch): a job's sentences share its mode, so rows of another weight are refused.
+        """
+        weights = {prompt.update for prompt, _ in prompts} | ({cache.update} if cache is not None else set())
+        if len(weights) > 1:
+            raise ValueError(f"rows of different mode update weights {sorted(weights)} cannot share a batch")
         active = cache.rows if cache is not None else 0
         rows = active + sum(count for _, count in prompts)
         capacity = max([self.capacity] + [prompt.capacity for prompt, _ in prompts]
@@ -249,7 +256,7 @@ class RowPool:
                 pool[start:start + count, :, :filled] = source[:, :, :filled]  # one row, broadcast
             lengths.append(np.full(count, filled, dtype=np.int64))
             start += count
-        return KVCache([b[:rows] for b in self.buffers], np.concatenate(lengths))
+        return KVCache([b[:rows] for b in self.buffers], np.concatenate(lengths), update=weights.pop())
 
     def _allocate(self, cache: KVCache | None, like: KVCache, rows: int, capacity: int) -> None:
         shape = like.buffers[0].shape

@@ -8,6 +8,7 @@ unchanged since it last matched its sha256 is not read again (:mod:`models.verif
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -17,6 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tokenizers import Tokenizer
 
 from . import verified_files
 from .catalog import MANIFEST_NAME, rebuild_command
@@ -169,6 +172,18 @@ class Manifest:
             confidence=(StudentCalibration.from_dict(data[CONFIDENCE_KEY], f"{CONFIDENCE_KEY!r}")
                         if data.get(CONFIDENCE_KEY) is not None else None),
         )
+
+
+def load_tokenizer(path: Path) -> Tokenizer:
+    """A bundle's tokenizer, from ``tokenizer.json`` or its gzip ``tokenizer.json.gz``.
+
+    Why compressed: the student's tokenizer is 1.56 MB of JSON (vocabulary and merges) and
+    0.56 MB gzipped; the installer has a 250 MB budget, and unpacking costs ~15 ms once
+    per load. Bundles written before keep their plain file.
+    """
+    if path.suffix == ".gz":
+        return Tokenizer.from_str(gzip.decompress(path.read_bytes()).decode("utf-8"))
+    return Tokenizer.from_file(str(path))
 
 
 def write_manifest(folder: Path, data: dict[str, Any]) -> Path:

@@ -12,6 +12,11 @@ Manifest shape (``prompt.controls``)::
      "joiner": "; ",
      "max_words_ratio": {"shorter": 0.8}}
 
+``mode_updates`` (optional): per mode, the weight of the graph's mode update
+(:data:`models.onnx_decoder.MODE_UPDATE_INPUT`) the mode decodes with, e.g. ``{"simpler": 1.0}``:
+a small learnt difference (``distill.mode_update``) that makes one mode better without
+touching the others. Modes not named decode without it.
+
 ``max_words_ratio`` (optional): per mode, the most words a candidate may have, as a share
 of the source's words. The codes only *ask* for a shorter rewrite; the student v2 answered
 "length: shorter" with 0.90 of the source's words on held-out news, and a writer who picked
@@ -43,6 +48,8 @@ class Controls:
     order: tuple[str, ...] = field(default=())
     #: Mode -> the most words a candidate may have, as a share of the source's words.
     max_words_ratio: Mapping[str, float] = field(default_factory=dict)
+    #: Mode -> the weight of the bundle's mode update it decodes with (absent: 0, none).
+    mode_updates: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if STANDARD_MODE not in self.modes:
@@ -56,6 +63,15 @@ class Controls:
                 raise ValueError(f"controls' max_words_ratio names the mode {mode!r}, which they lack")
             if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0.0 < ratio <= 2.0:
                 raise ValueError(f"controls' max_words_ratio of {mode!r} must be a number in (0, 2], got {ratio!r}")
+        for mode, weight in self.mode_updates.items():
+            if mode not in self.modes:
+                raise ValueError(f"controls' mode_updates names the mode {mode!r}, which they lack")
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0.0 < weight <= 2.0:
+                raise ValueError(f"controls' mode_updates weight of {mode!r} must be a number in (0, 2], got {weight!r}")
+
+    def update_weight(self, mode: str) -> float:
+        """The weight of the bundle's mode update that ``mode`` decodes with (0: none)."""
+        return float(self.mode_updates.get(mode, 0.0))
 
     @property
     def mode_names(self) -> tuple[str, ...]:
@@ -83,6 +99,8 @@ class Controls:
                                 "change_codes": list(self.change_codes), "joiner": self.joiner}
         if self.max_words_ratio:
             data["max_words_ratio"] = dict(self.max_words_ratio)
+        if self.mode_updates:  # absent when empty: older bundles keep their fingerprint
+            data["mode_updates"] = dict(self.mode_updates)
         return data
 
     @classmethod
@@ -103,5 +121,8 @@ class Controls:
         limits = data.get("max_words_ratio", {})
         if not isinstance(limits, dict):  # its modes and numbers are checked as the controls are made
             raise ValueError("prompt['controls']['max_words_ratio'] is not an object of mode name -> number")
+        updates = data.get("mode_updates", {})
+        if not isinstance(updates, dict):
+            raise ValueError("prompt['controls']['mode_updates'] is not an object of mode name -> number")
         return cls(modes=dict(modes), change_codes=tuple(codes), joiner=joiner, order=tuple(modes),
-                   max_words_ratio=dict(limits))
+                   max_words_ratio=dict(limits), mode_updates=dict(updates))

@@ -24,6 +24,10 @@ from .bundle import ModelGeometry
 
 log = logging.getLogger(__name__)
 
+#: The graph input weighing the bundle's mode update (``export.llama_graph``): a mode such as
+#: Simpler decodes with a small learnt difference added, every other mode without it.
+MODE_UPDATE_INPUT = "mode_update"
+
 
 class KVCache:
     """Keys and values of one batch: per layer [rows, kv_heads, capacity, head_dim].
@@ -34,12 +38,18 @@ class KVCache:
     row's own length, and positions past it are never attended to. Every method that changes
     the row set returns a new cache; all but :meth:`keep_rows` (for a batch's own cache)
     copy, so a cache kept for reuse (the prompt's) is never written by accident.
+
+    ``update`` is the weight of the graph's mode update its keys and values were computed
+    with: part of the cache, because positions written with one weight and read with
+    another would mix two models.
     """
 
-    def __init__(self, buffers: list[np.ndarray], lengths: int | np.ndarray) -> None:
+    def __init__(self, buffers: list[np.ndarray], lengths: int | np.ndarray, *, update: float = 0.0) -> None:
         self.buffers = buffers
         self.lengths = np.broadcast_to(np.asarray(lengths, dtype=np.int64), (self.rows,)).copy()
+        self.update = float(update)
         self.binding: Any = None  # the decoder's I/O binding of these exact buffers
+        self.update_value: np.ndarray | None = None  # the bound [update] array, kept alive with the binding
         self.logits: np.ndarray | None = None
 
     @property
@@ -70,7 +80,7 @@ class KVCache:
         """``rows`` copies of this one-row cache (the prompt, fanned out to N candidates)."""
         if self.rows != 1:
             raise ValueError("only a one-row cache can be repeated")
-        return KVCache([np.repeat(b, rows, axis=0) for b in self.buffers], self.lengths[0])
+        return KVCache([np.repeat(b, rows, axis=0) for b in self.buffers], self.lengths[0], update=self.update)
 
     def keep_rows(self, rows: np.ndarray) -> KVCache:
         """Keep only ``rows`` (ascending), compacted in place in the same buffers.
@@ -87,7 +97,7 @@ class KVCache:
         for b in self.buffers:
             for dst, src in moves:
                 b[dst, :, :filled] = b[src, :, :filled]
-        return KVCache([b[:len(rows)] for b in self.buffers], self.lengths[rows])
+        return KVCache([b[:len(rows)] for b in self.buffers], self.lengths[rows], update=self.update)
 
     def with_capacity(self, capacity: int) -> KVCache:
         """A copy with room for ``capacity`` positions (at least the filled ones)."""
@@ -98,7 +108,7 @@ class KVCache:
             grown = np.zeros(b.shape[:2] + (capacity,) + b.shape[3:], dtype=b.dtype)
             grown[:, :, :filled] = b[:, :, :filled]
             fresh.append(grown)
-        return KVCache(fresh, self.lengths)
+        return KVCache(fresh, self.lengths, update=self.update)
 
     def rewound(self, length: int) -> KVCache:
         """A copy that forgets every position from ``length`` on."""
@@ -134,12 +144,18 @@ class OnnxDecoder:
             raise ValueError(f"the ONNX graph lacks {missing[:3]}… (not a Paraphrase Studio decoder)")
         if "position_ids" in inputs:
             raise ValueError("the ONNX graph takes position_ids: it was written by an older exporter")
+        #: Whether the graph has a mode update (:data:`MODE_UPDATE_INPUT`) a cache may weigh.
+        self.has_mode_update = MODE_UPDATE_INPUT in inputs
         log.debug("onnx session ready: %s (threads=%s)", model_path.name, threads)
 
-    def new_cache(self, rows: int = 1, capacity: int = 64) -> KVCache:
+    def new_cache(self, rows: int = 1, capacity: int = 64, *, update: float = 0.0) -> KVCache:
+        """An empty cache; ``update`` is the mode update's weight its rows decode with."""
+        if update and not self.has_mode_update:
+            raise ValueError("this ONNX graph has no mode update to weigh")
         g = self.geometry
         shape = (rows, g.num_kv_heads, capacity, g.head_dim)
-        return KVCache([np.zeros(shape, dtype=np.float32) for _ in self._past_names], np.zeros(rows, np.int64))
+        return KVCache([np.zeros(shape, dtype=np.float32) for _ in self._past_names], np.zeros(rows, np.int64),
+                       update=update)
 
     def forward(self, input_ids: np.ndarray, cache: KVCache) -> np.ndarray:
         """Run ``input_ids`` [B, S] after ``cache`` (B rows) and advance every row by S.
@@ -163,6 +179,8 @@ class OnnxDecoder:
         if longest + length > cache.capacity:
             grown = cache.with_capacity(max(2 * cache.capacity, longest + length))
             cache.buffers, cache.binding = grown.buffers, None
+        if cache.update and not self.has_mode_update:
+            raise ValueError("this ONNX graph has no mode update to weigh")
         binding = cache.binding or self._bind(cache)
         ids = np.ascontiguousarray(input_ids, dtype=np.int64)
         mask = (np.arange(longest + length)[None, :] < (lengths + length)[:, None]).astype(np.int64)  # right-padded
@@ -180,6 +198,10 @@ class OnnxDecoder:
             value = ort.OrtValue.ortvalue_from_numpy(buffer)
             binding.bind_ortvalue_input(past, value)
             binding.bind_ortvalue_output(present, value)
+        if self.has_mode_update:  # the graph needs it on every run, 0 included
+            weight = np.array([cache.update], dtype=np.float32)
+            binding.bind_ortvalue_input(MODE_UPDATE_INPUT, ort.OrtValue.ortvalue_from_numpy(weight))
+            cache.update_value = weight  # the bound memory must outlive the binding
         cache.logits = np.empty((cache.rows, 1, self.geometry.vocab_size), dtype=np.float32)
         binding.bind_ortvalue_output("logits", ort.OrtValue.ortvalue_from_numpy(cache.logits))
         cache.binding = binding

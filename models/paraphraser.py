@@ -32,10 +32,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from tokenizers import Tokenizer
 
 from .batch_decode import MAX_BATCH_ROWS, Prompt, Request, decode
-from .bundle import Manifest, load_manifest
+from .bundle import Manifest, load_manifest, load_tokenizer
 from .cancel import CancelToken
 from .catalog import rebuild_command, resolve_bundle
 from .confidence import Scorer, default_scorer
@@ -166,6 +165,7 @@ class _PromptPlan:
     prompt_ids: list[int]
     source_ids: np.ndarray  # the sentence's own tokens (the copy penalty's and the sampler's)
     max_new: int  # new tokens a candidate may take
+    update: float = 0.0  # the mode update's weight the mode decodes with (models.controls)
 
     @property
     def capacity(self) -> int:
@@ -194,7 +194,8 @@ class Paraphraser:
         self.sampling_diversity_scale = float(manifest.prompt.extra.get("sampling_diversity_scale", 1.0))
         #: ... and right of the default, more slowly still (``creative_sampling_scale``; 1: as left of it).
         self.creative_sampling_scale = float(manifest.prompt.extra.get("creative_sampling_scale", 1.0))
-        self._prefix: tuple[list[int], KVCache] | None = None
+        #: The fixed prompt prefix's cache, per mode update weight (0 for most modes).
+        self._prefixes: dict[float, tuple[list[int], KVCache]] = {}
         #: Rows a text's sentences may decode together (see models.batch_decode).
         self.max_batch_rows = MAX_BATCH_ROWS
         self._token_table: TokenTable | None = None  # built on first use (~0.2 s), or by warm_up()
@@ -205,13 +206,18 @@ class Paraphraser:
         #: it (``distill/evaluate.py`` counts copies with its own).
         self.pipeline: CandidatePipeline = default_pipeline(self.scorer, calibration=manifest.confidence)
         try:
-            self.tokenizer = Tokenizer.from_file(str(folder / manifest.tokenizer_file))
+            self.tokenizer = load_tokenizer(folder / manifest.tokenizer_file)
             self.decoder = OnnxDecoder(folder / manifest.model_file, manifest.geometry, threads=threads)
         except BundleError:
             raise
         except Exception as exc:  # onnxruntime / tokenizers raise many types on bad files
             raise BundleError(f"Model bundle '{self.name}' could not be loaded: {exc}",
                               bundle=self.name, rebuild_command=rebuild_command(self.name, folder)) from exc
+        controls = manifest.prompt.controls
+        if controls is not None and controls.mode_updates and not self.decoder.has_mode_update:
+            raise BundleError(f"Model bundle '{self.name}' names a mode update "
+                              f"({', '.join(controls.mode_updates)}) that its model file lacks; rebuild it.",
+                              bundle=self.name, rebuild_command=rebuild_command(self.name, folder))
 
     @classmethod
     def load(cls, name_or_path: str | Path | None = None, *, threads: int | None = None,
@@ -319,15 +325,17 @@ class Paraphraser:
         if len(prompt_ids) + MAX_NEW_TOKENS > self.manifest.geometry.max_positions:
             raise InputError("The sentence is too long for this model.")
         source_ids = np.array(self.tokenizer.encode(" " + source, add_special_tokens=False).ids, dtype=np.int64)
-        return _PromptPlan(prompt_ids, source_ids, _max_new_tokens(len(source_ids)))
+        controls = self.prompt.controls
+        update = controls.update_weight(mode) if controls is not None else 0.0
+        return _PromptPlan(prompt_ids, source_ids, _max_new_tokens(len(source_ids)), update)
 
     def _run_prompt(self, plan: _PromptPlan, sampler: Sampler) -> Prompt:
         prompt_ids = plan.prompt_ids
-        prefix_ids, prefix_cache = self._prefix_cache()
+        prefix_ids, prefix_cache = self._prefix_cache(plan.update)
         if prefix_ids and prompt_ids[:len(prefix_ids)] == prefix_ids and len(prompt_ids) > len(prefix_ids):
             rest, cache = prompt_ids[len(prefix_ids):], prefix_cache.with_capacity(plan.capacity)
         else:  # the text changed how the prefix tokenizes: run the whole prompt
-            rest, cache = prompt_ids, self.decoder.new_cache(1, plan.capacity)
+            rest, cache = prompt_ids, self.decoder.new_cache(1, plan.capacity, update=plan.update)
         logits = self.decoder.forward(np.array([rest], dtype=np.int64), cache)
         return Prompt(cache=cache, last_logits=logits.copy(), max_new=plan.max_new, sampler=sampler)
 
@@ -337,22 +345,23 @@ class Paraphraser:
             self._token_table = TokenTable.from_tokenizer(self.tokenizer)
         return self._token_table
 
-    def _prefix_cache(self) -> tuple[list[int], KVCache]:
-        """KV cache of the template's fixed text before ``{text}``, computed once.
+    def _prefix_cache(self, update: float = 0.0) -> tuple[list[int], KVCache]:
+        """KV cache of the template's fixed text before ``{text}``, computed once per mode
+        update weight (the same tokens give other keys and values with the update).
 
         A few-shot prompt is ~90 tokens, nearly all of it fixed; running it once per
         session instead of once per request removes most of the prefill time.
         """
-        if self._prefix is None:
+        if update not in self._prefixes:
             # A trailing space would tokenize alone here but merge into the next word in the
             # full prompt ("Ġ" vs "ĠThe"), so the cached prefix would never match.
             prefix_text = self.prompt.template.split("{text}", 1)[0].rstrip(" ")
             ids = self.tokenizer.encode(prefix_text, add_special_tokens=False).ids
-            cache = self.decoder.new_cache(1, max(1, len(ids)))
+            cache = self.decoder.new_cache(1, max(1, len(ids)), update=update)
             if ids:
                 self.decoder.forward(np.array([ids], dtype=np.int64), cache)
-            self._prefix = (ids, cache)
-        return self._prefix
+            self._prefixes[update] = (ids, cache)
+        return self._prefixes[update]
 
     def _sentence(self, request: ParaphraseRequest, on_candidate: CandidateCallback | None,
                   cancel: CancelToken | None, on_progress: ProgressCallback | None) -> ParaphraseResult:

@@ -17,6 +17,7 @@ from desktop.rebuild import RebuildCommand, export_available
 from desktop.storage import Storage
 from desktop.widgets.bundle_dialog import BundleDialog
 from desktop.widgets.main_window import MainWindow
+from models.bundle import read_manifest
 from models.catalog import BUNDLES_ENV, DEFAULT_BUNDLE, rebuild_command
 from models.errors import BundleError
 
@@ -29,14 +30,15 @@ def corrupt_bundles(default_bundle: Path, tmp_path: Path, monkeypatch: pytest.Mo
     root = tmp_path / "bundles"
     copy = root / DEFAULT_BUNDLE
     copy.mkdir(parents=True)
+    tokenizer = read_manifest(default_bundle).tokenizer_file
     for item in default_bundle.iterdir():
-        if item.name == "tokenizer.json":
+        if item.name == tokenizer:
             shutil.copy2(item, copy / item.name)
         else:
             (copy / item.name).symlink_to(item)  # the 170 MB model is read, never written
-    data = bytearray((copy / "tokenizer.json").read_bytes())
+    data = bytearray((copy / tokenizer).read_bytes())
     data[len(data) // 2] ^= 0x20
-    (copy / "tokenizer.json").write_bytes(bytes(data))
+    (copy / tokenizer).write_bytes(bytes(data))
     monkeypatch.setenv(BUNDLES_ENV, str(root))
     return root
 
@@ -62,7 +64,7 @@ def test_a_corrupt_bundle_opens_a_clear_dialog_and_the_app_stays_open(qtbot, cor
     dialog = window.bundle_dialog
     assert isinstance(dialog, BundleDialog) and dialog.isVisible()
     assert dialog.windowTitle() == "Model damaged"
-    assert "tokenizer.json is corrupt" in dialog.detail.text()
+    assert f"{read_manifest(corrupt_bundles / DEFAULT_BUNDLE).tokenizer_file} is corrupt" in dialog.detail.text()
     assert dialog.command_field.text() == dialog.command.display() == "paraphrase-studio export --force"
     assert dialog.command_field.text() in rebuild_command(DEFAULT_BUNDLE)  # the same command the error names
     assert dialog.build_button.isVisible() == export_available()

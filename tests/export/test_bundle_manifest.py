@@ -10,9 +10,10 @@ from models.bundle import MANIFEST_NAME, sha256_file
 
 def test_manifest_records_files_quantization_parity_and_prompt(tiny_bundle: Path) -> None:
     manifest = json.loads((tiny_bundle / MANIFEST_NAME).read_text())
-    for name in ("model.onnx", "tokenizer.json"):
+    for name in ("model.onnx", "tokenizer.json.gz"):
         assert manifest["files"][name]["sha256"] == sha256_file(tiny_bundle / name)
         assert manifest["files"][name]["size"] == (tiny_bundle / name).stat().st_size
+    assert manifest["tokenizer_file"] == "tokenizer.json.gz"
     for layers in ("matmul_bits", "gate_up_bits", "down_bits"):  # every projection on the base's own 4-bit grid
         assert manifest["quantization"][layers] == 4
     assert manifest["quantization"]["embedding_bits"] == 8

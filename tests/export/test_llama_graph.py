@@ -106,3 +106,67 @@ def test_4bit_graph_keeps_a_gguf_base_and_its_adapter_exact(tiny_checkpoint: Pat
                         geometry)
     c = mixed.forward(ids, mixed.new_cache(1, 16))
     assert np.abs(c - b).max() < 2e-2 * max(1.0, float(np.abs(b).max()))
+
+
+def _random_factors(weights: dict[str, np.ndarray], rank: int, seed: int, scale: float) -> dict:
+    from export.llama_graph import LoraFactor
+
+    rng = np.random.default_rng(seed)
+    factors = {}
+    for key, weight in weights.items():
+        if key.endswith("_proj.weight"):
+            out, inp = weight.shape
+            factors[key.removesuffix(".weight")] = LoraFactor(
+                a=rng.normal(0, scale, (rank, inp)).astype(np.float16).astype(np.float32),
+                b=rng.normal(0, scale, (out, rank)).astype(np.float16).astype(np.float32))
+    return factors
+
+
+@pytest.mark.parametrize("bits", [4, None])
+def test_a_mode_update_is_added_only_when_the_cache_weighs_it(tiny_checkpoint: Path, tmp_path: Path,
+                                                              bits: int | None) -> None:
+    """One graph, two models: weight 0 decodes as base + adapter, weight 1 as base + adapter
+    + update (8-bit factors), each against float32 weights merged by hand."""
+    transformers = pytest.importorskip("transformers")
+    from export.llama_graph import torch_weights, write_decoder
+    from export.pipeline import geometry_of
+    from export.quantize import QuantizationSettings
+
+    model = transformers.AutoModelForCausalLM.from_pretrained(tiny_checkpoint, dtype="float32").eval()
+    base = torch_weights(model)
+    lora = _random_factors(base, 4, seed=1, scale=0.05)
+    update = _random_factors(base, 2, seed=2, scale=0.1)
+    geometry = ModelGeometry(**geometry_of(model.config).__dict__)
+    settings = QuantizationSettings(matmul_bits=4, gate_up_bits=4, down_bits=4, accuracy_level=1) if bits else None
+
+    def merged(*parts: dict) -> dict[str, np.ndarray]:
+        weights = dict(base)
+        for factors in parts:
+            for module, f in factors.items():
+                weights[f"{module}.weight"] = weights[f"{module}.weight"] + f.b @ f.a
+        return weights
+
+    both = OnnxDecoder(write_decoder(model.config, base, tmp_path / "both.onnx", settings, lora, update), geometry)
+    plain = OnnxDecoder(write_decoder(model.config, merged(lora), tmp_path / "plain.onnx", None), geometry)
+    updated = OnnxDecoder(write_decoder(model.config, merged(lora, update), tmp_path / "updated.onnx", None), geometry)
+    assert both.has_mode_update and not plain.has_mode_update
+    ids = np.array([[4, 6, 8, 10, 12, 6, 14, 40, 3, 5]], dtype=np.int64)
+    without = both.forward(ids, both.new_cache(1, 16))
+    weighed = both.forward(ids, both.new_cache(1, 16, update=1.0))
+    reference, target = plain.forward(ids, plain.new_cache(1, 16)), updated.forward(ids, updated.new_cache(1, 16))
+    tolerance = 1e-4 * max(1.0, float(np.abs(reference).max()))
+    assert np.abs(without - reference).max() < tolerance
+    assert np.abs(reference - target).max() > 100 * tolerance  # the update matters ...
+    assert np.abs(weighed - target).max() < 0.05 * np.abs(reference - target).max()  # ... and 8 bits keep it
+    # The weight travels with the cache: repeated rows and later steps decode with it too.
+    cache = both.new_cache(1, 16, update=1.0)
+    both.forward(ids, cache)
+    rows = cache.repeat(2)
+    assert rows.update == 1.0 and rows.keep_rows(np.array([1])).update == 1.0
+    step = both.forward(np.array([[7], [7]], dtype=np.int64), rows)
+    target_cache = updated.new_cache(1, 16)
+    updated.forward(ids, target_cache)
+    target_step = updated.forward(np.array([[7]], dtype=np.int64), target_cache)
+    assert np.abs(step[0] - target_step[0]).max() < 0.05 * np.abs(reference - target).max()
+    with pytest.raises(ValueError, match="no mode update"):
+        plain.new_cache(1, 16, update=1.0)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from models.bundle import read_manifest
 from models.catalog import DEFAULT_BUNDLE
 
 CLI = [sys.executable, "-m", "paraphrase_studio"]
@@ -96,12 +97,13 @@ def test_missing_or_corrupt_model_exits_3_with_rebuild_hint(default_bundle: Path
     assert b"not installed" in done.stderr and b"Rebuild it with" in done.stderr
     copy = tmp_path / default_bundle.name
     shutil.copytree(default_bundle, copy)
-    with open(copy / "tokenizer.json", "r+b") as handle:
+    tokenizer = read_manifest(copy).tokenizer_file
+    with open(copy / tokenizer, "r+b") as handle:
         handle.seek(100)
         handle.write(b"XXXX")
     done = run_cli("paraphrase", "hello there", env={"PARAPHRASE_STUDIO_BUNDLES": str(tmp_path)})
     assert done.returncode == 3
-    assert b"tokenizer.json is corrupt" in done.stderr and b"Traceback" not in done.stderr
+    assert f"{tokenizer} is corrupt".encode() in done.stderr and b"Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize("option", ["--bundle", "--model"])

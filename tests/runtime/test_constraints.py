@@ -31,9 +31,9 @@ SOURCE = ("Our quarterly revenue rose 12% to $4.3 million, driven by 1,250.75 un
 
 @pytest.fixture(scope="module")
 def tokenizer(default_bundle: Path):  # noqa: ANN201
-    from tokenizers import Tokenizer
+    from models.bundle import load_tokenizer, read_manifest
 
-    return Tokenizer.from_file(str(default_bundle / "tokenizer.json"))
+    return load_tokenizer(default_bundle / read_manifest(default_bundle).tokenizer_file)
 
 
 @pytest.fixture(scope="module")

@@ -76,6 +76,10 @@ def test_controls_round_trip_through_the_manifest_and_keep_their_order() -> None
     {"modes": {"standard": "x"}, "change_codes": ["a"], "max_words_ratio": {"shorter": 0.8}},  # no such mode
     {"modes": {"standard": "x"}, "change_codes": ["a"], "max_words_ratio": {"standard": 0}},
     {"modes": {"standard": "x"}, "change_codes": ["a"], "max_words_ratio": {"standard": True}},
+    {"modes": {"standard": "x"}, "change_codes": ["a"], "mode_updates": [1.0]},
+    {"modes": {"standard": "x"}, "change_codes": ["a"], "mode_updates": {"simpler": 1.0}},  # no such mode
+    {"modes": {"standard": "x"}, "change_codes": ["a"], "mode_updates": {"standard": 0}},
+    {"modes": {"standard": "x"}, "change_codes": ["a"], "mode_updates": {"standard": True}},
 ])
 def test_damaged_controls_fail_with_a_sentence(bad: object) -> None:
     data = PromptFormat(CONTROLLED_TEMPLATE, (0,), controls=CONTROLS).to_dict()
@@ -93,6 +97,30 @@ def test_a_mode_may_limit_a_candidate_s_words() -> None:
     assert Controls.from_dict(limited.to_dict()) == limited
     assert "max_words_ratio" not in CONTROLS.to_dict()  # manifests without limits are unchanged
     assert STUDENT_CONTROLS.max_words_ratio == {"shorter": 0.8}
+
+
+def test_a_mode_may_decode_with_the_bundle_s_mode_update() -> None:
+    weighed = Controls(modes=CONTROLS.modes, change_codes=CONTROLS.change_codes, mode_updates={"shorter": 1.0})
+    assert weighed.update_weight("shorter") == 1.0 and weighed.update_weight("standard") == 0.0
+    assert Controls.from_dict(weighed.to_dict()) == weighed
+    assert "mode_updates" not in CONTROLS.to_dict()  # manifests without an update are unchanged
+    from models.recipes import get_recipe
+
+    v2 = get_recipe("smollm2-135m-student-v2")
+    assert v2.controls is not None and v2.controls.mode_updates == {"simpler": 1.0}
+    assert v2.mode_update_dir is not None and (v2.mode_update_dir / "adapter_config.json").is_file()
+
+
+def test_a_bundle_naming_an_update_its_graph_lacks_is_refused(controlled_bundle: Path, tmp_path: Path) -> None:
+    from models.errors import BundleError
+
+    folder = tmp_path / "tiny-no-update"
+    shutil.copytree(controlled_bundle, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["prompt"]["controls"]["mode_updates"] = {"shorter": 1.0}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(BundleError, match="mode update .shorter. that its model file lacks"):
+        Paraphraser.load(folder, scorer=None)
 
 
 def test_training_codes_are_the_codes_the_runtime_renders() -> None:

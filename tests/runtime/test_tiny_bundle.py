@@ -112,7 +112,7 @@ def test_cancel_midway_stops_after_current_step(tiny_bundle: Path) -> None:
     [
         (lambda b: b.joinpath("model.onnx").write_bytes(b.joinpath("model.onnx").read_bytes()[:-100]), "truncated"),
         (lambda b: _flip_byte(b / "model.onnx"), "corrupt"),
-        (lambda b: b.joinpath("tokenizer.json").unlink(), "missing"),
+        (lambda b: b.joinpath("tokenizer.json.gz").unlink(), "missing"),
         (lambda b: b.joinpath("manifest.json").write_text("{not json"), "damaged"),
         (lambda b: b.joinpath("manifest.json").unlink(), "manifest.json is missing"),
     ],
