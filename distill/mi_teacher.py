@@ -128,6 +128,8 @@ class MITeacher:
         self.template = prompt.template
         self.mode = mode
         self.diversity = float(diversity)
+        #: The mode update's weight this mode decodes with (models.controls), as the runtime's.
+        self.update = prompt.controls.update_weight(mode) if prompt.controls is not None else 0.0
         self.max_rows = max(1, int(max_rows))
         self.max_positions = max_positions or decoder.geometry.max_positions
         stop = tokenizer.encode(TARGET_SUFFIX, add_special_tokens=False).ids
@@ -219,7 +221,7 @@ class MITeacher:
     def _prefix_start(self) -> _Start:
         """The template's fixed prefix, run once: the prompt cache's start and the prior's context."""
         if self._prefix is None:
-            cache = self.decoder.new_cache(1, len(self.prefix_ids))
+            cache = self.decoder.new_cache(1, len(self.prefix_ids), update=self.update)
             logits = self.decoder.forward(np.array([self.prefix_ids], dtype=np.int64), cache)
             self._prefix = _Start(cache, logits[0].copy())
         return self._prefix
@@ -234,7 +236,7 @@ class MITeacher:
         if prompt_ids[:n] == self.prefix_ids and len(prompt_ids) > n:
             rest, cache = prompt_ids[n:], prefix.cache.with_capacity(len(prompt_ids) + room)
         else:  # the text changed how the prefix tokenizes: run the whole prompt
-            rest, cache = prompt_ids, self.decoder.new_cache(1, len(prompt_ids) + room)
+            rest, cache = prompt_ids, self.decoder.new_cache(1, len(prompt_ids) + room, update=self.update)
         logits = self.decoder.forward(np.array([rest], dtype=np.int64), cache)
         return _Start(cache, logits[0].copy())
 

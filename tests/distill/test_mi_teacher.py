@@ -41,7 +41,7 @@ def teacher(paraphraser):  # noqa: ANN001, ANN201
     return MITeacher.from_paraphraser(paraphraser)
 
 
-def _greedy(paraphraser, source: str) -> tuple[list[int], list[float]]:  # noqa: ANN001
+def _greedy(paraphraser, source: str, mode: str = "standard") -> tuple[list[int], list[float]]:  # noqa: ANN001
     """One greedy row through the runtime's own decode loop: its tokens and recorded log-probs."""
     from models.batch_decode import Request, decode
     from models.sampling import DecodingSettings, Sampler
@@ -55,7 +55,7 @@ def _greedy(paraphraser, source: str) -> tuple[list[int], list[float]]:  # noqa:
             self.rows: list[tuple[list[int], list[float], bool]] = []
 
         def start(self):  # noqa: ANN202
-            plan = paraphraser._plan(source)
+            plan = paraphraser._plan(source, mode)
             return paraphraser._run_prompt(plan, Sampler(greedy, np.random.default_rng(0)))
 
         def offer(self, token_ids: list[int], log_probs: list[float], finished: bool) -> bool:
@@ -72,19 +72,28 @@ def _greedy(paraphraser, source: str) -> tuple[list[int], list[float]]:  # noqa:
     return tokens, log_probs
 
 
-@pytest.mark.parametrize("student", ["default", UNCONTROLLED])
-def test_fwd_equals_the_samplers_log_probs_of_a_greedy_candidate(student: str, request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize(("student", "mode"), [("default", "standard"), ("default", "simpler"),
+                                             (UNCONTROLLED, "standard")])
+def test_fwd_equals_the_samplers_log_probs_of_a_greedy_candidate(student: str, mode: str,
+                                                                 request: pytest.FixtureRequest) -> None:
+    """Simpler included: its rows decode with the bundle's mode update, and so must its scores."""
     from distill.mi_teacher import MITeacher, mi_scores
 
     paraphraser = request.getfixturevalue("paraphraser" if student == "default" else "uncontrolled")
-    tokens, log_probs = _greedy(paraphraser, SOURCE)
+    tokens, log_probs = _greedy(paraphraser, SOURCE, mode)
     text = paraphraser.tokenizer.decode(tokens, skip_special_tokens=True).strip()
+    teacher = MITeacher.from_paraphraser(paraphraser, mode=mode)
     # the re-tokenized text must be the very tokens sampled (else the sums are of other tokens)
-    assert MITeacher.from_paraphraser(paraphraser)._target(text)[:-1] == tokens
-    [score] = mi_scores(paraphraser, SOURCE, [text])
+    assert teacher._target(text)[:-1] == tokens
+    [score] = mi_scores(teacher, SOURCE, [text])
     assert score.fwd_tokens == len(log_probs) == len(tokens) + 1  # the stop token is counted
     assert score.fwd_sum == pytest.approx(sum(log_probs), abs=KERNEL_SLACK * len(log_probs))
     assert score.fwd_sum < 0
+    if mode == "simpler":  # the slack is wide: the update must also be what brings the sums together
+        assert teacher.update == 1.0
+        teacher.update, teacher._prefix = 0.0, None
+        [without] = mi_scores(teacher, SOURCE, [text])
+        assert abs(score.fwd_sum - sum(log_probs)) * 5 < abs(without.fwd_sum - sum(log_probs))
 
 
 def test_the_prompts_are_the_runtimes_for_every_mode_and_slider_third(paraphraser) -> None:  # noqa: ANN001
