@@ -114,11 +114,7 @@ def test_a_mode_may_decode_with_the_bundle_s_mode_update() -> None:
 def test_a_bundle_naming_an_update_its_graph_lacks_is_refused(controlled_bundle: Path, tmp_path: Path) -> None:
     from models.errors import BundleError
 
-    folder = tmp_path / "tiny-no-update"
-    shutil.copytree(controlled_bundle, folder)
-    manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["prompt"]["controls"]["mode_updates"] = {"shorter": 1.0}
-    (folder / "manifest.json").write_text(json.dumps(manifest))
+    folder = _with_controls(controlled_bundle, tmp_path / "tiny-no-update", mode_updates={"shorter": 1.0})
     with pytest.raises(BundleError, match="mode update .shorter. that its model file lacks"):
         Paraphraser.load(folder, scorer=None)
 
@@ -145,6 +141,15 @@ def controlled_bundle(tiny_bundle: Path, tmp_path_factory: pytest.TempPathFactor
     manifest["prompt"]["template"] = manifest["prompt"]["template"].replace("{text}", "{text} [{controls}]")
     manifest["prompt"]["controls"] = CONTROLS.to_dict()
     manifest["prompt"]["extra"] = {"sampling_diversity_scale": 0.5, "creative_sampling_scale": 0.2}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return folder
+
+
+def _with_controls(bundle: Path, folder: Path, **fields: object) -> Path:
+    """A copy of ``bundle`` whose manifest's controls have ``fields`` set (weights unchanged)."""
+    shutil.copytree(bundle, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["prompt"]["controls"].update(fields)
     (folder / "manifest.json").write_text(json.dumps(manifest))
     return folder
 
@@ -204,11 +209,7 @@ def test_the_prompt_carries_the_requested_mode(controlled_bundle: Path) -> None:
 
 def test_shorter_shows_only_candidates_within_its_word_limit(controlled_bundle: Path, tmp_path: Path) -> None:
     """The tiny model ignores the codes, so only the length check can keep Shorter short."""
-    folder = tmp_path / "tiny-limited"
-    shutil.copytree(controlled_bundle, folder)
-    manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["prompt"]["controls"]["max_words_ratio"] = {"shorter": 0.5}
-    (folder / "manifest.json").write_text(json.dumps(manifest))
+    folder = _with_controls(controlled_bundle, tmp_path / "tiny-limited", max_words_ratio={"shorter": 0.5})
     paraphraser = Paraphraser.load(folder, scorer=None)
     source = "The small grey cat slept all afternoon on the warm kitchen mat by the door."  # 15 words
     assert paraphraser.max_words(source, "shorter") == 7
