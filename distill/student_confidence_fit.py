@@ -27,6 +27,10 @@ runtime's figure) or ``"logit"`` and ``"mean_log_prob"``::
 (``reading_shift``: the slopes keep ranking as the main labels taught them; see
 :mod:`models.student_calibration`); they are committed beside it too
 (``confidence_labels_reading.jsonl``) and the report says how the level changed on them.
+With them the fit also weighs how many content words a Standard card leaves without a
+counterpart (``detail_scale``, :mod:`models.details`, counted on the app's phrase index and
+committed with each reading label as ``details``), fitted together with the level; the report
+compares the two on reading labels left out (folds by source).
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ from typing import Any
 import numpy as np
 
 from models.controls import STANDARD_MODE
-from models.student_calibration import CALIBRATION_FILE, StudentCalibration
+from models.details import DetailMatcher
+from models.student_calibration import CALIBRATION_FILE, DETAIL_CAP, StudentCalibration
 
 from .confidence_fit import (FOLDS, LogitFn, cross_validated, figures, folds_of, has_text, held_out_figures,
                              per_set_figures, read_label_rows, reliability, require_both_kinds, scorer_logits,
@@ -73,11 +78,15 @@ class StudentLabel:
     mean_log_prob: float
     faithful: bool
     criterion: str = ""
+    #: Content words the card leaves without a counterpart; None when not counted (a mode
+    #: that may drop them, or a label without the count).
+    details: int | None = None
 
 
 def read_student_labels(path: Path, logits: LogitFn | None = None,
-                        row_scores: RowScoreFn | None = None) -> list[StudentLabel]:
-    """Read a labels file; rows with text are scored with ``logits`` and ``row_scores``.
+                        row_scores: RowScoreFn | None = None, details: DetailMatcher | None = None) -> list[StudentLabel]:
+    """Read a labels file; rows with text are scored with ``logits`` and ``row_scores``, and
+    with ``details`` their words left out are counted (rows of figures keep their ``details``).
 
     A row without ``faithful``, or with neither both figures nor both texts, is a ValueError
     naming its line: a label silently dropped would move the fit.
@@ -95,12 +104,18 @@ def read_student_labels(path: Path, logits: LogitFn | None = None,
     for row in rows:
         text = id(row) in scored
         logit, mean_log_prob = scored[id(row)] if text else (float(row["logit"]), float(row["mean_log_prob"]))
+        count = row.get("details")
+        if text and details is not None:
+            standard = str(row.get("mode", STANDARD_MODE)) == STANDARD_MODE
+            count = len(details.missing(row["source"], row["candidate"])) if standard else None
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
+            raise ValueError(f"{path}: a label's 'details' is {count!r}, not a count")
         out.append(StudentLabel(
             set=str(row.get("set", "")),
             source_sha256=text_digest(row["source"]) if text else str(row.get("source_sha256", "")),
             candidate_sha256=text_digest(row["candidate"]) if text else str(row.get("candidate_sha256", "")),
             logit=round(logit, 4), mean_log_prob=round(mean_log_prob, 4), faithful=bool(row["faithful"]),
-            criterion=str(row.get("criterion", ""))))
+            criterion=str(row.get("criterion", "")), details=count))
     return out
 
 
@@ -128,23 +143,69 @@ def fit_student_report(labels: Sequence[StudentLabel]) -> dict[str, Any]:
     }
 
 
+def _offset_fit(z: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Weights ``w`` minimising the log-loss of ``sigmoid(z + x @ w)`` (the fit's sum ``z`` held):
+    Newton's method, convex, with a whisker of ridge for a column without spread."""
+    w = np.zeros(x.shape[1])
+    for _ in range(100):
+        p = sigmoid(z + x @ w)
+        hessian = (x.T * (p * (1 - p))) @ x + 1e-6 * np.eye(x.shape[1])
+        step = np.linalg.solve(hessian, x.T @ (p - y))
+        w -= step
+        if float(np.abs(step).max()) < 1e-9:
+            break
+    return w
+
+
+def _detail_columns(labels: Sequence[StudentLabel]) -> np.ndarray:
+    """[1, words left out (capped), counted] per label: the level, the detail term, and the
+    counted cards' own level (so the cards of a mode that may drop words keep theirs)."""
+    return np.array([[1.0, float(min(label.details or 0, DETAIL_CAP)), float(label.details is not None)]
+                     for label in labels])
+
+
 def fit_reading_shift(report: dict[str, Any], labels: Sequence[StudentLabel]) -> dict[str, Any]:
     """The intercept move that makes the fit in ``report`` match ``labels`` (log-loss, the slopes
-    held), and the fit's figures on them before and after."""
+    held), with the detail term when every label has its count, and the fit's figures on them
+    before and after."""
     require_both_kinds(labels)
     z = np.array([report["scale"] * label.logit + report["row_scale"] * label.mean_log_prob + report["bias"]
                   for label in labels])
     y = np.array([label.faithful for label in labels], dtype=float)
-    shift = 0.0
-    for _ in range(50):  # Newton's method on one variable; the log-loss is convex in it
-        p = sigmoid(z + shift)
-        step = float(np.sum(p - y)) / max(float(np.sum(p * (1 - p))), 1e-9)
-        shift -= step
-        if abs(step) < 1e-9:
-            break
-    return {"labels": len(labels), "faithful": int(y.sum()), "reading_shift": round(shift, 6),
-            "before": figures(sigmoid(z), y), "after": figures(sigmoid(z + shift), y),
-            "reliability_after": reliability(sigmoid(z + shift), y, bins=5),
+    counted = any(label.details is not None for label in labels)
+    x = _detail_columns(labels) if counted else np.ones((len(labels), 1))
+    if counted and x[:, 2].all():  # every card counted: their own level is the level
+        x = x[:, :2]
+    weights = _offset_fit(z, x, y)
+    if counted and weights[1] >= 0:  # leaving words out must never raise the number: level only
+        x, weights = x[:, :1], _offset_fit(z, x[:, :1], y)
+    shift = float(weights[0])
+    detail_scale = float(weights[1]) if len(weights) > 1 else 0.0
+    # w1 * n + w2 on counted cards is w1 * (n - center): the number moves around the counted
+    # cards' usual count, and the other modes' cards keep the shared level
+    detail_center = -float(weights[2]) / detail_scale if len(weights) > 2 else 0.0
+    after = sigmoid(z + x @ weights)
+    extra: dict[str, Any] = {}
+    if counted:
+        folds = folds_of(labels)
+        level, both = np.zeros_like(y), np.zeros_like(y)
+        full = _detail_columns(labels)
+        if full[:, 2].all():
+            full = full[:, :2]
+        for fold in np.unique(folds):
+            train, test = folds != fold, folds == fold
+            level[test] = sigmoid(z[test] + _offset_fit(z[train], x[train, :1], y[train])[0])
+            both[test] = sigmoid(z[test] + full[test] @ _offset_fit(z[train], full[train], y[train]))
+        mask = full[:, 2].astype(bool) if full.shape[1] > 2 else np.ones(len(y), bool)
+        extra = {"detail_scale": round(detail_scale, 6), "detail_center": round(detail_center, 6),
+                 "detail_cap": DETAIL_CAP, "counted": int(mask.sum()),
+                 "details_mean": round(float(np.mean([label.details for label in labels if label.details is not None])), 3),
+                 "held_out": {"folds": FOLDS, "level_only": figures(level, y), "with_details": figures(both, y),
+                              "counted_level_only": figures(level[mask], y[mask]),
+                              "counted_with_details": figures(both[mask], y[mask])}}
+    return {"labels": len(labels), "faithful": int(y.sum()), "reading_shift": round(shift, 6), **extra,
+            "before": figures(sigmoid(z), y), "after": figures(after, y),
+            "reliability_after": reliability(after, y, bins=5),
             "per_set": {name: {"labels": int(sum(1 for label in labels if label.set == name)),
                                "faithful": round(float(np.mean([label.faithful for label in labels
                                                                 if label.set == name])), 3)}
@@ -161,7 +222,9 @@ def write_student_fit(folder: Path, scorer: str, labels: Sequence[StudentLabel],
     (folder / REPORT_FILE).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     reading = report.get("reading") or {}
     calibration = StudentCalibration(scorer=scorer, scale=report["scale"], row_scale=report["row_scale"],
-                                     bias=report["bias"], reading_shift=float(reading.get("reading_shift", 0.0)))
+                                     bias=report["bias"], reading_shift=float(reading.get("reading_shift", 0.0)),
+                                     detail_scale=float(reading.get("detail_scale", 0.0)),
+                                     detail_center=float(reading.get("detail_center", 0.0)))
     extra = ({"reading_labels": reading["labels"], "reading_faithful": reading["faithful"],
               "reading_fitted_on": READING_LABELS_FILE} if reading else {})
     path = folder / CALIBRATION_FILE
@@ -175,7 +238,10 @@ def write_student_fit(folder: Path, scorer: str, labels: Sequence[StudentLabel],
 def _write_labels(path: Path, labels: Sequence[StudentLabel]) -> None:
     with path.open("w", encoding="utf-8") as out:
         for label in labels:
-            out.write(json.dumps(asdict(label), ensure_ascii=False) + "\n")
+            row = asdict(label)
+            if row["details"] is None:  # not counted: the file stays as it was
+                del row["details"]
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def bundle_row_scores(bundle: str, threads: int | None = None) -> RowScoreFn:
@@ -231,7 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         labels = read_student_labels(args.labels, logits, row_scores)
         report = fit_student_report(labels)
-        reading = read_student_labels(args.reading_labels, logits, row_scores) if args.reading_labels else []
+        reading = (read_student_labels(args.reading_labels, logits, row_scores, _index_matcher())
+                   if args.reading_labels else [])
         if reading:
             report["reading"] = fit_reading_shift(report, reading)
     except (OSError, ValueError) as exc:
@@ -241,6 +308,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                     "cross_validated", "logit_only", "row_only", "range", "reading")
                       if key in report}, indent=2))
     return 0
+
+
+def _index_matcher() -> DetailMatcher:
+    """The detail count on the app's phrase index, as the runtime counts (a missing index is an error here)."""
+    from models.phrases import PhraseIndex
+
+    return DetailMatcher.from_index(PhraseIndex.load())
 
 
 if __name__ == "__main__":

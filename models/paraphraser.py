@@ -299,6 +299,10 @@ class Paraphraser:
         and run the meaning scorer once, so the first request doesn't pay for them."""
         self._prefix_cache()
         self._constraint_table()
+        for check in self.pipeline.checks:  # the detail count's phrase index
+            warm = getattr(check, "warm_up", None)
+            if callable(warm):
+                warm()
         if self.scorer is not None:
             self.scorer.score(["The first request is ready."], ["The first request can start."])
 
@@ -563,7 +567,7 @@ class _SentenceRequest(Request):
             verdict = self.pipeline.judge(text, self.source, self.accepted, score)
             if verdict.refused_by is None:
                 self._accept(Candidate(text, score, self.source.protected,
-                                       verdict.confidence, verdict.reason))
+                                       verdict.confidence, verdict.reason, verdict.left_out))
             else:
                 self.candidate_stats.rejected += 1
                 self.candidate_stats.rejected_by[verdict.refused_by.name] += 1  # every check's name is a key
@@ -645,8 +649,11 @@ def _compose(per_segment: list[list[Candidate]], segments: list[Segment], n: int
         # a sentence kept as written (no candidate passed) has no confidence and loses nothing
         rated = [c for i, c in enumerate(picks) if i in scored and c.confidence is not None]
         weakest = min(rated, key=lambda c: c.confidence) if rated else None  # type: ignore[arg-type, return-value]
+        counted = [c.left_out for c in picks if c.left_out is not None]
+        left_out = tuple(dict.fromkeys(word for words in counted for word in words)) if counted else None
         composed.append(Candidate(paragraph, float(np.mean(scores)) if scores else 0.0, kept,
-                                  weakest.confidence if weakest else None, weakest.reason if weakest else ""))
+                                  weakest.confidence if weakest else None, weakest.reason if weakest else "",
+                                  left_out))
         if on_candidate is not None:
             on_candidate(composed[-1])
     return composed

@@ -40,12 +40,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 
 from . import dedupe
 from .confidence import EXPLAIN_BELOW, Scorer, candidate_confidence, doubt, student_confidence
+from .details import DEFAULT_DETAILS, DetailMatcher, detail_reason
 from .connectives import dropped_link, keeps_contrast
 from .facts import SourceFacts
 from .negation import changed_negation
@@ -94,6 +95,10 @@ class Candidate:
     kept: tuple[str, ...] = ()
     confidence: float | None = None
     reason: str = ""
+    #: The source's content words it leaves without any counterpart (:mod:`models.details`;
+    #: Standard only), which its confidence weighs and its reason names from two on; None when
+    #: not counted.
+    left_out: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +147,9 @@ class Verdict:
     refused_by: Check | None = None
     confidence: float | None = None
     reason: str = ""
+    #: The source's content words the row leaves without a counterpart (:mod:`models.details`);
+    #: None when not counted (another mode, no scorer, no phrase index).
+    left_out: tuple[str, ...] | None = None
 
     @property
     def accepted(self) -> bool:
@@ -333,11 +341,19 @@ class KeepsMeaning:
     name = "meaning"
 
     def __init__(self, scorer: Scorer, threshold: float | None = None, *,
-                 calibration: StudentCalibration | None = None, rescue_at: float | None = RESCUE_AT) -> None:
+                 calibration: StudentCalibration | None = None, rescue_at: float | None = RESCUE_AT,
+                 details: DetailMatcher | None = None) -> None:
         self.scorer = scorer
         self.threshold = float(scorer.threshold if threshold is None else threshold)
         self.calibration = calibration
         self.rescue_at = rescue_at
+        #: Counts the content words a Standard row leaves out; None: not counted.
+        self.details = details
+
+    def warm_up(self) -> None:
+        """Load what the first row would otherwise wait for (the phrase index of the detail count)."""
+        if self.details is not None:
+            self.details.ready()
 
     def assess(self, text: str, source: Source, row_score: float | None = None) -> Verdict:
         if not text.strip():  # nothing to compare (a pipeline without NonEmpty): the scorer refuses ""
@@ -348,7 +364,13 @@ class KeepsMeaning:
         shown = own if own is not None else candidate_confidence(self.scorer, probability, source.text)
         rescued = (own is not None and self.rescue_at is not None and self.calibration is not None
                    and own >= self.calibration.on_shown_scale(self.rescue_at))
-        return Verdict(None if probability >= self.threshold or rescued else self, shown, reason)
+        left_out: tuple[str, ...] | None = None
+        if self.details is not None and not source.omission_allowed and self.details.ready():
+            left_out = tuple(self.details.missing(source.text, text))
+            if own is not None and self.calibration is not None:  # own: the fit applies to this scorer
+                shown = self.calibration.with_details(own, len(left_out))
+            reason = reason or detail_reason(left_out)
+        return Verdict(None if probability >= self.threshold or rescued else self, shown, reason, left_out)
 
     def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
         return self.assess(text, source).accepted
@@ -369,11 +391,12 @@ class ByConfidence:
     (:func:`dedupe.similarity`) to a candidate already placed: two near-identical wordings
     do not take the first two places when a third says it differently and almost as surely.
     Without a confidence on every candidate (no scorer loaded), :class:`ByMeanLogProb`.
-    ``weighed``: the confidence as the ranking weighs it, when the number shown is on another
-    scale (a student fit's stricter reading: :meth:`StudentCalibration.on_fit_scale`).
+    ``weighed``: a candidate's confidence as the ranking weighs it, when the number shown is on
+    another scale (a student fit's stricter reading and its detail count:
+    :meth:`StudentCalibration.on_fit_scale`, :meth:`StudentCalibration.without_details`).
     """
 
-    def __init__(self, lam: float = MMR_LAMBDA, weighed: Callable[[float], float] | None = None) -> None:
+    def __init__(self, lam: float = MMR_LAMBDA, weighed: Callable[[Candidate], float] | None = None) -> None:
         if not 0.0 <= lam <= 1.0:
             raise ValueError(f"lam must be between 0 and 1, got {lam!r}")
         self.lam = lam
@@ -383,8 +406,7 @@ class ByConfidence:
         if any(c.confidence is None for c in candidates):
             return ByMeanLogProb().rank(candidates, source)
         left, placed = list(candidates), []
-        weight = {id(c): self.weighed(c.confidence) if self.weighed else c.confidence  # type: ignore[arg-type]
-                  for c in left}
+        weight = {id(c): self.weighed(c) if self.weighed else c.confidence for c in left}
         redundancy = [0.0] * len(left)  # each candidate's largest similarity to those placed
         while left:
             gains = [self.lam * weight[id(c)] - (1 - self.lam) * r for c, r in zip(left, redundancy)]
@@ -432,16 +454,16 @@ class CandidatePipeline:
         """Every check in order until one refuses ``text``; the confidence of a scoring check
         that judged it is kept (:class:`Verdict`). ``row_score``: the row's mean token
         log-probability (:func:`mean_log_prob`), which a student's calibration weighs in."""
-        confidence, reason = None, ""
+        confidence, reason, left_out = None, "", None
         for check in self.checks:
             if isinstance(check, Assessing):
                 verdict = check.assess(text, source, row_score)
                 if not verdict.accepted:
                     return verdict
-                confidence, reason = verdict.confidence, verdict.reason
+                confidence, reason, left_out = verdict.confidence, verdict.reason, verdict.left_out
             elif not check.accepts(text, source, accepted):
-                return Verdict(check, confidence, reason)
-        return Verdict(None, confidence, reason)
+                return Verdict(check, confidence, reason, left_out)
+        return Verdict(None, confidence, reason, left_out)
 
     def refusal(self, text: str, source: Source, accepted: Sequence[Candidate]) -> Check | None:
         """The first check that refuses ``text``, or None when every check accepts it."""
@@ -459,7 +481,8 @@ def app_checks() -> tuple[Check, ...]:
 
 
 def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAULT_OVERSAMPLE,
-                     calibration: StudentCalibration | None = None) -> CandidatePipeline:
+                     calibration: StudentCalibration | None = None,
+                     details: DetailMatcher | None | Literal["default"] = DEFAULT_DETAILS) -> CandidatePipeline:
     """The app's pipeline: non-empty, not a copy, within the mode's length, facts kept, a
     question still a question, a contrast still drawn, a link to the sentence before still
     made (Standard), no word turned into its opposite, no
@@ -470,11 +493,22 @@ def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAUL
     candidates accepted, and :class:`ByConfidence` keeps the best n. Without one the
     pipeline is the student's alone, as before the scorer existed (no oversampling).
     ``calibration``: the student's own (its bundle manifest's ``confidence``), used when it
-    names this scorer.
+    names this scorer. ``details``: what counts the content words a Standard card leaves out
+    (:mod:`models.details`; by default on the app's phrase index, loaded on first use; None:
+    not counted), which the card's number (with the fit's ``detail_scale``) and note weigh.
     """
     checks = app_checks()
     if scorer is None:
         return CandidatePipeline(checks)
-    weighed = calibration.on_fit_scale if calibration is not None and calibration.applies_to(scorer) else None
-    return CandidatePipeline((*checks, KeepsMeaning(scorer, calibration=calibration)),
+    weighed = None
+    if calibration is not None and calibration.applies_to(scorer):
+        fit = calibration
+
+        def weighed(candidate: Candidate) -> float:  # the fit's own scale, before the reading and the details
+            shown = candidate.confidence or 0.0
+            if candidate.left_out is not None:
+                shown = fit.without_details(shown, len(candidate.left_out))
+            return fit.on_fit_scale(shown)
+    details = DetailMatcher.default() if details is DEFAULT_DETAILS else details
+    return CandidatePipeline((*checks, KeepsMeaning(scorer, calibration=calibration, details=details)),
                              ranking=ByConfidence(weighed=weighed), oversample=oversample)

@@ -23,6 +23,12 @@ well (AUC 0.76), so only its level moves: the shift is added to the fit's sum fo
 a card shows, while the fit's own scale still decides which rows the student rescues
 (:meth:`StudentCalibration.on_shown_scale`) and in which order they are shown
 (:meth:`StudentCalibration.on_fit_scale`), so the same cards come in the same order.
+
+What the scorer and the row score both miss most is a detail left out, so the number shown
+also weighs how many of the source's content words a Standard card leaves without any
+counterpart (``detail_scale``, per word up to :data:`DETAIL_CAP`; :mod:`models.details`),
+fitted with the reading's level on the same blind-read cards. Like the shift it moves only
+the number shown and the card's note, never which rows pass or their order.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ from typing import Any
 #: The file beside a student's adapter, and the bundle manifest's key, that hold the fit.
 CALIBRATION_FILE = "confidence.json"
 MANIFEST_KEY = "confidence"
+#: Words left out beyond this many move the number no further (the fit's feature is capped too).
+DETAIL_CAP = 5
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,9 @@ class StudentCalibration:
     mean_log_prob + bias)`` for candidates of one student judged by the scorer ``scorer``;
     ``logit`` is the scorer's raw logit for the pair, ``source_logit`` for the source against
     itself (0 weight: not needed), ``mean_log_prob`` the row's mean token log-probability;
-    ``reading_shift`` moves the level to a stricter reading (module docstring), 0 for none."""
+    ``reading_shift`` moves the level to a stricter reading (module docstring), 0 for none;
+    ``detail_scale`` (at most 0) is added per content word a Standard card leaves out beyond
+    ``detail_center`` (the usual count: the other modes' cards keep the shared level)."""
 
     scorer: str
     scale: float
@@ -50,6 +60,8 @@ class StudentCalibration:
     bias: float
     source_scale: float = 0.0
     reading_shift: float = 0.0
+    detail_scale: float = 0.0
+    detail_center: float = 0.0
 
     @classmethod
     def from_dict(cls, data: object, where: str = "'confidence'") -> StudentCalibration:
@@ -61,21 +73,27 @@ class StudentCalibration:
         if not isinstance(scorer, str) or not scorer.strip():
             raise ValueError(f"{where} has no 'scorer' name")
         numbers = {}
-        for key in ("scale", "row_scale", "bias", "source_scale", "reading_shift"):
-            value = data.get(key, 0.0 if key in ("source_scale", "reading_shift") else None)
+        optional = ("source_scale", "reading_shift", "detail_scale", "detail_center")
+        for key in ("scale", "row_scale", "bias", *optional):
+            value = data.get(key, 0.0 if key in optional else None)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
                 raise ValueError(f"{where}[{key!r}] is {value!r}, not a finite number")
             numbers[key] = float(value)
         for key in ("scale", "row_scale"):
             if numbers[key] <= 0:
                 raise ValueError(f"{where}[{key!r}] is {numbers[key]}: a surer row would be shown as less sure")
+        if numbers["detail_scale"] > 0:
+            raise ValueError(f"{where}['detail_scale'] is {numbers['detail_scale']}: a card leaving words out "
+                             "would be shown as surer")
         return cls(scorer=scorer, **numbers)
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields; ``reading_shift`` only when set, so a fit without one keeps its bundle's fingerprint."""
+        """The fields; ``reading_shift`` and ``detail_scale`` only when set, so a fit without
+        them keeps its bundle's fingerprint."""
         data = asdict(self)
-        if not self.reading_shift:
-            del data["reading_shift"]
+        for key in ("reading_shift", "detail_scale", "detail_center"):
+            if not data[key]:
+                del data[key]
         return data
 
     def applies_to(self, scorer: object) -> bool:
@@ -90,6 +108,18 @@ class StudentCalibration:
         """The calibrated probability that the row keeps every detail of its source (the number shown)."""
         z = self.scale * logit + self.row_scale * mean_log_prob + self.source_scale * source_logit + self.bias
         return _sigmoid(z + self.reading_shift)
+
+    def with_details(self, shown: float, left_out: int) -> float:
+        """The number shown for a card that leaves ``left_out`` content words without a
+        counterpart (:mod:`models.details`, a Standard card); ``shown`` is :meth:`confidence`'s."""
+        return self._moved(shown, self._detail_move(left_out))
+
+    def without_details(self, shown: float, left_out: int) -> float:
+        """:meth:`with_details` undone: the number the ranking reads."""
+        return self._moved(shown, -self._detail_move(left_out))
+
+    def _detail_move(self, left_out: int) -> float:
+        return self.detail_scale * (min(left_out, DETAIL_CAP) - self.detail_center) if self.detail_scale else 0.0
 
     def on_shown_scale(self, probability: float) -> float:
         """``probability`` on the fit's own scale (before ``reading_shift``) as the number shown

@@ -146,5 +146,41 @@ def test_the_committed_v2_fit_is_what_its_committed_labels_give() -> None:
     # the level a card shows follows the stricter reading committed beside it
     reading = fit_reading_shift(report, read_student_labels(recipe.adapter_dir / committed["reading_fitted_on"]))
     assert committed["reading_shift"] == pytest.approx(reading["reading_shift"], abs=1e-4)
-    assert committed["reading_shift"] < -1.0
+    assert committed["reading_shift"] < -0.5
     assert committed["reading_labels"] == reading["labels"] >= 250
+    # ... and the words a Standard card leaves out, which rank those cards better held out
+    assert (committed["detail_scale"], committed["detail_center"]) == pytest.approx(
+        (reading["detail_scale"], reading["detail_center"]), abs=1e-4)
+    assert committed["detail_scale"] < -0.5 and reading["counted"] >= 150
+    held_out = reading["held_out"]
+    assert held_out["counted_with_details"]["auc"] > held_out["counted_level_only"]["auc"] + 0.05
+    assert held_out["with_details"]["log_loss"] < held_out["level_only"]["log_loss"]
+
+
+def test_the_words_left_out_get_their_own_weight_and_other_modes_keep_the_level(tmp_path: Path) -> None:
+    """Standard cards carry a count; the cards of a mode that may drop words (None) keep the level."""
+    rng = np.random.default_rng(5)
+    main = synthetic(1500, 0.6, 3.0, 1.0)
+    rows = []
+    for i, row in enumerate(synthetic(2400, 0.6, 3.0, 1.0, seed=2)):
+        z = 0.6 * row["logit"] + 3.0 * row["mean_log_prob"] + 1.0
+        if i % 3:  # a Standard card: -0.8 per word left out beyond 1.5, on a lower level
+            count = int(rng.integers(0, 6))
+            z += -1.0 - 0.8 * (count - 1.5)
+        else:
+            count = None
+            z += -1.0
+        rows.append({**row, "faithful": bool(rng.random() < 1 / (1 + np.exp(-z))), "details": count})
+    report = fit_student_report(read_student_labels(write(tmp_path / "main.jsonl", main)))
+    reading = fit_reading_shift(report, read_student_labels(write(tmp_path / "strict.jsonl", rows)))
+    assert reading["detail_scale"] == pytest.approx(-0.8, abs=0.2)
+    assert reading["detail_center"] == pytest.approx(1.5, abs=0.5)
+    assert reading["reading_shift"] == pytest.approx(-1.0, abs=0.3)
+    assert reading["counted"] == 1600
+    assert reading["held_out"]["counted_with_details"]["auc"] > reading["held_out"]["counted_level_only"]["auc"]
+    # a count that would raise the number is not taken: the level alone
+    flipped = [{**row, "details": (5 - row["details"]) if row["details"] is not None else None} for row in rows]
+    level_only = fit_reading_shift(report, read_student_labels(write(tmp_path / "flipped.jsonl", flipped)))
+    assert level_only["detail_scale"] == 0.0
+    with pytest.raises(ValueError, match="not a count"):
+        read_student_labels(write(tmp_path / "bad.jsonl", [{**rows[1], "details": -1}]))

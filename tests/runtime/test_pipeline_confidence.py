@@ -57,7 +57,7 @@ def test_the_default_pipeline_scores_last_and_only_with_a_scorer() -> None:
     assert scored.judge("", SOURCE, []).refused_by.name == "empty"  # type: ignore[union-attr]
     assert scorer.calls == []
     accepted = scored.judge("We missed the train.", SOURCE, [])
-    assert accepted == Verdict(None, pytest.approx(0.9), "")  # type: ignore[arg-type]
+    assert (accepted.refused_by, accepted.confidence, accepted.reason) == (None, pytest.approx(0.9), "")
     refused = scored.judge("We missed the marker.", SOURCE, [])
     assert refused.refused_by is scored.checks[-1] and not refused.accepted
     assert scored.refusal("We missed the marker.", SOURCE, []) is scored.checks[-1]

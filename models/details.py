@@ -1,0 +1,196 @@
+"""Which content words of a source a candidate leaves without any counterpart.
+
+Why: the commonest way a shown card fails a writer is a detail left out ("drops songs and
+drawings", "drops 'most recently'": 183 of the 353 unfaithful reasons of the 2026-12-01 blind
+read), and neither the facts check (names, numbers) nor the meaning scorer sees it reliably.
+A word-level count does: on 282 blind-read Standard cards of student v2 and its continuation,
+two or more source content words without a counterpart came up on 6 of 49 faithful cards and
+155 of 233 unfaithful ones. The confidence shown weighs the count
+(:attr:`models.student_calibration.StudentCalibration.detail_scale`) and a card names the
+words (:func:`detail_reason`).
+
+A counterpart is the same word (any case, apostrophes and hyphens ignored), a word sharing its
+first five letters (or the whole of a shorter word of at least four: "rent" / "rental",
+"announced" / "announcement"), or one of the phrase index's alternatives for it
+(:class:`models.phrases.PhraseIndex`, what the teachers wrote in its place: "sort" is kept by
+"kind", "purchase" by "buy"). A hyphenated word counts as its parts ("six-hour" keeps "hours").
+Words that carry no detail of their own are not counted:
+function words, particles, number words (the facts check owns numbers), negations ("without",
+"failed": the negation check owns them), words under three
+letters, and capitalised words (names, which the facts check owns; a sentence's first word
+too, at the price of missing a dropped first word).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Literal
+
+from .errors import ParaphraseStudioError
+from .phrase_words import FUNCTION_WORDS, NEGATIONS, NUMBER_WORDS, PARTICLES, match_key, words
+
+log = logging.getLogger(__name__)
+
+#: Looks up the alternatives of one (normalised) word: the phrase index's, or none.
+Alternatives = Callable[[str], Sequence[str]]
+
+#: Words never counted as a detail (see the module docstring).
+_NOT_DETAILS = FUNCTION_WORDS | PARTICLES | NUMBER_WORDS | NEGATIONS
+#: Letters two words must share from the start to count as one ("rental" keeps "rent").
+_STEM = 5
+#: A shorter word than this needs its exact form (or an alternative) in the candidate.
+_MIN_STEM = 4
+#: A card names at most this many of the words it may leave out.
+REASON_WORDS = 3
+#: A card's reason names the words from this many on (one alone is too often a rewording).
+REASON_FROM = 2
+
+
+def _same_stem(a: str, b: str) -> bool:
+    shorter = min(len(a), len(b))
+    if shorter < _MIN_STEM:
+        return False
+    k = min(_STEM, shorter)
+    return a[:k] == b[:k]
+
+
+#: ``details=`` of :func:`models.pipeline.default_pipeline`: count with the app's phrase index.
+DEFAULT_DETAILS: Literal["default"] = "default"
+
+
+class _IndexAlternatives:
+    """The app's phrase index, loaded on first use (0.1 s); unavailable, said once in the log,
+    when it is not built or damaged: a count without it would read every synonym as a word
+    left out, so then nothing is counted."""
+
+    def __init__(self, folder: str | Path | None = None) -> None:
+        self._folder = folder
+        self._lookup: Callable[[str], list[tuple[str, float]]] | None = None
+        self._failed = False
+
+    def ready(self) -> bool:
+        if self._lookup is None and not self._failed:
+            from .phrases import PhraseIndex  # not at import: the runtime without a scorer never needs it
+
+            try:
+                self._lookup = PhraseIndex.load(self._folder).lookup
+            except (ParaphraseStudioError, OSError) as exc:
+                self._failed = True
+                log.warning("the phrase index is unavailable, so no card is checked for words left out: %s", exc)
+        return self._lookup is not None
+
+    def __call__(self, word: str) -> list[str]:
+        return [alternative for alternative, _ in self._lookup(word)] if self.ready() and self._lookup else []
+
+
+class DetailMatcher:
+    """Counts the source's content words a candidate leaves without a counterpart.
+
+    ``alternatives``: the phrase index's look-up (:meth:`default`, :meth:`from_index`); without
+    it only the word's own forms count, and a synonym reads as a word left out.
+    """
+
+    def __init__(self, alternatives: Alternatives | None = None) -> None:
+        self._alternatives = alternatives
+        #: Per source: its content words with their alternatives' forms, worked out once for
+        #: all of its rows (a sentence's rows come together; the last few sources are kept).
+        self._plans: dict[str, list[_Word]] = {}
+
+    @classmethod
+    def default(cls, folder: str | Path | None = None) -> DetailMatcher:
+        """A matcher on the app's phrase index (or the one in ``folder``), loaded on first use."""
+        return cls(_IndexAlternatives(folder))
+
+    @classmethod
+    def from_index(cls, index: object) -> DetailMatcher:
+        """A matcher that asks a loaded :class:`models.phrases.PhraseIndex` for each word's alternatives."""
+        lookup = index.lookup  # type: ignore[attr-defined]
+        return cls(lambda word: [alternative for alternative, _ in lookup(word)])
+
+    def ready(self) -> bool:
+        """Whether counts can be trusted now (loads the index the first time; see :meth:`default`)."""
+        ready = getattr(self._alternatives, "ready", None)
+        return bool(ready()) if callable(ready) else True
+
+    def missing(self, source: str, candidate: str) -> list[str]:
+        """The source's content words (lower case, in source order, each once) that ``candidate``
+        leaves without a counterpart."""
+        written = [match_key(w) for w in words(candidate)]
+        present = set(written) | {match_key(part) for w in words(candidate) if "-" in w for part in w.split("-")}
+        seen = _Seen(present, f" {' '.join(written)} ")
+        out: list[str] = []
+        for word in self._plan(source):
+            if not word.kept_in(seen):
+                out.append(word.key)
+        return out
+
+    def _plan(self, source: str) -> list[_Word]:
+        plan = self._plans.get(source)
+        if plan is None:
+            plan, seen = [], set()
+            for written in (part for w in words(source) for part in w.split("-") if part):  # "six-hour": "six", "hour"
+                key = match_key(written)
+                if (key in _NOT_DETAILS or len(key) < 3 or not key.isalpha() or written[:1].isupper()
+                        or key in seen):
+                    continue
+                seen.add(key)
+                forms, phrases = {key}, []
+                for alternative in self._alternatives(key) if self._alternatives is not None else ():
+                    parts = [match_key(w) for w in words(alternative)]
+                    if len(parts) == 1:
+                        forms.add(parts[0])
+                    elif parts:
+                        phrases.append(f" {' '.join(parts)} ")
+                plan.append(_Word(key, frozenset(forms), tuple(phrases)))
+            if len(self._plans) >= _PLANS_KEPT:
+                self._plans.pop(next(iter(self._plans)))
+            self._plans[source] = plan
+        return plan
+
+
+#: Sources whose plans a matcher keeps (a paragraph's sentences decode together).
+_PLANS_KEPT = 64
+
+
+class _Seen:
+    """A candidate's words as :class:`_Word` compares them (:func:`_same_stem` as set look-ups)."""
+
+    __slots__ = ("words", "stems", "heads", "short", "joined")
+
+    def __init__(self, present: set[str], joined: str) -> None:
+        self.words = present
+        self.stems = {w[:_STEM] for w in present if len(w) >= _STEM}
+        self.heads = {w[:_MIN_STEM] for w in present if len(w) >= _MIN_STEM}
+        self.short = {w for w in present if len(w) == _MIN_STEM}
+        self.joined = joined
+
+
+class _Word:
+    """A source's content word and the forms that keep it: its own and its alternatives'."""
+
+    __slots__ = ("key", "forms", "phrases", "_stems", "_heads", "_short")
+
+    def __init__(self, key: str, forms: frozenset[str], phrases: tuple[str, ...]) -> None:
+        self.key = key
+        self.forms = forms
+        self.phrases = phrases
+        self._stems = {f[:_STEM] for f in forms if len(f) >= _STEM}
+        self._heads = {f[:_MIN_STEM] for f in forms if len(f) >= _MIN_STEM}
+        self._short = {f for f in forms if len(f) == _MIN_STEM}
+
+    def kept_in(self, seen: _Seen) -> bool:
+        """Any form the same as a candidate word or sharing its start (:func:`_same_stem`), or a phrase in it."""
+        return (not self.forms.isdisjoint(seen.words) or not self._stems.isdisjoint(seen.stems)
+                or not self._short.isdisjoint(seen.heads) or not self._heads.isdisjoint(seen.short)
+                or any(phrase in seen.joined for phrase in self.phrases))
+
+
+def detail_reason(missing: Sequence[str]) -> str:
+    """The card's note for the words it may leave out, or "" below :data:`REASON_FROM` words."""
+    if len(missing) < REASON_FROM:
+        return ""
+    named = ", ".join(f"\u201c{word}\u201d" for word in missing[:REASON_WORDS])
+    more = f" and {len(missing) - REASON_WORDS} more" if len(missing) > REASON_WORDS else ""
+    return f"may leave out {named}{more}"

@@ -1,0 +1,118 @@
+"""Words a card leaves out (models.details), and how the card's number and note weigh them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from models.details import DetailMatcher, detail_reason
+from models.pipeline import ByConfidence, Candidate, KeepsMeaning, Source, default_pipeline
+from models.student_calibration import DETAIL_CAP, StudentCalibration
+
+SOURCE = "The museum quietly sold its famous paintings to pay the rising heating bills."
+ALTERNATIVES = {"quietly": ["discreetly"], "famous": ["well-known", "renowned"], "rising": ["increasing"],
+                "bills": ["costs"], "pay": ["cover"], "sold": ["auctioned off"]}
+
+
+def matcher() -> DetailMatcher:
+    return DetailMatcher(lambda word: ALTERNATIVES.get(word, []))
+
+
+def test_a_word_counts_as_kept_in_any_form_or_by_an_alternative() -> None:
+    m = matcher()
+    kept = "The museum discreetly auctioned off its renowned paintings to cover increasing heating costs."
+    assert m.missing(SOURCE, kept) == []
+    assert m.missing(SOURCE, "The museum sold paintings to pay heating bills.") == ["quietly", "famous", "rising"]
+    # forms: "painting" and "bill" share the start of the word; names and numbers are not details
+    assert m.missing(SOURCE, "The museum quietly sold a famous painting to pay the rising heating bill.") == []
+    assert m.missing(SOURCE, "Quietly selling a famous painting paid the rising heating bill.") == ["museum", "sold",
+                                                                                                   "pay"]
+    assert m.missing("Chen sold 40 paintings without a fight.", "She sold paintings.") == ["fight"]
+    # without an index a synonym reads as a word left out
+    assert DetailMatcher().missing(SOURCE, kept) == ["quietly", "sold", "famous", "pay", "rising", "bills"]
+
+
+def test_the_note_names_the_words_from_two_on() -> None:
+    assert detail_reason(["quietly"]) == ""
+    assert detail_reason(["quietly", "famous"]) == "may leave out \u201cquietly\u201d, \u201cfamous\u201d"
+    assert detail_reason(["a1", "b1", "c1", "d1", "e1"]).endswith("\u201cc1\u201d and 2 more")
+
+
+FIT = StudentCalibration(scorer="stand-in", scale=1.0, row_scale=1.0, bias=0.0, reading_shift=-0.5,
+                         detail_scale=-1.0, detail_center=1.0)
+
+
+class StandIn:
+    name = "stand-in"
+    threshold = 0.5
+
+    def score(self, sources: list[str], candidates: list[str]):  # noqa: ANN201
+        import numpy as np
+
+        return np.full(len(candidates), 0.9)
+
+    def logits_of(self, probabilities):  # noqa: ANN001, ANN201
+        import numpy as np
+
+        return np.log(probabilities / (1 - probabilities))
+
+
+LOGIT = float(np.log(9.0))  # the stand-in's 0.9, as the fit reads it
+
+
+def test_the_number_falls_per_word_left_out_and_nothing_else_changes() -> None:
+    assert FIT.with_details(0.5, 1) == 0.5  # the usual count leaves the number where it was
+    assert FIT.with_details(0.5, 3) < FIT.with_details(0.5, 2) < 0.5 < FIT.with_details(0.5, 0)
+    assert FIT.with_details(0.5, DETAIL_CAP + 3) == FIT.with_details(0.5, DETAIL_CAP)
+    assert FIT.without_details(FIT.with_details(0.3, 4), 4) == pytest.approx(0.3)
+    assert StudentCalibration.from_dict(FIT.to_dict()) == FIT
+    assert "detail_scale" not in StudentCalibration("s", 1.0, 1.0, 0.0).to_dict()  # older fits keep their bytes
+    with pytest.raises(ValueError, match="detail_scale"):
+        StudentCalibration.from_dict({**FIT.to_dict(), "detail_scale": 0.5})
+
+    check = KeepsMeaning(StandIn(), calibration=FIT, details=matcher())
+    whole = check.assess("The museum discreetly sold its renowned paintings to pay rising heating bills.",
+                         Source(SOURCE), -0.5)
+    short = check.assess("The museum sold paintings to pay heating bills.", Source(SOURCE), -0.5)
+    assert whole.left_out == () and whole.reason == ""  # counted: none
+    assert short.left_out == ("quietly", "famous", "rising")
+    assert short.reason == "may leave out \u201cquietly\u201d, \u201cfamous\u201d, \u201crising\u201d"
+    assert short.confidence < whole.confidence
+    assert short.accepted and whole.accepted  # which rows pass is the fit's own scale's business
+    # a mode that may drop details counts nothing
+    simpler = check.assess("The museum sold paintings to pay heating bills.", Source(SOURCE, omission_allowed=True), -0.5)
+    assert simpler.left_out is None and simpler.reason == ""  # not counted
+    assert simpler.confidence == pytest.approx(FIT.confidence(LOGIT, -0.5))
+
+
+def test_the_order_is_the_fit_s_own_whatever_the_words_left_out() -> None:
+    """The ranking reads the number before the detail term, so the same cards come in the same order."""
+    with_details = default_pipeline(StandIn(), calibration=FIT, details=matcher())
+    without = default_pipeline(StandIn(), calibration=FIT, details=None)
+    rows = {"The museum sold paintings to pay heating bills.": -0.2,
+            "The museum discreetly sold its renowned paintings to pay rising heating bills.": -0.6,
+            "Quietly, the museum sold famous paintings to pay its rising bills for heat.": -0.4}
+
+    def ranked(pipeline) -> list[str]:  # noqa: ANN001
+        cards = []
+        for text, score in rows.items():
+            verdict = pipeline.judge(text, Source(SOURCE), [], score)
+            cards.append(Candidate(text, score, (), verdict.confidence, verdict.reason, verdict.left_out))
+        return [c.text for c in pipeline.ranking.rank(cards, Source(SOURCE))]
+
+    assert ranked(with_details) == ranked(without)
+    assert isinstance(with_details.ranking, ByConfidence)
+
+
+def test_an_index_that_cannot_be_loaded_counts_nothing(tmp_path) -> None:  # noqa: ANN001
+    missing = DetailMatcher.default(tmp_path / "no-index")
+    assert not missing.ready()
+    check = KeepsMeaning(StandIn(), calibration=FIT, details=missing)
+    verdict = check.assess("The museum sold paintings.", Source(SOURCE), -0.5)
+    assert verdict.left_out is None and verdict.confidence == pytest.approx(FIT.confidence(LOGIT, -0.5))
+
+
+def test_a_hyphenated_word_counts_as_its_parts() -> None:
+    m = matcher()
+    assert m.missing("The committee sat for six hours on Tuesday.", "On Tuesday the committee sat for a six-hour stretch.") == []
+    assert m.missing("A six-hour meeting of the committee.", "The committee met for six hours.") == ["meeting"]
