@@ -4,21 +4,20 @@ Why: the commonest way a shown card fails a writer is a detail left out ("drops 
 drawings", "drops 'most recently'": 183 of the 353 unfaithful reasons of the 2026-12-01 blind
 read), and neither the facts check (names, numbers) nor the meaning scorer sees it reliably.
 A word-level count does: on 282 blind-read Standard cards of student v2 and its continuation,
-two or more source content words without a counterpart came up on 6 of 49 faithful cards and
-155 of 233 unfaithful ones. The confidence shown weighs the count
-(:attr:`models.student_calibration.StudentCalibration.detail_scale`) and a card names the
-words (:func:`detail_reason`).
+two or more source content words without a counterpart came up on 7 of 49 faithful cards and
+152 of 233 unfaithful ones (19 of 49 faithful without the phrase index). The confidence shown
+weighs the count (:attr:`models.student_calibration.StudentCalibration.detail_scale`) and a
+card names the words (:func:`detail_reason`).
 
 A counterpart is the same word (any case, apostrophes and hyphens ignored), a word sharing its
-first five letters (or the whole of a shorter word of at least four: "rent" / "rental",
+first five letters, or the whole of a shorter word of at least four ("rent" / "rental",
 "announced" / "announcement"), or one of the phrase index's alternatives for it
 (:class:`models.phrases.PhraseIndex`, what the teachers wrote in its place: "sort" is kept by
 "kind", "purchase" by "buy"). A hyphenated word counts as its parts ("six-hour" keeps "hours").
-Words that carry no detail of their own are not counted:
-function words, particles, number words (the facts check owns numbers), negations ("without",
-"failed": the negation check owns them), words under three
-letters, and capitalised words (names, which the facts check owns; a sentence's first word
-too, at the price of missing a dropped first word).
+Words that carry no detail of their own are not counted: function words, particles, number
+words (the facts check owns numbers), negations ("without", "failed": the negation check owns
+them), words under three letters, and capitalised words (names, which the facts check owns; a
+sentence's first word too, at the price of missing a dropped first word).
 """
 
 from __future__ import annotations
@@ -38,7 +37,8 @@ Alternatives = Callable[[str], Sequence[str]]
 
 #: Words never counted as a detail (see the module docstring).
 _NOT_DETAILS = FUNCTION_WORDS | PARTICLES | NUMBER_WORDS | NEGATIONS
-#: Letters two words must share from the start to count as one ("rental" keeps "rent").
+#: Two words count as one when they share this many first letters, or when the shorter one,
+#: of at least :data:`_MIN_STEM` letters, is the start of the other ("rental" keeps "rent").
 _STEM = 5
 #: A shorter word than this needs its exact form (or an alternative) in the candidate.
 _MIN_STEM = 4
@@ -46,14 +46,6 @@ _MIN_STEM = 4
 REASON_WORDS = 3
 #: A card's reason names the words from this many on (one alone is too often a rewording).
 REASON_FROM = 2
-
-
-def _same_stem(a: str, b: str) -> bool:
-    shorter = min(len(a), len(b))
-    if shorter < _MIN_STEM:
-        return False
-    k = min(_STEM, shorter)
-    return a[:k] == b[:k]
 
 
 #: ``details=`` of :func:`models.pipeline.default_pipeline`: count with the app's phrase index.
@@ -155,7 +147,8 @@ _PLANS_KEPT = 64
 
 
 class _Seen:
-    """A candidate's words as :class:`_Word` compares them (:func:`_same_stem` as set look-ups)."""
+    """A candidate's words as :class:`_Word` compares them: whole, by their first five letters,
+    and by their first four (a four-letter word is matched by any word it starts)."""
 
     __slots__ = ("words", "stems", "heads", "short", "joined")
 
@@ -181,7 +174,7 @@ class _Word:
         self._short = {f for f in forms if len(f) == _MIN_STEM}
 
     def kept_in(self, seen: _Seen) -> bool:
-        """Any form the same as a candidate word or sharing its start (:func:`_same_stem`), or a phrase in it."""
+        """Any form the same as a candidate word or sharing its start (:data:`_STEM`), or a phrase in it."""
         return (not self.forms.isdisjoint(seen.words) or not self._stems.isdisjoint(seen.stems)
                 or not self._short.isdisjoint(seen.heads) or not self._heads.isdisjoint(seen.short)
                 or any(phrase in seen.joined for phrase in self.phrases))
