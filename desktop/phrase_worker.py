@@ -33,10 +33,11 @@ IndexLoader = Callable[[], Any]
 
 
 def default_index_loader() -> Any:  # noqa: ANN401 - models.phrases.PhraseIndex
-    """The default phrase index; imported here so the window opens even if the runtime cannot load it."""
-    from models.phrases import PhraseIndex
+    """The default phrase index, the one the cards' detail count reads too (``shared_index``);
+    imported here so the window opens even if the runtime cannot load it."""
+    from models.phrases import shared_index
 
-    return PhraseIndex.load()
+    return shared_index()
 
 
 class _IndexSlot:

@@ -53,9 +53,9 @@ DEFAULT_DETAILS: Literal["default"] = "default"
 
 
 class _IndexAlternatives:
-    """The app's phrase index, loaded on first use (0.1 s); unavailable, said once in the log,
-    when it is not built or damaged: a count without it would read every synonym as a word
-    left out, so then nothing is counted."""
+    """The app's phrase index (the one the phrase look-up reads too), loaded on first use
+    (0.1 s); unavailable, said once in the log, when it is not built or damaged: a count
+    without it would read every synonym as a word left out, so then nothing is counted."""
 
     def __init__(self, folder: str | Path | None = None) -> None:
         self._folder = folder
@@ -64,10 +64,10 @@ class _IndexAlternatives:
 
     def ready(self) -> bool:
         if self._lookup is None and not self._failed:
-            from .phrases import PhraseIndex  # not at import: the runtime without a scorer never needs it
+            from .phrases import shared_index  # not at import: the runtime without a scorer never needs it
 
             try:
-                self._lookup = PhraseIndex.load(self._folder).lookup
+                self._lookup = shared_index(self._folder).lookup
             except (ParaphraseStudioError, OSError) as exc:
                 self._failed = True
                 log.warning("the phrase index is unavailable, so no card is checked for words left out: %s", exc)

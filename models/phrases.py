@@ -39,6 +39,7 @@ import logging
 import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -264,6 +265,26 @@ class PhraseIndex:
                     add([(pivot, score * pivot_score) for pivot, pivot_score in
                          self.lookup(alt, min_count=PIVOT_MIN_COUNT)], PIVOT_DISCOUNT)
         return sorted(found, key=lambda item: -item[1])
+
+
+_shared: dict[Path, PhraseIndex] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_index(folder: str | os.PathLike[str] | None = None) -> PhraseIndex:
+    """One loaded index per folder for the whole process (:meth:`PhraseIndex.load` the first time).
+
+    The app's phrase look-up (``desktop/phrase_worker.py``) and the detail count on every card
+    (:mod:`models.details`) read the same arrays, which take 15 MB resident; look-ups only read
+    them, so two threads may share one. An index rebuilt while the process runs is read by the
+    next process.
+    """
+    path = resolve_index(folder)
+    with _shared_lock:
+        index = _shared.get(path)
+        if index is None:
+            index = _shared[path] = PhraseIndex.load(path)
+        return index
 
 
 def check_span(text: str, start: int, end: int, protected: Sequence[tuple[int, int]] = ()) -> tuple[int, int]:

@@ -116,3 +116,26 @@ def test_a_hyphenated_word_counts_as_its_parts() -> None:
     m = matcher()
     assert m.missing("The committee sat for six hours on Tuesday.", "On Tuesday the committee sat for a six-hour stretch.") == []
     assert m.missing("A six-hour meeting of the committee.", "The committee met for six hours.") == ["meeting"]
+
+
+def test_the_detail_count_and_the_phrase_look_up_share_one_loaded_index(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from models import phrases
+
+    loads: list[object] = []
+
+    class Loaded:
+        def lookup(self, word: str) -> list[tuple[str, float]]:
+            return [("costs", 1.0)] if word == "bills" else []
+
+    def load(folder):  # noqa: ANN001, ANN202
+        loads.append(folder)
+        return Loaded()
+
+    monkeypatch.setattr(phrases.PhraseIndex, "load", load)
+    monkeypatch.setattr(phrases, "_shared", {})
+    folder = tmp_path / "index"
+    first, second = DetailMatcher.default(folder), DetailMatcher.default(folder)
+    assert first.ready() and second.ready()
+    assert phrases.shared_index(folder) is phrases.shared_index(folder)
+    assert second.missing("They paid the bills.", "They paid the costs.") == []
+    assert len(loads) == 1
