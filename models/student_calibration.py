@@ -27,8 +27,9 @@ a card shows, while the fit's own scale still decides which rows the student res
 What the scorer and the row score both miss most is a detail left out, so the number shown
 also weighs how many of the source's content words a Standard card leaves without any
 counterpart (``detail_scale``, per word up to :data:`DETAIL_CAP`; :mod:`models.details`),
-fitted with the reading's level on the same blind-read cards. Like the shift it moves only
-the number shown and the card's note, never which rows pass or their order.
+fitted with the reading's level on the same blind-read cards. It moves the number shown, the
+card's note and the order of the cards (the ranking weighs it: read blind, the first cards it
+chose kept more of their source), never which rows pass.
 """
 
 from __future__ import annotations
@@ -113,10 +114,6 @@ class StudentCalibration:
         """The number shown for a card that leaves ``left_out`` content words without a
         counterpart (:mod:`models.details`, a Standard card); ``shown`` is :meth:`confidence`'s."""
         return self._moved(shown, self._detail_move(left_out))
-
-    def without_details(self, shown: float, left_out: int) -> float:
-        """:meth:`with_details` undone: the number the ranking reads."""
-        return self._moved(shown, -self._detail_move(left_out))
 
     def _detail_move(self, left_out: int) -> float:
         return self.detail_scale * (min(left_out, DETAIL_CAP) - self.detail_center) if self.detail_scale else 0.0

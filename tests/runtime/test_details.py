@@ -64,7 +64,6 @@ def test_the_number_falls_per_word_left_out_and_nothing_else_changes() -> None:
     assert FIT.with_details(0.5, 1) == 0.5  # the usual count leaves the number where it was
     assert FIT.with_details(0.5, 3) < FIT.with_details(0.5, 2) < 0.5 < FIT.with_details(0.5, 0)
     assert FIT.with_details(0.5, DETAIL_CAP + 3) == FIT.with_details(0.5, DETAIL_CAP)
-    assert FIT.without_details(FIT.with_details(0.3, 4), 4) == pytest.approx(0.3)
     assert StudentCalibration.from_dict(FIT.to_dict()) == FIT
     assert "detail_scale" not in StudentCalibration("s", 1.0, 1.0, 0.0).to_dict()  # older fits keep their bytes
     with pytest.raises(ValueError, match="detail_scale"):
@@ -85,22 +84,23 @@ def test_the_number_falls_per_word_left_out_and_nothing_else_changes() -> None:
     assert simpler.confidence == pytest.approx(FIT.confidence(LOGIT, -0.5))
 
 
-def test_the_order_is_the_fit_s_own_whatever_the_words_left_out() -> None:
-    """The ranking reads the number before the detail term, so the same cards come in the same order."""
+def test_a_card_that_keeps_its_words_comes_before_a_surer_one_that_leaves_them_out() -> None:
+    """The ranking weighs the count: which rows pass is the fit's own business, their order is not."""
     with_details = default_pipeline(StandIn(), calibration=FIT, details=matcher())
     without = default_pipeline(StandIn(), calibration=FIT, details=None)
-    rows = {"The museum sold paintings to pay heating bills.": -0.2,
-            "The museum discreetly sold its renowned paintings to pay rising heating bills.": -0.6,
-            "Quietly, the museum sold famous paintings to pay its rising bills for heat.": -0.4}
+    short = "The museum sold paintings to pay heating bills."  # surer (-0.2), three words left out
+    whole = "The museum discreetly sold its renowned paintings to pay rising heating bills."
 
     def ranked(pipeline) -> list[str]:  # noqa: ANN001
         cards = []
-        for text, score in rows.items():
+        for text, score in ((short, -0.2), (whole, -0.6)):
             verdict = pipeline.judge(text, Source(SOURCE), [], score)
+            assert verdict.accepted
             cards.append(Candidate(text, score, (), verdict.confidence, verdict.reason, verdict.left_out))
         return [c.text for c in pipeline.ranking.rank(cards, Source(SOURCE))]
 
-    assert ranked(with_details) == ranked(without)
+    assert ranked(without) == [short, whole]
+    assert ranked(with_details) == [whole, short]
     assert isinstance(with_details.ranking, ByConfidence)
 
 
