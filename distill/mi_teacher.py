@@ -129,7 +129,7 @@ class MITeacher:
         self.mode = mode
         self.diversity = float(diversity)
         #: The mode update's weight this mode decodes with (models.controls), as the runtime's.
-        self.update = prompt.controls.update_weight(mode) if prompt.controls is not None else 0.0
+        self.update = prompt.update_weight(mode)
         self.max_rows = max(1, int(max_rows))
         self.max_positions = max_positions or decoder.geometry.max_positions
         stop = tokenizer.encode(TARGET_SUFFIX, add_special_tokens=False).ids

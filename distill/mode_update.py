@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 WEIGHTS_FILE = "adapter_model.safetensors"
 CONFIG_FILE = "adapter_config.json"
+#: What PEFT puts before a base module's name in an adapter's tensor names.
+PEFT_PREFIX = "base_model.model."
 #: Written beside the factors: where they came from and how much of the difference they keep.
 REPORT_FILE = "mode_update.json"
 
@@ -56,16 +58,12 @@ def _require_safetensors() -> ModuleType:
 
 
 def read_scaled_updates(adapter: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """A PEFT LoRA folder's modules -> (a, b scaled), float64: ``b @ a`` is the module's update."""
-    config = json.loads((adapter / CONFIG_FILE).read_text(encoding="utf-8"))
-    if config.get("peft_type") != "LORA" or config.get("use_dora"):
-        raise ValueError(f"{adapter} is not a plain LoRA adapter")
-    rank = int(config["r"])
-    scaling = float(config["lora_alpha"]) / (np.sqrt(rank) if config.get("use_rslora") else rank)
-    tensors = _require_safetensors().load_file(str(adapter / WEIGHTS_FILE))
-    modules = sorted({key.rsplit(".lora_", 1)[0] for key in tensors if ".lora_A." in key or ".lora_B." in key})
-    return {m: (tensors[f"{m}.lora_A.weight"].astype(np.float64),
-                tensors[f"{m}.lora_B.weight"].astype(np.float64) * scaling) for m in modules}
+    """A PEFT LoRA folder's base modules -> (a, b scaled), float64: ``b @ a`` is the module's
+    update. Read as export reads it (:func:`export.llama_graph.read_lora_folder`)."""
+    from export.llama_graph import read_lora_folder
+
+    return {module: (factor.a.astype(np.float64), factor.b.astype(np.float64))
+            for module, factor in read_lora_folder(adapter).items()}
 
 
 def low_rank_difference(start: Path, target: Path, rank: int) -> LowRankDifference:
@@ -100,8 +98,8 @@ def write_update(difference: LowRankDifference, rank: int, out: Path, template_c
                    "rank_pattern": {}, "alpha_pattern": {}})
     tensors: dict[str, np.ndarray] = {}
     for module, (a, b) in difference.factors.items():
-        tensors[f"{module}.lora_A.weight"] = np.ascontiguousarray(a, dtype=np.float16)
-        tensors[f"{module}.lora_B.weight"] = np.ascontiguousarray(b, dtype=np.float16)
+        tensors[f"{PEFT_PREFIX}{module}.lora_A.weight"] = np.ascontiguousarray(a, dtype=np.float16)
+        tensors[f"{PEFT_PREFIX}{module}.lora_B.weight"] = np.ascontiguousarray(b, dtype=np.float16)
     out.mkdir(parents=True, exist_ok=True)
     _require_safetensors().save_file(tensors, str(out / WEIGHTS_FILE), metadata={"format": "pt"})
     (out / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")

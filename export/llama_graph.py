@@ -160,7 +160,7 @@ class LlamaGraphBuilder:
         if factors is None:
             return out
         # A branch of its own here (references and 8-bit layers); the 4-bit path shares its side matmuls.
-        a, b = factors
+        a, b, _ = factors
         g = self.g
         g.node("MatMul", [x, a], [f"{name}/update_h"], f"{name}/update_h")
         g.node("Mul", [f"{name}/update_h", MODE_UPDATE_INPUT], [f"{name}/update_gated"], f"{name}/update_gate")
@@ -174,26 +174,29 @@ class LlamaGraphBuilder:
         self.g.node("Pad", [b_t, pads], [f"{b_t}/padded"], f"{b_t}/pad")
         return f"{b_t}/padded"
 
-    def _update_factors(self, modules: list[str], name: str, n: int) -> tuple[str, str] | None:
-        """The mode update of ``modules`` as (A.T [K, r], B.T [r, N]) in the packed output
+    def _output_starts(self, modules: list[str]) -> dict[str, int]:
+        """The first output column of each of ``modules`` packed along their outputs."""
+        rows = [self.weights[f"{m}.weight"].shape[0] for m in modules]
+        return dict(zip(modules, (int(start) for start in np.cumsum([0] + rows[:-1]))))
+
+    def _update_factors(self, modules: list[str], name: str, n: int) -> tuple[str, str, int] | None:
+        """The mode update of ``modules`` as (A.T [K, r], B.T [r, N], r) in the packed output
         layout, stored in 8 bits; None when it has none."""
         factors = [(m, self.update[m]) for m in modules if m in self.update]
         if not factors:
             return None
-        a = self._int8_as_float(np.concatenate([f.a.T for _, f in factors], axis=1), 1, f"{name}.update_a")
-        starts, start = {}, 0
-        for m in modules:
-            starts[m] = start
-            start += self._w(f"{m}.weight").shape[0]
+        a_t = np.concatenate([f.a.T for _, f in factors], axis=1)
+        a = self._int8_as_float(a_t, 1, f"{name}.update_a")
+        starts = self._output_starts(modules)
         blocks = []
         for module, factor in factors:
             short = module.rsplit(".", 1)[-1]
             b_t = self._int8_as_float(factor.b.T, 0, f"{name}.update_b.{short}")
             blocks.append(self._padded_b(b_t, starts[module], factor.b.shape[0], n, f"{name}/update_pads.{short}"))
         if len(blocks) == 1:
-            return a, blocks[0]
+            return a, blocks[0], a_t.shape[1]
         self.g.node("Concat", blocks, [f"{name}.update_b"], f"{name}.update_b/concat", axis=0)
-        return a, f"{name}.update_b"
+        return a, f"{name}.update_b", a_t.shape[1]
 
     def _int8_as_float(self, values: np.ndarray, axis: int, name: str) -> str:
         """``values`` in 8 bits with one scale per index along ``axis`` (a rank direction),
@@ -238,7 +241,7 @@ class LlamaGraphBuilder:
         parts = [self._w(f"{m}.weight") for m in modules]
         base_weight = np.concatenate(parts, axis=0)  # [out, in]
         k, n = base_weight.shape[1], base_weight.shape[0]
-        starts = dict(zip(modules, np.cumsum([0] + [part.shape[0] for part in parts[:-1]])))  # output row of each module
+        starts = self._output_starts(modules)
         grid = affine_grid4(base_weight.T, self.q.block_size)
         data = g.constant(f"{name}.qweight", grid.levels.data)
         scales = self._scales(grid.levels.scales, f"{name}.scales")
@@ -258,7 +261,7 @@ class LlamaGraphBuilder:
             left.append(self._fp16_as_float(a, f"{name}.lora_a"))
             for column, (module, factor) in enumerate(factors):
                 b_t = self._fp16_as_float(factor.b.T, f"{name}.lora_b.{module.rsplit('.', 1)[-1]}")  # [r, out_m]
-                right.append(self._padded_b(b_t, int(starts[module]), factor.b.shape[0], n, f"{name}/pads.{column}"))
+                right.append(self._padded_b(b_t, starts[module], factor.b.shape[0], n, f"{name}/pads.{column}"))
         update = self._update_factors(modules, name, n)
         if update is not None:  # its columns of side_h are scaled by the mode update's weight
             left.append(update[0])
@@ -270,8 +273,7 @@ class LlamaGraphBuilder:
         g.node("MatMul", [x, f"{name}/side_p"], [f"{name}/side_h"], f"{name}/side_h")
         side_h = f"{name}/side_h"
         if update is not None:
-            rank = sum(self.update[m].a.shape[0] for m in modules if m in self.update)
-            g.node("Mul", [side_h, self._gate((lora_rank, rank, k // self.q.block_size))], [f"{name}/side_h_gated"],
+            g.node("Mul", [side_h, self._gate((lora_rank, update[2], k // self.q.block_size))], [f"{name}/side_h_gated"],
                    f"{name}/side_gate")
             side_h = f"{name}/side_h_gated"
         g.node("MatMul", [side_h, f"{name}/side_q"], [f"{name}/side"], f"{name}/side")

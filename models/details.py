@@ -74,7 +74,7 @@ class _IndexAlternatives:
         return self._lookup is not None
 
     def __call__(self, word: str) -> list[str]:
-        return [alternative for alternative, _ in self._lookup(word)] if self.ready() and self._lookup else []
+        return [alternative for alternative, _ in self._lookup(word)] if self.ready() else []  # type: ignore[misc]
 
 
 class DetailMatcher:
@@ -109,8 +109,9 @@ class DetailMatcher:
     def missing(self, source: str, candidate: str) -> list[str]:
         """The source's content words (lower case, in source order, each once) that ``candidate``
         leaves without a counterpart."""
-        written = [match_key(w) for w in words(candidate)]
-        present = set(written) | {match_key(part) for w in words(candidate) if "-" in w for part in w.split("-")}
+        tokens = words(candidate)
+        written = [match_key(w) for w in tokens]
+        present = set(written) | {match_key(part) for w in tokens if "-" in w for part in w.split("-")}
         seen = _Seen(present, f" {' '.join(written)} ")
         out: list[str] = []
         for word in self._plan(source):

@@ -179,8 +179,6 @@ class OnnxDecoder:
         if longest + length > cache.capacity:
             grown = cache.with_capacity(max(2 * cache.capacity, longest + length))
             cache.buffers, cache.binding = grown.buffers, None
-        if cache.update and not self.has_mode_update:
-            raise ValueError("this ONNX graph has no mode update to weigh")
         binding = cache.binding or self._bind(cache)
         ids = np.ascontiguousarray(input_ids, dtype=np.int64)
         mask = (np.arange(longest + length)[None, :] < (lengths + length)[:, None]).astype(np.int64)  # right-padded
@@ -198,6 +196,8 @@ class OnnxDecoder:
             value = ort.OrtValue.ortvalue_from_numpy(buffer)
             binding.bind_ortvalue_input(past, value)
             binding.bind_ortvalue_output(present, value)
+        if cache.update and not self.has_mode_update:
+            raise ValueError("this ONNX graph has no mode update to weigh")
         if self.has_mode_update:  # the graph needs it on every run, 0 included
             weight = np.array([cache.update], dtype=np.float32)
             binding.bind_ortvalue_input(MODE_UPDATE_INPUT, ort.OrtValue.ortvalue_from_numpy(weight))

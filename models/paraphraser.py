@@ -329,9 +329,7 @@ class Paraphraser:
         if len(prompt_ids) + MAX_NEW_TOKENS > self.manifest.geometry.max_positions:
             raise InputError("The sentence is too long for this model.")
         source_ids = np.array(self.tokenizer.encode(" " + source, add_special_tokens=False).ids, dtype=np.int64)
-        controls = self.prompt.controls
-        update = controls.update_weight(mode) if controls is not None else 0.0
-        return _PromptPlan(prompt_ids, source_ids, _max_new_tokens(len(source_ids)), update)
+        return _PromptPlan(prompt_ids, source_ids, _max_new_tokens(len(source_ids)), self.prompt.update_weight(mode))
 
     def _run_prompt(self, plan: _PromptPlan, sampler: Sampler) -> Prompt:
         prompt_ids = plan.prompt_ids

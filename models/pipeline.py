@@ -391,12 +391,12 @@ class ByConfidence:
     (:func:`dedupe.similarity`) to a candidate already placed: two near-identical wordings
     do not take the first two places when a third says it differently and almost as surely.
     Without a confidence on every candidate (no scorer loaded), :class:`ByMeanLogProb`.
-    ``weighed``: a candidate's confidence as the ranking weighs it, when the number shown is on
-    another scale (a student fit's stricter reading and its detail count:
-    :meth:`StudentCalibration.on_fit_scale`; the words a card leaves out stay in).
+    ``weighed``: the confidence as the ranking weighs it, when the number shown is on another
+    scale (a student fit's stricter reading: :meth:`StudentCalibration.on_fit_scale`; the words a
+    card leaves out stay in: read blind, the first cards chosen so kept more of their source).
     """
 
-    def __init__(self, lam: float = MMR_LAMBDA, weighed: Callable[[Candidate], float] | None = None) -> None:
+    def __init__(self, lam: float = MMR_LAMBDA, weighed: Callable[[float], float] | None = None) -> None:
         if not 0.0 <= lam <= 1.0:
             raise ValueError(f"lam must be between 0 and 1, got {lam!r}")
         self.lam = lam
@@ -406,7 +406,8 @@ class ByConfidence:
         if any(c.confidence is None for c in candidates):
             return ByMeanLogProb().rank(candidates, source)
         left, placed = list(candidates), []
-        weight = {id(c): self.weighed(c) if self.weighed else c.confidence for c in left}
+        weight = {id(c): self.weighed(c.confidence) if self.weighed else c.confidence  # type: ignore[arg-type]
+                  for c in left}
         redundancy = [0.0] * len(left)  # each candidate's largest similarity to those placed
         while left:
             gains = [self.lam * weight[id(c)] - (1 - self.lam) * r for c, r in zip(left, redundancy)]
@@ -500,15 +501,7 @@ def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAUL
     checks = app_checks()
     if scorer is None:
         return CandidatePipeline(checks)
-    weighed = None
-    if calibration is not None and calibration.applies_to(scorer):
-        fit = calibration
-
-        def weighed(candidate: Candidate) -> float:
-            # the fit's own level (before the reading's shift), with the words the card leaves out:
-            # read blind, first cards chosen so kept more of their source (dev: 12-13 better,
-            # 5-6 worse of 25 changed, two readers)
-            return fit.on_fit_scale(candidate.confidence or 0.0)
+    weighed = calibration.on_fit_scale if calibration is not None and calibration.applies_to(scorer) else None
     details = DetailMatcher.default() if details is DEFAULT_DETAILS else details
     return CandidatePipeline((*checks, KeepsMeaning(scorer, calibration=calibration, details=details)),
                              ranking=ByConfidence(weighed=weighed), oversample=oversample)

@@ -43,6 +43,11 @@ class PromptFormat:
         """The modes this prompt offers (an uncontrolled student: standard only)."""
         return self.controls.mode_names if self.controls is not None else (STANDARD_MODE,)
 
+    def update_weight(self, mode: str) -> float:
+        """The weight of the bundle's mode update ``mode`` decodes with (0: none; see
+        :attr:`models.controls.Controls.mode_updates`)."""
+        return self.controls.update_weight(mode) if self.controls is not None else 0.0
+
     def render(self, text: str, mode: str = STANDARD_MODE, diversity: float = 0.5) -> str:
         """The prompt for ``text``; a controlled prompt gets the mode's and the slider's codes.
 

@@ -113,10 +113,7 @@ class StudentCalibration:
     def with_details(self, shown: float, left_out: int) -> float:
         """The number shown for a card that leaves ``left_out`` content words without a
         counterpart (:mod:`models.details`, a Standard card); ``shown`` is :meth:`confidence`'s."""
-        return self._moved(shown, self._detail_move(left_out))
-
-    def _detail_move(self, left_out: int) -> float:
-        return self.detail_scale * (min(left_out, DETAIL_CAP) - self.detail_center) if self.detail_scale else 0.0
+        return self._moved(shown, self.detail_scale * (min(left_out, DETAIL_CAP) - self.detail_center))
 
     def on_shown_scale(self, probability: float) -> float:
         """``probability`` on the fit's own scale (before ``reading_shift``) as the number shown

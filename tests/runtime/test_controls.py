@@ -201,6 +201,9 @@ def test_the_prompt_carries_the_requested_mode(controlled_bundle: Path) -> None:
             calls.append(args)
             return real.render(*args)  # type: ignore[arg-type]
 
+        def update_weight(self, mode: str) -> float:
+            return real.update_weight(mode)
+
     paraphraser.prompt = Spy()  # type: ignore[assignment]
     paraphraser.paraphrase("Hello there.", n=1, seed=1, diversity=0.1, mode="shorter")
     assert calls and all(call[1:] == ("shorter", 0.1) for call in calls)
