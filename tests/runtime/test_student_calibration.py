@@ -21,7 +21,7 @@ from models import Paraphraser
 from models.bundle import read_manifest
 from models.confidence import student_confidence
 from models.errors import BundleError
-from models.pipeline import (EMPTY_SCORE, RESCUE_AT, ByConfidence, Candidate, KeepsMeaning, Source,
+from models.pipeline import (EMPTY_SCORE, MIN_CONFIDENCE, RESCUE_AT, ByConfidence, Candidate, KeepsMeaning, Source,
                              default_pipeline)
 from models.recipes import get_recipe
 from models.student_calibration import CALIBRATION_FILE, MANIFEST_KEY, StudentCalibration
@@ -146,13 +146,21 @@ def test_a_paraphrasers_candidates_carry_the_students_confidence(tiny_bundle: Pa
     folder = tmp_path / "tiny"
     shutil.copytree(tiny_bundle, folder)
     data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    (folder / "manifest.json").write_text(json.dumps({**data, MANIFEST_KEY: FIT}), encoding="utf-8")
+    # the tiny model's rows are far less sure than a real student's: a fit that weighs that less
+    gentle = {**FIT, "row_scale": 0.2}
+    (folder / "manifest.json").write_text(json.dumps({**data, MANIFEST_KEY: gentle}), encoding="utf-8")
     scorer = LogitScorer(spread=True)
     result = Paraphraser.load(folder, scorer=scorer).paraphrase("the cat sat on the mat", n=3, seed=0)
     assert result.candidates
     for candidate in result.candidates:
         probability = scorer.confidence(candidate.text)
-        assert candidate.confidence == pytest.approx(expected(probability, candidate.score), abs=1e-6)
+        assert candidate.confidence == pytest.approx(expected(probability, candidate.score, gentle), abs=1e-6)
+        assert candidate.confidence >= MIN_CONFIDENCE
+    # with FIT those rows would all be shown under the floor: none is, and the note says why
+    (folder / "manifest.json").write_text(json.dumps({**data, MANIFEST_KEY: FIT}), encoding="utf-8")
+    strict = Paraphraser.load(folder, scorer=scorer).paraphrase("the cat sat on the mat", n=3, seed=0)
+    assert strict.candidates == [] and strict.stats["rejected_meaning"] > 0
+    assert strict.note == "0 of 3 paraphrases: the other samples did not keep the meaning closely enough"
 
 
 def test_the_default_student_ships_its_committed_fit_for_the_default_scorer(default_bundle: Path) -> None:
@@ -163,3 +171,26 @@ def test_the_default_student_ships_its_committed_fit_for_the_default_scorer(defa
     shipped = read_manifest(default_bundle).confidence
     assert shipped == recipe.confidence == StudentCalibration.from_dict(committed)
     assert shipped is not None and shipped.scorer == DEFAULT_SCORER
+
+
+def test_no_card_is_shown_under_the_confidence_floor() -> None:
+    """A row the scorer passes is still refused when the number its card would show is under
+    the floor (:data:`models.pipeline.MIN_CONFIDENCE`): there the student's fit says it almost
+    surely lost a detail or a relation, and a wrong card does more harm than none."""
+    fit = StudentCalibration.from_dict(FIT)
+    scorer = LogitScorer(per_text={"We missed the train.": 0.8})
+    assert 0.0 < MIN_CONFIDENCE < 0.1
+    check = KeepsMeaning(scorer, calibration=fit)
+    assert check.floor == MIN_CONFIDENCE
+    # the same pair probability: a row written surely passes, one the student drifted into does not
+    sure, drifting = -0.9, -2.5
+    assert expected(0.8, sure) >= MIN_CONFIDENCE > expected(0.8, drifting)
+    assert check.assess("We missed the train.", SOURCE, sure).accepted
+    refused = check.assess("We missed the train.", SOURCE, drifting)
+    assert refused.refused_by is check and refused.confidence == pytest.approx(expected(0.8, drifting))
+    assert KeepsMeaning(scorer, calibration=fit, floor=None).assess("We missed the train.", SOURCE, drifting).accepted
+    # the default pipeline has it, and the floor reads the number shown (a stricter reading refuses more)
+    assert not default_pipeline(scorer, calibration=fit).judge("We missed the train.", SOURCE, [], drifting).accepted
+    strict = StudentCalibration.from_dict({**FIT, "reading_shift": -3.0})
+    assert expected(0.8, sure) >= MIN_CONFIDENCE > strict.confidence(scorer.logits_of(np.array([0.8]))[0], sure)
+    assert not KeepsMeaning(scorer, calibration=strict).assess("We missed the train.", SOURCE, sure).accepted
