@@ -68,6 +68,12 @@ MEANING_CHECKS = ("meaning", "question", "contrast", "link", "reversal", "negati
 #: Checks whose refusals mean a sentence's rows are often unusable, so a later round samples
 #: for the acceptance rate seen (a copy or a duplicate is rarer and replaced by the spares).
 SELECTIVE_CHECKS = ("facts", "length", *MEANING_CHECKS)
+#: A sentence that has a card samples no round after this many (one without keeps trying, up to
+#: :data:`models.batch_decode.MAX_EXTRA_ROUNDS` more). Why: since no card may be shown under
+#: :data:`models.pipeline.MIN_CONFIDENCE`, a third of the held-out news sentences at the default
+#: slider ran all 7 rounds, and rounds 5-7 gave 6 % of the cards (20 of 313) for most of the
+#: extra time.
+ROUNDS_WITH_A_CARD = 4
 #: A later round after mostly copies samples as if the slider stood this much further right.
 RETRY_WARMER = 0.5
 #: ``scorer=`` of :class:`Paraphraser`: the app's scorer when its bundle is built, else none.
@@ -501,6 +507,10 @@ class _SentenceRequest(Request):
         return self._paraphraser._run_prompt(self.plan, sampler)
 
     def wanted(self) -> int:
+        """Candidates still missing, or 0 once a sentence with a card has had
+        :data:`ROUNDS_WITH_A_CARD` rounds: later rounds add few cards for their time."""
+        if self.accepted and self.stats.rounds >= ROUNDS_WITH_A_CARD:
+            return 0
         return self.request.n - len(self.accepted)
 
     def spare(self, missing: int) -> int:

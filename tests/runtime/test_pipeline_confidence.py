@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,8 @@ from scorer_stand_in import StandInScorer
 from models import Paraphraser, confidence
 from models.cli import _print_plain, json_line
 from models.confidence import SCORER_ENV, default_scorer, doubt, percent
-from models.paraphraser import ParaphraseResult
+from models.batch_decode import MAX_EXTRA_ROUNDS
+from models.paraphraser import ROUNDS_WITH_A_CARD, ParaphraseResult
 from models.pipeline import (DEFAULT_OVERSAMPLE, ByConfidence, ByMeanLogProb, Candidate, CandidatePipeline,
                              KeepsMeaning, NonEmpty, Source, Verdict, default_pipeline)
 
@@ -354,3 +356,31 @@ def test_plain_output_says_why_nothing_was_found(capsys) -> None:  # noqa: ANN00
     assert "facts" not in out
     _print_plain("Hello there, friend.", [], 10.0, None)
     assert "copied the input or repeated another" in capsys.readouterr().out
+
+
+class RareScorer(StandInScorer):
+    """Passes about one row in ``every`` (by the text's CRC), so a sentence's cards trickle in."""
+
+    def __init__(self, every: int) -> None:
+        super().__init__()
+        self.every = every
+
+    def confidence(self, candidate: str) -> float:
+        return self.high if self.every and zlib.crc32(candidate.encode("utf-8")) % self.every == 0 else self.low
+
+
+def test_a_sentence_with_a_card_stops_after_a_few_rounds_one_without_keeps_trying(tiny_bundle: Path) -> None:
+    """:data:`models.paraphraser.ROUNDS_WITH_A_CARD`: later rounds add few cards for their time,
+    so a sentence that has one stops there; a sentence without any uses every round."""
+    trickle = Paraphraser.load(tiny_bundle, scorer=RareScorer(every=6))
+    stopped = 0
+    for seed in range(1, 6):
+        result = trickle.paraphrase(SENTENCE, n=8, seed=seed, diversity=0.9)
+        assert result.stats["rounds"] <= max(ROUNDS_WITH_A_CARD, 1 + MAX_EXTRA_ROUNDS if not result.candidates else 0)
+        if result.candidates and len(result.candidates) < 8:
+            assert result.stats["rounds"] == ROUNDS_WITH_A_CARD
+            stopped += 1
+    assert stopped  # the rule was exercised
+    none = Paraphraser.load(tiny_bundle, scorer=RareScorer(every=0)).paraphrase(SENTENCE, n=3, seed=1)
+    assert none.candidates == [] and none.stats["rounds"] == 1 + MAX_EXTRA_ROUNDS
+    assert ROUNDS_WITH_A_CARD < 1 + MAX_EXTRA_ROUNDS
