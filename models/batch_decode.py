@@ -101,7 +101,7 @@ class Request(ABC):
 
     @abstractmethod
     def wanted(self) -> int:
-        """Candidates still missing."""
+        """Candidates still missing, or 0 when the request wants no further round."""
 
     def spare(self, missing: int) -> int:
         """Rows sampled beyond ``missing`` (none unless a subclass says otherwise)."""

@@ -22,14 +22,16 @@ faithful far less often than the fit said (0.163 against 0.390). The fit's slope
 well (AUC 0.76), so only its level moves: the shift is added to the fit's sum for the number
 a card shows, while the fit's own scale still decides which rows the student rescues
 (:meth:`StudentCalibration.on_shown_scale`) and in which order they are shown
-(:meth:`StudentCalibration.on_fit_scale`), so the same cards come in the same order.
+(:meth:`StudentCalibration.on_fit_scale`), so the same cards come in the same order. The one
+rule that reads the number shown is the floor under which no card is shown
+(:data:`models.pipeline.MIN_CONFIDENCE`): there the stricter reading is the point.
 
 What the scorer and the row score both miss most is a detail left out, so the number shown
 also weighs how many of the source's content words a Standard card leaves without any
 counterpart (``detail_scale``, per word up to :data:`DETAIL_CAP`; :mod:`models.details`),
 fitted with the reading's level on the same blind-read cards. It moves the number shown, the
 card's note and the order of the cards (the ranking weighs it: read blind, the first cards it
-chose kept more of their source), never which rows pass.
+chose kept more of their source); which rows pass only through the floor above.
 """
 
 from __future__ import annotations
