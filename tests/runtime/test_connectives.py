@@ -1,11 +1,12 @@
-"""The contrast rule (models/connectives.py): cases from the student's real output, and the uses
-of "but" and "yet" that draw no contrast."""
+"""The contrast rule and the invented-cause rule (models/connectives.py): cases from the
+student's real output, the uses of "but" and "yet" that draw no contrast, and causes a source
+hints at, which a candidate may state."""
 
 from __future__ import annotations
 
 import pytest
 
-from models.connectives import draws_contrast, dropped_link, keeps_contrast, restore_link
+from models.connectives import draws_contrast, dropped_link, invented_cause, keeps_contrast, restore_link
 
 
 @pytest.mark.parametrize(("sentence", "draws"), [
@@ -105,3 +106,50 @@ def test_the_writers_link_is_put_back_in_front(source: str, candidate: str, rest
 @pytest.mark.parametrize("row", ["", "   ", "...", "?!"])
 def test_a_row_without_words_gets_no_link_to_hide_behind(row: str) -> None:
     assert restore_link("However, it rained all day.", row) == row  # the empty-row check still sees it
+
+
+ITALY = ("In recent days, Italy's borrowing costs have soared dangerously and the prime ministers of both Italy "
+         "and Greece have resigned.")
+
+
+@pytest.mark.parametrize(("source", "candidate", "link"), [
+    # student v2's shown cards: a cause made up between two facts set side by side
+    (ITALY, "Italy's borrowing costs have soared dramatically, causing the Prime Ministers of both Italy and "
+            "Greece to resign.", "causing"),
+    (ITALY, "The borrowing costs in Italy and Greece have soared dramatically, leading to the resignation of both "
+            "countries' prime ministers.", "leading to"),
+    ("And Panetta said that some of the biggest defense projects could face the ax, including those already being "
+     "tested and some just in early stages of planning.",
+     "Panetta commented that certain defense projects could face the axe due to their recent existence and early "
+     "stages of planning.", "due to"),
+    ("horrible food very bad services i want to do 5 star",
+     "The food is terrible and the service to be avoided, so I'm looking for a 5-star rating.", "so"),
+    ("The pool is old and the hotel is the worst on the strip.",
+     "The pool is old, which made it the worst hotel on the strip.", ""),  # "made": not a linking form
+    ("The pool is old and the hotel is the worst on the strip.",
+     "The pool is old, which led to the worst hotel on the strip.", "which led"),
+    ("The team won and the coach smiled.", "The coach smiled because the team won.", "because"),
+    ("The team won and the coach smiled.", "As a result of the win, the coach smiled.", "As a result"),
+])
+def test_a_cause_the_source_does_not_draw_is_found(source: str, candidate: str, link: str) -> None:
+    assert invented_cause(source, candidate) == link
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    # the source hints at a cause: stating it is a rewording
+    ("The flight was cancelled after the storm hit the coast.", "The flight was cancelled due to the storm."),
+    ("The house was destroyed by fire.", "The house was lost due to a fire."),
+    ("Two bombs exploded on Friday, killing nine people.", "Two bombs exploded on Friday, resulting in nine deaths."),
+    ("Hungry Labrador turns on hotplate - apartment fire", "A hungry Labrador turned on the hotplate, causing a fire."),
+    ("Since it rained, we stayed in.", "We stayed in because it rained."),
+    ("The study produced a culture of fear.", "The study has led to a culture of fear."),
+    # no cause stated at all
+    ("The team won and the coach smiled.", "The coach smiled and the team won."),
+    # "due to" after "be" is a date, not a cause; "so" and "thus" that link nothing
+    ("The men will appear in court on Monday.", "The men are due to appear in court on Monday."),
+    ("We have come a long way.", "We have come this far, so far."),
+    ("Nothing has changed.", "Thus far, nothing has changed."),
+    ("", ""),
+])
+def test_a_cause_the_source_hints_at_or_none_at_all_passes(source: str, candidate: str) -> None:
+    assert invented_cause(source, candidate) == ""

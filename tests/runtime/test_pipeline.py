@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from models.paraphraser import ParaphraseResult
-from models.pipeline import (ByMeanLogProb, Candidate, CandidatePipeline, FitsLength, KeepsContrast, KeepsFacts,
-                             KeepsLink,
+from models.pipeline import (AddsNoCause, ByMeanLogProb, Candidate, CandidatePipeline, FitsLength, KeepsContrast,
+                             KeepsFacts, KeepsLink,
                              KeepsQuestion, NonEmpty, NotACopy, NotANearDuplicate, Source, default_pipeline,
                              mean_log_prob)
 from models.text import sentence_kind
@@ -28,7 +28,7 @@ def test_each_check_refuses_what_it_names() -> None:
 def test_the_first_refusing_check_is_reported_in_order() -> None:
     pipeline = default_pipeline()
     assert [check.name for check in pipeline.checks] == ["empty", "copy", "length", "facts", "question", "contrast",
-                                                         "link", "reversal", "negation", "roles", "duplicate"]
+                                                         "cause", "link", "reversal", "negation", "roles", "duplicate"]
     assert pipeline.refusal("", SOURCE, []).name == "empty"  # type: ignore[union-attr]
     assert pipeline.refusal("The train left without us!", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     accepted = [Candidate("We missed the train.", -0.5)]
@@ -68,6 +68,17 @@ def test_a_question_stays_a_question_and_a_statement_a_statement() -> None:
     assert check.accepts("Tell me when to leave for my meeting.", untold, [])
     assert default_pipeline().refusal("The candidate of Valley failed to showcase Miss Colombia.", asked,
                                       []).name == "question"  # type: ignore[union-attr]
+
+
+def test_a_cause_the_source_does_not_draw_is_refused() -> None:
+    italy = Source("In recent days, Italy's borrowing costs have soared dangerously and the prime ministers of "
+                   "both Italy and Greece have resigned.")
+    caused = ("Italy's borrowing costs have soared dramatically, causing the Prime Ministers of both Italy and "
+              "Greece to resign.")
+    assert not AddsNoCause().accepts(caused, italy, [])
+    assert default_pipeline().refusal(caused, italy, []).name == "cause"  # type: ignore[union-attr]
+    assert AddsNoCause().accepts("Italy's borrowing costs have soared and the prime ministers of Italy and Greece have "
+                                 "resigned.", italy, [])
 
 
 def test_a_contrast_inside_the_sentence_is_kept() -> None:
@@ -121,7 +132,7 @@ def test_evaluate_counts_copies_through_a_public_pipeline() -> None:
     counter = CopyCounter()
     app = counting_pipeline(counter, "app")
     assert [c.name for c in app.checks] == ["empty", "copy-counter", "copy", "length", "facts", "question", "contrast",
-                                            "link", "reversal", "negation", "roles", "duplicate"]
+                                            "cause", "link", "reversal", "negation", "roles", "duplicate"]
     assert app.refusal("", SOURCE, []) is not None and counter.rows_checked == 0  # empty rows are not counted
     assert app.refusal("The train left without us.", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     assert app.refusal("We missed the train.", SOURCE, []) is None
