@@ -94,7 +94,8 @@ A date written with a month name ("May 22", "22 May 2024", "Dec. 10", "March 202
 capitalised month alone: "in March"), or ISO ``2024-05-22``. Its day and year are numbers
 (above); the candidate must also name the same month, in any form ("Dec." = "December", an
 ISO date). "May" opening a sentence without a number after it, or after a name ("Theresa
-May"), is not a month. Months are dates, not names.
+May"), is not a month. Months are dates, not names. The part of a period a date names ("the
+end of March", "early 2027", "the mid-1990s") is kept too: :mod:`models.period_parts`.
 
 Names (kind ``name``)
 ---------------------
@@ -187,6 +188,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from .facts_words import COMMON_WORDS, NAME_PART_WORDS
+from .period_parts import changed_parts, period_parts
 
 log = logging.getLogger(__name__)
 
@@ -1711,6 +1713,7 @@ class SourceFacts:
     _words: set[str] = field(init=False, repr=False)
     _lower_words: set[str] = field(init=False, repr=False)
     _numbered: list[tuple[str, re.Pattern[str]]] = field(init=False, repr=False)
+    _parts: dict[str, set[str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.source = _prepare(self.source)
@@ -1727,6 +1730,7 @@ class SourceFacts:
         self._words = _candidate_words(self.source) | _candidate_words(masked) | _candidate_words(fully_masked)
         self._lower_words = {_unaccent(w).lower() for w in self._words}
         self._numbered = _numbered_names(self.source, self.spans)
+        self._parts = period_parts(self.source)
 
     def of_kind(self, *kinds: str) -> list[Span]:
         return [s for s in self.spans if s.kind in kinds]
@@ -1851,6 +1855,8 @@ class SourceFacts:
                 out.append(Violation(DATE, date.text, f"date {date.text}: month {shown} missing"))
         source_months = {key for date in self.of_kind(DATE) for key in date.keys} | _months_in(self.source, [])
         out += _new_calendar_words(self.source, candidate, source_months, month_changed=bool(out))
+        for period, said, written in changed_parts(self._parts, candidate):  # "the end of March" -> "early March"
+            out.append(Violation(DATE, period, f"{period}: {said or 'no part'} -> {written or 'no part'}"))
         return out
 
 
