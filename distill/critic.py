@@ -14,7 +14,8 @@ Teacher outputs include copies, partial paraphrases of long seeds, chatbot answe
    student trained on "$300" -> "$30" learns to write it);
 6. ``sense`` (on with ``facts``): the target turns the source around in a way the app refuses
    too (:mod:`models.pipeline`'s sentence checks): a question answered or a statement asked, a
-   contrast the source draws dropped, a word turned into its opposite ("defeated" → "passed");
+   contrast the source draws dropped, a cause it never draws made up, a word turned into its
+   opposite ("defeated" → "passed");
 7. ``adequacy``: cosine of all-MiniLM-L6-v2 embeddings below ``min_adequacy`` (meaning lost);
 8. ``meaning`` (opt-in): the meaning scorer's probability below ``min_meaning`` (it sees
    flipped roles and polarity that an embedding cosine is blind to);
@@ -157,13 +158,16 @@ def facts_rule(pair: Pair) -> bool:
 
 def sense_rule(pair: Pair) -> bool:
     """True when the target keeps the source's kind of sentence, its contrast, its direction and
-    who did what (the candidate pipeline's :class:`~models.pipeline.KeepsQuestion`,
-    :class:`~models.pipeline.KeepsContrast`, :class:`~models.pipeline.KeepsDirection` and
-    :class:`~models.pipeline.KeepsRoles`)."""
-    from models.pipeline import KeepsContrast, KeepsDirection, KeepsQuestion, KeepsRoles, Source
+    who did what, and makes up no cause (the candidate pipeline's
+    :class:`~models.pipeline.KeepsQuestion`, :class:`~models.pipeline.KeepsContrast`,
+    :class:`~models.pipeline.AddsNoCause`, :class:`~models.pipeline.KeepsDirection` and
+    :class:`~models.pipeline.KeepsRoles`): a student trained on "X and Y" → "X, causing Y"
+    learns to write it. The GPT teachers do so in 0.7 % of their pairs, about half of them
+    inventing a cause ("we had to shut down our operations due to financial difficulties")."""
+    from models.pipeline import AddsNoCause, KeepsContrast, KeepsDirection, KeepsQuestion, KeepsRoles, Source
 
     source = Source(pair.source)
-    checks = (KeepsQuestion(), KeepsContrast(), KeepsDirection(), KeepsRoles())
+    checks = (KeepsQuestion(), KeepsContrast(), AddsNoCause(), KeepsDirection(), KeepsRoles())
     return all(check.accepts(pair.target, source, []) for check in checks)
 
 

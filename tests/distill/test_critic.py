@@ -81,8 +81,12 @@ def test_the_sense_rule_drops_targets_the_app_would_refuse_only_with_facts_on() 
                     "The chicken wings came out crunchy and were served with plenty of sauce on top.", "g2")
     turned = pair("The bill was defeated in the House by a wide bipartisan margin.",
                   "The House passed the bill by a broad margin supported by both parties.", "g3")
-    kept, report = filter_pairs([GOOD, asked, contrast, turned], CriticThresholds(min_diversity=0.0), facts=True)
+    caused = pair("In recent days, Italy's borrowing costs have soared and the prime ministers of Italy and Greece "
+                  "have resigned.", "Italy's borrowing costs have soared, causing the prime ministers of Italy and "
+                  "Greece to resign.", "g4")
+    everything = [GOOD, asked, contrast, turned, caused]
+    kept, report = filter_pairs(everything, CriticThresholds(min_diversity=0.0), facts=True)
     assert kept == [GOOD]
-    assert report.removed["sense"] == 3 and report.removed["facts"] == 0
-    kept, report = filter_pairs([GOOD, asked, contrast, turned], CriticThresholds(min_diversity=0.0))
-    assert report.removed["sense"] == 0 and len(kept) == 4  # off with the facts rule
+    assert report.removed["sense"] == 4 and report.removed["facts"] == 0
+    kept, report = filter_pairs(everything, CriticThresholds(min_diversity=0.0))
+    assert report.removed["sense"] == 0 and len(kept) == 5  # off with the facts rule
