@@ -95,7 +95,8 @@ capitalised month alone: "in March"), or ISO ``2024-05-22``. Its day and year ar
 (above); the candidate must also name the same month, in any form ("Dec." = "December", an
 ISO date). "May" opening a sentence without a number after it, or after a name ("Theresa
 May"), is not a month. Months are dates, not names. The part of a period a date names ("the
-end of March", "early 2027", "the mid-1990s") is kept too: :mod:`models.period_parts`.
+end of March", "early 2027", "the mid-1990s") is kept too, and a relative date ("last year",
+"today") is new where the source places nothing in time: :mod:`models.period_parts`.
 
 Names (kind ``name``)
 ---------------------
@@ -188,7 +189,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from .facts_words import COMMON_WORDS, NAME_PART_WORDS
-from .period_parts import changed_parts, period_parts
+from .period_parts import changed_parts, invented_relative_date, period_parts
 
 log = logging.getLogger(__name__)
 
@@ -1857,6 +1858,9 @@ class SourceFacts:
         out += _new_calendar_words(self.source, candidate, source_months, month_changed=bool(out))
         for period, said, written in changed_parts(self._parts, candidate):  # "the end of March" -> "early March"
             out.append(Violation(DATE, period, f"{period}: {said or 'no part'} -> {written or 'no part'}"))
+        relative = invented_relative_date(self.source, candidate)  # "most intense ever" -> "… this year"
+        if relative:
+            out.append(Violation(DATE, relative, f"new date {relative}"))
         return out
 
 

@@ -1,5 +1,6 @@
 """Which part of a period a sentence dates something to: "the end of March", "early 2027",
-"the late 1990s", "mid-year". A paraphrase keeps the part along with the period.
+"the late 1990s", "mid-year". A paraphrase keeps the part along with the period, and dates
+nothing the source leaves undated (:func:`invented_relative_date`).
 
 The facts check keeps the month and the year, but until this rule "The library will close at
 the end of March." → "… will shut in early March." and "The plant opens at the end of 2027."
@@ -98,3 +99,35 @@ def changed_parts(source_parts: dict[str, set[str]], candidate: str) -> list[tup
         if said_parts - {DAY} != written_parts:
             out.append((period, "/".join(sorted(said_parts)), "/".join(sorted(written_parts))))
     return out
+
+
+#: A date relative to when the text is read: "last year", "next week", "this season", "today".
+_RELATIVE_DATE = re.compile(
+    r"\b(?:(?:next|last|this|coming|past|previous)\s+(?:week|month|year|decade|weekend|season|summer|winter|spring|"
+    r"autumn|fall|quarter|century)|tomorrow|yesterday|today|tonight)\b", re.IGNORECASE)
+#: Anything in a source that places it in time, so that a candidate's relative date may be a
+#: rewording of it: a period word, a date, a year, a weekday, "recently", "now", "daily"...
+_TIME_ANCHOR = re.compile(
+    r"\b(?:weeks?|months?|years?|decades?|weekends?|seasons?|summer|winter|spring|autumn|fall|quarters?|century|"
+    r"centuries|tomorrow|yesterday|today|todays|tonight|morning|afternoon|evening|night|days?|daily|ago|recent\w*|"
+    r"now|nowadays|current\w*|soon|lately|latest|presently|upcoming|contemporary|modern|present|"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?|" + _MONTHS + r"|(?:1[5-9]|20)\d\d)\b"
+    r"|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.",
+    re.IGNORECASE)
+
+
+def invented_relative_date(source: str, candidate: str) -> str:
+    """The relative date ``candidate`` gives ("last year", "this year", "today") when
+    ``source`` places nothing in time at all, else "".
+
+    Student v2 showed "Hurricane Wilma was the most intense hurricane ever recorded in the
+    Atlantic basin." → "… the most intense in the Atlantic this year." and "as highlighted in
+    a newly published government report" → "… a government report released last year": 8 of
+    the 10,836 distinct cards of earlier evaluation runs date something so, each a claim the
+    writer never made. A source with any time word keeps the candidate's relative date free
+    ("in the next few years" may become "next year"; the date checks see the rest).
+    """
+    found = _RELATIVE_DATE.search(candidate)
+    if found is None or _TIME_ANCHOR.search(source):
+        return ""
+    return found.group(0)

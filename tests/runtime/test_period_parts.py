@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models.facts import DATE, check_candidate
-from models.period_parts import period_parts
+from models.period_parts import invented_relative_date, period_parts
 
 
 @pytest.mark.parametrize(("source", "candidate"), [
@@ -50,3 +50,23 @@ def test_parts_are_read_per_period() -> None:
         "march": {"early"}, "april": {"late"}, "2027": {""}}
     assert period_parts("It opened on May 30 and closed in the middle of the year.") == {
         "may": {"day"}, "year": {"mid"}}
+
+
+@pytest.mark.parametrize(("source", "candidate", "date"), [
+    # student v2's cards: a relative date where the source places nothing in time
+    ("Hurricane Wilma was the most intense hurricane ever recorded in the Atlantic basin.",
+     "Hurricane Wilma was the most intense in the Atlantic this year.", "this year"),
+    ("The emissions are highlighted in a newly published government report.",
+     "The emissions are highlighted by a government report released last year.", "last year"),
+    ("Coconuts from various parts of the world also differ in taste.",
+     "Coconuts from all the places around today also differ in taste.", "today"),
+    # a source with any time word leaves the candidate's relative date to the other checks
+    ("Sales will grow in the next few years.", "Sales will grow next year.", ""),
+    ("Veneman, who announced Tuesdays ban, also said it.", "Veneman, who announced yesterday's ban, said it.", ""),
+    ("The report was found Oct. 23 in a binder.", "The report was found last week in a binder.", ""),
+    ("Today's pick is Kim Cattrall.", "Kim Cattrall is today's pick.", ""),
+])
+def test_a_relative_date_the_source_does_not_give_is_new(source: str, candidate: str, date: str) -> None:
+    assert invented_relative_date(source, candidate) == date
+    new_dates = [str(v) for v in check_candidate(source, candidate) if str(v).startswith("new date")]
+    assert new_dates == ([f"new date {date}"] if date else [])

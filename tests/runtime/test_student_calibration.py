@@ -110,14 +110,14 @@ def test_a_stricter_reading_moves_the_number_shown_but_not_which_rows_pass_or_th
     with pytest.raises(ValueError, match="'reading_shift'"):
         StudentCalibration.from_dict({**FIT, "reading_shift": "strict"})
     scorer = LogitScorer(per_text={"Just under.": 0.49, "We missed the train.": 0.7,
-                                   "We missed the train today.": 0.7, "The train left us behind.": 0.7})
+                                   "We just missed the train.": 0.7, "The train left us behind.": 0.7})
     # the same rows rescued: the threshold is read on the fit's own scale
     for row in (-0.1, -0.3, -0.45, -0.6):
         assert (KeepsMeaning(scorer, calibration=strict).assess("Just under.", SOURCE, row).accepted
                 == KeepsMeaning(scorer, calibration=plain).assess("Just under.", SOURCE, row).accepted)
     # the same order: the ranking weighs the fit's own scale against variety (weighing the lower
     # numbers shown, variety would win here: the third card would come second)
-    rows = {"We missed the train.": -0.3, "We missed the train today.": -0.3, "The train left us behind.": -0.7}
+    rows = {"We missed the train.": -0.3, "We just missed the train.": -0.3, "The train left us behind.": -0.7}
 
     def ranked(fit: StudentCalibration, ranking: ByConfidence | None = None) -> list[str]:
         pipeline = default_pipeline(scorer, calibration=fit)
