@@ -108,8 +108,8 @@ _RELATIVE_DATE = re.compile(
 #: Anything in a source that places it in time, so that a candidate's relative date may be a
 #: rewording of it: a period word, a date, a year, a weekday, "recently", "now", "daily"...
 _TIME_ANCHOR = re.compile(
-    r"\b(?:weeks?|months?|years?|decades?|weekends?|seasons?|summer|winter|spring|autumn|fall|quarters?|century|"
-    r"centuries|tomorrow|yesterday|today|todays|tonight|morning|afternoon|evening|night|days?|daily|ago|recent\w*|"
+    rf"\b(?:(?:{_PERIOD_WORDS}|weekend)s?|centuries|tomorrow|yesterday|today|todays|tonight|morning|afternoon|evening|"
+    r"night|days?|daily|ago|recent\w*|"
     r"now|nowadays|current\w*|soon|lately|latest|presently|upcoming|contemporary|modern|present|"
     r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?|" + _MONTHS + r"|(?:1[5-9]|20)\d\d)\b"
     r"|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.",
