@@ -31,7 +31,7 @@ _PERIOD_WORDS = ("year|month|week|decade|century|quarter|season|semester|term|"
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December")
 _PERIOD = (rf"(?P<period>(?:{_MONTHS})\b|(?:1[5-9]|20)\d\d(?:['’]?s)?(?!\d)|['’]\d0s\b|"
            rf"(?i:{_PERIOD_WORDS})s?\b)")
-#: The words for each part, as a regex alternative, and the part they name.
+#: Each part and the words that name it (a regex alternative).
 _PART_WORDS = {
     "early": r"early|beginning|start|dawn|outset",
     "mid": r"mid|middle|halfway\s+through",
@@ -39,7 +39,7 @@ _PART_WORDS = {
 }
 _ADJECTIVE = re.compile(rf"\b(?P<part>(?i:early|mid|late))(?:\s+in)?(?:\s+|-)(?:(?i:the|this|that|next|last)\s+)?"
                         rf"{_PERIOD}")
-_OF = re.compile(rf"\b(?P<part>(?i:beginning|start|dawn|outset|middle|halfway\s+through|end|close|tail\s+end))"
+_OF = re.compile(rf"\b(?P<part>(?i:beginning|start|dawn|outset|middle|end|close|tail\s+end))"
                  rf"\s+of\s+(?:(?i:the|this|that|next|last)\s+)?(?:(?i:month|year)\s+of\s+)?{_PERIOD}")
 _HALFWAY = re.compile(rf"\b(?P<part>(?i:halfway\s+through))\s+(?:(?i:the|this|that|next|last)\s+)?{_PERIOD}")
 _POSSESSIVE = re.compile(rf"{_PERIOD}(?:['’]s)?[\s-](?P<part>(?i:end|close|beginning|start))\b")
@@ -66,7 +66,7 @@ def _period_key(text: str) -> str:
     decade = re.fullmatch(r"(?:1[5-9]|20)?'?(\d0)'?s", text)
     if decade:
         return f"{decade.group(1)}s"
-    return text[:-1] if text.endswith("s") and not text[:1].isdigit() and text not in ("term",) else text
+    return text[:-1] if text.endswith("s") and not text[:1].isdigit() else text
 
 
 def period_parts(text: str) -> dict[str, set[str]]:
