@@ -189,7 +189,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from .facts_words import COMMON_WORDS, NAME_PART_WORDS
-from .period_parts import changed_parts, invented_relative_date, period_parts
+from .period_parts import MONTH_ABBREVIATIONS, MONTH_NAMES, changed_parts, period_parts, places_in_time, relative_date
 
 log = logging.getLogger(__name__)
 
@@ -1198,8 +1198,7 @@ _MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june"
            "august": 8, "september": 9, "october": 10, "november": 11, "december": 12}
 _MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
                "sept": 9, "oct": 10, "nov": 11, "dec": 12}
-_MONTH_NAME = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-               r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)")
+_MONTH_NAME = rf"(?:{MONTH_NAMES}|(?:{MONTH_ABBREVIATIONS})\.?)"
 _DATE_RES = (
     re.compile(rf"\b(?P<month>{_MONTH_NAME})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])"
                rf"(?:,?\s+(?P<year>\d{{4}})(?!\d))?"),
@@ -1207,8 +1206,7 @@ _DATE_RES = (
                rf"(?:,?\s+(?P<year>\d{{4}})(?!\d))?"),
     re.compile(rf"\b(?P<month>{_MONTH_NAME})(?:\s+of)?,?\s+(?P<year>\d{{4}})(?!\d)"),
 )
-_FULL_MONTH_RE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October"
-                            r"|November|December)\b")
+_FULL_MONTH_RE = re.compile(rf"\b(?:{MONTH_NAMES})\b")
 
 
 def _month_number(word: str) -> int:
@@ -1715,6 +1713,7 @@ class SourceFacts:
     _lower_words: set[str] = field(init=False, repr=False)
     _numbered: list[tuple[str, re.Pattern[str]]] = field(init=False, repr=False)
     _parts: dict[str, set[str]] = field(init=False, repr=False)
+    _in_time: bool = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.source = _prepare(self.source)
@@ -1732,6 +1731,7 @@ class SourceFacts:
         self._lower_words = {_unaccent(w).lower() for w in self._words}
         self._numbered = _numbered_names(self.source, self.spans)
         self._parts = period_parts(self.source)
+        self._in_time = places_in_time(self.source)
 
     def of_kind(self, *kinds: str) -> list[Span]:
         return [s for s in self.spans if s.kind in kinds]
@@ -1858,7 +1858,7 @@ class SourceFacts:
         out += _new_calendar_words(self.source, candidate, source_months, month_changed=bool(out))
         for period, said, written in changed_parts(self._parts, candidate):  # "the end of March" -> "early March"
             out.append(Violation(DATE, period, f"{period}: {said or 'no part'} -> {written or 'no part'}"))
-        relative = invented_relative_date(self.source, candidate)  # "most intense ever" -> "… this year"
+        relative = "" if self._in_time else relative_date(candidate)  # "most intense ever" -> "… this year"
         if relative:
             out.append(Violation(DATE, relative, f"new date {relative}"))
         return out

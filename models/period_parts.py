@@ -28,8 +28,11 @@ import re
 
 _PERIOD_WORDS = ("year|month|week|decade|century|quarter|season|semester|term|"
                  "spring|summer|autumn|fall|winter")
-_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December")
-_PERIOD = (rf"(?P<period>(?:{_MONTHS})\b|(?:1[5-9]|20)\d\d(?:['’]?s)?(?!\d)|['’]\d0s\b|"
+#: The months' names and their dotless abbreviations, as regex alternatives (the facts check's
+#: dates are read with the same: :mod:`models.facts`).
+MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
+MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+_PERIOD = (rf"(?P<period>(?:{MONTH_NAMES})\b|(?:1[5-9]|20)\d\d(?:['’]?s)?(?!\d)|['’]\d0s\b|"
            rf"(?i:{_PERIOD_WORDS})s?\b)")
 #: Each part and the words that name it (a regex alternative).
 _PART_WORDS = {
@@ -111,8 +114,8 @@ _TIME_ANCHOR = re.compile(
     rf"\b(?:(?:{_PERIOD_WORDS}|weekend)s?|centuries|tomorrow|yesterday|today|todays|tonight|morning|afternoon|evening|"
     r"night|days?|daily|ago|recent\w*|"
     r"now|nowadays|current\w*|soon|lately|latest|presently|upcoming|contemporary|modern|present|"
-    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?|" + _MONTHS + r"|(?:1[5-9]|20)\d\d)\b"
-    r"|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.",
+    rf"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?|{MONTH_NAMES}|(?:1[5-9]|20)\d\d)\b"
+    rf"|\b(?:{MONTH_ABBREVIATIONS})\.",
     re.IGNORECASE)
 
 
@@ -127,7 +130,16 @@ def invented_relative_date(source: str, candidate: str) -> str:
     writer never made. A source with any time word keeps the candidate's relative date free
     ("in the next few years" may become "next year"; the date checks see the rest).
     """
-    found = _RELATIVE_DATE.search(candidate)
-    if found is None or _TIME_ANCHOR.search(source):
-        return ""
-    return found.group(0)
+    return "" if places_in_time(source) else relative_date(candidate)
+
+
+def places_in_time(text: str) -> bool:
+    """True when ``text`` has any time word (:data:`_TIME_ANCHOR`): a relative date in a
+    paraphrase of it may be a rewording. Read once per source by :class:`models.facts.SourceFacts`."""
+    return bool(_TIME_ANCHOR.search(text))
+
+
+def relative_date(text: str) -> str:
+    """The first relative date ``text`` gives ("last year", "today"), else ""."""
+    found = _RELATIVE_DATE.search(text)
+    return found.group(0) if found else ""
