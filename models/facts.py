@@ -96,7 +96,9 @@ capitalised month alone: "in March"), or ISO ``2024-05-22``. Its day and year ar
 ISO date). "May" opening a sentence without a number after it, or after a name ("Theresa
 May"), is not a month. Months are dates, not names. The part of a period a date names ("the
 end of March", "early 2027", "the mid-1990s") is kept too, and a relative date ("last year",
-"today") is new where the source places nothing in time: :mod:`models.period_parts`.
+"today") is new where the source places nothing in time: :mod:`models.period_parts`. A time
+said in words keeps its value: "yesterday" does not become "today", "in the evening" "in the
+afternoon", "winter" "spring" or "weekly" "yearly" (:mod:`models.time_words`).
 
 Names (kind ``name``)
 ---------------------
@@ -190,6 +192,7 @@ from fractions import Fraction
 
 from .facts_words import COMMON_WORDS, NAME_PART_WORDS
 from .period_parts import MONTH_ABBREVIATIONS, MONTH_NAMES, changed_parts, period_parts, places_in_time, relative_date
+from .time_words import changed_times, time_values
 
 log = logging.getLogger(__name__)
 
@@ -1714,6 +1717,7 @@ class SourceFacts:
     _numbered: list[tuple[str, re.Pattern[str]]] = field(init=False, repr=False)
     _parts: dict[str, set[str]] = field(init=False, repr=False)
     _in_time: bool = field(init=False, repr=False)
+    _times: dict[str, set[str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.source = _prepare(self.source)
@@ -1732,6 +1736,7 @@ class SourceFacts:
         self._numbered = _numbered_names(self.source, self.spans)
         self._parts = period_parts(self.source)
         self._in_time = places_in_time(self.source)
+        self._times = time_values(self.source)
 
     def of_kind(self, *kinds: str) -> list[Span]:
         return [s for s in self.spans if s.kind in kinds]
@@ -1861,6 +1866,8 @@ class SourceFacts:
         relative = "" if self._in_time else relative_date(candidate)  # "most intense ever" -> "… this year"
         if relative:
             out.append(Violation(DATE, relative, f"new date {relative}"))
+        for kind, said, written in changed_times(self._times, candidate):  # "yesterday" -> "today"
+            out.append(Violation(DATE, said, f"{kind} changed: {said} -> {written}"))
         return out
 
 

@@ -55,6 +55,7 @@ from .phrase_words import EXTRA_ANTONYMS, MAX_PHRASE_WORDS, WORD, case_like, has
     lemma_variants, looks_like_same_word, negation_count, norm_word, phrase_key, prefix_antonyms, same_lemma, \
     spelling_variants, suffix_of, wants_an, words
 from .reversals import TEACHER_KEPT_ANTONYMS
+from .time_words import new_times, time_values
 
 log = logging.getLogger(__name__)
 
@@ -439,7 +440,9 @@ def _fitting(tokens: list[str], found: list[tuple[str, float]], context: _Contex
 def _keeping_numbers(tokens: list[str], kept: list[tuple[str, float]], context: _Context) -> list[tuple[str, float]]:
     """``kept`` without the alternatives that change a number or a date of the sentence
     (:func:`changes_number`), checked where the span holds a number as the facts check reads
-    the sentence ("doubled" is one, though no number word) or an alternative has one.
+    the sentence ("doubled" is one, though no number word) or an alternative has one, and
+    without those that bring in a time the sentence did not give (:func:`models.time_words.new_times`:
+    the index has "today" for "yesterday" and "afternoon" for "evening", right in other sentences).
 
     A span that is only a weak number the sentence does not state ("At first", "wait a
     second", "one of them") gets nothing: the alternatives the index has for those words
@@ -456,8 +459,11 @@ def _keeping_numbers(tokens: list[str], kept: list[tuple[str, float]], context: 
     if any(s.start < start or end < s.end for s in spans):
         return []  # one word of "one fifth", "two and a half", "several hundred": the number is the unit
     phrase = " ".join(tokens)
+    said_times = time_values(context.sentence)
     out = []
     for alt, score in kept:
+        if new_times(said_times, context.replaced(alt)):
+            continue  # "yesterday" -> "today", "in the evening" -> "in the afternoon", "daily" -> "every morning"
         if (spans or has_number(alt.split(" "))) and \
                 changes_number(context.sentence, context.replaced(alt), phrase, alt, said_facts=source):
             continue

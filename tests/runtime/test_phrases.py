@@ -232,10 +232,10 @@ def test_an_ing_word_used_as_a_noun_takes_any_alternative(tmp_path: Path) -> Non
     from tiny_phrases import write_tiny_index
 
     index = PhraseIndex.load(write_tiny_index(tmp_path / "ing", {
-        "morning": [("dawn", 5, 0.4, 0.4), ("daybreak", 3, 0.3, 0.3), ("breakfast", 2, 0.1, 0.1)],
+        "building": [("structure", 5, 0.4, 0.4), ("edifice", 3, 0.3, 0.3), ("premises", 2, 0.1, 0.1)],
         "looking": [("searching", 6, 0.4, 0.4), ("seeking", 4, 0.3, 0.3), ("eager", 3, 0.2, 0.2)],
     }))
-    assert texts(ask(index, "They left early this morning.", "morning")) == ["dawn", "daybreak", "breakfast"]
+    assert texts(ask(index, "They left the old building early.", "building")) == ["structure", "edifice", "premises"]
     assert texts(ask(index, "They are looking for work.", "looking")) == ["searching", "seeking"]  # not "eager"
     assert "eager" in texts(ask(index, "It was the looking that mattered.", "looking"))  # a noun after "the"
 
@@ -429,3 +429,18 @@ def test_the_default_index_answers_common_words() -> None:
         result = ask(index, text, word)
         assert len(result.alternatives) >= 3, word
     assert "weak" not in [t.lower() for t in texts(ask(index, text, "strong"))]
+
+
+def test_no_alternative_moves_a_time(tmp_path: Path) -> None:
+    """The index has "today" for "yesterday" and "afternoon" for "evening" (right in other
+    sentences); swapped in here they would change when something happened."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "time", {
+        "yesterday": [("today", 6, 0.4, 0.4), ("the day before", 3, 0.2, 0.3)],
+        "evening": [("afternoon", 5, 0.4, 0.4), ("night", 4, 0.3, 0.3)],
+        "day": [("morning", 5, 0.4, 0.4), ("date", 2, 0.2, 0.2)],
+    }))
+    assert texts(ask(index, "She said yesterday that the talks had failed.", "yesterday")) == ["the day before"]
+    assert texts(ask(index, "The council meets in the evening.", "evening")) == ["night"]
+    assert "morning" not in texts(ask(index, "The shop is open every day.", "day"))

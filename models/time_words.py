@@ -1,0 +1,140 @@
+"""When a sentence says something happens, in words rather than dates: "yesterday", "last
+week", "in the evening", "this winter", "weekly". A paraphrase keeps them.
+
+The facts check reads calendar dates (months, years, weekdays) and the part of a period
+(:mod:`models.period_parts`), but until this rule "She told reporters yesterday that the talks
+had failed." -> "… today …", "The council will vote in the evening." -> "… in the afternoon.",
+"Sales rose in the winter." -> "… in the spring." and "The newsletter is published weekly."
+-> "… yearly." passed every check. The phrase index offers exactly these swaps (teachers wrote
+"today" for "yesterday" in other sentences' contexts), so the word look-up showed them too.
+
+Four kinds of time word, each with the values a sentence can give it:
+
+* *relative day or period*: yesterday (and "last night"), today (and "tonight", "this
+  morning"), tomorrow; last/this/next + a period ("last week", "the coming year", "the past
+  month"; not "the last week of March", which is a week of March);
+* *part of the day*: morning, afternoon, evening (with night, tonight, overnight), noon,
+  midnight, dawn, dusk;
+* *season*: spring, summer, autumn or fall, winter ("spring" and "fall" only where a
+  determiner or preposition shows the season: "in the fall", "this spring", "fall 2010");
+* *frequency*: hourly, daily, weekly, monthly, quarterly, yearly, written as "daily", "every
+  day", "each day" or "per day" ("annual", "annually" and "per annum" are yearly).
+
+:func:`changed_times` compares a candidate with its source kind by kind: a value the candidate
+gives that the source does not, where the source gave that kind another value, is a change
+("yesterday" -> "today"). A value dropped is not reported here (a paraphrase may say "last
+week" as "recently": less precise, not false), and nor is one added to a kind the source left
+empty (:func:`models.period_parts.invented_relative_date` covers a source with no time at all).
+"""
+
+from __future__ import annotations
+
+import re
+
+RELATIVE, DAY_PART, SEASON, FREQUENCY = "relative date", "time of day", "season", "frequency"
+
+_PERIOD = r"week|weekend|month|year|decade|season|quarter|century|semester|term|summer|winter|spring|autumn|fall"
+_SEASON_CUE = (r"(?:in|the|this|that|last|next|past|coming|early|late|mid|of|during|since|until|till|by|every|each|"
+               r"through|throughout|before|after|for)")
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    return re.compile(text, re.IGNORECASE)
+
+
+#: (kind, value, pattern). Order matters only for reading; every match counts.
+_TIME_WORDS: list[tuple[str, str, re.Pattern[str]]] = [
+    (RELATIVE, "yesterday", _pattern(r"\byesterday\b|\blast\s+night\b")),
+    (RELATIVE, "today", _pattern(r"\btoday\b|\btonight\b|\bthis\s+(?:morning|afternoon|evening)\b")),
+    (RELATIVE, "tomorrow", _pattern(r"\btomorrow\b")),
+    (RELATIVE, "last", _pattern(rf"\b(?:last|past|previous)\s+(?P<period>{_PERIOD})s?\b(?!\s+of\b)")),
+    (RELATIVE, "this", _pattern(rf"\b(?:this|current)\s+(?P<period>{_PERIOD})\b(?!\s+of\b)")),
+    (RELATIVE, "next", _pattern(rf"\b(?:next|coming|upcoming|following)\s+(?P<period>{_PERIOD})s?\b(?!\s+of\b)")),
+    (DAY_PART, "morning", _pattern(r"\bmornings?\b")),
+    (DAY_PART, "afternoon", _pattern(r"\bafternoons?\b")),
+    (DAY_PART, "evening", _pattern(r"\bevenings?\b|\bnights?\b|\btonight\b|\bovernight\b|\bnighttime\b")),
+    (DAY_PART, "noon", _pattern(r"\bnoon\b|\bmidday\b|\blunchtime\b|\b12(?::00)?\s*(?:p\.?m\b\.?|o'clock)")),
+    (DAY_PART, "midnight", _pattern(r"\bmidnight\b")),
+    (DAY_PART, "dawn", _pattern(r"\bdawn\b|\bdaybreak\b|\bsunrise\b")),
+    (DAY_PART, "dusk", _pattern(r"\bdusk\b|\bsunset\b|\bnightfall\b")),
+    (SEASON, "spring", _pattern(rf"\b{_SEASON_CUE}\s+spring\b|\bspring\s+(?:of|semester|term|season|\d{{4}})\b"
+                                rf"|\bspringtime\b")),
+    (SEASON, "summer", _pattern(r"\bsummers?\b|\bsummertime\b")),
+    (SEASON, "autumn", _pattern(rf"\bautumns?\b|\b{_SEASON_CUE}\s+fall\b|\bfall\s+(?:of|semester|term|season|\d{{4}})\b")),
+    (SEASON, "winter", _pattern(r"\bwinters?\b|\bwintertime\b")),
+    (FREQUENCY, "hourly", _pattern(r"\bhourly\b|\b(?:every|each|per)\s+hour\b")),
+    (FREQUENCY, "daily", _pattern(r"\bdaily\b|\b(?:every|each|per)\s+day\b")),
+    (FREQUENCY, "weekly", _pattern(r"\bweekly\b|\b(?:every|each|per)\s+week\b")),
+    (FREQUENCY, "monthly", _pattern(r"\bmonthly\b|\b(?:every|each|per)\s+month\b")),
+    (FREQUENCY, "quarterly", _pattern(r"\bquarterly\b|\b(?:every|each|per)\s+quarter\b")),
+    (FREQUENCY, "yearly", _pattern(r"\byearly\b|\bannual(?:ly)?\b|\bper\s+annum\b|\b(?:every|each|per)\s+year\b")),
+]
+_SEASON_OF = {"fall": "autumn"}
+#: A quick test before the full parse: most sentences have none of these words.
+_ANY_TIME_WORD = _pattern(r"\b(?:yesterday|today|tonight|tomorrow|last|past|previous|this|current|next|coming|"
+                          r"upcoming|following|morning|afternoon|evening|night|overnight|nighttime|noon|midday|"
+                          r"lunchtime|midnight|dawn|daybreak|sunrise|dusk|sunset|nightfall|spring|summer|autumn|"
+                          r"fall|winter|hourly|daily|weekly|monthly|quarterly|yearly|annual|annually|annum|"
+                          r"every|each|per|springtime|summertime|wintertime)|\b12(?::00)?\s*(?:p\.?m|o'clock)")
+
+
+def time_values(text: str) -> dict[str, set[str]]:
+    """The time words ``text`` gives, by kind: ``{"relative date": {"yesterday"}, "season": {"winter"}}``.
+
+    A relative period's value names the period ("last week", "next year"); "fall" is "autumn".
+    """
+    if not _ANY_TIME_WORD.search(text):
+        return {}
+    out: dict[str, set[str]] = {}
+    for kind, value, pattern in _TIME_WORDS:
+        for match in pattern.finditer(text):
+            period = match.groupdict().get("period")
+            if period:
+                period = period.lower()
+                found = f"{value} {_SEASON_OF.get(period, period)}"
+            else:
+                found = value
+            out.setdefault(kind, set()).add(found)
+    return out
+
+
+def changed_times(source_values: dict[str, set[str]], candidate: str) -> list[tuple[str, str, str]]:
+    """(kind, what the source said, what the candidate says instead) for each kind of time word
+    the candidate gives another value of: "yesterday" -> "today", "weekly" -> "yearly".
+
+    ``source_values``: :func:`time_values` of the source (parsed once per source).
+    """
+    if not source_values:
+        return []
+    return [found for found in _new_values(source_values, candidate) if found[1]]
+
+
+def new_times(source_values: dict[str, set[str]], candidate: str) -> list[tuple[str, str, str]]:
+    """Like :func:`changed_times`, and also a time the source gave none of that kind for
+    ("every day" -> "every morning"): what one word swapped in place may not bring in."""
+    return _new_values(source_values, candidate)
+
+
+def _new_values(source_values: dict[str, set[str]], candidate: str) -> list[tuple[str, str, str]]:
+    out = []
+    for kind, written in time_values(candidate).items():
+        said = source_values.get(kind, set())
+        new = {value for value in written - said if not _same_or_wider(value, said)}
+        if new:
+            out.append((kind, ", ".join(sorted(said)), ", ".join(sorted(new))))
+    return out
+
+
+#: Periods a relative "year" covers: "last summer" may become "last year" (less precise, still
+#: true), not the other way. A sports "season" and a "year" stand for each other both ways
+#: ("next season" for "next year": the teachers write it, and so do sports reporters).
+_WITHIN_YEAR = frozenset({"spring", "summer", "autumn", "winter", "season"})
+
+
+def _same_or_wider(value: str, said: set[str]) -> bool:
+    """Whether the relative ``value`` ("last year") only widens or restates one the source gave
+    ("last summer", "last season")."""
+    direction, _, period = value.partition(" ")
+    if period == "year":
+        return any(f"{direction} {within}" in said for within in _WITHIN_YEAR)
+    return period == "season" and f"{direction} year" in said
