@@ -77,6 +77,11 @@ EXTRA_ANTONYMS: tuple[tuple[str, str], ...] = (
     ("starts", "finishes"), ("started", "finished"), ("starting", "finishing"), ("much", "little"),
     ("good", "evil"), ("come", "go"), ("comes", "goes"), ("came", "went"), ("coming", "going"),
     ("bigger", "smaller"), ("big", "small"),
+    # life and death: the teachers wrote "deaths" for "lives" after "claimed" or "cost" (26 seed
+    # groups), which the index cannot tell from "Their lives flicker here like votive candles"
+    # (held-out news, where "deaths" ranked first)
+    ("life", "death"), ("lives", "deaths"), ("lives", "fatalities"), ("life", "demise"), ("lives", "demise"),
+    ("lives", "death"), ("alive", "dead"), ("life", "dead"), ("lives", "dead"), ("life", "loss"), ("lives", "loss"), ("lives", "casualties"),
 )
 
 #: Prefixes that make an antonym of a word: "likely" / "unlikely", "agree" / "disagree".

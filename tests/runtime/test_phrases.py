@@ -444,3 +444,13 @@ def test_no_alternative_moves_a_time(tmp_path: Path) -> None:
     assert texts(ask(index, "She said yesterday that the talks had failed.", "yesterday")) == ["the day before"]
     assert texts(ask(index, "The council meets in the evening.", "evening")) == ["night"]
     assert "morning" not in texts(ask(index, "The shop is open every day.", "day"))
+
+
+def test_life_is_never_offered_as_death(tmp_path: Path) -> None:
+    """Teachers wrote "deaths" for "lives" after "claimed"; elsewhere it says the opposite."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "life", {
+        "lives": [("deaths", 26, 0.4, 0.4), ("fatalities", 10, 0.2, 0.2), ("people", 5, 0.1, 0.1)],
+    }))
+    assert texts(ask(index, "Their lives were changed by the flood.", "lives")) == ["people"]
