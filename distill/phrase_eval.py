@@ -94,14 +94,15 @@ def content_spans(sentence: str, rng: random.Random, limit: int = WORDS_PER_SENT
     return sorted(chosen)
 
 
-def run_queries(sentences: Sequence[str], *, threads: int | None, seed: int) -> list[WordResult]:
+def run_queries(sentences: Sequence[str], *, threads: int | None, seed: int,
+                index_folder: Path | None = None) -> list[WordResult]:
     """Query every chosen word of every sentence through the app's index and scorer."""
     from tqdm import tqdm
 
     from models.confidence import default_scorer
     from models.phrases import shared_index
 
-    index = shared_index()
+    index = shared_index(index_folder)
     scorer = default_scorer(threads)
     if scorer is None:
         log.warning("no meaning scorer: alternatives ranked by the index alone")
@@ -160,6 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m distill.phrase_eval", description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=sorted(SETS), default="news")
     parser.add_argument("--data", type=Path, default=None, help="the shared data folder (default ../shared/data)")
+    parser.add_argument("--index", type=Path, default=None, help="a phrase index folder (default: the app's)")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads for the scorer (default 1)")
     parser.add_argument("--wordnet", type=Path, default=None, help="WordNet 3.0 dict folder (default /usr/share/wordnet)")
     parser.add_argument("--no-embedder", action="store_true", help="skip the cosine figure")
@@ -178,7 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .eval_embedder import EvalEmbedder
         embedder = EvalEmbedder()
     root = args.data or data_root()
-    results = run_queries(sentences_for(args.set, root), threads=args.threads, seed=SETS[args.set])
+    results = run_queries(sentences_for(args.set, root), threads=args.threads, seed=SETS[args.set],
+                          index_folder=args.index)
     judge(results, wordnet, embedder)
     report = {"set": args.set, "threads": args.threads, **summary(results)}
     print(json.dumps(report, indent=1))
