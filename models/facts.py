@@ -98,7 +98,9 @@ May"), is not a month. Months are dates, not names. The part of a period a date 
 end of March", "early 2027", "the mid-1990s") is kept too, and a relative date ("last year",
 "today") is new where the source places nothing in time: :mod:`models.period_parts`. A time
 said in words keeps its value: "yesterday" does not become "today", "in the evening" "in the
-afternoon", "winter" "spring" or "weekly" "yearly" (:mod:`models.time_words`).
+afternoon", "winter" "spring" or "weekly" "yearly" (:mod:`models.time_words`). A person's
+office is kept the same way: "chairman" does not become "president", nor "CEO" "founder"
+(:mod:`models.titles`; "head" or "leader" may stand for any).
 
 Names (kind ``name``)
 ---------------------
@@ -193,6 +195,7 @@ from fractions import Fraction
 from .facts_words import COMMON_WORDS, NAME_PART_WORDS
 from .period_parts import MONTH_ABBREVIATIONS, MONTH_NAMES, changed_parts, period_parts, places_in_time, relative_date
 from .time_words import changed_times, time_values
+from .titles import changed_titles, title_offices
 
 log = logging.getLogger(__name__)
 
@@ -1718,6 +1721,7 @@ class SourceFacts:
     _parts: dict[str, set[str]] = field(init=False, repr=False)
     _in_time: bool = field(init=False, repr=False)
     _times: dict[str, set[str]] = field(init=False, repr=False)
+    _offices: set[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.source = _prepare(self.source)
@@ -1737,6 +1741,7 @@ class SourceFacts:
         self._parts = period_parts(self.source)
         self._in_time = places_in_time(self.source)
         self._times = time_values(self.source)
+        self._offices = title_offices(self.source)
 
     def of_kind(self, *kinds: str) -> list[Span]:
         return [s for s in self.spans if s.kind in kinds]
@@ -1758,6 +1763,9 @@ class SourceFacts:
             if missing:
                 detail = "" if len(missing) == len(name.keys) else f" ({', '.join(missing)})"
                 out.append(Violation(NAME, name.text, f"name {name.text} missing{detail}"))
+        office = changed_titles(self._offices, candidate)  # "the chairman said" -> "the president said"
+        if office:
+            out.append(Violation(NAME, office[0], f"title changed: {office[0]} -> {office[1]}"))
         for span in self.of_kind(QUOTE):
             if not _quote_kept(span.text, candidate):
                 out.append(Violation(QUOTE, span.text, f"quote \u201c{span.text}\u201d missing"))

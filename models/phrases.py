@@ -56,6 +56,7 @@ from .phrase_words import EXTRA_ANTONYMS, MAX_PHRASE_WORDS, WORD, case_like, has
     spelling_variants, suffix_of, wants_an, words
 from .reversals import TEACHER_KEPT_ANTONYMS
 from .time_words import new_times, time_values
+from .titles import title_offices
 
 log = logging.getLogger(__name__)
 
@@ -442,7 +443,8 @@ def _keeping_numbers(tokens: list[str], kept: list[tuple[str, float]], context: 
     (:func:`changes_number`), checked where the span holds a number as the facts check reads
     the sentence ("doubled" is one, though no number word) or an alternative has one, and
     without those that bring in a time the sentence did not give (:func:`models.time_words.new_times`:
-    the index has "today" for "yesterday" and "afternoon" for "evening", right in other sentences).
+    the index has "today" for "yesterday" and "afternoon" for "evening", right in other sentences)
+    or an office ("president" for "chairman": :mod:`models.titles`).
 
     A span that is only a weak number the sentence does not state ("At first", "wait a
     second", "one of them") gets nothing: the alternatives the index has for those words
@@ -460,10 +462,13 @@ def _keeping_numbers(tokens: list[str], kept: list[tuple[str, float]], context: 
         return []  # one word of "one fifth", "two and a half", "several hundred": the number is the unit
     phrase = " ".join(tokens)
     said_times = time_values(context.sentence)
+    said_offices = title_offices(context.sentence)
     out = []
     for alt, score in kept:
         if new_times(said_times, context.replaced(alt)):
             continue  # "yesterday" -> "today", "in the evening" -> "in the afternoon", "daily" -> "every morning"
+        if title_offices(alt) - said_offices:
+            continue  # "chairman" -> "president", "leadership" -> "president": another office
         if (spans or has_number(alt.split(" "))) and \
                 changes_number(context.sentence, context.replaced(alt), phrase, alt, said_facts=source):
             continue

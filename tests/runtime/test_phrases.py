@@ -454,3 +454,13 @@ def test_life_is_never_offered_as_death(tmp_path: Path) -> None:
         "lives": [("deaths", 26, 0.4, 0.4), ("fatalities", 10, 0.2, 0.2), ("people", 5, 0.1, 0.1)],
     }))
     assert texts(ask(index, "Their lives were changed by the flood.", "lives")) == ["people"]
+
+
+def test_no_alternative_names_another_office(tmp_path: Path) -> None:
+    """Teachers wrote "director" and "president" for "chairman" in other sentences."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "office", {
+        "chairman": [("president", 6, 0.4, 0.4), ("director", 4, 0.3, 0.3), ("head", 3, 0.2, 0.2)],
+    }))
+    assert texts(ask(index, "The company's chairman said profits would rise.", "chairman")) == ["head"]

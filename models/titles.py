@@ -1,0 +1,93 @@
+"""Job titles and offices: a paraphrase keeps the one its source gives a person.
+
+"The company's chairman said" -> "the company's president said" names another office, as
+much a changed fact as another name: a chairman and a president are different people in most
+companies. The phrase index offers exactly these swaps ("chairman" -> "director", "chief",
+"president": teachers wrote them for each other in other sentences), and a paraphrase may make
+them too. A title may become a word of the same office ("CEO" for "chief executive", "chair"
+for "chairman", "premier" for "prime minister") or a wider word that names no office ("head",
+"leader", "official", "boss"), never another office.
+
+:func:`title_offices` reads which offices a text names; :func:`changed_titles` compares a
+candidate with its source, like :func:`models.time_words.changed_times`: an office the
+candidate names that the source does not, where the source named one, is a change.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Offices, each with the ways it is written (lower case; longest first within a group).
+_OFFICES: dict[str, tuple[str, ...]] = {
+    "chief executive": ("chief executive officer", "chief executive", "ceo"),
+    "chief financial officer": ("chief financial officer", "cfo", "finance chief"),
+    "chief operating officer": ("chief operating officer", "coo"),
+    "chairman": ("chairman", "chairwoman", "chairperson", "chair"),
+    "vice chairman": ("vice chairman", "vice-chairman", "vice chair", "vice-chair"),
+    "president": ("president",),
+    "vice president": ("vice president", "vice-president", "vp"),
+    "managing director": ("managing director",),
+    "director": ("director",),
+    "prime minister": ("prime minister", "premier"),
+    "minister": ("minister",),
+    "secretary": ("secretary",),
+    "governor": ("governor",),
+    "mayor": ("mayor",),
+    "senator": ("senator",),
+    "congressman": ("congressman", "congresswoman", "congressmen"),
+    "spokesman": ("spokesman", "spokeswoman", "spokesperson"),
+    "founder": ("founder", "co-founder", "cofounder"),
+    "owner": ("owner",),
+    "captain": ("captain",),
+    "judge": ("judge",),
+    "treasurer": ("treasurer",),
+    "ambassador": ("ambassador", "envoy"),
+    "editor": ("editor",),
+    "chancellor": ("chancellor",),
+    "commissioner": ("commissioner",),
+    "sheriff": ("sheriff",),
+    "attorney general": ("attorney general",),
+    "prosecutor": ("prosecutor", "district attorney"),
+}
+_WRITTEN = sorted(((form, office) for office, forms in _OFFICES.items() for form in forms),
+                  key=lambda item: -len(item[0]))
+_OFFICE_OF = dict(_WRITTEN)
+_TITLE = re.compile(r"\b(?:" + "|".join(re.escape(form).replace(r"\ ", r"[\s-]+") for form, _ in _WRITTEN)
+                    + r")(?:s|es)?\b", re.IGNORECASE)
+
+
+def title_offices(text: str) -> set[str]:
+    """The offices ``text`` names ("chief executive", "chairman"...), however written.
+
+    "Deputy director" and "acting chairman" name the director's and chairman's office here
+    too: the check is about which office, and "deputy director" -> "deputy chairman" still
+    changes it.
+    """
+    if not any(key in text.lower() for key in _KEYS):
+        return set()
+    out = set()
+    for match in _TITLE.finditer(text):
+        written = re.sub(r"[\s-]+", " ", match.group().lower())
+        office = _OFFICE_OF.get(written) or _OFFICE_OF.get(re.sub(r"(?:es|s)$", "", written))
+        if office:
+            out.add(office)
+    return out
+
+
+_KEYS = ("chief", "ceo", "cfo", "coo", "chair", "president", "vp", "director", "minister", "premier", "secretary",
+         "governor", "mayor", "senator", "congress", "spokes", "founder", "owner", "captain", "judge", "treasurer", "ambassador", "envoy", "editor", "chancellor",
+         "commissioner", "sheriff", "attorney", "prosecutor")
+
+
+def changed_titles(source_offices: set[str], candidate: str) -> tuple[str, str] | None:
+    """(the source's offices, the new ones) when ``candidate`` names an office its source does not
+    while the source named one ("chairman" -> "president"); None otherwise.
+
+    ``source_offices``: :func:`title_offices` of the source, read once per source.
+    """
+    if not source_offices:
+        return None
+    new = title_offices(candidate) - source_offices
+    if not new:
+        return None
+    return ", ".join(sorted(source_offices)), ", ".join(sorted(new))

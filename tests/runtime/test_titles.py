@@ -1,0 +1,46 @@
+"""A person's office is kept: "chairman" is not "president", "CEO" not "founder"."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.facts import SourceFacts
+from models.titles import changed_titles, title_offices
+
+
+@pytest.mark.parametrize("text, offices", [
+    ("The company's chairman said profits would rise.", {"chairman"}),
+    ("PeopleSoft CEO Craig Conway said so.", {"chief executive"}),
+    ("Joe Tucci, president and chief executive of EMC, spoke.", {"president", "chief executive"}),
+    ("Paul Flessner, senior vice president of Microsoft, spoke.", {"vice president"}),  # not also "president"
+    ("The prime minister resigned.", {"prime minister"}),
+    ("The Vice-Chairman stepped down.", {"vice chairman"}),
+    ("Two senators and three governors signed it.", {"senator", "governor"}),
+    ("A spokeswoman declined to comment.", {"spokesman"}),
+    ("The leadership met on Monday.", set()),
+])
+def test_offices_are_read_however_written(text: str, offices: set[str]) -> None:
+    assert title_offices(text) == offices
+
+
+@pytest.mark.parametrize("source, candidate", [
+    ("The company's chairman said profits would rise.", "The company's president said profits would rise."),
+    ("PeopleSoft's new CEO, Dave Duffield, could unite the staff.",
+     "PeopleSoft's founder, Dave Duffield, could unite the staff."),
+    ("Senior vice president Paul Flessner spoke.", "Senior vice chairman Paul Flessner spoke."),
+])
+def test_another_office_is_a_violation(source: str, candidate: str) -> None:
+    reasons = [v.reason for v in SourceFacts(source).check(candidate)]
+    assert any(r.startswith("title changed") for r in reasons), reasons
+
+
+@pytest.mark.parametrize("source, candidate", [
+    ("PeopleSoft CEO Craig Conway said so.", "PeopleSoft chief executive Craig Conway said so."),
+    ("The committee's chairman spoke first.", "The committee's chair spoke first."),
+    ("The prime minister resigned on Monday.", "The premier resigned on Monday."),
+    ("The company's chairman said profits would rise.", "The head of the company said profits would rise."),
+    ("A spokeswoman declined to comment.", "A spokesperson declined to comment."),
+    ("The board met on Monday.", "The company's president met the board on Monday."),  # the names check's job
+])
+def test_the_same_office_or_a_wider_word_passes(source: str, candidate: str) -> None:
+    assert changed_titles(title_offices(source), candidate) is None
