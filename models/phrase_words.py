@@ -149,6 +149,55 @@ def negation_count(tokens: Iterable[str]) -> int:
     return sum(1 for w in tokens if norm_word(w) in NEGATIONS or norm_word(w).endswith("n't"))
 
 
+#: Words that say a person is male or female. An alternative of the other sex names another
+#: person: the index had "female", "lady" and "woman" for "boy", "dad" for "mother" and "boy" for
+#: "female" (teachers' substitutions in sentences about both, aligned across the pair).
+MALE_WORDS = frozenset("""
+man men boy boys male males father fathers dad dads son sons husband husbands brother brothers uncle uncles
+nephew nephews grandfather grandson grandsons king kings gentleman gentlemen guy guys he him his himself
+mr sir businessman businessmen chairman spokesman congressman actor actors widower boyfriend prince
+""".split())
+FEMALE_WORDS = frozenset("""
+woman women girl girls female females mother mothers mom moms mum mums daughter daughters wife wives sister
+sisters aunt aunts niece nieces grandmother granddaughter granddaughters queen queens lady ladies she her
+hers herself mrs ms madam businesswoman businesswomen chairwoman spokeswoman congresswoman actress actresses
+widow girlfriend princess
+""".split())
+
+
+def other_sex(phrase: Sequence[str], alternative: Sequence[str]) -> bool:
+    """Whether ``alternative`` names a person of the other sex than ``phrase`` does ("boy" -> "lady")."""
+    def sexes(words_: Sequence[str]) -> set[str]:
+        found = {norm_word(w) for w in words_}
+        return {sex for sex, listed in (("m", MALE_WORDS), ("f", FEMALE_WORDS)) if found & listed}
+
+    said, written = sexes(phrase), sexes(alternative)
+    return bool(said and written and not written <= said)
+
+
+#: Family relations, each with its words. An alternative may keep a relation ("mom" for "mother",
+#: "parent" for "father") or drop it ("woman" for "mother"), never bring one the span lacks: the
+#: index had "mother" and "daughter" for "girl" and "mothers" for "women".
+KIN_WORDS = {
+    "parent": "mother mothers mom moms mum mums father fathers dad dads parent parents",
+    "child": "son sons daughter daughters",
+    "spouse": "husband husbands wife wives spouse spouses widow widower",
+    "sibling": "brother brothers sister sisters sibling siblings",
+    "grandparent": "grandfather grandfathers grandmother grandmothers grandparent grandparents",
+    "grandchild": "grandson grandsons granddaughter granddaughters grandchild grandchildren",
+    "uncle or aunt": "uncle uncles aunt aunts",
+    "nephew or niece": "nephew nephews niece nieces",
+}
+_KIN_OF = {word: kin for kin, listed in KIN_WORDS.items() for word in listed.split()}
+
+
+def new_relation(phrase: Sequence[str], alternative: Sequence[str]) -> bool:
+    """Whether ``alternative`` names a family relation ``phrase`` does not ("girl" -> "daughter")."""
+    said = {_KIN_OF[w] for w in map(norm_word, phrase) if w in _KIN_OF}
+    written = {_KIN_OF[w] for w in map(norm_word, alternative) if w in _KIN_OF}
+    return bool(written - said)
+
+
 def prefix_antonyms(a: str, b: str) -> bool:
     """``a`` and ``b`` differ by a negative prefix or a -ful/-less swap ("able"/"unable")."""
     a, b = norm_word(a), norm_word(b)

@@ -52,7 +52,7 @@ from .catalog import is_frozen
 from .facts import DATE, NUMBER, SourceFacts
 from .phrase_store import PhraseIndexError, PhraseManifest, PhraseTable, read_arrays, read_manifest
 from .phrase_words import EXTRA_ANTONYMS, MAX_PHRASE_WORDS, WORD, case_like, has_number, inflect, is_function_phrase, \
-    lemma_variants, looks_like_same_word, negation_count, norm_word, phrase_key, prefix_antonyms, same_lemma, \
+    lemma_variants, looks_like_same_word, negation_count, new_relation, norm_word, other_sex, phrase_key, prefix_antonyms, same_lemma, \
     spelling_variants, suffix_of, wants_an, words
 from .reversals import TEACHER_KEPT_ANTONYMS
 from .time_words import new_times, time_values
@@ -421,6 +421,8 @@ def _fitting(tokens: list[str], found: list[tuple[str, float]], context: _Contex
         if (key, alt) in blocked or any((w, a) in blocked for w in phrase for a in alt_words if w != a):
             continue
         if negation_count(alt_words) != negations or any(prefix_antonyms(w, a) for w in phrase for a in alt_words):
+            continue
+        if other_sex(phrase, alt_words) or new_relation(phrase, alt_words):  # "boy" -> "lady", "girl" -> "daughter"
             continue
         if len(phrase) == 1 and len(alt_words) == 1 and (same_lemma(phrase[0], alt)
                                                           or looks_like_same_word(phrase[0], alt)):

@@ -464,3 +464,17 @@ def test_no_alternative_names_another_office(tmp_path: Path) -> None:
         "chairman": [("president", 6, 0.4, 0.4), ("director", 4, 0.3, 0.3), ("head", 3, 0.2, 0.2)],
     }))
     assert texts(ask(index, "The company's chairman said profits would rise.", "chairman")) == ["head"]
+
+
+def test_no_alternative_names_a_person_of_the_other_sex_or_a_new_relation(tmp_path: Path) -> None:
+    """The index had "lady" for "boy", "dad" for "mother" and "daughter" for "girl"."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "people", {
+        "boy": [("lady", 5, 0.4, 0.4), ("lad", 3, 0.3, 0.3), ("male", 2, 0.2, 0.2)],
+        "mother": [("dad", 5, 0.4, 0.4), ("mom", 4, 0.3, 0.3), ("parent", 3, 0.2, 0.2)],
+        "girl": [("daughter", 5, 0.4, 0.4), ("young woman", 4, 0.3, 0.3), ("child", 3, 0.2, 0.2)],
+    }))
+    assert texts(ask(index, "The boy was found safe.", "boy")) == ["lad", "male"]
+    assert texts(ask(index, "His mother called the police.", "mother")) == ["mom", "parent"]
+    assert texts(ask(index, "The girl won the race.", "girl")) == ["young woman", "child"]
