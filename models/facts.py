@@ -100,7 +100,8 @@ end of March", "early 2027", "the mid-1990s") is kept too, and a relative date (
 said in words keeps its value: "yesterday" does not become "today", "in the evening" "in the
 afternoon", "winter" "spring" or "weekly" "yearly" (:mod:`models.time_words`). A person's
 office is kept the same way: "chairman" does not become "president", nor "CEO" "founder"
-(:mod:`models.titles`; "head" or "leader" may stand for any).
+(:mod:`models.titles`; "head" or "leader" may stand for any). A number keeps its unit of
+measure: "5 miles" is not "5 kilometres", nor "3 hours" "3 days" (:mod:`models.units`).
 
 Names (kind ``name``)
 ---------------------
@@ -196,6 +197,7 @@ from .facts_words import COMMON_WORDS, NAME_PART_WORDS
 from .period_parts import MONTH_ABBREVIATIONS, MONTH_NAMES, changed_parts, period_parts, places_in_time, relative_date
 from .time_words import changed_times, time_values
 from .titles import changed_titles, title_offices
+from .units import changed_units, unit_after
 
 log = logging.getLogger(__name__)
 
@@ -1722,6 +1724,7 @@ class SourceFacts:
     _in_time: bool = field(init=False, repr=False)
     _times: dict[str, set[str]] = field(init=False, repr=False)
     _offices: set[str] = field(init=False, repr=False)
+    _units: list[tuple[str, str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.source = _prepare(self.source)
@@ -1742,6 +1745,7 @@ class SourceFacts:
         self._in_time = places_in_time(self.source)
         self._times = time_values(self.source)
         self._offices = title_offices(self.source)
+        self._units = _number_units(self.source, numbers)
 
     def of_kind(self, *kinds: str) -> list[Span]:
         return [s for s in self.spans if s.kind in kinds]
@@ -1753,6 +1757,8 @@ class SourceFacts:
         cand_masked = _mask(candidate, [(s.start, s.end) for s in cand_verbatim])
         cand_numbers, cand_dates = _numbers_and_dates(cand_masked)
         out = self._check_numbers(cand_numbers, candidate)
+        for _, said, written in changed_units(self._units, _number_units(candidate, cand_numbers, signs=True)):
+            out.append(Violation(CHANGED_NUMBER, written, f"unit changed: {said} -> {written}"))  # "5 miles" -> "5 km"
         out += self._check_dates(candidate, cand_dates)
         # Words as the source's names were read (verbatim spans and numbers masked) and as written.
         fully_masked = _mask(cand_masked, [(n.start, n.end) for n in cand_numbers])
@@ -1877,6 +1883,32 @@ class SourceFacts:
         for kind, said, written in changed_times(self._times, candidate):  # "yesterday" -> "today"
             out.append(Violation(DATE, said, f"{kind} changed: {said} -> {written}"))
         return out
+
+
+def _number_units(text: str, numbers: Sequence[Span], *, signs: bool = False) -> list[tuple[str, str]]:
+    """(digits, unit) of each number in ``text`` written with a unit of measure right after it
+    (:func:`models.units.unit_after`: "5 miles", "80kg", "a 3-hour wait").
+
+    ``signs``: also a number's currency or percent sign as its unit ("80 pounds" is £80), so
+    that "80 kilograms" -> "80 pounds" is a changed unit; a source's signs are left out, the
+    number check already keeps them.
+    """
+    out = []
+    for number in numbers:
+        digits = number.bare or number.value or number.text
+        sign = _SIGN_UNITS.get((number.value or "")[:1])
+        if sign:  # "1.5 percent year over year": the sign is the number's unit, not the word after it
+            if signs:
+                out.append((digits, sign))
+            continue
+        unit = unit_after(text, number.end)
+        if unit:
+            out.append((digits, unit))
+    return out
+
+
+#: Signs a number's canonical value starts with, as the unit :func:`_number_units` reports.
+_SIGN_UNITS = {"$": "dollars", "£": "pound", "€": "euros", "¥": "yen", "%": "percent"}
 
 
 def _numbered_names(text: str, spans: Sequence[Span]) -> list[tuple[str, re.Pattern[str]]]:

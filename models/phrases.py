@@ -446,7 +446,8 @@ def _keeping_numbers(tokens: list[str], kept: list[tuple[str, float]], context: 
     the sentence ("doubled" is one, though no number word) or an alternative has one, and
     without those that bring in a time the sentence did not give (:func:`models.time_words.new_times`:
     the index has "today" for "yesterday" and "afternoon" for "evening", right in other sentences)
-    or an office ("president" for "chairman": :mod:`models.titles`).
+    or an office ("president" for "chairman": :mod:`models.titles`). A span right after a number
+    is its unit, checked the same way ("5 miles" never becomes "5 kilometers": :mod:`models.units`).
 
     A span that is only a weak number the sentence does not state ("At first", "wait a
     second", "one of them") gets nothing: the alternatives the index has for those words
@@ -463,6 +464,7 @@ def _keeping_numbers(tokens: list[str], kept: list[tuple[str, float]], context: 
     if any(s.start < start or end < s.end for s in spans):
         return []  # one word of "one fifth", "two and a half", "several hundred": the number is the unit
     phrase = " ".join(tokens)
+    measured = any(s.end <= start and not context.sentence[s.end:start].strip(" -") for s in source.of_kind(NUMBER))
     said_times = time_values(context.sentence)
     said_offices = title_offices(context.sentence)
     out = []
@@ -471,7 +473,7 @@ def _keeping_numbers(tokens: list[str], kept: list[tuple[str, float]], context: 
             continue  # "yesterday" -> "today", "in the evening" -> "in the afternoon", "daily" -> "every morning"
         if title_offices(alt) - said_offices:
             continue  # "chairman" -> "president", "leadership" -> "president": another office
-        if (spans or has_number(alt.split(" "))) and \
+        if (spans or measured or has_number(alt.split(" "))) and \
                 changes_number(context.sentence, context.replaced(alt), phrase, alt, said_facts=source):
             continue
         out.append((alt, score))

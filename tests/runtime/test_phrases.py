@@ -478,3 +478,14 @@ def test_no_alternative_names_a_person_of_the_other_sex_or_a_new_relation(tmp_pa
     assert texts(ask(index, "The boy was found safe.", "boy")) == ["lad", "male"]
     assert texts(ask(index, "His mother called the police.", "mother")) == ["mom", "parent"]
     assert texts(ask(index, "The girl won the race.", "girl")) == ["young woman", "child"]
+
+
+def test_a_unit_after_a_number_keeps_its_measure(tmp_path: Path) -> None:
+    """The index had "kilometers" for "miles" and "minutes" for "hours"."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "units", {
+        "miles": [("kilometers", 6, 0.4, 0.4), ("mi", 3, 0.3, 0.3), ("distance", 2, 0.2, 0.2)],
+    }))
+    assert texts(ask(index, "The road is 5 miles long.", "miles")) == ["mi", "distance"]
+    assert "kilometers" in texts(ask(index, "The road is many miles long.", "miles"))  # no number to keep
