@@ -82,6 +82,10 @@ EXTRA_ANTONYMS: tuple[tuple[str, str], ...] = (
     # (held-out news, where "deaths" ranked first)
     ("life", "death"), ("lives", "deaths"), ("lives", "fatalities"), ("life", "demise"), ("lives", "demise"),
     ("lives", "death"), ("alive", "dead"), ("life", "dead"), ("lives", "dead"), ("life", "loss"), ("lives", "loss"), ("lives", "casualties"),
+    # other things of one kind, which the teachers swapped where either fitted their sentence
+    # ("take the bus" / "take a taxi"); read in the index's lists for transport, selling and troops
+    ("bus", "taxi"), ("train", "taxi"), ("train", "tram"), ("train", "metro"), ("buses", "taxis"), ("trains", "taxis"),
+    ("sold", "kept"), ("sell", "keep"), ("sell", "keeping"), ("soldiers", "guerrillas"), ("soldiers", "mercenaries"),
 )
 
 #: Prefixes that make an antonym of a word: "likely" / "unlikely", "agree" / "disagree".

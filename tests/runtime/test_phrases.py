@@ -489,3 +489,15 @@ def test_a_unit_after_a_number_keeps_its_measure(tmp_path: Path) -> None:
     }))
     assert texts(ask(index, "The road is 5 miles long.", "miles")) == ["mi", "distance"]
     assert "kilometers" in texts(ask(index, "The road is many miles long.", "miles"))  # no number to keep
+
+
+def test_another_thing_of_the_same_kind_is_not_offered(tmp_path: Path) -> None:
+    """The index had "taxi" and "tram" for "train" and "kept" for "sold"."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "kinds", {
+        "train": [("taxi", 5, 0.4, 0.4), ("tram", 4, 0.3, 0.3), ("railway", 3, 0.2, 0.2)],
+        "sold": [("kept", 5, 0.4, 0.4), ("marketed", 3, 0.3, 0.3)],
+    }))
+    assert texts(ask(index, "She took the train to work.", "train")) == ["railway"]
+    assert texts(ask(index, "The house was sold last year.", "sold")) == ["marketed"]
