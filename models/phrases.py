@@ -222,7 +222,7 @@ class PhraseIndex:
         if len(tokens) <= MAX_PHRASE_WORDS and not is_function_phrase(tokens):
             found = self._candidates(tokens)
         context = _Context.around(text, start, end)
-        kept = _keeping_numbers(tokens, _fitting(tokens, found, context, self._blocked), context)
+        kept = _keeping_facts(tokens, _fitting(tokens, found, context, self._blocked), context)
         written = [(case_like(phrase, alt), score) for alt, score in kept[:max(k, 0)]]
         if scorer is not None and written:
             written = _rerank(scorer, context, written)
@@ -440,7 +440,7 @@ def _fitting(tokens: list[str], found: list[tuple[str, float]], context: _Contex
     return kept
 
 
-def _keeping_numbers(tokens: list[str], kept: list[tuple[str, float]], context: _Context) -> list[tuple[str, float]]:
+def _keeping_facts(tokens: list[str], kept: list[tuple[str, float]], context: _Context) -> list[tuple[str, float]]:
     """``kept`` without the alternatives that change a number or a date of the sentence
     (:func:`changes_number`), checked where the span holds a number as the facts check reads
     the sentence ("doubled" is one, though no number word) or an alternative has one, and

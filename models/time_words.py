@@ -38,36 +38,33 @@ _SEASON_CUE = (r"(?:in|the|this|that|last|next|past|coming|early|late|mid|of|dur
                r"through|throughout|before|after|for)")
 
 
-def _pattern(text: str) -> re.Pattern[str]:
-    return re.compile(text, re.IGNORECASE)
-
-
-#: (kind, value, pattern). Order matters only for reading; every match counts.
-_TIME_WORDS: list[tuple[str, str, re.Pattern[str]]] = [
-    (RELATIVE, "yesterday", _pattern(r"\byesterday\b|\blast\s+night\b")),
-    (RELATIVE, "today", _pattern(r"\btoday\b|\btonight\b|\bthis\s+(?:morning|afternoon|evening)\b")),
-    (RELATIVE, "tomorrow", _pattern(r"\btomorrow\b")),
-    (RELATIVE, "last", _pattern(rf"\b(?:last|past|previous)\s+(?P<period>{_PERIOD})s?\b(?!\s+of\b)")),
-    (RELATIVE, "this", _pattern(rf"\b(?:this|current)\s+(?P<period>{_PERIOD})\b(?!\s+of\b)")),
-    (RELATIVE, "next", _pattern(rf"\b(?:next|coming|upcoming|following)\s+(?P<period>{_PERIOD})s?\b(?!\s+of\b)")),
-    (DAY_PART, "morning", _pattern(r"\bmornings?\b")),
-    (DAY_PART, "afternoon", _pattern(r"\bafternoons?\b")),
-    (DAY_PART, "evening", _pattern(r"\bevenings?\b|\bnights?\b|\btonight\b|\bovernight\b|\bnighttime\b")),
-    (DAY_PART, "noon", _pattern(r"\bnoon\b|\bmidday\b|\blunchtime\b|\b12(?::00)?\s*(?:p\.?m\b\.?|o'clock)")),
-    (DAY_PART, "midnight", _pattern(r"\bmidnight\b")),
-    (DAY_PART, "dawn", _pattern(r"\bdawn\b|\bdaybreak\b|\bsunrise\b")),
-    (DAY_PART, "dusk", _pattern(r"\bdusk\b|\bsunset\b|\bnightfall\b")),
-    (SEASON, "spring", _pattern(rf"\b{_SEASON_CUE}\s+spring\b|\bspring\s+(?:of|semester|term|season|\d{{4}})\b"
-                                rf"|\bspringtime\b")),
-    (SEASON, "summer", _pattern(r"\bsummers?\b|\bsummertime\b")),
-    (SEASON, "autumn", _pattern(rf"\bautumns?\b|\b{_SEASON_CUE}\s+fall\b|\bfall\s+(?:of|semester|term|season|\d{{4}})\b")),
-    (SEASON, "winter", _pattern(r"\bwinters?\b|\bwintertime\b")),
-    (FREQUENCY, "hourly", _pattern(r"\bhourly\b|\b(?:every|each|per)\s+hour\b")),
-    (FREQUENCY, "daily", _pattern(r"\bdaily\b|\b(?:every|each|per)\s+day\b")),
-    (FREQUENCY, "weekly", _pattern(r"\bweekly\b|\b(?:every|each|per)\s+week\b")),
-    (FREQUENCY, "monthly", _pattern(r"\bmonthly\b|\b(?:every|each|per)\s+month\b")),
-    (FREQUENCY, "quarterly", _pattern(r"\bquarterly\b|\b(?:every|each|per)\s+quarter\b")),
-    (FREQUENCY, "yearly", _pattern(r"\byearly\b|\bannual(?:ly)?\b|\bper\s+annum\b|\b(?:every|each|per)\s+year\b")),
+#: (kind, value, regular expression, as text: :func:`_by_kind` joins each kind's into one
+#: case-blind pattern). Order matters only for reading; every match counts.
+_TIME_WORDS: list[tuple[str, str, str]] = [
+    (RELATIVE, "yesterday", r"\byesterday\b|\blast\s+night\b"),
+    (RELATIVE, "today", r"\btoday\b|\btonight\b|\bthis\s+(?:morning|afternoon|evening)\b"),
+    (RELATIVE, "tomorrow", r"\btomorrow\b"),
+    (RELATIVE, "last", rf"\b(?:last|past|previous)\s+(?P<period>{_PERIOD})s?\b(?!\s+of\b)"),
+    (RELATIVE, "this", rf"\b(?:this|current)\s+(?P<period>{_PERIOD})\b(?!\s+of\b)"),
+    (RELATIVE, "next", rf"\b(?:next|coming|upcoming|following)\s+(?P<period>{_PERIOD})s?\b(?!\s+of\b)"),
+    (DAY_PART, "morning", r"\bmornings?\b"),
+    (DAY_PART, "afternoon", r"\bafternoons?\b"),
+    (DAY_PART, "evening", r"\bevenings?\b|\bnights?\b|\btonight\b|\bovernight\b|\bnighttime\b"),
+    (DAY_PART, "noon", r"\bnoon\b|\bmidday\b|\blunchtime\b|\b12(?::00)?\s*(?:p\.?m\b\.?|o'clock)"),
+    (DAY_PART, "midnight", r"\bmidnight\b"),
+    (DAY_PART, "dawn", r"\bdawn\b|\bdaybreak\b|\bsunrise\b"),
+    (DAY_PART, "dusk", r"\bdusk\b|\bsunset\b|\bnightfall\b"),
+    (SEASON, "spring", rf"\b{_SEASON_CUE}\s+spring\b|\bspring\s+(?:of|semester|term|season|\d{{4}})\b"
+                       rf"|\bspringtime\b"),
+    (SEASON, "summer", r"\bsummers?\b|\bsummertime\b"),
+    (SEASON, "autumn", rf"\bautumns?\b|\b{_SEASON_CUE}\s+fall\b|\bfall\s+(?:of|semester|term|season|\d{{4}})\b"),
+    (SEASON, "winter", r"\bwinters?\b|\bwintertime\b"),
+    (FREQUENCY, "hourly", r"\bhourly\b|\b(?:every|each|per)\s+hour\b"),
+    (FREQUENCY, "daily", r"\bdaily\b|\b(?:every|each|per)\s+day\b"),
+    (FREQUENCY, "weekly", r"\bweekly\b|\b(?:every|each|per)\s+week\b"),
+    (FREQUENCY, "monthly", r"\bmonthly\b|\b(?:every|each|per)\s+month\b"),
+    (FREQUENCY, "quarterly", r"\bquarterly\b|\b(?:every|each|per)\s+quarter\b"),
+    (FREQUENCY, "yearly", r"\byearly\b|\bannual(?:ly)?\b|\bper\s+annum\b|\b(?:every|each|per)\s+year\b"),
 ]
 _SEASON_OF = {"fall": "autumn"}
 #: Words one of which a text must hold (as a substring, lower-cased) before its kind's pattern
@@ -88,9 +85,9 @@ def _by_kind() -> dict[str, re.Pattern[str]]:
     """One pattern per kind, each value a named group (``v0``, ``v1``...): four scans of a text, not 24."""
     out: dict[str, list[str]] = {}
     for number, (kind, _, pattern) in enumerate(_TIME_WORDS):
-        body = pattern.pattern.replace("(?P<period>", f"(?P<p{number}>")
+        body = pattern.replace("(?P<period>", f"(?P<p{number}>")
         out.setdefault(kind, []).append(f"(?P<v{number}>{body})")
-    return {kind: _pattern("|".join(parts)) for kind, parts in out.items()}
+    return {kind: re.compile("|".join(parts), re.IGNORECASE) for kind, parts in out.items()}
 
 
 _KIND_PATTERNS = _by_kind()

@@ -83,9 +83,7 @@ def unit_after(text: str, end: int) -> str | None:
     written = match.group("unit").lower()
     if written in _AMBIGUOUS and (match.start("unit") != end or not text[end - 1:end].isdigit()):
         return None  # "5 in the morning", "five m"
-    unit = _UNIT_OF.get(written) or _UNIT_OF.get(re.sub(r"e?s$", "", written))
-    if unit is None:
-        return None
+    unit = _UNIT_OF[written]  # the group matches only the listed forms; a plural ending stays outside it
     shape = (match.group("shape") or "").lower().rstrip(".")
     shape = {"sq": "square", "cu": "cubic", "metric": ""}.get(shape, shape)
     return f"{shape} {unit}".strip()
