@@ -34,7 +34,7 @@ _OFFICES: dict[str, tuple[str, ...]] = {
     "governor": ("governor",),
     "mayor": ("mayor",),
     "senator": ("senator",),
-    "congressman": ("congressman", "congresswoman", "congressmen"),
+    "congressman": ("congressman", "congresswoman"),
     "spokesman": ("spokesman", "spokeswoman", "spokesperson"),
     "founder": ("founder", "co-founder", "cofounder"),
     "owner": ("owner",),
@@ -49,10 +49,14 @@ _OFFICES: dict[str, tuple[str, ...]] = {
     "attorney general": ("attorney general",),
     "prosecutor": ("prosecutor", "district attorney"),
 }
-_WRITTEN = sorted(((form, office) for office, forms in _OFFICES.items() for form in forms),
+_WRITTEN = sorted(((written, office) for office, forms in _OFFICES.items() for form in forms
+                   for written in {form, re.sub(r"man$", "men", form)}),  # "chairmen", "vice chairmen"
                   key=lambda item: -len(item[0]))
-_OFFICE_OF = dict(_WRITTEN)
-_TITLE = re.compile(r"\b(?:" + "|".join(re.escape(form).replace(r"\ ", r"[\s-]+") for form, _ in _WRITTEN)
+#: Each form as :func:`title_offices` normalises what it matched (hyphens and runs of spaces read as
+#: one space), so "co-founder" and "co founder" are one key.
+_OFFICE_OF = {re.sub(r"[\s-]+", " ", form): office for form, office in _WRITTEN}
+_TITLE = re.compile(r"\b(?:" + "|".join(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]", form)))
+                                       for form, _ in _WRITTEN)
                     + r")(?:s|es)?\b", re.IGNORECASE)
 #: The last word of every form: a text without any of them names no office, and the pattern need
 #: not run (most sentences name none).
@@ -76,8 +80,6 @@ def title_offices(text: str) -> set[str]:
         if office:
             out.add(office)
     return out
-
-
 
 
 def changed_titles(source_offices: set[str], candidate: str) -> tuple[str, str] | None:

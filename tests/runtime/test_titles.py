@@ -17,6 +17,9 @@ from models.titles import changed_titles, title_offices
     ("The Vice-Chairman stepped down.", {"vice chairman"}),
     ("Two senators and three governors signed it.", {"senator", "governor"}),
     ("A spokeswoman declined to comment.", {"spokesman"}),
+    ("Steve Wozniak, a co-founder of Apple, spoke.", {"founder"}),  # was read as nothing: "co founder"
+    ("The company's co founder and its CEO met.", {"founder", "chief executive"}),
+    ("Both vice chairmen and two spokesmen attended.", {"vice chairman", "spokesman"}),
     ("The leadership met on Monday.", set()),
 ])
 def test_offices_are_read_however_written(text: str, offices: set[str]) -> None:
@@ -28,6 +31,7 @@ def test_offices_are_read_however_written(text: str, offices: set[str]) -> None:
     ("PeopleSoft's new CEO, Dave Duffield, could unite the staff.",
      "PeopleSoft's founder, Dave Duffield, could unite the staff."),
     ("Senior vice president Paul Flessner spoke.", "Senior vice chairman Paul Flessner spoke."),
+    ("Steve Wozniak, a co-founder of Apple, spoke.", "Steve Wozniak, a director of Apple, spoke."),
 ])
 def test_another_office_is_a_violation(source: str, candidate: str) -> None:
     reasons = [v.reason for v in SourceFacts(source).check(candidate)]
