@@ -58,6 +58,11 @@ _OFFICE_OF = {re.sub(r"[\s-]+", " ", form): office for form, office in _WRITTEN}
 _TITLE = re.compile(r"\b(?:" + "|".join(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]", form)))
                                        for form, _ in _WRITTEN)
                     + r")(?:s|es)?\b", re.IGNORECASE)
+#: After "premier", a word that makes it the adjective ("first, best"), not the office: a noun
+#: ("destination", "League") rather than a name, a verb or punctuation. A GPT teacher wrote "the
+#: premier vape destination in the valley", read as the prime minister.
+_ADJECTIVE_PREMIER = re.compile(r"\s+(?!(?:said|says|told|has|had|was|is|will|would|and|of|who|to|in|on|at|for)\b)"
+                                r"(?:[a-z]\w*|League|Division|Inn)\b")
 #: The last word of every form: a text without any of them names no office, and the pattern need
 #: not run (most sentences name none).
 _KEYS = frozenset(re.split(r"[\s-]", form)[-1] for form, _ in _WRITTEN)
@@ -76,6 +81,8 @@ def title_offices(text: str) -> set[str]:
     out = set()
     for match in _TITLE.finditer(text):
         written = re.sub(r"[\s-]+", " ", match.group().lower())
+        if written == "premier" and _ADJECTIVE_PREMIER.match(text, match.end()):
+            continue  # "the premier vape destination", "the Premier League"
         office = _OFFICE_OF.get(written) or _OFFICE_OF.get(re.sub(r"(?:es|s)$", "", written))
         if office:
             out.add(office)

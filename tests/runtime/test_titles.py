@@ -21,6 +21,9 @@ from models.titles import changed_titles, title_offices
     ("The company's co founder and its CEO met.", {"founder", "chief executive"}),
     ("Both vice chairmen and two spokesmen attended.", {"vice chairman", "spokesman"}),
     ("The leadership met on Monday.", set()),
+    ("Discover the premier vape destination in the valley.", set()),  # the adjective (a GPT teacher's)
+    ("He joined a Premier League club.", set()),
+    ("The Chinese premier said so; Premier Wen Jiabao agreed.", {"prime minister"}),
 ])
 def test_offices_are_read_however_written(text: str, offices: set[str]) -> None:
     assert title_offices(text) == offices
