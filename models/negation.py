@@ -82,7 +82,7 @@ from __future__ import annotations
 
 import re
 
-from .phrase_words import NEGATIVE_PREFIXES
+from .phrase_words import BARE_NT, NEGATIVE_PREFIXES
 from .text import STRAIGHT_APOSTROPHES
 
 #: Words that negate what follows them.
@@ -92,11 +92,6 @@ _NEGATORS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "nowhe
 #: meaning with no negation ("left promptly" → "left without delay" the other way round), so
 #: losing or adding one counts only where the word it governs is in the other text too.
 _PREPOSITIONS = frozenset({"without"})
-#: "n't" forms written without the apostrophe (lower-cased review and query data: "arent",
-#: "cant"); "wont" is left out (it is also a word) and "nt" is what "does n't" loses its
-#: apostrophe to.
-_BARE_NT = frozenset({"dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "hasnt", "havent", "hadnt",
-                      "cant", "couldnt", "wouldnt", "shouldnt", "aint", "mustnt", "neednt", "nt"})
 #: Words that carry a negation themselves, so a negation may turn into one of them
 #: ("not enough" → "insufficient", "didn't come" → "failed to come", "no toll roads" →
 #: "steer clear of toll roads").
@@ -166,7 +161,7 @@ def _words(clause_words: list[str]) -> list[str]:
 
 
 def _negates(word: str) -> bool:
-    return word in _NEGATORS or word in _BARE_NT or word.endswith("n't")
+    return word in _NEGATORS or word in BARE_NT or word.endswith("n't")
 
 
 def _stem(word: str) -> str:

@@ -56,6 +56,12 @@ not no never none nobody nothing nowhere neither nor without cannot can't won't 
 isn't aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't couldn't mustn't needn't lack lacks
 lacking lacked fail fails failed failing
 """.split())
+#: "n't" forms written without the apostrophe (lower-cased review and query data: "arent",
+#: "cant", and the teachers' lower-cased pairs the index is mined from: it had "dont think" for
+#: "believe"); "wont" is left out (it is also a word) and "nt" is what "does n't" loses its
+#: apostrophe to.
+BARE_NT = frozenset({"dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "hasnt", "havent", "hadnt",
+                     "cant", "couldnt", "wouldnt", "shouldnt", "aint", "mustnt", "neednt", "nt"})
 
 #: Antonyms the index's blocked list (``models.reversals.REVERSAL_PAIRS``, built into the index by
 #: the mining) lacks, each with its forms; never offered either way. Found by listing the index's
@@ -150,7 +156,7 @@ def has_number(tokens: Iterable[str]) -> bool:
 
 def negation_count(tokens: Iterable[str]) -> int:
     """How many negating words (``not``, ``never``, ``-n't``, ``without``…) the phrase has."""
-    return sum(1 for w in tokens if norm_word(w) in NEGATIONS or norm_word(w).endswith("n't"))
+    return sum(1 for w in tokens if norm_word(w) in NEGATIONS or norm_word(w) in BARE_NT or norm_word(w).endswith("n't"))
 
 
 #: Words that say a person is male or female. An alternative of the other sex names another

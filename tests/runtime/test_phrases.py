@@ -501,3 +501,13 @@ def test_another_thing_of_the_same_kind_is_not_offered(tmp_path: Path) -> None:
     }))
     assert texts(ask(index, "She took the train to work.", "train")) == ["railway"]
     assert texts(ask(index, "The house was sold last year.", "sold")) == ["marketed"]
+
+
+def test_a_negation_written_without_its_apostrophe_is_never_offered(tmp_path: Path) -> None:
+    """The teachers' lower-cased pairs write "dont": the index had "dont think" for "believe"."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "bare", {
+        "believe": [("dont think", 5, 0.4, 0.4), ("think", 4, 0.3, 0.3), ("doesnt feel", 3, 0.2, 0.2)],
+    }))
+    assert texts(ask(index, "Analysts believe the deal will close.", "believe")) == ["think"]
