@@ -101,7 +101,9 @@ said in words keeps its value: "yesterday" does not become "today", "in the even
 afternoon", "winter" "spring" or "weekly" "yearly" (:mod:`models.time_words`). A person's
 office is kept the same way: "chairman" does not become "president", nor "CEO" "founder"
 (:mod:`models.titles`; "head" or "leader" may stand for any). A number keeps its unit of
-measure: "5 miles" is not "5 kilometres", nor "3 hours" "3 days" (:mod:`models.units`).
+measure: "5 miles" is not "5 kilometres", nor "3 hours" "3 days" (:mod:`models.units`), and an
+amount or frequency said in words keeps its strength: "all" does not become "most", "some"
+"many" or "rarely" "often" (:mod:`models.quantifiers`).
 
 Names (kind ``name``)
 ---------------------
@@ -195,6 +197,7 @@ from fractions import Fraction
 
 from .facts_words import COMMON_WORDS, NAME_PART_WORDS
 from .period_parts import MONTH_ABBREVIATIONS, MONTH_NAMES, changed_parts, period_parts, places_in_time, relative_date
+from .quantifiers import amounts, changed_amounts
 from .time_words import changed_times, time_values
 from .titles import changed_titles, title_offices
 from .units import changed_units, unit_after
@@ -1725,6 +1728,7 @@ class SourceFacts:
     _times: dict[str, set[str]] = field(init=False, repr=False)
     _offices: set[str] = field(init=False, repr=False)
     _units: list[tuple[str, str]] = field(init=False, repr=False)
+    _amounts: set[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.source = _prepare(self.source)
@@ -1746,6 +1750,7 @@ class SourceFacts:
         self._times = time_values(self.source)
         self._offices = title_offices(self.source)
         self._units = _number_units(self.source, numbers)
+        self._amounts = amounts(self.source)
 
     def of_kind(self, *kinds: str) -> list[Span]:
         return [s for s in self.spans if s.kind in kinds]
@@ -1759,6 +1764,9 @@ class SourceFacts:
         out = self._check_numbers(cand_numbers, candidate)
         for _, said, written in changed_units(self._units, _number_units(candidate, cand_numbers, signs=True)):
             out.append(Violation(CHANGED_NUMBER, written, f"unit changed: {said} -> {written}"))  # "5 miles" -> "5 km"
+        amount = changed_amounts(self._amounts, candidate)  # "All the students" -> "Most of the students"
+        if amount:
+            out.append(Violation(CHANGED_NUMBER, amount[1], f"amount changed: {amount[0]} -> {amount[1]}"))
         out += self._check_dates(candidate, cand_dates)
         # Words as the source's names were read (verbatim spans and numbers masked) and as written.
         fully_masked = _mask(cand_masked, [(n.start, n.end) for n in cand_numbers])

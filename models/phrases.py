@@ -54,6 +54,7 @@ from .phrase_store import PhraseIndexError, PhraseManifest, PhraseTable, read_ar
 from .phrase_words import EXTRA_ANTONYMS, MAX_PHRASE_WORDS, WORD, case_like, has_number, inflect, is_function_phrase, \
     lemma_variants, looks_like_same_word, negation_count, new_relation, norm_word, other_sex, phrase_key, prefix_antonyms, same_lemma, \
     spelling_variants, suffix_of, wants_an, words
+from .quantifiers import amounts, changed_amounts
 from .reversals import TEACHER_KEPT_ANTONYMS
 from .time_words import new_times, time_values
 from .titles import title_offices
@@ -446,7 +447,9 @@ def _keeping_facts(tokens: list[str], kept: list[tuple[str, float]], context: _C
     the sentence ("doubled" is one, though no number word) or an alternative has one, and
     without those that bring in a time the sentence did not give (:func:`models.time_words.new_times`:
     the index has "today" for "yesterday" and "afternoon" for "evening", right in other sentences)
-    or an office ("president" for "chairman": :mod:`models.titles`). A span right after a number
+    or an office ("president" for "chairman": :mod:`models.titles`), or that give an amount or a
+    frequency another strength ("most" for "many", "usually" for "often": :mod:`models.quantifiers`;
+    "several" for "multiple" is no change, the sentence having none). A span right after a number
     is its unit, checked the same way ("5 miles" never becomes "5 kilometers": :mod:`models.units`).
 
     A span that is only a weak number the sentence does not state ("At first", "wait a
@@ -467,12 +470,15 @@ def _keeping_facts(tokens: list[str], kept: list[tuple[str, float]], context: _C
     measured = any(s.end <= start and not context.sentence[s.end:start].strip(" -") for s in source.of_kind(NUMBER))
     said_times = time_values(context.sentence)
     said_offices = title_offices(context.sentence)
+    said_amounts = amounts(context.sentence)
     out = []
     for alt, score in kept:
         if new_times(said_times, context.replaced(alt)):
             continue  # "yesterday" -> "today", "in the evening" -> "in the afternoon", "daily" -> "every morning"
         if title_offices(alt) - said_offices:
             continue  # "chairman" -> "president", "leadership" -> "president": another office
+        if changed_amounts(said_amounts, context.replaced(alt)):
+            continue  # "many" -> "most", "often" -> "usually", "several" -> "few"
         if (spans or measured or has_number(alt.split(" "))) and \
                 changes_number(context.sentence, context.replaced(alt), phrase, alt, said_facts=source):
             continue

@@ -503,6 +503,20 @@ def test_another_thing_of_the_same_kind_is_not_offered(tmp_path: Path) -> None:
     assert texts(ask(index, "The house was sold last year.", "sold")) == ["marketed"]
 
 
+def test_no_alternative_changes_how_many_or_how_often(tmp_path: Path) -> None:
+    """The index had "usually", "sometimes" and "always" for "often", and "most" for "many"."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "amounts", {
+        "often": [("usually", 6, 0.4, 0.4), ("sometimes", 5, 0.3, 0.3), ("frequently", 4, 0.3, 0.3)],
+        "many": [("most", 5, 0.4, 0.4), ("numerous", 4, 0.3, 0.3)],
+        "multiple": [("several", 5, 0.4, 0.4), ("various", 4, 0.3, 0.3)],
+    }))
+    assert texts(ask(index, "Critics often call the film too long.", "often")) == ["frequently"]
+    assert texts(ask(index, "Many analysts expect a cut.", "Many")) == ["Numerous"]
+    assert "several" in texts(ask(index, "The study found multiple causes.", "multiple"))  # no amount to keep
+
+
 def test_a_negation_written_without_its_apostrophe_is_never_offered(tmp_path: Path) -> None:
     """The teachers' lower-cased pairs write "dont": the index had "dont think" for "believe"."""
     from tiny_phrases import write_tiny_index
@@ -511,3 +525,4 @@ def test_a_negation_written_without_its_apostrophe_is_never_offered(tmp_path: Pa
         "believe": [("dont think", 5, 0.4, 0.4), ("think", 4, 0.3, 0.3), ("doesnt feel", 3, 0.2, 0.2)],
     }))
     assert texts(ask(index, "Analysts believe the deal will close.", "believe")) == ["think"]
+
