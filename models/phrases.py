@@ -415,9 +415,12 @@ def _fitting(tokens: list[str], found: list[tuple[str, float]], context: _Contex
         suffix = ""
     kept: list[tuple[str, float]] = []
     seen = {key}
+    singles = {alt for alt, _ in found if " " not in alt} if len(phrase) == 1 else set()
     for alt, score in found:
         alt_words = alt.split(" ")
         if alt in seen or not alt_words or is_function_phrase(alt_words):
+            continue
+        if singles and _adds_a_word(phrase[0], alt_words, singles):
             continue
         if (key, alt) in blocked or any((w, a) in blocked for w in phrase for a in alt_words if w != a):
             continue
@@ -439,6 +442,22 @@ def _fitting(tokens: list[str], found: list[tuple[str, float]], context: _Contex
         seen.add(alt)
         kept.append((alt, score))
     return kept
+
+
+def _adds_a_word(word: str, alt_words: list[str], singles: set[str]) -> bool:
+    """Whether a longer alternative for one word is that word, or one of its one-word alternatives,
+    with a content word added: "usually incorrect" for "wrong" (beside "incorrect"), "surprising
+    results" for "findings", "glamorous gathering" for "party", "even thinks" for "says". The
+    teachers wrote the extra word about their sentence; in the writer's it is a detail made up.
+    "thought about" or "pick up" add only a function word and pass."""
+    if len(alt_words) < 2:
+        return False
+    for position, alt_word in enumerate(alt_words):
+        if alt_word in singles or same_lemma(alt_word, word):
+            rest = alt_words[:position] + alt_words[position + 1:]
+            if not is_function_phrase(rest):
+                return True
+    return False
 
 
 def _keeping_facts(tokens: list[str], kept: list[tuple[str, float]], context: _Context) -> list[tuple[str, float]]:

@@ -526,3 +526,17 @@ def test_a_negation_written_without_its_apostrophe_is_never_offered(tmp_path: Pa
     }))
     assert texts(ask(index, "Analysts believe the deal will close.", "believe")) == ["think"]
 
+
+def test_a_longer_alternative_that_only_adds_a_word_is_not_offered(tmp_path: Path) -> None:
+    """The index had "usually incorrect" for "wrong" beside "incorrect", and "surprising results"
+    for "findings" beside "results": the added word is a detail the writer never gave."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "added", {
+        "wrong": [("incorrect", 6, 0.4, 0.4), ("usually incorrect", 4, 0.3, 0.3), ("mistaken", 3, 0.2, 0.2)],
+        "findings": [("surprising results", 5, 0.4, 0.4), ("results", 4, 0.3, 0.3), ("discoveries", 3, 0.2, 0.2)],
+        "considered": [("thought about", 5, 0.4, 0.4), ("thought", 3, 0.3, 0.3), ("weighed", 3, 0.2, 0.2)],
+    }))
+    assert texts(ask(index, "The answer was wrong.", "wrong")) == ["incorrect", "mistaken"]
+    assert texts(ask(index, "The findings were published.", "findings")) == ["results", "discoveries"]
+    assert "thought about" in texts(ask(index, "She considered the offer.", "considered"))  # adds only "about"
