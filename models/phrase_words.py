@@ -175,14 +175,19 @@ widow girlfriend princess
 """.split())
 
 
-def other_sex(phrase: Sequence[str], alternative: Sequence[str]) -> bool:
-    """Whether ``alternative`` names a person of the other sex than ``phrase`` does ("boy" -> "lady")."""
-    def sexes(words_: Sequence[str]) -> set[str]:
-        found = {norm_word(w) for w in words_}
-        return {sex for sex, listed in (("m", MALE_WORDS), ("f", FEMALE_WORDS)) if found & listed}
+def other_sex(phrase: Sequence[str], alternative: Sequence[str], sentence: Sequence[str] = ()) -> bool:
+    """Whether ``alternative`` names a person of the other sex than ``phrase`` does ("boy" -> "lady"),
+    or, for a phrase that names none, of a sex ``sentence`` (its words) never gives: the index had
+    "girl" for "person" and "server", "man" for "human", "guys" for "people"."""
+    said, written = _sexes(phrase), _sexes(alternative)
+    if said:
+        return bool(written and not written <= said)
+    return bool(written - _sexes(sentence))
 
-    said, written = sexes(phrase), sexes(alternative)
-    return bool(said and written and not written <= said)
+
+def _sexes(words_: Sequence[str]) -> set[str]:
+    found = {norm_word(w) for w in words_}
+    return {sex for sex, listed in (("m", MALE_WORDS), ("f", FEMALE_WORDS)) if found & listed}
 
 
 #: Family relations, each with its words. An alternative may keep a relation ("mom" for "mother",

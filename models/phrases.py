@@ -354,6 +354,11 @@ class _Context:
     def replaced(self, alternative: str) -> str:
         return self.sentence[:self.offset] + alternative + self.sentence[self.offset + self.length:]
 
+    @property
+    def words(self) -> list[str]:
+        """The words around the span (within :data:`CONTEXT_WORDS`), the span's own left out."""
+        return words(self.sentence[:self.offset] + " " + self.sentence[self.offset + self.length:])
+
 
 def _inflected_positions(tokens: list[str]) -> list[int]:
     """Which word of a phrase carries its inflection: the last for a plural "-s", else the first."""
@@ -426,7 +431,7 @@ def _fitting(tokens: list[str], found: list[tuple[str, float]], context: _Contex
             continue
         if negation_count(alt_words) != negations or any(prefix_antonyms(w, a) for w in phrase for a in alt_words):
             continue
-        if other_sex(phrase, alt_words) or new_relation(phrase, alt_words):  # "boy" -> "lady", "girl" -> "daughter"
+        if other_sex(phrase, alt_words, context.words) or new_relation(phrase, alt_words):  # "boy" -> "lady"
             continue
         if len(phrase) == 1 and len(alt_words) == 1 and (same_lemma(phrase[0], alt)
                                                           or looks_like_same_word(phrase[0], alt)):

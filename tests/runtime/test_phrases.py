@@ -480,6 +480,18 @@ def test_no_alternative_names_a_person_of_the_other_sex_or_a_new_relation(tmp_pa
     assert texts(ask(index, "The girl won the race.", "girl")) == ["young woman", "child"]
 
 
+def test_a_word_for_anyone_gets_no_alternative_of_one_sex(tmp_path: Path) -> None:
+    """The index had "girl" for "person" and "server", "man" for "human" and "guys" for "people";
+    where the sentence already says who ("he"), a word of that sex may stand."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "anyone", {
+        "person": [("girl", 5, 0.4, 0.4), ("man", 4, 0.3, 0.3), ("individual", 3, 0.2, 0.2)],
+    }))
+    assert texts(ask(index, "The value of this person lies elsewhere.", "person")) == ["individual"]
+    assert texts(ask(index, "He was a kind person to everyone he met.", "person")) == ["man", "individual"]
+
+
 def test_a_unit_after_a_number_keeps_its_measure(tmp_path: Path) -> None:
     """The index had "kilometers" for "miles" and "minutes" for "hours"."""
     from tiny_phrases import write_tiny_index
