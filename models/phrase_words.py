@@ -190,6 +190,28 @@ def _sexes(words_: Sequence[str]) -> set[str]:
     return {sex for sex, listed in (("m", MALE_WORDS), ("f", FEMALE_WORDS)) if found & listed}
 
 
+#: Comparatives and superlatives not made with -er/-est.
+COMPARATIVES = frozenset("more less better worse fewer further farther elder".split())
+SUPERLATIVES = frozenset("most least best worst fewest furthest farthest eldest".split())
+
+
+def degree(word: str, vocabulary: frozenset[str]) -> str:
+    """"comparative", "superlative" or "" for ``word``: "better" and "larger" compare, "best" and
+    "largest" single one out. A regular form counts where its twin is in ``vocabulary`` too
+    ("largest" beside "larger", "happier" beside "happiest"), so "forest", "modest", "under" and
+    "farmer" are neither."""
+    word = norm_word(word)
+    if word in COMPARATIVES:
+        return "comparative"
+    if word in SUPERLATIVES:
+        return "superlative"
+    if len(word) > 5 and word.endswith("est") and word[:-3] + "er" in vocabulary:
+        return "superlative"
+    if len(word) > 4 and word.endswith("er") and word[:-2] + "est" in vocabulary:
+        return "comparative"
+    return ""
+
+
 #: Family relations, each with its words. An alternative may keep a relation ("mom" for "mother",
 #: "parent" for "father") or drop it ("woman" for "mother"), never bring one the span lacks: the
 #: index had "mother" and "daughter" for "girl" and "mothers" for "women".

@@ -49,11 +49,12 @@ from typing import Protocol
 import numpy as np
 
 from .catalog import is_frozen
+from .certainty import certainty, changed_certainty
 from .facts import DATE, NUMBER, SourceFacts
 from .phrase_store import PhraseIndexError, PhraseManifest, PhraseTable, read_arrays, read_manifest
-from .phrase_words import EXTRA_ANTONYMS, MAX_PHRASE_WORDS, WORD, case_like, has_number, inflect, is_function_phrase, \
-    lemma_variants, looks_like_same_word, negation_count, new_relation, norm_word, other_sex, phrase_key, prefix_antonyms, same_lemma, \
-    spelling_variants, suffix_of, wants_an, words
+from .phrase_words import EXTRA_ANTONYMS, MAX_PHRASE_WORDS, WORD, case_like, degree, has_number, inflect, \
+    is_function_phrase, lemma_variants, looks_like_same_word, negation_count, new_relation, norm_word, other_sex, \
+    phrase_key, prefix_antonyms, same_lemma, spelling_variants, suffix_of, wants_an, words
 from .quantifiers import amounts, changed_amounts
 from .reversals import TEACHER_KEPT_ANTONYMS
 from .time_words import new_times, time_values
@@ -223,7 +224,7 @@ class PhraseIndex:
         if len(tokens) <= MAX_PHRASE_WORDS and not is_function_phrase(tokens):
             found = self._candidates(tokens)
         context = _Context.around(text, start, end)
-        kept = _keeping_facts(tokens, _fitting(tokens, found, context, self._blocked), context)
+        kept = _keeping_facts(tokens, _fitting(tokens, found, context, self._blocked, self._vocabulary), context)
         written = [(case_like(phrase, alt), score) for alt, score in kept[:max(k, 0)]]
         if scorer is not None and written:
             written = _rerank(scorer, context, written)
@@ -410,9 +411,11 @@ def _suffix_is_inflection(word: str, found: list[tuple[str, float]], previous: s
 
 
 def _fitting(tokens: list[str], found: list[tuple[str, float]], context: _Context,
-             blocked: frozenset[tuple[str, str]]) -> list[tuple[str, float]]:
-    """The candidates that fit: no antonym, no negation change, no same word, agreement kept."""
+             blocked: frozenset[tuple[str, str]], vocabulary: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+    """The candidates that fit: no antonym, no negation change, no same word, agreement kept, no
+    comparative made superlative or back ("best" for "better": :func:`~models.phrase_words.degree`)."""
     phrase = [norm_word(t) for t in tokens]
+    grade = degree(phrase[0], vocabulary) if len(phrase) == 1 else ""
     key = " ".join(phrase)
     negations = negation_count(phrase)
     suffix = suffix_of(phrase[0]) if len(phrase) == 1 else ""
@@ -438,6 +441,8 @@ def _fitting(tokens: list[str], found: list[tuple[str, float]], context: _Contex
             continue
         if suffix and len(alt_words) == 1 and not _suffix_fits(suffix, alt):
             continue
+        if grade and len(alt_words) == 1 and degree(alt, vocabulary) not in ("", grade):
+            continue  # "better" -> "best", "most" -> "more", "larger" -> "biggest"
         if context.previous in ("a", "an") and (context.previous == "an") != wants_an(alt_words[0]):
             continue
         if alt_words[0] == context.previous or alt_words[-1] == context.following:
@@ -473,7 +478,8 @@ def _keeping_facts(tokens: list[str], kept: list[tuple[str, float]], context: _C
     the index has "today" for "yesterday" and "afternoon" for "evening", right in other sentences)
     or an office ("president" for "chairman": :mod:`models.titles`), or that give an amount or a
     frequency another strength ("most" for "many", "usually" for "often": :mod:`models.quantifiers`;
-    "several" for "multiple" is no change, the sentence having none). A span right after a number
+    "several" for "multiple" is no change, the sentence having none), or how sure the sentence is
+    ("possibly" or "almost certain" for "likely": :mod:`models.certainty`). A span right after a number
     is its unit, checked the same way ("5 miles" never becomes "5 kilometers": :mod:`models.units`).
 
     A span that is only a weak number the sentence does not state ("At first", "wait a
@@ -495,6 +501,7 @@ def _keeping_facts(tokens: list[str], kept: list[tuple[str, float]], context: _C
     said_times = time_values(context.sentence)
     said_offices = title_offices(context.sentence)
     said_amounts = amounts(context.sentence)
+    said_certainty = certainty(context.sentence)
     out = []
     for alt, score in kept:
         if new_times(said_times, context.replaced(alt)):
@@ -503,6 +510,8 @@ def _keeping_facts(tokens: list[str], kept: list[tuple[str, float]], context: _C
             continue  # "chairman" -> "president", "leadership" -> "president": another office
         if changed_amounts(said_amounts, context.replaced(alt)):
             continue  # "many" -> "most", "often" -> "usually", "several" -> "few"
+        if changed_certainty(said_certainty, context.replaced(alt)):
+            continue  # "likely" -> "possibly", "likely" -> "almost certain"
         if (spans or measured or has_number(alt.split(" "))) and \
                 changes_number(context.sentence, context.replaced(alt), phrase, alt, said_facts=source):
             continue

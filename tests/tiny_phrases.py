@@ -33,7 +33,7 @@ ENTRIES: dict[str, list[Entry]] = {
     "refuge": [("sanctuary", 4, 0.4, 0.4), ("asylum", 3, 0.3, 0.5), ("shelter", 3, 0.3, 0.3)],
 }
 BLOCKED = [("rose", "fell"), ("fell", "rose")]
-VOCABULARY = ["atoll", "climbing", "increasing", "investigating", "isle", "rising"]
+VOCABULARY = ["atoll", "bigger", "climbing", "increasing", "investigating", "isle", "largest", "rising"]
 
 
 def score(count: int, p_alt: float, p_phrase: float) -> float:

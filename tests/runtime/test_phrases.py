@@ -552,3 +552,26 @@ def test_a_longer_alternative_that_only_adds_a_word_is_not_offered(tmp_path: Pat
     assert texts(ask(index, "The answer was wrong.", "wrong")) == ["incorrect", "mistaken"]
     assert texts(ask(index, "The findings were published.", "findings")) == ["results", "discoveries"]
     assert "thought about" in texts(ask(index, "She considered the offer.", "considered"))  # adds only "about"
+
+
+def test_a_comparative_is_not_made_superlative(tmp_path: Path) -> None:
+    """The index had "best" for "better" (the teachers' "the best option" for "a better one")."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "degree", {
+        "better": [("best", 6, 0.4, 0.4), ("superior", 4, 0.3, 0.3), ("nicer", 3, 0.2, 0.2)],
+        "biggest": [("larger", 5, 0.4, 0.4), ("largest", 4, 0.3, 0.3), ("major", 3, 0.2, 0.2)],
+    }))
+    assert texts(ask(index, "This is a better option for us.", "better")) == ["superior", "nicer"]
+    assert texts(ask(index, "It was the biggest show of the year.", "biggest")) == ["largest", "major"]
+
+
+def test_no_alternative_changes_how_sure_the_sentence_is(tmp_path: Path) -> None:
+    """The index had "possibly", "perhaps" and "almost certain" for "likely"."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "sure", {
+        "likely": [("possibly", 6, 0.4, 0.4), ("almost certain", 5, 0.3, 0.3), ("probably", 4, 0.3, 0.3),
+                   ("expected", 3, 0.2, 0.2)],
+    }))
+    assert texts(ask(index, "An appeal is likely soon.", "likely")) == ["probably", "expected"]
