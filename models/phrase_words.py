@@ -92,6 +92,14 @@ EXTRA_ANTONYMS: tuple[tuple[str, str], ...] = (
     # ("take the bus" / "take a taxi"); read in the index's lists for transport, selling and troops
     ("bus", "taxi"), ("train", "taxi"), ("train", "tram"), ("train", "metro"), ("buses", "taxis"), ("trains", "taxis"),
     ("sold", "kept"), ("sell", "keep"), ("sell", "keeping"), ("soldiers", "guerrillas"), ("soldiers", "mercenaries"),
+    # steps of the law, each a different fact about a person: arrested is not charged, charged not
+    # convicted, suing not prosecuting; and a death is not a killing (an agent the sentence never
+    # gave); read in the index's lists for these words
+    ("arrested", "charged"), ("accused", "convicted"), ("accused", "guilty"), ("accused", "found guilty"),
+    ("charged", "convicted"), ("sued", "prosecuted"), ("murder", "verdict"), ("murder", "trial"),
+    ("murder", "sentencing"), ("murder", "sexual assault"), ("death", "killing"), ("death", "assassination"),
+    ("death", "detention"), ("deaths", "killing"), ("deaths", "slayings"), ("died", "suffered"),
+    ("killed", "executed"), ("killing", "genocide"),
 )
 
 #: Prefixes that make an antonym of a word: "likely" / "unlikely", "agree" / "disagree".

@@ -575,3 +575,13 @@ def test_no_alternative_changes_how_sure_the_sentence_is(tmp_path: Path) -> None
                    ("expected", 3, 0.2, 0.2)],
     }))
     assert texts(ask(index, "An appeal is likely soon.", "likely")) == ["probably", "expected"]
+
+
+def test_steps_of_the_law_are_not_offered_for_each_other() -> None:
+    """The committed index had "charged" for "arrested", "convicted" for "accused" and "killing"
+    for "death": each says something else happened."""
+    committed = PhraseIndex.load(None)
+    for text, word, other in [("Police arrested two men on Friday.", "arrested", "charged"),
+                              ("The two men accused of fraud were released.", "accused", "convicted"),
+                              ("His death shocked the town.", "death", "killing")]:
+        assert other not in texts(ask(committed, text, word))
