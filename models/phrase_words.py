@@ -99,7 +99,13 @@ EXTRA_ANTONYMS: tuple[tuple[str, str], ...] = (
     ("charged", "convicted"), ("sued", "prosecuted"), ("murder", "verdict"), ("murder", "trial"),
     ("murder", "sentencing"), ("murder", "sexual assault"), ("death", "killing"), ("death", "assassination"),
     ("death", "detention"), ("deaths", "killing"), ("deaths", "slayings"), ("died", "suffered"),
-    ("killed", "executed"), ("killing", "genocide"),
+    ("killed", "executed"), ("killing", "genocide"), ("lost", "killed"),
+    # a role or an age the sentence never gave a person: "suspects" for "men", "babies" for
+    # "children", "graduate" for "student", "servers" for "girls"
+    ("men", "suspects"), ("men", "defendants"), ("men", "fugitives"), ("men", "assailants"), ("boys", "suspects"),
+    ("children", "babies"), ("children", "infants"), ("children", "toddlers"), ("children", "preschoolers"),
+    ("student", "graduate"), ("adults", "parents"), ("girl", "server"), ("girl", "employee"), ("girls", "servers"),
+    ("girls", "employees"), ("girls", "dancers"), ("girls", "workers"),
 )
 
 #: Prefixes that make an antonym of a word: "likely" / "unlikely", "agree" / "disagree".

@@ -577,11 +577,14 @@ def test_no_alternative_changes_how_sure_the_sentence_is(tmp_path: Path) -> None
     assert texts(ask(index, "An appeal is likely soon.", "likely")) == ["probably", "expected"]
 
 
-def test_steps_of_the_law_are_not_offered_for_each_other() -> None:
-    """The committed index had "charged" for "arrested", "convicted" for "accused" and "killing"
-    for "death": each says something else happened."""
+def test_steps_of_the_law_or_a_role_are_not_offered_for_each_other() -> None:
+    """The committed index had "charged" for "arrested", "convicted" for "accused", "killing"
+    for "death", "suspects" for "men" and "babies" for "children": each says something else."""
     committed = PhraseIndex.load(None)
     for text, word, other in [("Police arrested two men on Friday.", "arrested", "charged"),
                               ("The two men accused of fraud were released.", "accused", "convicted"),
-                              ("His death shocked the town.", "death", "killing")]:
+                              ("His death shocked the town.", "death", "killing"),
+                              ("The men were seen leaving the bank.", "men", "suspects"),
+                              ("The children played in the park.", "children", "babies"),
+                              ("Ten people lost their homes.", "lost", "killed")]:
         assert other not in texts(ask(committed, text, word))
