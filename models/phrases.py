@@ -355,9 +355,10 @@ class _Context:
     def replaced(self, alternative: str) -> str:
         return self.sentence[:self.offset] + alternative + self.sentence[self.offset + self.length:]
 
-    @property
+    @functools.cached_property
     def words(self) -> list[str]:
-        """The words around the span (within :data:`CONTEXT_WORDS`), the span's own left out."""
+        """The words around the span (within :data:`CONTEXT_WORDS`), the span's own left out
+        (read once per query, not once per alternative)."""
         return words(self.sentence[:self.offset] + " " + self.sentence[self.offset + self.length:])
 
 
