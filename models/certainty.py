@@ -9,10 +9,11 @@ Four degrees, each with the words that say it:
 
 * *certain*: certainly, definitely, surely, undoubtedly, inevitably, without (a) doubt, for
   sure, (almost) certain;
-* *probable*: likely, probably, probable, presumably, in all likelihood;
+* *probable*: likely, probably, probable, presumably, in all likelihood, expected (not "as
+  expected", which says it happened);
 * *possible*: possibly, perhaps, maybe, possible, potentially, conceivably, might, "may" (not
   "May", read as the month);
-* *unlikely*: unlikely, improbable, doubtful, "probably not".
+* *unlikely*: unlikely, improbable, doubtful, "probably not", "not expected".
 
 :func:`changed_certainty` compares a text with another the way
 :func:`models.quantifiers.changed_amounts` does: a degree given in place of one the first text
@@ -28,21 +29,21 @@ CERTAIN, PROBABLE, POSSIBLE, UNLIKELY = "certain", "probable", "possible", "unli
 #: (degree, expression), the first listed winning where two start at one place ("probably not"
 #: before "probably", "almost certain" before "certain").
 _DEGREES: list[tuple[str, str]] = [
-    (UNLIKELY, r"\bunlikely\b|\bimprobabl[ey]\b|\bdoubtful\b|\bprobably\s+not\b|\bnot\s+likely\b"),
+    (UNLIKELY, r"\bunlikely\b|\bimprobabl[ey]\b|\bdoubtful\b|\bprobably\s+not\b"
+               r"|\bnot\s+(?:be\s+)?(?:likely|expected)\b"),
     # "certain" alone is a determiner as often ("certain groups", "a certain man"): it counts after a
     # verb of being or a hedge ("is certain to", "almost certain")
     (CERTAIN, r"\b(?:(?:is|are|was|were|be|been|seems?|seemed|appears?|looks?)\s+(?:almost\s+|nearly\s+|virtually\s+"
               r"|quite\s+|all\s+but\s+)?|(?:almost|nearly|virtually|all\s+but)\s+)certain\b|\bcertainly\b"
               r"|\bdefinitely\b|\bsurely\b|\bundoubtedly\b|\binevitabl[ey]\b|\bwithout\s+(?:a\s+)?doubt\b"
               r"|\bfor\s+sure\b"),
-    (PROBABLE, r"\blikely\b|\bprobabl[ey]\b|\bpresumably\b|\bin\s+all\s+likelihood\b"),
-    (POSSIBLE, r"\bpossibl[ey]\b|\bperhaps\b|\bmaybe\b|\bpotentially\b|\bconceivabl[ey]\b|\bmight\b"
-               r"|\bmay\b"),
+    (PROBABLE, r"\blikely\b|\bprobabl[ey]\b|\bpresumably\b|\bin\s+all\s+likelihood\b|(?<!\bas\s)\bexpected\b"),
+    (POSSIBLE, r"\bpossibl[ey]\b|\bperhaps\b|\bmaybe\b|\bpotentially\b|\bconceivabl[ey]\b|\bmight\b|\bmay\b"),
 ]
 _PATTERN = re.compile("|".join(f"(?P<d{n}>{pattern})" for n, (_, pattern) in enumerate(_DEGREES)))
 #: A text without one of these (lower-cased) names no degree and skips the pattern.
-_KEYWORDS = ("likel", "probab", "presum", "certain", "definite", "sure", "doubt", "inevitab", "possib", "perhaps",
-             "maybe", "potential", "conceivab", "might", "may")
+_KEYWORDS = ("likel", "probab", "presum", "expect", "certain", "definite", "sure", "doubt", "inevitab", "possib",
+             "perhaps", "maybe", "potential", "conceivab", "might", "may")
 
 
 def certainty(text: str) -> set[str]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from models.paraphraser import ParaphraseResult
-from models.pipeline import (AddsNoCause, ByMeanLogProb, Candidate, CandidatePipeline, FitsLength, KeepsContrast,
-                             KeepsFacts, KeepsLink,
+from models.pipeline import (AddsNoCause, ByMeanLogProb, Candidate, CandidatePipeline, FitsLength, KeepsCertainty,
+                             KeepsContrast, KeepsFacts, KeepsLink,
                              KeepsQuestion, NonEmpty, NotACopy, NotANearDuplicate, Source, default_pipeline,
                              mean_log_prob)
 from models.text import sentence_kind
@@ -28,7 +28,8 @@ def test_each_check_refuses_what_it_names() -> None:
 def test_the_first_refusing_check_is_reported_in_order() -> None:
     pipeline = default_pipeline()
     assert [check.name for check in pipeline.checks] == ["empty", "copy", "length", "facts", "question", "contrast",
-                                                         "cause", "link", "reversal", "negation", "roles", "duplicate"]
+                                                         "cause", "link", "reversal", "negation", "certainty", "roles",
+                                                         "duplicate"]
     assert pipeline.refusal("", SOURCE, []).name == "empty"  # type: ignore[union-attr]
     assert pipeline.refusal("The train left without us!", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     accepted = [Candidate("We missed the train.", -0.5)]
@@ -79,6 +80,17 @@ def test_a_cause_the_source_does_not_draw_is_refused() -> None:
     assert default_pipeline().refusal(caused, italy, []).name == "cause"  # type: ignore[union-attr]
     assert AddsNoCause().accepts("Italy's borrowing costs have soared and the prime ministers of Italy and Greece have "
                                  "resigned.", italy, [])
+
+
+def test_how_sure_the_sentence_is_is_kept() -> None:
+    """Student v2 at Creative on held-out news, shown before the check."""
+    welds = Source("But this is thought to be unlikely by the constructors who provided welds to leak only every "
+                   "100 000 years.")
+    expected = "But this is the expected outcome by those who prepared welds to leak every 100,000 years."
+    assert not KeepsCertainty().accepts(expected, welds, [])
+    assert default_pipeline().refusal(expected, welds, []).name == "certainty"  # type: ignore[union-attr]
+    assert KeepsCertainty().accepts("The constructors think this improbable: their welds leak only every 100,000 "
+                                    "years.", welds, [])
 
 
 def test_a_contrast_inside_the_sentence_is_kept() -> None:
@@ -132,7 +144,7 @@ def test_evaluate_counts_copies_through_a_public_pipeline() -> None:
     counter = CopyCounter()
     app = counting_pipeline(counter, "app")
     assert [c.name for c in app.checks] == ["empty", "copy-counter", "copy", "length", "facts", "question", "contrast",
-                                            "cause", "link", "reversal", "negation", "roles", "duplicate"]
+                                            "cause", "link", "reversal", "negation", "certainty", "roles", "duplicate"]
     assert app.refusal("", SOURCE, []) is not None and counter.rows_checked == 0  # empty rows are not counted
     assert app.refusal("The train left without us.", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     assert app.refusal("We missed the train.", SOURCE, []) is None

@@ -46,12 +46,13 @@ def test_keeps_meaning_refuses_below_the_threshold_and_the_verdict_keeps_the_con
 def test_the_default_pipeline_scores_last_and_only_with_a_scorer() -> None:
     alone = default_pipeline()
     assert [c.name for c in alone.checks] == ["empty", "copy", "length", "facts", "question", "contrast", "cause",
-                                              "link", "reversal", "negation", "roles", "duplicate"]
+                                              "link", "reversal", "negation", "certainty", "roles", "duplicate"]
     assert isinstance(alone.ranking, ByMeanLogProb) and alone.oversample == 0 and alone.scorer is None
     scorer = StandInScorer()
     scored = default_pipeline(scorer)
     assert [c.name for c in scored.checks] == ["empty", "copy", "length", "facts", "question", "contrast", "cause",
-                                               "link", "reversal", "negation", "roles", "duplicate", "meaning"]
+                                               "link", "reversal", "negation", "certainty", "roles", "duplicate",
+                                               "meaning"]
     assert isinstance(scored.ranking, ByConfidence) and scored.scorer is scorer
     assert scored.oversample == DEFAULT_OVERSAMPLE and default_pipeline(scorer, oversample=0).extra(5) == 0
     # cheap checks first: a copy or a fact lost never costs a scorer call
@@ -294,7 +295,8 @@ def test_without_a_scorer_nothing_changes(tiny_bundle: Path, monkeypatch: pytest
     alone = Paraphraser.load(tiny_bundle, scorer=None)
     assert alone.scorer is None
     assert [c.name for c in alone.pipeline.checks] == ["empty", "copy", "length", "facts", "question", "contrast",
-                                                       "cause", "link", "reversal", "negation", "roles", "duplicate"]
+                                                       "cause", "link", "reversal", "negation", "certainty", "roles",
+                                                       "duplicate"]
     streamed: list[Candidate] = []
     result = alone.paraphrase_sentence("the cat sat on the mat .", n=3, diversity=0.7, seed=11,
                                        on_candidate=streamed.append)
