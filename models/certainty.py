@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 
+from .quantifiers import replaced_values
+
 CERTAIN, PROBABLE, POSSIBLE, UNLIKELY = "certain", "probable", "possible", "unlikely"
 
 #: (degree, expression), the first listed winning where two start at one place ("probably not"
@@ -63,10 +65,4 @@ def _cased_may(text: str) -> str:
 def changed_certainty(said: set[str], text: str) -> tuple[str, str] | None:
     """(the degrees first said, the new ones) when ``text`` gives a degree in place of one ``said``
     gave ("likely" -> "possibly"); None otherwise. ``said``: :func:`certainty` of the first text."""
-    if not said:
-        return None
-    written = certainty(text)
-    new, lost = written - said, said - written
-    if not new or not lost:
-        return None
-    return ", ".join(sorted(said)), ", ".join(sorted(new))
+    return replaced_values(said, certainty(text)) if said else None

@@ -112,11 +112,15 @@ def changed_amounts(source_amounts: set[str], candidate: str) -> tuple[str, str]
 
     ``source_amounts``: :func:`amounts` of the source, read once per source.
     """
-    if not source_amounts:
-        return None
-    written = amounts(candidate)
-    new, lost = written - source_amounts, source_amounts - written
+    return replaced_values(source_amounts, amounts(candidate)) if source_amounts else None
+
+
+def replaced_values(said: set[str], written: set[str]) -> tuple[str, str] | None:
+    """(the values said, the new ones) when ``written`` gives a value in place of one ``said`` gave:
+    one new and one gone. A value only dropped, or only added beside the others, is no change.
+    :func:`models.certainty.changed_certainty` compares its degrees the same way."""
+    new, lost = written - said, said - written
     if not new or not lost:
         return None
-    return ", ".join(sorted(source_amounts)), ", ".join(sorted(new))
+    return ", ".join(sorted(said)), ", ".join(sorted(new))
 
