@@ -268,14 +268,52 @@ def turned_places(source: str, candidate: str) -> list[tuple[str, str]]:
     return found
 
 
+#: Words of taking a side, by stem ("voted", "argues", "fought", "campaigning"), each with its
+#: verb: "for" or "in favour of" after one is the other side from "against".
+_STANCE_STEMS = {"vot": "vote", "argu": "argue", "campaign": "campaign", "fight": "fight", "fought": "fight",
+                 "lobb": "lobby", "speak": "speak", "spoke": "speak", "testif": "testify", "rul": "rule",
+                 "decid": "decide", "protest": "protest", "rall": "rally", "march": "march", "battl": "battle",
+                 "struggl": "struggle", "advocat": "advocate", "petition": "petition", "sid": "side",
+                 "stand": "stand", "stood": "stand"}
+_STANCE = re.compile(r"\b(" + "|".join(sorted(_STANCE_STEMS, key=len, reverse=True)) + r")\w*\s+(?:\w+\s+)?"
+                     r"(for|in\s+fav(?:o|ou)r\s+of|against)\s+"
+                     r"(?:(?:the|a|an|his|her|its|their|our|my|your|this|that)\s+)?([\w'’-]+)", re.IGNORECASE)
+
+
+def _stances(text: str) -> dict[tuple[str, str], set[str]]:
+    """{(verb, what it is for or against): {"for"} or {"against"}} of ``text``."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for match in _STANCE.finditer(text):
+        side = "against" if match.group(2).lower() == "against" else "for"
+        found.setdefault((_STANCE_STEMS[match.group(1).lower()], match.group(3).lower()), set()).add(side)
+    return found
+
+
+def turned_stance(source: str, candidate: str) -> list[tuple[str, str]]:
+    """``(source side, candidate side)`` where the same verb now takes the other side of the same
+    thing: "I'd fight for him" → "I'd be in the fight against him" (student v2, shown on held-out
+    news), "voted for the bill" → "voted against the bill". Both passed every check. The thing must
+    be the same word, so "led the fight for his ouster" → "led the fight against Hoeveler" (an
+    MRPC paraphrase) passes. Flags (``runs/s39/stance_proto.py``, with that rule): 3 of 2,355
+    cards student v2 showed in sessions 38-39 (the card above, in three runs), none of MRPC's
+    paraphrases, PAWS-Wiki dev, 36,503 GPT teacher pairs or 115,963 teacher seed pairs."""
+    said = _stances(source)
+    if not said:
+        return []
+    written = _stances(candidate)
+    return [(f"{verb} {next(iter(sides))} {thing}", f"{verb} {next(iter(written[(verb, thing)]))} {thing}")
+            for (verb, thing), sides in said.items()
+            if len(sides) == 1 and len(written.get((verb, thing), ())) == 1 and written[(verb, thing)] != sides]
+
+
 def reversed_words(source: str, candidate: str) -> list[tuple[str, str]]:
     """``(source word, candidate word)`` for each checked pair the candidate turns around: the
     source has a word of one side and none of the other, the candidate the other way round.
     Also "few" ↔ "a few" ("It contains few big names" → "It has a few big names", shown at the
     default slider on held-out news); "only a few" is "few", as the GPT teachers write it; and
     a relative date that now points elsewhere (:func:`shifted_times`), and a place reached from
-    the other side (:func:`turned_places`)."""
-    found = shifted_times(source, candidate) + turned_places(source, candidate)
+    the other side (:func:`turned_places`), and a side taken the other way (:func:`turned_stance`)."""
+    found = shifted_times(source, candidate) + turned_places(source, candidate) + turned_stance(source, candidate)
     if "few" in source.lower() and "few" in candidate.lower():
         said, written = _few_readings(source), _few_readings(candidate)
         if len(said) == 1 and len(written) == 1 and said != written:

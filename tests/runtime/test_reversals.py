@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models.pipeline import KeepsDirection, Source, default_pipeline
-from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shifted_times, turned_places
+from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shifted_times, turned_places, turned_stance
 
 
 @pytest.mark.parametrize(("source", "candidate", "turned"), [
@@ -143,3 +143,27 @@ def test_a_place_reached_from_the_other_side_is_found(source: str, candidate: st
 ])
 def test_places_with_the_same_heading_or_no_anchor_pass(source: str, candidate: str) -> None:
     assert turned_places(source, candidate) == []
+
+
+@pytest.mark.parametrize("source, candidate, turned", [
+    # student v2 on held-out news, shown before the rule
+    ("\"If there was a good quality candidate, I'd fight for him and not participate in the fight.\"",
+     "If there was a quality candidate, I'd be in the fight against him and not participate.",
+     [("fight for him", "fight against him")]),
+    ("They voted overwhelmingly in favour of the bill.", "They voted against the bill.",
+     [("vote for bill", "vote against bill")]),
+    ("The court ruled against the company.", "The court ruled for the company.",
+     [("rule against company", "rule for company")]),
+])
+def test_a_side_taken_the_other_way_is_found(source: str, candidate: str, turned: list[tuple[str, str]]) -> None:
+    assert turned_stance(source, candidate) == turned
+    assert default_pipeline().refusal(candidate, Source(source), []).name == "reversal"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("source, candidate", [
+    ("Sugar Corp. led the fight for his ouster.", "Sugar Corp. led the fight against Hoeveler."),  # MRPC: two things
+    ("They voted for the bill.", "They backed the bill."),
+    ("They voted for the bill.", "The bill got their votes."),
+])
+def test_the_same_side_or_another_thing_passes(source: str, candidate: str) -> None:
+    assert turned_stance(source, candidate) == []
