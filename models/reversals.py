@@ -280,17 +280,19 @@ _STANCE = re.compile(r"\b(" + "|".join(sorted(_STANCE_STEMS, key=len, reverse=Tr
                      r"(?:(?:the|a|an|his|her|its|their|our|my|your|this|that)\s+)?([\w'’-]+)", re.IGNORECASE)
 
 
-def _stances(text: str) -> dict[tuple[str, str], set[str]]:
-    """{(verb, what it is for or against): {"for"} or {"against"}} of ``text``."""
-    found: dict[tuple[str, str], set[str]] = {}
+def _stances(text: str) -> dict[tuple[str, str], dict[str, str]]:
+    """{(verb, what it is for or against): {side: the words as written}} of ``text``, side "for"
+    or "against" ("in favour of" is "for")."""
+    found: dict[tuple[str, str], dict[str, str]] = {}
     for match in _STANCE.finditer(text):
         side = "against" if match.group(2).lower() == "against" else "for"
-        found.setdefault((_STANCE_STEMS[match.group(1).lower()], match.group(3).lower()), set()).add(side)
+        key = (_STANCE_STEMS[match.group(1).lower()], match.group(3).lower())
+        found.setdefault(key, {}).setdefault(side, match.group(0))
     return found
 
 
 def turned_stance(source: str, candidate: str) -> list[tuple[str, str]]:
-    """``(source side, candidate side)`` where the same verb now takes the other side of the same
+    """``(source words, candidate words)`` where the same verb now takes the other side of the same
     thing: "I'd fight for him" → "I'd be in the fight against him" (student v2, shown on held-out
     news), "voted for the bill" → "voted against the bill". Both passed every check. The thing must
     be the same word, so "led the fight for his ouster" → "led the fight against Hoeveler" (an
@@ -301,9 +303,8 @@ def turned_stance(source: str, candidate: str) -> list[tuple[str, str]]:
     if not said:
         return []
     written = _stances(candidate)
-    return [(f"{verb} {next(iter(sides))} {thing}", f"{verb} {next(iter(written[(verb, thing)]))} {thing}")
-            for (verb, thing), sides in said.items()
-            if len(sides) == 1 and len(written.get((verb, thing), ())) == 1 and written[(verb, thing)] != sides]
+    return [(next(iter(sides.values())), next(iter(written[key].values()))) for key, sides in said.items()
+            if len(sides) == 1 and len(written.get(key, {})) == 1 and written[key].keys() != sides.keys()]
 
 
 def reversed_words(source: str, candidate: str) -> list[tuple[str, str]]:

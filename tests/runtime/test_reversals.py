@@ -151,9 +151,9 @@ def test_places_with_the_same_heading_or_no_anchor_pass(source: str, candidate: 
      "If there was a quality candidate, I'd be in the fight against him and not participate.",
      [("fight for him", "fight against him")]),
     ("They voted overwhelmingly in favour of the bill.", "They voted against the bill.",
-     [("vote for bill", "vote against bill")]),
+     [("voted overwhelmingly in favour of the bill", "voted against the bill")]),
     ("The court ruled against the company.", "The court ruled for the company.",
-     [("rule against company", "rule for company")]),
+     [("ruled against the company", "ruled for the company")]),
 ])
 def test_a_side_taken_the_other_way_is_found(source: str, candidate: str, turned: list[tuple[str, str]]) -> None:
     assert turned_stance(source, candidate) == turned
