@@ -170,7 +170,7 @@ def has_number(tokens: Iterable[str]) -> bool:
 
 def negation_count(tokens: Iterable[str]) -> int:
     """How many negating words (``not``, ``never``, ``-n't``, ``without``…) the phrase has."""
-    return sum(1 for w in tokens if norm_word(w) in NEGATIONS or norm_word(w) in BARE_NT or norm_word(w).endswith("n't"))
+    return sum(1 for w in map(norm_word, tokens) if w in NEGATIONS or w in BARE_NT or w.endswith("n't"))
 
 
 #: Words that say a person is male or female. An alternative of the other sex names another

@@ -505,16 +505,17 @@ def _keeping_facts(tokens: list[str], kept: list[tuple[str, float]], context: _C
     said_certainty = certainty(context.sentence)
     out = []
     for alt, score in kept:
-        if new_times(said_times, context.replaced(alt)):
+        rewritten = context.replaced(alt)
+        if new_times(said_times, rewritten):
             continue  # "yesterday" -> "today", "in the evening" -> "in the afternoon", "daily" -> "every morning"
         if title_offices(alt) - said_offices:
             continue  # "chairman" -> "president", "leadership" -> "president": another office
-        if changed_amounts(said_amounts, context.replaced(alt)):
+        if changed_amounts(said_amounts, rewritten):
             continue  # "many" -> "most", "often" -> "usually", "several" -> "few"
-        if changed_certainty(said_certainty, context.replaced(alt)):
+        if changed_certainty(said_certainty, rewritten):
             continue  # "likely" -> "possibly", "likely" -> "almost certain"
         if (spans or measured or has_number(alt.split(" "))) and \
-                changes_number(context.sentence, context.replaced(alt), phrase, alt, said_facts=source):
+                changes_number(context.sentence, rewritten, phrase, alt, said_facts=source):
             continue
         out.append((alt, score))
     return out

@@ -47,9 +47,9 @@ from typing import Literal, Protocol, runtime_checkable
 import numpy as np
 
 from . import dedupe
+from .certainty import certainty, changed_certainty
 from .confidence import EXPLAIN_BELOW, Scorer, candidate_confidence, doubt, student_confidence
 from .details import DEFAULT_DETAILS, DetailMatcher, detail_reason
-from .certainty import certainty, changed_certainty
 from .connectives import dropped_link, invented_cause, keeps_contrast
 from .facts import SourceFacts
 from .negation import changed_negation
@@ -134,6 +134,11 @@ class Source:
     def facts(self) -> SourceFacts:
         """Its protected spans, parsed once for all of its rows."""
         return SourceFacts(self.text, self.keep)
+
+    @cached_property
+    def degrees(self) -> set[str]:
+        """How sure it is (:func:`models.certainty.certainty`), read once for all of its rows."""
+        return certainty(self.text)
 
     @cached_property
     def protected(self) -> tuple[str, ...]:
@@ -339,7 +344,7 @@ class KeepsCertainty:
     name = "certainty"
 
     def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
-        return changed_certainty(certainty(source.text), text) is None
+        return changed_certainty(source.degrees, text) is None
 
 
 class KeepsRoles:

@@ -123,4 +123,3 @@ def replaced_values(said: set[str], written: set[str]) -> tuple[str, str] | None
     if not new or not lost:
         return None
     return ", ".join(sorted(said)), ", ".join(sorted(new))
-
