@@ -1881,6 +1881,7 @@ class SourceFacts:
                 month = re.search(r"[A-Za-z]+\.?", date.text)
                 shown = month.group(0) if month else date.value
                 out.append(Violation(DATE, date.text, f"date {date.text}: month {shown} missing"))
+        out += _lower_calendar_kept(self.source, candidate)
         source_months = {key for date in self.of_kind(DATE) for key in date.keys} | _months_in(self.source, [])
         out += _new_calendar_words(self.source, candidate, source_months, month_changed=bool(out))
         for period, said, written in changed_parts(self._parts, candidate):  # "the end of March" -> "early March"
@@ -1943,6 +1944,41 @@ def _is_calendar_word(word: str) -> bool:
 
 
 _WEEKDAY_RE = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b")
+#: A weekday or month written in lower case ("flights on wednesday", "until july seventh"): what
+#: a writer typing fast, or a lower-cased data set, writes. Read as the capitalised word, so the
+#: candidate may capitalise it and may not drop it. "may" and "march" are left out: in lower case
+#: they are a verb far more often than a month.
+_LOWER_CALENDAR_RE = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|"
+                                r"april|june|july|august|september|october|november|december)s?\b")
+
+
+#: Lower-case "may" and "march" never make a candidate's "May" or "March" a new month, though
+#: they are not protected (:data:`_LOWER_CALENDAR_RE`).
+_LOWER_MAY_MARCH_RE = re.compile(r"\b(?:may|march)\b")
+
+
+def _lower_calendar_words(text: str) -> dict[str, str]:
+    """The capitalised form of each lower-case weekday or month of ``text``, as written there."""
+    return {m.group(1).capitalize(): m.group(0) for m in _LOWER_CALENDAR_RE.finditer(text)}
+
+
+def _lower_calendar_kept(source: str, candidate: str) -> list[Violation]:
+    """A lower-case weekday or month of the source that the candidate does not name in any case
+    or form ("show me flights on wednesday" -> "Show me the latest flights": the day dropped;
+    "july" kept by "July", "Jul." or "july")."""
+    said = _lower_calendar_words(source)
+    if not said:
+        return []
+    written = {m.group(1) for m in _WEEKDAY_RE.finditer(candidate)} | set(_lower_calendar_words(candidate))
+    months = _months_in(candidate, _month_dates(candidate)) | {
+        f"m{_MONTHS[w.lower()]}" for w in _lower_calendar_words(candidate) if w.lower() in _MONTHS}
+    out = []
+    for word, as_written in said.items():
+        month = _MONTHS.get(word.lower())
+        kept = f"m{month}" in months if month else word in written
+        if not kept:
+            out.append(Violation(DATE, as_written, f"{'month' if month else 'day'} {as_written} missing"))
+    return out
 
 
 def _new_calendar_words(source: str, candidate: str, source_months: set[str], *,
@@ -1954,7 +1990,10 @@ def _new_calendar_words(source: str, candidate: str, source_months: set[str], *,
     ("May I" starts a sentence).
     """
     out = []
-    have_days = {m.group(1) for m in _WEEKDAY_RE.finditer(source)}
+    lower = _lower_calendar_words(source)  # "on wednesday", "in july": the candidate may capitalise them
+    have_days = {m.group(1) for m in _WEEKDAY_RE.finditer(source)} | set(lower)
+    source_months = source_months | {f"m{_MONTHS[w.lower()]}" for w in lower if w.lower() in _MONTHS}
+    source_months |= {f"m{_MONTHS[m.group(0)]}" for m in _LOWER_MAY_MARCH_RE.finditer(source)}  # "go in march"
     for day in dict.fromkeys(m.group(1) for m in _WEEKDAY_RE.finditer(candidate)):
         if day not in have_days:
             out.append(Violation(DATE, day, f"new day {day}"))
