@@ -197,7 +197,7 @@ from fractions import Fraction
 
 from .facts_words import COMMON_WORDS, NAME_PART_WORDS
 from .period_parts import MONTH_ABBREVIATIONS, MONTH_NAMES, changed_parts, period_parts, places_in_time, relative_date
-from .quantifiers import amounts, changed_amounts
+from .quantifiers import amounts, changed_amounts, made_the_top, top_groups
 from .time_words import changed_times, time_values
 from .titles import changed_titles, title_offices
 from .units import changed_units, unit_after
@@ -1729,6 +1729,7 @@ class SourceFacts:
     _offices: set[str] = field(init=False, repr=False)
     _units: list[tuple[str, str]] = field(init=False, repr=False)
     _amounts: set[str] = field(init=False, repr=False)
+    _top_groups: dict[str, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.source = _prepare(self.source)
@@ -1751,6 +1752,7 @@ class SourceFacts:
         self._offices = title_offices(self.source)
         self._units = _number_units(self.source, numbers)
         self._amounts = amounts(self.source)
+        self._top_groups = top_groups(self.source)
 
     def of_kind(self, *kinds: str) -> list[Span]:
         return [s for s in self.spans if s.kind in kinds]
@@ -1767,6 +1769,9 @@ class SourceFacts:
         amount = changed_amounts(self._amounts, candidate)  # "All the students" -> "Most of the students"
         if amount:
             out.append(Violation(CHANGED_NUMBER, amount[1], f"amount changed: {amount[0]} -> {amount[1]}"))
+        top = made_the_top(self._top_groups, candidate)  # "some of the best in Vegas" -> "the best in Vegas"
+        if top:
+            out.append(Violation(CHANGED_NUMBER, top[1], f"amount changed: {top[0]} -> {top[1]}"))
         out += self._check_dates(candidate, cand_dates)
         # Words as the source's names were read (verbatim spans and numbers masked) and as written.
         fully_masked = _mask(cand_masked, [(n.start, n.end) for n in cand_numbers])

@@ -32,6 +32,14 @@ source's ("most of whom" kept, "engineers" -> "numerous engineers": another noun
 which MRPC's human paraphrases do), nor one added to a sentence without any. The phrase
 look-up applies the same test to the sentence with the alternative in place.
 
+:func:`made_the_top` reads one more amount: a member of a top group made the top itself ("some
+of the best pizza in Vegas" -> "the best pizza in Vegas", "one of the hottest places" -> "the
+hottest place"). Measured (``runs/s40/partitive.py``, ``runs/s40/facts_diff.py``, not committed):
+MRPC paraphrases 1 of 5,506 directions ("Among the most recent additions" -> "The most recent
+addition", refused for its numbers already), PAWS-Wiki and GPT teacher cased pairs none, teacher
+seed pairs 15 of 115,963 (10 that no other rule refused; mostly real: "one of the best rock
+documentaries" -> "the best in its genre"), student v2's shown cards 2 of 2,488, both real.
+
 Measured (``runs/s39/scan_quant.py``, not committed): MRPC paraphrases flag 6 of 5,506
 directions ("Some conservative groups" <-> "Many conservatives", "sometimes" <-> "often"),
 PAWS-Wiki paraphrases 0 of 3,539, GPT teacher cased pairs 250 of 36,503, most of them real
@@ -123,3 +131,43 @@ def replaced_values(said: set[str], written: set[str]) -> tuple[str, str] | None
     if not new or not lost:
         return None
     return ", ".join(sorted(said)), ", ".join(sorted(new))
+
+
+#: Words ending in "-est" that are no superlative ("the latest" is a time, not a rank).
+_NOT_SUPERLATIVE = frozenset({
+    "interest", "forest", "honest", "modest", "request", "test", "rest", "west", "protest", "contest", "chest",
+    "guest", "nest", "pest", "quest", "suggest", "arrest", "harvest", "manifest", "invest", "digest", "latest",
+    "earnest", "priest", "midwest", "southwest", "northwest", "unrest", "conquest", "inquest", "tempest"})
+_POSSESSOR = r"(?:the|its|his|her|their|our)"
+_SUPERLATIVE = r"(?:most\s+[a-z]+|best|worst|top|leading|[a-z]{2,}est)"
+#: A member of the top group: "one of the best", "some of the largest", "among its most popular".
+_TOP_GROUP = re.compile(r"\b(?:(?:one|some|two|three|several|many|few)\s+of|among)\s+" + _POSSESSOR + r"\s+(?P<top>"
+                        + _SUPERLATIVE + r")\b", re.IGNORECASE)
+
+
+def top_groups(text: str) -> dict[str, str]:
+    """The superlatives ``text`` names a group of, lower-cased, each with the phrase as written:
+    ``{"best": "some of the best"}`` for "great pizza, some of the best in Vegas"."""
+    out: dict[str, str] = {}
+    for m in _TOP_GROUP.finditer(text):
+        top = " ".join(m.group("top").lower().split())
+        if top.split()[-1] not in _NOT_SUPERLATIVE:
+            out.setdefault(top, " ".join(m.group(0).split()))
+    return out
+
+
+def made_the_top(source_groups: dict[str, str], candidate: str) -> tuple[str, str] | None:
+    """(the source's phrase, the candidate's) when the candidate makes one of a top group the top
+    itself: "some of the best in Vegas" -> "the best in Vegas", "one of the hottest places" ->
+    "the hottest place", "Among the most recent additions" -> "The most recent addition".
+
+    A member of the best is not the best; student v2 wrote it on held-out dev and every check
+    passed it. The candidate's own group ("one of its best") or no superlative at all (the
+    claim left out, not changed) passes. ``source_groups``: :func:`top_groups` of the source.
+    """
+    for top, said in source_groups.items():
+        words = r"\s+".join(map(re.escape, top.split()))
+        bare = re.search(r"\b" + _POSSESSOR + r"\s+" + words + r"\b", candidate, re.IGNORECASE)
+        if bare and top not in top_groups(candidate):
+            return said, " ".join(bare.group(0).split())
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.facts import SourceFacts
-from models.quantifiers import amounts, changed_amounts
+from models.quantifiers import amounts, changed_amounts, made_the_top, top_groups
 
 
 @pytest.mark.parametrize("text, strengths", [
@@ -94,3 +94,29 @@ def test_the_same_strength_or_none_passes(source: str, candidate: str) -> None:
 ])
 def test_a_frequency_said_another_way_passes(source: str, candidate: str) -> None:
     assert changed_amounts(amounts(source), candidate) is None
+
+
+@pytest.mark.parametrize("source, candidate, said, written", [
+    # student v2 on held-out dev, passed by every check
+    ("great pizza some of the best in vegas always have great beer specials",
+     "The pizza is exceptional, and the best in Vegas.", "some of the best", "the best"),
+    ("Djibouti, one of the hottest places on earth, bored me.", "Djibouti, the hottest place on earth, bored me.",
+     "one of the hottest", "the hottest"),
+    # an MRPC "paraphrase" that made a member of the group the top
+    ("Among the most recent additions is Yandarbiev.", "The most recent addition is Yandarbiev.",
+     "Among the most recent", "The most recent"),
+])
+def test_one_of_the_top_made_the_top_is_a_change(source: str, candidate: str, said: str, written: str) -> None:
+    assert made_the_top(top_groups(source), candidate) == (said, written)
+    assert f"amount changed: {said} -> {written}" in [v.reason for v in SourceFacts(source).check(candidate)]
+
+
+@pytest.mark.parametrize("source, candidate", [
+    ("Djibouti, one of the hottest places on earth, bored me.", "Djibouti, among the hottest places on earth, bored me."),
+    ("He is one of the best players.", "He is a great player."),  # the claim left out, not changed
+    ("He is one of the best players.", "He ranks among the best players."),
+    ("It is one of the latest models.", "It is the latest model."),  # "latest" is no rank
+    ("She is one of their most popular singers.", "She is one of the most popular singers they have."),
+])
+def test_the_top_group_kept_or_left_out_passes(source: str, candidate: str) -> None:
+    assert made_the_top(top_groups(source), candidate) is None
