@@ -1730,6 +1730,8 @@ class SourceFacts:
     _units: list[tuple[str, str]] = field(init=False, repr=False)
     _amounts: set[str] = field(init=False, repr=False)
     _top_groups: dict[str, str] = field(init=False, repr=False)
+    _lower_calendar: dict[str, str] = field(init=False, repr=False)
+    _lower_months: set[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.source = _prepare(self.source)
@@ -1753,6 +1755,10 @@ class SourceFacts:
         self._units = _number_units(self.source, numbers)
         self._amounts = amounts(self.source)
         self._top_groups = top_groups(self.source)
+        # "on wednesday", "in july": the candidate may capitalise them and must keep them
+        self._lower_calendar = _lower_calendar_words(self.source)
+        self._lower_months = _lower_month_keys(self._lower_calendar) | {
+            f"m{_MONTHS[m.group(0)]}" for m in _LOWER_MAY_MARCH_RE.finditer(self.source)}  # "go in march": no new month
 
     def of_kind(self, *kinds: str) -> list[Span]:
         return [s for s in self.spans if s.kind in kinds]
@@ -1886,9 +1892,11 @@ class SourceFacts:
                 month = re.search(r"[A-Za-z]+\.?", date.text)
                 shown = month.group(0) if month else date.value
                 out.append(Violation(DATE, date.text, f"date {date.text}: month {shown} missing"))
-        out += _lower_calendar_kept(self.source, candidate)
-        source_months = {key for date in self.of_kind(DATE) for key in date.keys} | _months_in(self.source, [])
-        out += _new_calendar_words(self.source, candidate, source_months, month_changed=bool(out))
+        out += _lower_calendar_kept(self._lower_calendar, candidate)
+        source_months = ({key for date in self.of_kind(DATE) for key in date.keys} | _months_in(self.source, [])
+                         | self._lower_months)
+        out += _new_calendar_words(self.source, candidate, source_months, set(self._lower_calendar),
+                                   month_changed=bool(out))
         for period, said, written in changed_parts(self._parts, candidate):  # "the end of March" -> "early March"
             out.append(Violation(DATE, period, f"{period}: {said or 'no part'} -> {written or 'no part'}"))
         relative = "" if self._in_time else relative_date(candidate)  # "most intense ever" -> "… this year"
@@ -1967,16 +1975,20 @@ def _lower_calendar_words(text: str) -> dict[str, str]:
     return {m.group(1).capitalize(): m.group(0) for m in _LOWER_CALENDAR_RE.finditer(text)}
 
 
-def _lower_calendar_kept(source: str, candidate: str) -> list[Violation]:
-    """A lower-case weekday or month of the source that the candidate does not name in any case
-    or form ("show me flights on wednesday" -> "Show me the latest flights": the day dropped;
-    "july" kept by "July", "Jul." or "july")."""
-    said = _lower_calendar_words(source)
+def _lower_month_keys(words: Iterable[str]) -> set[str]:
+    """The month keys ("m7") of the capitalised calendar words that are months."""
+    return {f"m{_MONTHS[w.lower()]}" for w in words if w.lower() in _MONTHS}
+
+
+def _lower_calendar_kept(said: dict[str, str], candidate: str) -> list[Violation]:
+    """A lower-case weekday or month of the source (``said``: :func:`_lower_calendar_words` of
+    it) that the candidate does not name in any case or form ("show me flights on wednesday" ->
+    "Show me the latest flights": the day dropped; "july" kept by "July", "Jul." or "july")."""
     if not said:
         return []
-    written = {m.group(1) for m in _WEEKDAY_RE.finditer(candidate)} | set(_lower_calendar_words(candidate))
-    months = _months_in(candidate, _month_dates(candidate)) | {
-        f"m{_MONTHS[w.lower()]}" for w in _lower_calendar_words(candidate) if w.lower() in _MONTHS}
+    lower = _lower_calendar_words(candidate)
+    written = {m.group(1) for m in _WEEKDAY_RE.finditer(candidate)} | set(lower)
+    months = _months_in(candidate, _month_dates(candidate)) | _lower_month_keys(lower)
     out = []
     for word, as_written in said.items():
         month = _MONTHS.get(word.lower())
@@ -1986,19 +1998,17 @@ def _lower_calendar_kept(source: str, candidate: str) -> list[Violation]:
     return out
 
 
-def _new_calendar_words(source: str, candidate: str, source_months: set[str], *,
+def _new_calendar_words(source: str, candidate: str, source_months: set[str], lower_days: set[str], *,
                         month_changed: bool) -> list[Violation]:
     """A weekday or month the source never names is an invented date ("Yesterday" -> "On Friday").
 
     Read by eye on student candidates: the day was the one date fact numbers and names did not
-    cover. Case-sensitive, so "may" the verb is no month; a month only counts mid-sentence
+    cover. ``lower_days``: the source's lower-case weekdays and months, capitalised (a candidate
+    may capitalise them). Case-sensitive, so "may" the verb is no month; a month only counts mid-sentence
     ("May I" starts a sentence).
     """
     out = []
-    lower = _lower_calendar_words(source)  # "on wednesday", "in july": the candidate may capitalise them
-    have_days = {m.group(1) for m in _WEEKDAY_RE.finditer(source)} | set(lower)
-    source_months = source_months | {f"m{_MONTHS[w.lower()]}" for w in lower if w.lower() in _MONTHS}
-    source_months |= {f"m{_MONTHS[m.group(0)]}" for m in _LOWER_MAY_MARCH_RE.finditer(source)}  # "go in march"
+    have_days = {m.group(1) for m in _WEEKDAY_RE.finditer(source)} | lower_days  # "on wednesday" -> "on Wednesday"
     for day in dict.fromkeys(m.group(1) for m in _WEEKDAY_RE.finditer(candidate)):
         if day not in have_days:
             out.append(Violation(DATE, day, f"new day {day}"))

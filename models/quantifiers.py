@@ -165,9 +165,14 @@ def made_the_top(source_groups: dict[str, str], candidate: str) -> tuple[str, st
     passed it. The candidate's own group ("one of its best") or no superlative at all (the
     claim left out, not changed) passes. ``source_groups``: :func:`top_groups` of the source.
     """
+    own_groups: dict[str, str] | None = None  # the candidate's, read once when first needed
     for top, said in source_groups.items():
         words = r"\s+".join(map(re.escape, top.split()))
         bare = re.search(r"\b" + _POSSESSOR + r"\s+" + words + r"\b", candidate, re.IGNORECASE)
-        if bare and top not in top_groups(candidate):
+        if bare is None:
+            continue
+        if own_groups is None:
+            own_groups = top_groups(candidate)
+        if top not in own_groups:
             return said, " ".join(bare.group(0).split())
     return None
