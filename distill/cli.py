@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "a word turned into its opposite)")
     p.add_argument("--min-meaning", type=float, default=None,
                    help="drop pairs the meaning scorer gives less than this (needs its bundle: ./studio build)")
+    p.add_argument("--max-missing-details", type=int, default=None,
+                   help="drop pairs whose target leaves more than this many source content words without a "
+                        "counterpart (models.details, the app's count; needs the phrase index: ./studio build)")
     p.add_argument("--controls", action="store_true",
                    help="tag every pair with control codes (task, length, change) for a controlled student")
     p.add_argument("--asset-pairs", type=int, default=0,
@@ -155,6 +158,11 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
         from .critic import scorer_meaning
 
         meaning = scorer_meaning(threads=args.threads)
+    missing = None
+    if args.max_missing_details is not None and not args.no_critic:
+        from .critic import details_missing
+
+        missing = details_missing()
     controlled = args.controls or args.asset_pairs > 0
 
     def over(n: int | None) -> int | None:
@@ -169,7 +177,8 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
             kept, report = candidates, CriticReport(total=len(candidates), kept=len(candidates))
         else:
             kept, report = filter_pairs(candidates, thresholds, adequacy, facts=args.facts_rule,
-                                        meaning=meaning, min_meaning=args.min_meaning or 0.0)
+                                        meaning=meaning, min_meaning=args.min_meaning or 0.0,
+                                        missing=missing, max_missing_details=args.max_missing_details or 0)
         finals[name] = cap_pairs(kept, seed_n, para_n)
         splits[name] = {"groups": len(keys), "candidates": count_pairs(candidates),
                         "critic": report.as_dict(), "pairs": count_pairs(finals[name])}
@@ -209,7 +218,8 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
         "caps": {"seed_pairs": args.seed_pairs, "para_pairs": args.para_pairs,
                  "oversample": args.oversample},
         "critic": None if args.no_critic else thresholds.as_dict() | ({"min_adequacy": None} if args.no_adequacy else {}) | {
-            "facts": args.facts_rule, "min_meaning": args.min_meaning},
+            "facts": args.facts_rule, "min_meaning": args.min_meaning,
+            "max_missing_details": args.max_missing_details},
         "controls": controls_report,
         "splits": splits,
         "seconds": round(time.monotonic() - started, 1),

@@ -16,10 +16,15 @@ Teacher outputs include copies, partial paraphrases of long seeds, chatbot answe
    too (:mod:`models.pipeline`'s sentence checks): a question answered or a statement asked, a
    contrast the source draws dropped, a cause it never draws made up, a word turned into its
    opposite ("defeated" → "passed");
-7. ``adequacy``: cosine of all-MiniLM-L6-v2 embeddings below ``min_adequacy`` (meaning lost);
-8. ``meaning`` (opt-in): the meaning scorer's probability below ``min_meaning`` (it sees
+7. ``details`` (opt-in): the target leaves more than ``max_missing_details`` of the source's
+   content words without any counterpart (:class:`models.details.DetailMatcher`, the count
+   the app's confidence weighs): GPT-3.5 leaves two or more out in 59 % of its cased pairs,
+   the student v2's shown cards in 36 %, and a dropped detail is the commonest reason a card
+   is read as unfaithful; a student trained on targets that keep every word learns to;
+8. ``adequacy``: cosine of all-MiniLM-L6-v2 embeddings below ``min_adequacy`` (meaning lost);
+9. ``meaning`` (opt-in): the meaning scorer's probability below ``min_meaning`` (it sees
    flipped roles and polarity that an embedding cosine is blind to);
-9. ``near_duplicate``: a target nearly identical (token Jaccard) to a target already kept
+10. ``near_duplicate``: a target nearly identical (token Jaccard) to a target already kept
    for the same group: repeating one output teaches little.
 
 Each pair is removed by the first rule it fails, so the report's counts add up.
@@ -35,6 +40,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from .pairs import Pair
 
@@ -42,7 +48,7 @@ log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[0-9a-z]+")
 
-RULES = ("empty", "copy", "length_ratio", "low_diversity", "facts", "sense", "adequacy", "meaning", "near_duplicate")
+RULES = ("empty", "copy", "length_ratio", "low_diversity", "facts", "sense", "details", "adequacy", "meaning", "near_duplicate")
 
 
 @dataclass(frozen=True)
@@ -171,27 +177,49 @@ def sense_rule(pair: Pair) -> bool:
     return all(check.accepts(pair.target, source, []) for check in checks)
 
 
+MissingFn = Callable[[str, str], Sequence[str]]
+
+
+def details_missing(folder: str | None = None) -> MissingFn:
+    """The app's own count of source content words a target leaves without a counterpart
+    (:meth:`models.details.DetailMatcher.missing`); its phrase index must be built (``./studio
+    build``): without it every synonym would read as a word left out."""
+    from models.details import DetailMatcher
+    from models.errors import ParaphraseStudioError
+
+    matcher = DetailMatcher.default(folder)
+    if not matcher.ready():
+        raise ParaphraseStudioError("the details rule needs the phrase index: run ./studio build first")
+    return matcher.missing
+
+
 def filter_pairs(pairs: Sequence[Pair], thresholds: CriticThresholds | None = None,
                  adequacy: AdequacyFn | None = None, *, facts: bool = False,
                  meaning: AdequacyFn | None = None, min_meaning: float = 0.5,
+                 missing: MissingFn | None = None, max_missing_details: int = 1,
                  ) -> tuple[list[Pair], CriticReport]:
     """Apply the rules in order; returns (kept pairs in input order, report).
 
     ``adequacy(sources, targets)`` returns cosine similarities; pass None to skip that rule
     (e.g. in tests, or to filter without torch). ``facts`` turns the facts and sense rules on;
-    ``meaning(sources, targets)`` returns the meaning scorer's probabilities (None: off).
+    ``meaning(sources, targets)`` returns the meaning scorer's probabilities (None: off);
+    ``missing(source, target)`` lists the source's content words the target leaves out, and a
+    pair with more than ``max_missing_details`` of them is removed (None: off).
     """
     t = thresholds or CriticThresholds()
     report = CriticReport(total=len(pairs), thresholds=t.as_dict() | {
-        "facts": facts, "min_meaning": min_meaning if meaning is not None else None})
+        "facts": facts, "min_meaning": min_meaning if meaning is not None else None,
+        "max_missing_details": max_missing_details if missing is not None else None})
     survivors: list[Pair] = []
-    for pair in pairs:
+    for pair in tqdm(pairs, desc="critic rules", unit="pair", disable=len(pairs) < 1000):
         report.by_source.setdefault(pair.origin, Counter())["total"] += 1
         rule = cheap_rule(pair, t)
         if rule is None and facts and not facts_rule(pair):
             rule = "facts"
         if rule is None and facts and not sense_rule(pair):
             rule = "sense"
+        if rule is None and missing is not None and len(missing(pair.source, pair.target)) > max_missing_details:
+            rule = "details"
         if rule:
             report.count(pair, rule)
         else:

@@ -90,3 +90,24 @@ def test_the_sense_rule_drops_targets_the_app_would_refuse_only_with_facts_on() 
     assert report.removed["sense"] == 4 and report.removed["facts"] == 0
     kept, report = filter_pairs(everything, CriticThresholds(min_diversity=0.0))
     assert report.removed["sense"] == 0 and len(kept) == 5  # off with the facts rule
+
+
+def test_details_rule_removes_targets_that_leave_words_out() -> None:
+    from models.details import DetailMatcher
+
+    alternatives = {"quietly": ["discreetly"], "famous": ["renowned"], "sold": ["auctioned off"]}
+    missing = DetailMatcher(lambda word: alternatives.get(word, [])).missing
+    source = "The museum quietly sold its famous paintings to pay the rising heating bills."
+    kept_all = pair(source, "The museum discreetly auctioned off its renowned paintings to pay rising heating bills.")
+    one_left = pair(source, "The museum discreetly auctioned off its renowned paintings to cover rising heating bills.", "g3")
+    two_left = pair(source, "The museum auctioned off paintings to cover its heating bills.", "g2")
+    kept, report = filter_pairs([kept_all, one_left, two_left], CriticThresholds(min_diversity=0.0), None,
+                                missing=missing, max_missing_details=1)
+    assert kept == [kept_all, one_left]
+    assert report.removed["details"] == 1 and sum(report.removed.values()) == 1
+    assert report.as_dict()["thresholds"]["max_missing_details"] == 1
+    strict, strict_report = filter_pairs([kept_all, one_left], CriticThresholds(min_diversity=0.0), None,
+                                         missing=missing, max_missing_details=0)
+    assert strict == [kept_all] and strict_report.removed["details"] == 1
+    # off unless asked for
+    assert filter_pairs([two_left], CriticThresholds(min_diversity=0.0), None)[0] == [two_left]
