@@ -160,9 +160,9 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
         meaning = scorer_meaning(threads=args.threads)
     missing = None
     if args.max_missing_details is not None and not args.no_critic:
-        from .critic import details_missing
+        from models.details import DetailMatcher
 
-        missing = details_missing()
+        missing = DetailMatcher.required().missing
     controlled = args.controls or args.asset_pairs > 0
 
     def over(n: int | None) -> int | None:

@@ -182,19 +182,6 @@ def sense_rule(pair: Pair) -> bool:
 MissingFn = Callable[[str, str], Sequence[str]]
 
 
-def details_missing(folder: str | None = None) -> MissingFn:
-    """The app's own count of source content words a target leaves without a counterpart
-    (:meth:`models.details.DetailMatcher.missing`); its phrase index must be built (``./studio
-    build``): without it every synonym would read as a word left out."""
-    from models.details import DetailMatcher
-    from models.errors import ParaphraseStudioError
-
-    matcher = DetailMatcher.default(folder)
-    if not matcher.ready():
-        raise ParaphraseStudioError("the details rule needs the phrase index: run ./studio build first")
-    return matcher.missing
-
-
 def filter_pairs(pairs: Sequence[Pair], thresholds: CriticThresholds | None = None,
                  adequacy: AdequacyFn | None = None, *, facts: bool = False,
                  meaning: AdequacyFn | None = None, min_meaning: float = 0.5,

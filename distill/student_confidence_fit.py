@@ -297,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         labels = read_student_labels(args.labels, logits, row_scores)
         report = fit_student_report(labels)
-        reading = (read_student_labels(args.reading_labels, logits, row_scores, _index_matcher())
+        reading = (read_student_labels(args.reading_labels, logits, row_scores, DetailMatcher.required())
                    if args.reading_labels else [])
         if reading:
             report["reading"] = fit_reading_shift(report, reading)
@@ -308,13 +308,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                     "cross_validated", "logit_only", "row_only", "range", "reading")
                       if key in report}, indent=2))
     return 0
-
-
-def _index_matcher() -> DetailMatcher:
-    """The detail count on the app's phrase index, as the runtime counts (a missing index is an error here)."""
-    from models.phrases import PhraseIndex
-
-    return DetailMatcher.from_index(PhraseIndex.load())
 
 
 if __name__ == "__main__":

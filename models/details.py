@@ -96,6 +96,16 @@ class DetailMatcher:
         return cls(_IndexAlternatives(folder))
 
     @classmethod
+    def required(cls, folder: str | Path | None = None) -> DetailMatcher:
+        """A matcher on the app's phrase index (or the one in ``folder``), loaded now, for offline
+        jobs (the data critic, the confidence fit) where a count without the index would read
+        every synonym as a word left out: a missing or damaged index raises
+        :class:`models.phrases.PhraseIndexError`, with the command that builds it."""
+        from .phrases import PhraseIndex
+
+        return cls.from_index(PhraseIndex.load(folder))
+
+    @classmethod
     def from_index(cls, index: object) -> DetailMatcher:
         """A matcher that asks a loaded :class:`models.phrases.PhraseIndex` for each word's alternatives."""
         lookup = index.lookup  # type: ignore[attr-defined]

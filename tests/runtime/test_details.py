@@ -139,3 +139,10 @@ def test_the_detail_count_and_the_phrase_look_up_share_one_loaded_index(tmp_path
     assert phrases.shared_index(folder) is phrases.shared_index(folder)
     assert second.missing("They paid the bills.", "They paid the costs.") == []
     assert len(loads) == 1
+
+
+def test_an_offline_job_gets_an_error_not_a_count_without_the_index(tmp_path) -> None:  # noqa: ANN001
+    from models.phrases import PhraseIndexError
+
+    with pytest.raises(PhraseIndexError):
+        DetailMatcher.required(tmp_path / "no-index")
