@@ -8,8 +8,9 @@ wrote the row (the default student's ``confidence.json``; other students: the sc
 from 40 % (of such candidates of the default student 53 % were faithful, cross-validated),
 "check closely" from 20 % (37 %), "doubtful" below (5.5 %). The words say how far to trust a
 card, never that it is safe (the runtime already dropped what is below the scorer's
-threshold). The tooltip gives the percentage and, when the runtime knows one, the change
-worth checking (``Candidate.reason``: "a negation may be missing").
+threshold). The tooltip gives the percentage; the change worth checking, when the runtime
+knows one (``Candidate.reason``: "a negation may be missing", "may leave out “sorely”"), is
+on the card itself too (:attr:`QualityHint.note`).
 
 Without a scorer it falls back to the score, the mean token log-probability: how sure the
 model was of its own words. That is not a quality grade, so the card shows a small dot
@@ -49,6 +50,10 @@ class QualityHint:
     label: str
     dots: str
     tooltip: str
+    #: The change worth checking, shown on the card itself under the text ("" when none is
+    #: known): a writer scanning cards sees "Worth a look: may leave out “sorely”" without
+    #: hovering, which the tooltip alone asked of them.
+    note: str = ""
 
 
 def candidate_hint(candidate: Candidate) -> QualityHint:
@@ -62,10 +67,11 @@ def confidence_hint(confidence: float, reason: str = "") -> QualityHint:
     """Map the scorer's probability that the meaning is kept (0..1) to a hint."""
     level = 3 if confidence >= HIGH_CONFIDENCE_AT else 2 if confidence >= MEDIUM_CONFIDENCE_AT else 1
     label = _MEANING_LABELS[level]
-    check = f" Worth a look: {reason}." if reason else ""
+    note = f"Worth a look: {reason}" if reason else ""
+    check = f" {note}." if note else ""
     tooltip = (f"{label}. The meaning check puts the chance that this keeps every detail of your meaning at "
                f"{percent(confidence)}.{check} Read it before you use it either way.")
-    return QualityHint(level, label, _dots(level), tooltip)
+    return QualityHint(level, label, _dots(level), tooltip, note)
 
 
 def quality_hint(score: float) -> QualityHint:

@@ -45,7 +45,8 @@ QFrame#candidateCard {
 }
 QFrame#candidateCard[chosen="true"] { border: 2px solid palette(highlight); }
 QLabel#candidateText { font-size: 11pt; }
-QLabel#qualityHint, QLabel#mutedLabel, QLabel#sectionHint { color: $muted; }
+QLabel#qualityHint, QLabel#mutedLabel, QLabel#sectionHint, QLabel#candidateNote { color: $muted; }
+QLabel#candidateNote { font-style: italic; }
 QLabel#sectionTitle { font-weight: 600; }
 QLabel#messageBanner {
     border-radius: 6px; padding: 6px 10px;

@@ -2,6 +2,8 @@
 
     apt-get install -y xvfb   # once
     xvfb-run -a -s "-screen 0 1400x1000x24" .venv/bin/python docs/screenshot.py docs/main-window.png [light|dark]
+    # where Qt's xcb plugin cannot load (Qt 6.5+ needs libxcb-cursor0), the same image offscreen:
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshot.py docs/main-window.png
 
 Runs the same steps a writer would: paraphrase sentence 1, use the best alternative (the
 app moves on to sentence 2 by itself), then paraphrase the last sentence. The window is

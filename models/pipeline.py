@@ -117,7 +117,7 @@ class Candidate:
     confidence: float | None = None
     reason: str = ""
     #: The source's content words it leaves without any counterpart (:mod:`models.details`;
-    #: Standard only), which its confidence weighs and its reason names from two on; None when
+    #: Standard only), which its confidence weighs and its reason names; None when
     #: not counted.
     left_out: tuple[str, ...] | None = None
 

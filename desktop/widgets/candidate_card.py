@@ -1,5 +1,8 @@
 """Candidate cards: one alternative each, with Copy, Use this and a quiet confidence hint.
 
+Under the text, a card says what is worth checking when the runtime knows it (a word it may
+leave out, a negation that may be missing: :attr:`desktop.quality.QualityHint.note`).
+
 The hint reads the meaning scorer's ``Candidate.confidence`` when the runtime has one, else
 the model's own score (:func:`desktop.quality.candidate_hint`); the list keeps the cards in
 that order as they stream in, and takes the runtime's final order once the run is done
@@ -64,6 +67,12 @@ class CandidateCard(QFrame):
         self.quality_label = QLabel(f"{hint.dots}  {hint.label}")
         self.quality_label.setObjectName("qualityHint")
         self.quality_label.setToolTip(hint.tooltip)
+        #: The change worth checking ("Worth a look: may leave out “sorely”"), hidden when none is known.
+        self.note_label = QLabel(hint.note)
+        self.note_label.setObjectName("candidateNote")
+        self.note_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.note_label.setWordWrap(True)
+        self.note_label.setVisible(bool(hint.note))
 
         self.copy_button = QPushButton("Copy")
         self.use_button = QPushButton("Use this")
@@ -85,6 +94,7 @@ class CandidateCard(QFrame):
         layout.setContentsMargins(12, 10, 12, 8)
         layout.setSpacing(6)
         layout.addWidget(self.text_label)
+        layout.addWidget(self.note_label)
         layout.addLayout(row)
         self.set_number(number)
 
@@ -99,9 +109,11 @@ class CandidateCard(QFrame):
         self.number = number
         self.setAccessibleName(f"Alternative {number}")
         changes = f"; {describe(self.segments, self.candidate.kept)}" if self.segments else ""
-        self.setAccessibleDescription(f"{self.candidate.text} ({self.hint.label}{changes})")
+        note = f"; {self.hint.note}" if self.hint.note else ""
+        self.setAccessibleDescription(f"{self.candidate.text} ({self.hint.label}{note}{changes})")
         self.text_label.setAccessibleName(f"Alternative {number} text")
         self.quality_label.setAccessibleName(f"Alternative {number} confidence: {self.hint.label}")
+        self.note_label.setAccessibleName(f"Alternative {number} note")
         self.copy_button.setAccessibleName(f"Copy alternative {number}")
         self.use_button.setAccessibleName(f"Use alternative {number}")
         shortcut = f" (Ctrl+{number})" if number <= 9 else ""

@@ -52,6 +52,20 @@ def test_a_card_shows_the_confidence_hint(qtbot) -> None:  # noqa: ANN001
     assert "Meaning: fair chance" in card.accessibleDescription()
 
 
+def test_a_card_shows_what_is_worth_checking_under_its_text(qtbot) -> None:  # noqa: ANN001
+    source = "The team was sorely missed."
+    card = CandidateCard(Candidate("People missed the team.", -2.0, confidence=0.12,
+                                   reason="may leave out \u201csorely\u201d", left_out=("sorely",)), 1, source=source)
+    quiet = CandidateCard(Candidate("The team was badly missed.", -2.0, confidence=0.45), 2, source=source)
+    qtbot.addWidget(card)
+    qtbot.addWidget(quiet)
+    assert card.note_label.text() == "Worth a look: may leave out \u201csorely\u201d"
+    assert not card.note_label.isHidden() and quiet.note_label.isHidden()
+    assert "Worth a look: may leave out \u201csorely\u201d." in card.quality_label.toolTip()
+    assert "may leave out \u201csorely\u201d" in card.accessibleDescription()
+    assert "Worth a look" not in quiet.accessibleDescription()
+
+
 def _texts(cards: CandidateList) -> list[str]:
     return [c.text for c in cards.candidates()]
 
