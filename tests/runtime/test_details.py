@@ -119,6 +119,18 @@ def test_a_hyphenated_word_counts_as_its_parts() -> None:
     assert m.missing("A six-hour meeting of the committee.", "The committee met for six hours.") == ["meeting"]
 
 
+def test_a_possessive_a_spelling_a_short_words_inflection_or_a_phrases_alternative_keeps_a_word() -> None:
+    phrases = DetailMatcher(lambda key: {"employ": ["use"], "what time": ["when"], "rock": ["shake"]}.get(key, []))
+    assert phrases.missing("the drug scene of nyc", "NYC's drug scene") == []  # possessive
+    assert phrases.missing("taxation is favourable", "taxation is favorable") == []  # the other spelling
+    assert phrases.missing("planes united airlines employ", "planes used by United Airlines") == []  # "use": "used"
+    assert phrases.missing("what time should we leave", "When should we leave?") == []  # the phrase "what time"
+    # none of them lets a word go that is really gone
+    assert phrases.missing("what time should we leave", "Should we leave?") == ["time"]
+    assert phrases.missing("it won't rock any boats", "It won't sink any boats.") == ["rock"]
+    assert phrases.missing("the drug scene of nyc", "The drug scene.") == ["nyc"]
+
+
 def test_the_detail_count_and_the_phrase_look_up_share_one_loaded_index(tmp_path, monkeypatch) -> None:  # noqa: ANN001
     from models import phrases
 
