@@ -143,13 +143,13 @@ class ParaphraseResult:
 
         ``protected`` lists the spans every candidate keeps; ``note`` is there only when
         fewer paraphrases than requested came back. Each paraphrase's ``confidence`` is the
-        meaning scorer's probability (3 places), null when no scorer is loaded.
+        meaning scorer's probability (3 places), null when no scorer is loaded; ``reason``,
+        only where one is known, is what the card says is worth checking ("may leave out
+        “sorely”", "a negation may be missing"), as ``paraphrase-studio score`` adds it.
         """
         out = {
             "input": self.input,
-            "paraphrases": [{"text": c.text, "score": round(c.score, 4),
-                             "confidence": None if c.confidence is None else round(c.confidence, 3)}
-                            for c in self.candidates],
+            "paraphrases": [_paraphrase_json(c) for c in self.candidates],
             "model": self.model,
             "elapsed_ms": round(self.elapsed_ms, 1),
             "protected": list(self.protected),
@@ -157,6 +157,15 @@ class ParaphraseResult:
         if self.note:
             out["note"] = self.note
         return out
+
+
+def _paraphrase_json(candidate: Candidate) -> dict[str, Any]:
+    """One paraphrase of :meth:`ParaphraseResult.to_json`."""
+    out: dict[str, Any] = {"text": candidate.text, "score": round(candidate.score, 4),
+                           "confidence": None if candidate.confidence is None else round(candidate.confidence, 3)}
+    if candidate.reason:
+        out["reason"] = candidate.reason
+    return out
 
 
 CandidateCallback = Callable[[Candidate], None]

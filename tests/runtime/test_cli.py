@@ -34,8 +34,9 @@ def test_json_prints_one_object_per_input(default_bundle: Path) -> None:
         assert set(obj) == {"input", "paraphrases", "model", "elapsed_ms", "protected"}
         assert obj["model"] == DEFAULT_BUNDLE
         assert len(obj["paraphrases"]) == 3
-        assert all(set(p) == {"text", "score", "confidence"} and isinstance(p["score"], float)
-                   for p in obj["paraphrases"])
+        assert all({"text", "score", "confidence"} <= set(p) <= {"text", "score", "confidence", "reason"}
+                   and isinstance(p["score"], float) for p in obj["paraphrases"])
+        assert all(isinstance(p["reason"], str) and p["reason"] for p in obj["paraphrases"] if "reason" in p)
         # the meaning scorer's probability, or null when its bundle is not built
         assert all(p["confidence"] is None or 0.0 <= p["confidence"] <= 1.0 for p in obj["paraphrases"])
         assert obj["elapsed_ms"] > 0

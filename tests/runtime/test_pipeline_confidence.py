@@ -152,11 +152,11 @@ def test_by_confidence_spreads_near_identical_wordings_apart() -> None:
 # -- the result and the CLI ----------------------------------------------------------------
 
 
-def test_json_gives_each_paraphrase_its_confidence_or_null() -> None:
-    result = ParaphraseResult("x", [Candidate("y", -0.51234, confidence=0.87654, reason="r"), Candidate("z", -1.0)],
-                              "m", 1.0, requested=2)
+def test_json_gives_each_paraphrase_its_confidence_or_null_and_its_reason_where_known() -> None:
+    result = ParaphraseResult("x", [Candidate("y", -0.51234, confidence=0.87654, reason="may leave out \u201cw\u201d"),
+                                    Candidate("z", -1.0)], "m", 1.0, requested=2)
     paraphrases = json.loads(json_line(result.to_json()))["paraphrases"]
-    assert paraphrases == [{"text": "y", "score": -0.5123, "confidence": 0.877},
+    assert paraphrases == [{"text": "y", "score": -0.5123, "confidence": 0.877, "reason": "may leave out \u201cw\u201d"},
                            {"text": "z", "score": -1.0, "confidence": None}]
 
 
