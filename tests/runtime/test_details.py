@@ -131,6 +131,15 @@ def test_a_possessive_a_spelling_a_short_words_inflection_or_a_phrases_alternati
     assert phrases.missing("the drug scene of nyc", "The drug scene.") == ["nyc"]
 
 
+def test_a_dropped_only_or_very_counts_and_its_rewordings_keep_it() -> None:
+    m = DetailMatcher(lambda key: [])
+    source = "In the end only one of the players was very tired."
+    assert m.missing(source, "In the end one of the players was tired.") == ["only", "very"]
+    assert m.missing(source, "In the end just one of the players was extremely tired.") == []
+    assert m.missing(source, "In the end a single player was really tired.") == []
+    assert m.missing("They were too tired.", "They were tired.") == []  # other function words still are no details
+
+
 def test_the_detail_count_and_the_phrase_look_up_share_one_loaded_index(tmp_path, monkeypatch) -> None:  # noqa: ANN001
     from models import phrases
 
