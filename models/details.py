@@ -172,25 +172,29 @@ class DetailMatcher:
                         forms.add(parts[0])
                     elif parts:
                         phrases.append(f" {' '.join(parts)} ")
-                # a short form only matches whole: give it its regular inflections ("use": "used")
-                forms |= {inflect(form, suffix) for form in list(forms) if len(form) <= _MIN_STEM
-                          for suffix in _SUFFIXES}
-                plan.append(_Word(key, frozenset(forms), tuple(phrases)))
+                # a short form only matches whole: give it its regular inflections ("use": "used"),
+                # matched whole too ("new" -> "news" must not match "Newsweek" by its first letters)
+                inflected = {inflect(form, suffix) for form in forms if len(form) <= _MIN_STEM
+                             for suffix in _SUFFIXES} - forms
+                plan.append(_Word(key, frozenset(forms), tuple(phrases), frozenset(inflected)))
             if len(self._plans) >= _PLANS_KEPT:
                 self._plans.pop(next(iter(self._plans)))
             self._plans[source] = plan
         return plan
 
-
     def _phrase_alternatives(self, parts: list[str]) -> list[list[str]]:
         """Per source word, the alternatives the index has for the phrases of 2 to
         :data:`MAX_PHRASE_WORDS` words it stands in ("what time" -> "when", "is it possible" ->
         "can"), written as :class:`_Seen` joins a candidate: a word reworded with its
-        neighbours has a counterpart when the whole phrase's alternative is there."""
+        neighbours has a counterpart when the whole phrase's alternative is there. An
+        alternative made only of the source's own words is left out: in the candidate it is
+        as likely the source's word kept elsewhere ("the armed forces" -> "the military" in a
+        sentence that says "military" too)."""
         found: list[list[str]] = [[] for _ in parts]
         if self._alternatives is None:
             return found
         keys = [match_key(part) for part in parts]
+        own = set(keys)
         for start in range(len(parts)):
             for length in range(2, MAX_PHRASE_WORDS + 1):
                 if start + length > len(parts):
@@ -199,8 +203,9 @@ class DetailMatcher:
                 if all(key in _NOT_DETAILS for key in span):
                     continue
                 for alternative in self._alternatives(" ".join(norm_word(p) for p in parts[start:start + length])):
-                    written = " ".join(match_key(w) for w in words(alternative))
-                    if written:
+                    alternative_keys = [match_key(w) for w in words(alternative)]
+                    written = " ".join(alternative_keys)
+                    if written and not own.issuperset(alternative_keys):
                         for position in range(start, start + length):
                             found[position].append(f" {written} ")
         return found
@@ -229,19 +234,23 @@ class _Seen:
 class _Word:
     """A source's content word and the forms that keep it: its own and its alternatives'."""
 
-    __slots__ = ("key", "forms", "phrases", "_stems", "_heads", "_short")
+    __slots__ = ("key", "forms", "phrases", "exact", "_stems", "_heads", "_short")
 
-    def __init__(self, key: str, forms: frozenset[str], phrases: tuple[str, ...]) -> None:
+    def __init__(self, key: str, forms: frozenset[str], phrases: tuple[str, ...],
+                 exact: frozenset[str] = frozenset()) -> None:
         self.key = key
         self.forms = forms
         self.phrases = phrases
+        #: Forms that keep the word only as a whole candidate word (a short form's inflections).
+        self.exact = exact
         self._stems = {f[:_STEM] for f in forms if len(f) >= _STEM}
         self._heads = {f[:_MIN_STEM] for f in forms if len(f) >= _MIN_STEM}
         self._short = {f for f in forms if len(f) == _MIN_STEM}
 
     def kept_in(self, seen: _Seen) -> bool:
         """Any form the same as a candidate word or sharing its start (:data:`_STEM`), or a phrase in it."""
-        return (not self.forms.isdisjoint(seen.words) or not self._stems.isdisjoint(seen.stems)
+        return (not self.forms.isdisjoint(seen.words) or not self.exact.isdisjoint(seen.words)
+                or not self._stems.isdisjoint(seen.stems)
                 or not self._short.isdisjoint(seen.heads) or not self._heads.isdisjoint(seen.short)
                 or any(phrase in seen.joined for phrase in self.phrases))
 

@@ -131,6 +131,19 @@ def test_a_possessive_a_spelling_a_short_words_inflection_or_a_phrases_alternati
     assert phrases.missing("the drug scene of nyc", "The drug scene.") == ["nyc"]
 
 
+def test_a_short_forms_inflection_and_a_phrase_alternative_of_the_sources_own_words_keep_nothing_by_chance() -> None:
+    alternatives = {"current": ["new"], "armed forces": ["military"]}
+    m = DetailMatcher(lambda key: alternatives.get(key, []))
+    source = "Papers obtained by Newsweek say the military cannot be sued by current soldiers for armed forces injuries."
+    # "news" ("new" + "s") is whole words only: "Newsweek" does not keep "current"
+    assert m.missing(source, "Papers obtained by Newsweek say the military cannot be sued for armed forces injuries.") \
+        == ["current", "soldiers"]
+    # "military" is the source's own word: the candidate's "military" does not keep "armed"
+    assert m.missing(source, "Papers obtained by Newsweek say the military cannot be sued by current soldiers "
+                             "for forces injuries.") == ["armed"]
+    assert m.missing("Soldiers of the armed forces were hurt.", "Soldiers of the military were hurt.") == []
+
+
 def test_a_dropped_only_or_very_counts_and_its_rewordings_keep_it() -> None:
     m = DetailMatcher(lambda key: [])
     source = "In the end only one of the players was very tired."
