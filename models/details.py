@@ -40,7 +40,7 @@ from typing import Literal
 
 from .errors import ParaphraseStudioError
 from .phrase_words import FUNCTION_WORDS, MAX_PHRASE_WORDS, NEGATIONS, NUMBER_WORDS, PARTICLES, inflect, match_key, \
-    norm_word, spelling_variants, words
+    norm_word, phrase_key, spelling_variants, words
 
 log = logging.getLogger(__name__)
 
@@ -157,9 +157,9 @@ class DetailMatcher:
         if plan is None:
             plan, seen = [], set()
             parts_of_source = [part for w in words(source) for part in w.split("-") if part]  # "six-hour": "six", "hour"
-            in_phrases = self._phrase_alternatives(parts_of_source)
-            for position, written in enumerate(parts_of_source):
-                key = match_key(written)
+            keys = [match_key(part) for part in parts_of_source]
+            in_phrases = self._phrase_alternatives(parts_of_source, keys)
+            for position, (written, key) in enumerate(zip(parts_of_source, keys)):
                 if (key in _NOT_DETAILS or len(key) < 3 or not key.isalpha() or written[:1].isupper()
                         or key in seen):
                     continue
@@ -182,18 +182,17 @@ class DetailMatcher:
             self._plans[source] = plan
         return plan
 
-    def _phrase_alternatives(self, parts: list[str]) -> list[list[str]]:
+    def _phrase_alternatives(self, parts: list[str], keys: list[str]) -> list[list[str]]:
         """Per source word, the alternatives the index has for the phrases of 2 to
         :data:`MAX_PHRASE_WORDS` words it stands in ("what time" -> "when", "is it possible" ->
         "can"), written as :class:`_Seen` joins a candidate: a word reworded with its
         neighbours has a counterpart when the whole phrase's alternative is there. An
         alternative made only of the source's own words is left out: in the candidate it is
         as likely the source's word kept elsewhere ("the armed forces" -> "the military" in a
-        sentence that says "military" too)."""
+        sentence that says "military" too). ``keys``: each part's :func:`match_key`."""
         found: list[list[str]] = [[] for _ in parts]
         if self._alternatives is None:
             return found
-        keys = [match_key(part) for part in parts]
         own = set(keys)
         for start in range(len(parts)):
             for length in range(2, MAX_PHRASE_WORDS + 1):
@@ -202,7 +201,7 @@ class DetailMatcher:
                 span = keys[start:start + length]
                 if all(key in _NOT_DETAILS for key in span):
                     continue
-                for alternative in self._alternatives(" ".join(norm_word(p) for p in parts[start:start + length])):
+                for alternative in self._alternatives(phrase_key(parts[start:start + length])):
                     alternative_keys = [match_key(w) for w in words(alternative)]
                     written = " ".join(alternative_keys)
                     if written and not own.issuperset(alternative_keys):
