@@ -183,20 +183,70 @@ def protected_sources(root: Path) -> set[str]:
             | {i.key for i in sample(qqp_sources(root), EVAL_PROTECT)})
 
 
+#: ``--only`` choices, with the same held-out split as the meaning scorer's: ``paws``, PAWS-Wiki
+#: alone; ``order``, the order scorer's data (``models/scorers/minilm-l4-order-v1``, see
+#: :func:`order_pairs`).
+ONLY_CHOICES = ("paws", "order")
+
+
+def order_pairs(root: Path, rng: random.Random, *, teacher_limit: int = 1500) -> list[tuple[bool, ScorerPair]]:
+    """Pairs that reorder the same words (:func:`models.word_order.is_reordering`) from outside
+    PAWS: MRPC's (human labels), and two teacher paraphrases of one seed (positives), each with
+    the candidate's names or numbers swapped as a negative where it has two (``roles``).
+
+    Why: PAWS's reordered pairs are two-thirds non-paraphrases, natural rewrites that move a
+    phrase nearly all faithful, and a model that saw PAWS alone carries its suspicion to them.
+    The swapped negatives come from the same sentences, so the domain alone does not decide.
+    """
+    from models.word_order import is_reordering
+
+    pairs = [(held, p) for held, p in mrpc_pairs(root, protected_sources(root)) if is_reordering(p.source, p.candidate)]
+    groups = load_groups(root, sources=(LLM_VS_AUG,))
+    keys = sorted(groups, key=lambda k: hashlib.sha1(f"{HOLDOUT_SALT}\0{k}".encode()).hexdigest())
+    taken = 0
+    for key in keys:
+        if taken >= teacher_limit:
+            break
+        if is_dev_group(key, DEFAULT_DEV_FRACTION):
+            continue
+        texts = list(dict.fromkeys(p.text for p in groups[key].paraphrases if _usable(p.text)))
+        held = in_holdout(key, "teacher")
+        for i, source in enumerate(texts):
+            for candidate in texts[i + 1:]:
+                if taken >= teacher_limit or not is_reordering(source, candidate):
+                    continue
+                pairs.append((held, ScorerPair(source, candidate, 1, "teacher_order")))
+                swapped = perturb(candidate, rng, kinds=("roles",))
+                if swapped:
+                    pairs.append((held, ScorerPair(source, swapped[1], 0, "teacher_order", swapped[0])))
+                taken += 1
+    return pairs
+
+
 def build(root: Path, out_dir: Path, *, seed: int = 13, qqp_limit: int = 4000,
-          teacher_pairs: int = 5000, kd_sets: int = 600) -> dict[str, Any]:
-    """Write train.jsonl, holdout.jsonl, kd_train.jsonl and kd_holdout.jsonl; return counts."""
+          teacher_pairs: int = 5000, kd_sets: int = 600, only: str | None = None) -> dict[str, Any]:
+    """Write train.jsonl, holdout.jsonl, kd_train.jsonl and kd_holdout.jsonl; return counts.
+
+    ``only="paws"``: PAWS-Wiki's pairs alone and no candidate sets (the KD files are empty);
+    ``only="order"``: those and :func:`order_pairs`.
+    """
     rng = random.Random(seed)
-    protected = protected_sources(root)
     labelled: list[tuple[bool, ScorerPair]] = []
     labelled += paws_pairs(root)
-    labelled += mrpc_pairs(root, protected)
-    labelled += apty_pairs(root)
-    labelled += qqp_pairs(root, protected, rng, qqp_limit)
-    pairs, sets = teacher_sets(root, rng, pairs_limit=teacher_pairs, sets_limit=kd_sets)
-    labelled += pairs
+    sets: list[tuple[bool, CandidateSet]] = []
+    if only is None:
+        protected = protected_sources(root)
+        labelled += mrpc_pairs(root, protected)
+        labelled += apty_pairs(root)
+        labelled += qqp_pairs(root, protected, rng, qqp_limit)
+        pairs, sets = teacher_sets(root, rng, pairs_limit=teacher_pairs, sets_limit=kd_sets)
+        labelled += pairs
+    elif only == "order":
+        labelled += order_pairs(root, rng)
+    elif only not in ONLY_CHOICES:
+        raise ValueError(f"only must be one of {', '.join(ONLY_CHOICES)}, got {only!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    counts: dict[str, Any] = {"seed": seed, "train": {}, "holdout": {}, "kd": {"train": 0, "holdout": 0}}
+    counts: dict[str, Any] = {"seed": seed, "only": only, "train": {}, "holdout": {}, "kd": {"train": 0, "holdout": 0}}
     for name, held_flag in (("train", False), ("holdout", True)):
         chosen = [p for held, p in labelled if held == held_flag]
         _write(out_dir / f"{name}.jsonl", (asdict(p) for p in chosen))
@@ -239,10 +289,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kd-sets", type=int, default=600)
     parser.add_argument("--teacher-pairs", type=int, default=5000)
     parser.add_argument("--qqp", type=int, default=4000)
+    parser.add_argument("--only", choices=ONLY_CHOICES, default=None,
+                        help="paws: PAWS-Wiki alone; order: the order scorer's reordered pairs")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     counts = build(args.data or data_root(), args.out, seed=args.seed, qqp_limit=args.qqp,
-                   teacher_pairs=args.teacher_pairs, kd_sets=args.kd_sets)
+                   teacher_pairs=args.teacher_pairs, kd_sets=args.kd_sets, only=args.only)
     print(json.dumps(counts, indent=2))
     return 0
 

@@ -15,7 +15,7 @@ import logging
 import sys
 
 from models.catalog import DEFAULT_BUNDLE
-from models.scorer_recipes import DEFAULT_SCORER, SCORER_CONFIG, UnknownScorerError, get_scorer
+from models.scorer_recipes import DEFAULT_SCORER, DEFAULT_SCORERS, SCORER_CONFIG, UnknownScorerError, get_scorer
 
 log = logging.getLogger("export.scorer")
 
@@ -46,7 +46,9 @@ def run_scorer(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
 
 def build_default_scorer(args: argparse.Namespace) -> int:
-    """After the default student: the default scorer, when committed, missing or stale (never forced).
+    """After the default student: the default scorer and its order companion
+    (:data:`~models.scorer_recipes.DEFAULT_SCORERS`), each when committed, missing or stale
+    (never forced).
 
     ``--force`` is for the student (the app's rebuild dialog runs ``export --force``); a damaged
     or outdated scorer bundle is rebuilt anyway, since being current includes its sha256 check.
@@ -54,14 +56,16 @@ def build_default_scorer(args: argparse.Namespace) -> int:
     """
     if args.recipe != DEFAULT_BUNDLE or any(getattr(args, name, None) is not None for name in STUDENT_OPTIONS):
         return 0
-    recipe = get_scorer(DEFAULT_SCORER)
-    if not recipe.committed:
-        log.info("meaning scorer %s is not committed yet (no %s): skipped", DEFAULT_SCORER,
-                 recipe.folder / SCORER_CONFIG)
-        return 0
     from .scorer_export import ScorerExportRequest
 
-    return _build(ScorerExportRequest(source=recipe.folder, out_root=args.out), force=False)
+    status = 0
+    for name in DEFAULT_SCORERS:
+        recipe = get_scorer(name)
+        if not recipe.committed:
+            log.info("scorer %s is not committed yet (no %s): skipped", name, recipe.folder / SCORER_CONFIG)
+            continue
+        status = max(status, _build(ScorerExportRequest(source=recipe.folder, out_root=args.out), force=False))
+    return status
 
 
 def _build(request: object, *, force: bool) -> int:

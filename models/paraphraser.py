@@ -311,7 +311,8 @@ class Paraphraser:
 
     def warm_up(self) -> None:
         """Compute the fixed prompt prefix's KV cache and the constraints' token table now,
-        and run the meaning scorer once, so the first request doesn't pay for them."""
+        and run the meaning scorer once (with its order companion: the second pair reorders the
+        first's words), so the first request doesn't pay for them."""
         self._prefix_cache()
         self._constraint_table()
         for check in self.pipeline.checks:  # the detail count's phrase index
@@ -319,7 +320,8 @@ class Paraphraser:
             if callable(warm):
                 warm()
         if self.scorer is not None:
-            self.scorer.score(["The first request is ready."], ["The first request can start."])
+            self.scorer.score(["The first request is ready."] * 2,
+                              ["The first request can start.", "The request is ready first."])
 
     # -- internals ----------------------------------------------------------------------
 

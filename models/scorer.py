@@ -28,7 +28,8 @@ import onnxruntime as ort
 from tokenizers import Tokenizer
 
 from .scorer_bundle import Calibration, ScorerBundleError, ScorerManifest, load_scorer_manifest
-from .scorer_recipes import DEFAULT_SCORER, resolve_scorer_bundle, scorer_rebuild_command
+from .scorer_recipes import DEFAULT_SCORER, order_scorer_for, resolve_scorer_bundle, scorer_rebuild_command
+from .word_order import is_reordering
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,9 @@ class MeaningScorer:
             raise ScorerBundleError(f"Scorer bundle '{self.name}' could not be loaded: {exc}", bundle=self.name,
                                     rebuild_command=scorer_rebuild_command(folder.name, folder)) from exc
         self._pad_id = self.tokenizer.token_to_id("[PAD]") or 0
+        #: The companion that judges pairs reordering the same words (:mod:`models.word_order`);
+        #: None: this scorer judges every pair.
+        self.order: MeaningScorer | None = None
         inputs = {i.name for i in self.session.get_inputs()}
         outputs = {o.name for o in self.session.get_outputs()}
         #: Whether the graph hands out token states, so :meth:`span_similarity` works.
@@ -101,6 +105,26 @@ class MeaningScorer:
         is a :class:`ScorerBundleError` naming it, with the command that rebuilds the bundle.
         """
         folder = resolve_scorer_bundle(name_or_folder)
+        scorer = cls(folder, load_scorer_manifest(folder, verify=verify), threads=threads, batch_size=batch_size)
+        order_name = order_scorer_for(folder)
+        if order_name is not None:
+            scorer.order = cls._load_order(folder.parent / order_name, threads=threads, batch_size=batch_size,
+                                           verify=verify)
+        return scorer
+
+    @classmethod
+    def _load_order(cls, folder: Path, *, threads: int | None, batch_size: int,
+                    verify: bool) -> MeaningScorer | None:
+        """The order companion, or None with one log line when its bundle is not built.
+
+        Optional on purpose: the installer leaves it out (its 250 MB budget), and a source
+        install builds it with ``./studio build``. A bundle that is there but damaged is an
+        error like any other, so a broken file never passes unnoticed.
+        """
+        if not (folder / "manifest.json").is_file():
+            log.info("order scorer %s is not built (%s): the meaning scorer judges reordered pairs too",
+                     folder.name, folder)
+            return None
         return cls(folder, load_scorer_manifest(folder, verify=verify), threads=threads, batch_size=batch_size)
 
     # -- public API ---------------------------------------------------------------------
@@ -108,10 +132,19 @@ class MeaningScorer:
     def score(self, sources: Sequence[str], candidates: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities (float32, in [0, 1]) that ``candidates[i]`` keeps ``sources[i]``'s meaning.
 
+        A pair that reorders the source's own words (:func:`models.word_order.is_reordering`)
+        gets :attr:`order`'s probability instead, where an order companion is loaded: this
+        scorer cannot tell "the union sued the city" from "the city sued the union".
+
         Raises :class:`ValueError` when the two lengths differ, when either is not a sequence
         of strings, or when a string is empty; an empty pair of lists gives an empty array.
         """
-        return calibrate(self.logits(sources, candidates), self.calibration)
+        probabilities = calibrate(self.logits(sources, candidates), self.calibration)
+        if self.order is not None:
+            rows = [i for i, (s, c) in enumerate(zip(sources, candidates)) if is_reordering(s, c)]
+            if rows:
+                probabilities[rows] = self.order.score([sources[i] for i in rows], [candidates[i] for i in rows])
+        return probabilities
 
     def logits(self, sources: Sequence[str], candidates: Sequence[str]) -> np.ndarray:
         """The raw logits (float32) behind :meth:`score`, in the caller's order."""

@@ -19,6 +19,11 @@ from .errors import ParaphraseStudioError
 
 #: The scorer the candidate pipeline and ``paraphrase-studio score`` use when none is named.
 DEFAULT_SCORER = "minilm-l4-meaning-v1"
+#: The default scorer's companion for pairs that reorder the same words (:mod:`models.word_order`).
+ORDER_SCORER = "minilm-l4-order-v1"
+#: ``none`` switches the order companion off (the meaning scorer then judges every pair).
+ORDER_SCORER_ENV = "PARAPHRASE_STUDIO_ORDER_SCORER"
+_OFF = frozenset({"none", "off", "0", "false", "no"})
 
 #: Where trained scorers are committed, one folder each.
 SCORERS_DIR = Path(__file__).resolve().parent / "scorers"
@@ -43,6 +48,8 @@ class ScorerRecipe:
     name: str
     folder: Path
     description: str = ""
+    #: The scorer that judges this one's reordering pairs (:mod:`models.word_order`), if any.
+    order_scorer: str | None = None
 
     @property
     def committed(self) -> bool:
@@ -56,8 +63,18 @@ SCORERS: dict[str, ScorerRecipe] = {
         folder=SCORERS_DIR / DEFAULT_SCORER,
         description=("A 4-layer cut of all-MiniLM-L6-v2 as a cross-encoder: the probability that a "
                      "candidate keeps its source's meaning (models/scorers/minilm-l4-meaning-v1/README.md)."),
+        order_scorer=ORDER_SCORER,
+    ),
+    ORDER_SCORER: ScorerRecipe(
+        name=ORDER_SCORER,
+        folder=SCORERS_DIR / ORDER_SCORER,
+        description=("The same cross-encoder trained on word-order pairs (PAWS-Wiki): judges a candidate "
+                     "that reorders its source's words (models/scorers/minilm-l4-order-v1/README.md)."),
     ),
 }
+
+#: The scorers ``./studio build`` builds and the installer ships: the default and its companion.
+DEFAULT_SCORERS = (DEFAULT_SCORER, ORDER_SCORER)
 
 
 def get_scorer(name: str) -> ScorerRecipe:
@@ -66,6 +83,18 @@ def get_scorer(name: str) -> ScorerRecipe:
         return SCORERS[name]
     except KeyError:
         raise UnknownScorerError(name, sorted(SCORERS)) from None
+
+
+def order_scorer_for(folder: Path) -> str | None:
+    """The order companion to load beside the scorer bundle in ``folder`` (a catalog scorer's,
+    found by the folder's name), or None: none in the catalog, or switched off by
+    :envvar:`PARAPHRASE_STUDIO_ORDER_SCORER` = ``none``."""
+    recipe = SCORERS.get(Path(folder).name)
+    if recipe is None or recipe.order_scorer is None:
+        return None
+    if os.environ.get(ORDER_SCORER_ENV, "").strip().casefold() in _OFF:
+        return None
+    return recipe.order_scorer
 
 
 def resolve_scorer_bundle(name_or_folder: str | os.PathLike[str] | None) -> Path:
@@ -99,7 +128,7 @@ def scorer_rebuild_command(name: str, folder: Path | None = None) -> str:
         return FROZEN_FIX
     arguments = scorer_rebuild_arguments(name, folder)
     command = shlex.join(["paraphrase-studio", *arguments])
-    if arguments == ["export", "--scorer", DEFAULT_SCORER, "--force"]:
+    if arguments in (["export", "--scorer", name, "--force"] for name in DEFAULT_SCORERS):
         return f"./studio build   (or: {command})"
     return command
 

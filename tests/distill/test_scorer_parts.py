@@ -202,3 +202,34 @@ def test_init_weights_load_a_trained_scorer_and_refuse_a_foreign_file(tmp_path: 
     safetensors_torch.save_file({"something.else": torch.zeros(2)}, str(tmp_path / "bad.safetensors"))
     with pytest.raises(ValueError, match="does not fit"):
         load_init_weights(fresh, tmp_path / "bad.safetensors")
+
+
+def test_only_builds_the_order_scorers_reordered_pairs(tmp_path: Path) -> None:
+    from models.word_order import is_reordering, words
+
+    _fixture_data(tmp_path / "data")
+    teacher = tmp_path / "data" / "teacher" / "kinit_llm_vs_aug" / "pairs_all.tsv"
+    with open(teacher, "a", encoding="utf-8") as fh:  # seeds whose paraphrases move a phrase
+        for i in range(40):
+            for text in (f"After vote {i}, Smith thanked Jones in Springfield.",
+                         f"Smith thanked Jones in Springfield after vote {i}."):
+                fh.write(f"gpt-3.5-turbo-0125\tnews\t0\tsmith thanked jones after vote {i}\t{text}\n")
+    counts = build(tmp_path / "data", tmp_path / "paws", only="paws")
+    assert set(counts["train"]) | set(counts["holdout"]) == {"paws/pos", "paws/neg"}
+    assert counts["kd"] == {"train": 0, "holdout": 0}
+
+    build(tmp_path / "data", tmp_path / "order", only="order")
+    train = read_pairs(tmp_path / "order" / "train.jsonl")
+    holdout = read_pairs(tmp_path / "order" / "holdout.jsonl")
+    assert {p.origin for p in train} == {"paws", "mrpc", "teacher_order"}
+    assert not {(p.source, p.candidate) for p in train} & {(p.source, p.candidate) for p in holdout}
+    made = [p for p in train + holdout if p.origin == "teacher_order"]
+    assert all(is_reordering(p.source, p.candidate) for p in made if p.label == 1)
+    assert all(is_reordering(p.source, p.candidate) for p in train + holdout if p.origin == "mrpc")
+    negatives = [p for p in made if p.label == 0]
+    positives = {p.candidate for p in made if p.label == 1}
+    # two names traded places: the same words as the source, in an order no positive has
+    assert negatives and all(p.kind == "roles" and sorted(words(p.candidate)) == sorted(words(p.source))
+                             and p.candidate not in positives for p in negatives)
+    with pytest.raises(ValueError, match="only must be one of"):
+        build(tmp_path / "data", tmp_path / "x", only="qqp")

@@ -382,7 +382,7 @@ def test_export_scorer_builds_or_reuses_a_bundle(tiny, tmp_path: Path, capsys: p
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--scorer", "no-such-scorer"], "unknown scorer 'no-such-scorer' (known: minilm-l4-meaning-v1)"),
+    (["--scorer", "no-such-scorer"], "unknown scorer 'no-such-scorer' (known: minilm-l4-meaning-v1, minilm-l4-order-v1)"),
     (["--scorer", "minilm-l4-meaning-v1", "--recipe", "smollm2-135m-fewshot"], "--recipe describe a paraphrase"),
     (["--scorer", "minilm-l4-meaning-v1", "--adapter", "x"], "--adapter describe a paraphrase bundle"),
 ])
@@ -404,21 +404,21 @@ def export_args(**changes: object) -> argparse.Namespace:
 def test_plain_export_skips_a_scorer_not_committed_yet(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                       caplog: pytest.LogCaptureFixture) -> None:
     from export import scorer_cli
-    from models.scorer_recipes import DEFAULT_SCORER, ScorerRecipe
+    from models.scorer_recipes import DEFAULT_SCORER, ORDER_SCORER, ScorerRecipe
 
     monkeypatch.setattr(scorer_cli, "get_scorer", lambda name: ScorerRecipe(name, tmp_path / name))
     with caplog.at_level(logging.INFO, logger="export.scorer"):
         assert scorer_cli.build_default_scorer(export_args(out=tmp_path / "bundles")) == 0
     assert [r.getMessage() for r in caplog.records] == [
-        f"meaning scorer {DEFAULT_SCORER} is not committed yet (no {tmp_path / DEFAULT_SCORER / 'scorer.json'}): "
-        "skipped"]
+        f"scorer {name} is not committed yet (no {tmp_path / name / 'scorer.json'}): skipped"
+        for name in (DEFAULT_SCORER, ORDER_SCORER)]
     assert not (tmp_path / "bundles").exists()
 
 
 def test_plain_export_builds_the_committed_default_scorer_when_stale(tiny, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
                                                                     tmp_path: Path) -> None:
     from export import scorer_cli, scorer_export
-    from models.scorer_recipes import ScorerRecipe
+    from models.scorer_recipes import DEFAULT_SCORERS, ScorerRecipe
 
     built: list[tuple[Path, Path | None, bool]] = []
 
@@ -429,10 +429,11 @@ def test_plain_export_builds_the_committed_default_scorer_when_stale(tiny, monke
     monkeypatch.setattr(scorer_cli, "get_scorer", lambda name: ScorerRecipe(name, tiny.source))
     monkeypatch.setattr(scorer_export, "build_scorer_bundle", fake_build)
     assert scorer_cli.build_default_scorer(export_args(out=tmp_path)) == 0
-    assert built == [(tiny.source, tmp_path, True)]  # --force is the student's; the scorer only when stale
+    # the meaning scorer and its order companion; --force is the student's: each scorer only when stale
+    assert built == [(tiny.source, tmp_path, True)] * len(DEFAULT_SCORERS)
     assert scorer_cli.build_default_scorer(export_args(out=tmp_path, recipe="smollm2-135m-fewshot")) == 0
     assert scorer_cli.build_default_scorer(export_args(out=tmp_path, name="mine")) == 0
-    assert len(built) == 1  # a custom paraphrase build brings no scorer
+    assert len(built) == len(DEFAULT_SCORERS)  # a custom paraphrase build brings no scorer
 
 
 def test_a_failed_scorer_build_fails_the_export(tiny, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,  # noqa: ANN001
