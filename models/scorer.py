@@ -139,19 +139,24 @@ class MeaningScorer:
         Raises :class:`ValueError` when the two lengths differ, when either is not a sequence
         of strings, or when a string is empty; an empty pair of lists gives an empty array.
         """
-        probabilities = calibrate(self.logits(sources, candidates), self.calibration)
-        if self.order is not None:
-            rows = [i for i, (s, c) in enumerate(zip(sources, candidates)) if is_reordering(s, c)]
-            if rows:
-                probabilities[rows] = self.order.score([sources[i] for i in rows], [candidates[i] for i in rows])
+        sources, candidates = _pairs(sources, candidates)
+        reordered = ([] if self.order is None
+                     else [i for i, (s, c) in enumerate(zip(sources, candidates)) if is_reordering(s, c)])
+        if not reordered:
+            return calibrate(self.logits(sources, candidates), self.calibration)
+        # each row through one model only: the meaning pass would be thrown away on the reordered rows
+        probabilities = np.empty(len(sources), dtype=np.float32)
+        kept = sorted(set(range(len(sources))) - set(reordered))
+        if kept:
+            probabilities[kept] = calibrate(self.logits([sources[i] for i in kept], [candidates[i] for i in kept]),
+                                            self.calibration)
+        probabilities[reordered] = self.order.score([sources[i] for i in reordered],
+                                                    [candidates[i] for i in reordered])
         return probabilities
 
     def logits(self, sources: Sequence[str], candidates: Sequence[str]) -> np.ndarray:
         """The raw logits (float32) behind :meth:`score`, in the caller's order."""
-        sources = _texts(sources, "sources")
-        candidates = _texts(candidates, "candidates")
-        if len(sources) != len(candidates):
-            raise ValueError(f"{len(sources)} sources but {len(candidates)} candidates: give one source per candidate")
+        sources, candidates = _pairs(sources, candidates)
         out = np.empty(len(sources), dtype=np.float32)
         for rows, _, (logits,) in self._batches(sources, candidates, [OUTPUT_NAME]):
             out[rows] = np.asarray(logits, dtype=np.float32).reshape(-1)
@@ -292,6 +297,14 @@ def _session(path: Path, threads: int | None) -> ort.InferenceSession:
     # p50 3.01 -> 2.40 s on a sentence whose rows the scorer often refuses.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def _pairs(sources: object, candidates: object) -> tuple[list[str], list[str]]:
+    """Both lists checked by :func:`_texts`, and of one length."""
+    sources, candidates = _texts(sources, "sources"), _texts(candidates, "candidates")
+    if len(sources) != len(candidates):
+        raise ValueError(f"{len(sources)} sources but {len(candidates)} candidates: give one source per candidate")
+    return sources, candidates
 
 
 def _texts(values: object, what: str) -> list[str]:

@@ -68,12 +68,14 @@ SCORERS: dict[str, ScorerRecipe] = {
     ORDER_SCORER: ScorerRecipe(
         name=ORDER_SCORER,
         folder=SCORERS_DIR / ORDER_SCORER,
-        description=("The same cross-encoder trained on word-order pairs (PAWS-Wiki): judges a candidate "
-                     "that reorders its source's words (models/scorers/minilm-l4-order-v1/README.md)."),
+        description=("The same cross-encoder trained on reordered pairs (PAWS-Wiki, MRPC, teacher rewrites): "
+                     "judges a candidate that reorders its source's words "
+                     "(models/scorers/minilm-l4-order-v1/README.md)."),
     ),
 }
 
-#: The scorers ``./studio build`` builds and the installer ships: the default and its companion.
+#: The scorers ``./studio build`` builds: the default and its companion (the installer ships the
+#: default only: ``build.spec``).
 DEFAULT_SCORERS = (DEFAULT_SCORER, ORDER_SCORER)
 
 

@@ -20,21 +20,14 @@ Runtime only, pure Python: a 40-word pair costs a fraction of a millisecond.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
+
+from .dedupe import words
 
 #: The least Dice share of the two word multisets for a pair to count as "the same words".
 SAME_WORDS_AT = 0.8
 #: How many shared words must have moved (see the module docstring).
 MOVED_AT = 1
-
-_WORD = re.compile(r"[^\W_]+")
-
-
-def words(text: str) -> list[str]:
-    """Lower-cased words: runs of letters and digits (punctuation and spacing do not count)."""
-    return _WORD.findall(text.casefold())
-
 
 def common_subsequence(a: list[str], b: list[str]) -> int:
     """Length of the longest common subsequence of two word lists (dynamic programming)."""
@@ -50,7 +43,8 @@ def common_subsequence(a: list[str], b: list[str]) -> int:
 
 
 def reorder_measure(source: str, candidate: str) -> tuple[float, int]:
-    """(Dice share of the two word multisets, shared words that moved)."""
+    """(Dice share of the two word multisets, shared words that moved); words as the copy check
+    compares them (:func:`models.dedupe.words`: case-folded, punctuation ignored)."""
     a, b = words(source), words(candidate)
     if not a or not b:
         return 0.0, 0
