@@ -33,7 +33,9 @@ from typing import Any
 from .eval_data import DEFAULT_DEV_FRACTION, MRPC_FILE, QQP_FILE, mrpc_sources, qqp_sources, sample
 from .pairs import is_dev_group
 from .perturb import perturb
-from .teacher_data import LLM_VS_AUG, is_cased, load_groups, seed_key
+from .word_swaps import BREAKING, KEEPING, first_edit
+from .teacher_data import (DIV_INCENTIVES, DIV_INCENTIVES_FILE, LLM_VS_AUG, LLM_VS_AUG_FILE, is_cased,
+                           load_groups, seed_key)
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +45,10 @@ HOLDOUT_SALT = "paraphrase-studio-scorer-v1"
 #: The evaluate command's first inputs from MRPC and QQP that no scorer pair may use as source.
 EVAL_PROTECT = 600
 #: Share of each human-labelled set kept for the scorer's own held-out checks.
-HOLDOUT_FRACTION = {"paws": 0.25, "mrpc": 0.15, "apty": 0.2, "qqp": 0.1, "teacher": 0.05}
+HOLDOUT_FRACTION = {"paws": 0.25, "mrpc": 0.15, "apty": 0.2, "qqp": 0.1, "teacher": 0.05, "swaps": 0.1}
+#: Plain sentences the PAWS-style swaps are made from (:func:`swap_pairs`): Wikipedia, like
+#: PAWS-Wiki, and the Brown corpus for other registers.
+SWAP_SOURCES = (Path("sources") / "wikisplit", Path("sources") / "brown" / "brown_sentences.tsv")
 
 
 @dataclass
@@ -223,12 +228,67 @@ def order_pairs(root: Path, rng: random.Random, *, teacher_limit: int = 1500) ->
     return pairs
 
 
+def swap_sentences(root: Path) -> Iterator[str]:
+    """WikiSplit's long sentences, then Brown's, each once (both tokenized, PAWS-style)."""
+    seen: set[str] = set()
+    folder, brown = (root / p for p in SWAP_SOURCES)
+    texts: list[str] = []
+    for path in sorted(folder.glob("*.tsv")):
+        texts += [row[0] for row in _tsv_rows(path) if row]
+    if brown.is_file():
+        texts += [row[-1] for row in _tsv_rows(brown) if len(row) == 4 and row[0] != "doc_id"]
+    for text in texts:
+        text = " ".join(text.split())
+        if text not in seen and 8 <= len(text.split()) <= 45 and text[0].isupper():
+            seen.add(text)
+            yield text
+
+
+def swap_pairs(root: Path, rng: random.Random, *, positives: int = 3000) -> list[tuple[bool, ScorerPair]]:
+    """PAWS-style pairs made from one plain sentence (:mod:`distill.word_swaps`): up to
+    ``positives`` kept-meaning reorders (conjuncts swapped, a leading phrase moved) and as many
+    broken ones (names, nouns or verbs traded), the broken one from the same sentence where it
+    has one, so the sentence alone does not give the label away.
+
+    Why: the order scorer's held-out PAWS errors are of exactly these two kinds, and PAWS-Wiki
+    dev is too small to teach them apart. Sentences that PAWS-Wiki or a teacher seed uses are
+    skipped, so no held-out check sees them.
+    """
+    paws = {" ".join(t.split()) for row in _tsv_rows(root / PAWS_FILE) if len(row) == 4 for t in row[1:3]}
+    present = tuple(name for name, path in ((LLM_VS_AUG, LLM_VS_AUG_FILE), (DIV_INCENTIVES, DIV_INCENTIVES_FILE))
+                    if (root / path).is_file())
+    seeds = set(load_groups(root, sources=present, teachers=None))
+    texts = [t for t in swap_sentences(root) if t not in paws and seed_key(t) not in seeds]
+    rng.shuffle(texts)
+    pairs: list[tuple[bool, ScorerPair]] = []
+    kept = broken = 0
+    spare: list[tuple[bool, ScorerPair]] = []
+    for text in texts:
+        if kept >= positives and broken >= positives:
+            break
+        held = in_holdout(text, "swaps")
+        good = first_edit(text, KEEPING, rng) if kept < positives else None
+        bad = first_edit(text, BREAKING, rng)
+        if good:
+            pairs.append((held, ScorerPair(text, good[1], 1, "swaps", good[0])))
+            kept += 1
+            if bad:
+                pairs.append((held, ScorerPair(text, bad[1], 0, "swaps", bad[0])))
+                broken += 1
+        elif bad and len(spare) < positives:
+            spare.append((held, ScorerPair(text, bad[1], 0, "swaps", bad[0])))
+    pairs += spare[:max(0, kept - broken)]
+    return pairs
+
+
 def build(root: Path, out_dir: Path, *, seed: int = 13, qqp_limit: int = 4000,
-          teacher_pairs: int = 5000, kd_sets: int = 600, only: str | None = None) -> dict[str, Any]:
+          teacher_pairs: int = 5000, kd_sets: int = 600, only: str | None = None,
+          swaps: int = 0) -> dict[str, Any]:
     """Write train.jsonl, holdout.jsonl, kd_train.jsonl and kd_holdout.jsonl; return counts.
 
     ``only="paws"``: PAWS-Wiki's pairs alone and no candidate sets (the KD files are empty);
-    ``only="order"``: those and :func:`order_pairs`.
+    ``only="order"``: those and :func:`order_pairs`, plus ``swaps`` kept-meaning PAWS-style
+    pairs and as many broken ones (:func:`swap_pairs`).
     """
     rng = random.Random(seed)
     labelled: list[tuple[bool, ScorerPair]] = []
@@ -243,6 +303,8 @@ def build(root: Path, out_dir: Path, *, seed: int = 13, qqp_limit: int = 4000,
         labelled += pairs
     elif only == "order":
         labelled += order_pairs(root, rng)
+        if swaps:
+            labelled += swap_pairs(root, rng, positives=swaps)
     elif only not in ONLY_CHOICES:
         raise ValueError(f"only must be one of {', '.join(ONLY_CHOICES)}, got {only!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -291,10 +353,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--qqp", type=int, default=4000)
     parser.add_argument("--only", choices=ONLY_CHOICES, default=None,
                         help="paws: PAWS-Wiki alone; order: the order scorer's reordered pairs")
+    parser.add_argument("--swaps", type=int, default=0,
+                        help="with --only order: this many PAWS-style kept-meaning pairs made from "
+                             "plain sentences, and as many broken ones")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     counts = build(args.data or data_root(), args.out, seed=args.seed, qqp_limit=args.qqp,
-                   teacher_pairs=args.teacher_pairs, kd_sets=args.kd_sets, only=args.only)
+                   teacher_pairs=args.teacher_pairs, kd_sets=args.kd_sets, only=args.only,
+                   swaps=args.swaps)
     print(json.dumps(counts, indent=2))
     return 0
 

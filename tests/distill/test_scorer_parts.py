@@ -5,15 +5,18 @@ from __future__ import annotations
 import itertools
 import json
 import random
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from distill import perturb
-from distill.scorer_data import build, in_holdout, read_pairs, read_sets
+from distill.scorer_data import build, in_holdout, read_pairs, read_sets, swap_pairs
 from distill.scorer_eval import expected_calibration_error, fit_platt, reliability, roc_auc
 from distill.scorer_train import teacher_score
+from distill.word_swaps import BREAKING, KEEPING
+from models.dedupe import words
 
 
 @pytest.mark.parametrize(("kind", "text", "must_change"), [
@@ -233,3 +236,28 @@ def test_only_builds_the_order_scorers_reordered_pairs(tmp_path: Path) -> None:
                              and p.candidate not in positives for p in negatives)
     with pytest.raises(ValueError, match="only must be one of"):
         build(tmp_path / "data", tmp_path / "x", only="qqp")
+
+
+def _plain_sentences(root: Path) -> None:
+    (root / "sources" / "wikisplit").mkdir(parents=True)
+    lines = [f"In {1900 + i} , the mayor of Alton built a school for the town of Bexley .\tsplit\n" for i in range(60)]
+    lines += [f"Sales rose in Carlow and fell in Dunmore in {1900 + i} .\tsplit\n" for i in range(60)]
+    # PAWS-Wiki's own sentences are never used
+    lines += [f"Sentence number {i} about Smith and Jones .\tsplit\n" for i in range(40)]
+    (root / "sources" / "wikisplit" / "tune.tsv").write_text("".join(lines), encoding="utf-8")
+
+
+def test_swap_pairs_balance_kept_and_broken_and_skip_paws(tmp_path: Path) -> None:
+    _fixture_data(tmp_path / "data")
+    _plain_sentences(tmp_path / "data")
+    pairs = swap_pairs(tmp_path / "data", random.Random(0), positives=40)
+    labels = Counter(p.label for _, p in pairs)
+    assert labels[1] == 40 and labels[0] == 40
+    assert all(p.origin == "swaps" and p.kind and Counter(map(str.lower, words(p.source))) == Counter(map(str.lower, words(p.candidate))) for _, p in pairs)
+    assert {p.kind for _, p in pairs if p.label} <= set(KEEPING)
+    assert {p.kind for _, p in pairs if not p.label} <= set(BREAKING)
+    assert not any("Smith" in p.source for _, p in pairs)
+
+    build(tmp_path / "data", tmp_path / "order", only="order", swaps=20)
+    train = read_pairs(tmp_path / "order" / "train.jsonl") + read_pairs(tmp_path / "order" / "holdout.jsonl")
+    assert Counter(p.label for p in train if p.origin == "swaps") == {1: 20, 0: 20}
