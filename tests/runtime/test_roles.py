@@ -73,6 +73,10 @@ def test_faithful_or_unordered_names_pass(source: str, candidate: str) -> None:
     ("Exports grew faster than imports last year.", "Imports grew faster than exports last year.", ("exports", "imports")),
     # "and then" is an order, not a list
     ("He went to the shop and then to the bank.", "He went to the bank and then to the shop.", ("shop", "bank")),
+    # a word both carry does not make a list of two verbs with their own names (PAWS-Wiki)
+    ("The solution was accepted by Chile and rejected by Argentina.",
+     "The solution was rejected by Chile and accepted by Argentina.", ("accepted", "rejected")),
+    ("Only the first item wears the plural marker.", "Only the plural item wears the first marker.", ("first", "plural")),
 ])
 def test_content_words_that_changed_places_are_found(source: str, candidate: str, pair: tuple[str, str]) -> None:
     assert swapped_words(source, candidate) == [pair]
@@ -86,6 +90,13 @@ def test_content_words_that_changed_places_are_found(source: str, candidate: str
     # coordinated words may trade places; a word said twice is not compared
     ("She bought apples and pears at the market.", "She bought pears and apples at the market."),
     ("The report said the report was late.", "The report was late, the report said."),
+    # a list whose items share a word (PAWS-Wiki paraphrases the rule flagged before session 45)
+    ("The line-up is focused on indie music and alternative music.",
+     "The line-up is focused on alternative music and indie music."),
+    ("This depth compares with the maximum depths of Lake Michigan and Lake Huron.",
+     "This depth compares with the maximum depths of Lake Huron and Lake Michigan."),
+    ("Both the European version and the North American version are in English.",
+     "Both the North American version and the European version are in English."),
 ])
 def test_content_words_in_their_own_places_pass(source: str, candidate: str) -> None:
     assert swapped(source, candidate) == []
