@@ -187,10 +187,18 @@ PERTURBATIONS: dict[str, Callable[[str, random.Random], str | None]] = {
 
 def perturb(text: str, rng: random.Random, kinds: tuple[str, ...] | None = None) -> tuple[str, str] | None:
     """``(kind, changed text)`` from the first applicable edit in a random order, or None."""
-    order = list(kinds or PERTURBATIONS)
+    return first_change(text, {kind: PERTURBATIONS[kind] for kind in (kinds or PERTURBATIONS)}, rng)
+
+
+def first_change(text: str, edits: dict[str, Callable[[str, random.Random], str | None]],
+                 rng: random.Random) -> tuple[str, str] | None:
+    """``(kind, changed text)`` from the first of ``edits``, tried in a random order, that
+    changes the text, or None; the one loop behind :func:`perturb` and
+    :func:`distill.word_swaps.first_edit`."""
+    order = list(edits)
     rng.shuffle(order)
     for kind in order:
-        changed = PERTURBATIONS[kind](text, rng)
+        changed = edits[kind](text, rng)
         if changed and changed.strip() != text.strip():
             return kind, changed
     return None

@@ -22,6 +22,8 @@ import random
 import re
 from collections.abc import Callable
 
+from . import perturb
+
 #: Tokens a conjunct may start after or end before: punctuation, prepositions, determiners.
 _BOUNDARY = {",", ".", ";", ":", "(", ")", "!", "?", "--",
              "in", "of", "on", "at", "for", "from", "with", "by", "to", "as", "into", "during",
@@ -244,10 +246,4 @@ def first_edit(text: str, edits: dict[str, Callable[[str, random.Random], str | 
                rng: random.Random) -> tuple[str, str] | None:
     """``(kind, edited text)`` from the first of ``edits`` (in a random order) that changes the
     text, or None."""
-    order = list(edits)
-    rng.shuffle(order)
-    for kind in order:
-        edited = edits[kind](text, rng)
-        if edited and edited.split() != text.split():
-            return kind, edited
-    return None
+    return perturb.first_change(text, edits, rng)
