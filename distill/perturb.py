@@ -193,8 +193,8 @@ def perturb(text: str, rng: random.Random, kinds: tuple[str, ...] | None = None)
 def first_change(text: str, edits: dict[str, Callable[[str, random.Random], str | None]],
                  rng: random.Random) -> tuple[str, str] | None:
     """``(kind, changed text)`` from the first of ``edits``, tried in a random order, that
-    changes the text, or None; the one loop behind :func:`perturb` and
-    :func:`distill.word_swaps.first_edit`."""
+    changes the text, or None; the one loop behind :func:`perturb` and the order data's
+    swaps (:mod:`distill.word_swaps`)."""
     order = list(edits)
     rng.shuffle(order)
     for kind in order:

@@ -32,8 +32,8 @@ from typing import Any
 
 from .eval_data import DEFAULT_DEV_FRACTION, MRPC_FILE, QQP_FILE, mrpc_sources, qqp_sources, sample
 from .pairs import is_dev_group
-from .perturb import perturb
-from .word_swaps import BREAKING, KEEPING, first_edit
+from .perturb import first_change, perturb
+from .word_swaps import BREAKING, KEEPING
 from .teacher_data import (DIV_INCENTIVES, DIV_INCENTIVES_FILE, LLM_VS_AUG, LLM_VS_AUG_FILE, is_cased,
                            load_groups, seed_key)
 
@@ -267,8 +267,8 @@ def swap_pairs(root: Path, rng: random.Random, *, positives: int = 3000) -> list
         if kept >= positives and broken >= positives:
             break
         held = in_holdout(text, "swaps")
-        good = first_edit(text, KEEPING, rng) if kept < positives else None
-        bad = first_edit(text, BREAKING, rng)
+        good = first_change(text, KEEPING, rng) if kept < positives else None
+        bad = first_change(text, BREAKING, rng)
         if good:
             pairs.append((held, ScorerPair(text, good[1], 1, "swaps", good[0])))
             kept += 1

@@ -13,7 +13,8 @@ words, so only the structure can tell the label:
   *not* conjuncts of one another trade places.
 
 Plain token rules on tokenized or untokenized text; each is deterministic given its
-``random.Random`` and returns None when the sentence offers nothing to edit.
+``random.Random`` and returns None when the sentence offers nothing to edit. Pick one of a
+family with :func:`distill.perturb.first_change`.
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
-
-from . import perturb
 
 #: Tokens a conjunct may start after or end before: punctuation, prepositions, determiners.
 _BOUNDARY = {",", ".", ";", ":", "(", ")", "!", "?", "--",
@@ -45,7 +44,6 @@ _STOP = _NOT_CONJUNCT | _BOUNDARY | {"same", "first", "last", "other", "most", "
 _LEADING = {"In", "On", "At", "During", "After", "Before", "Since", "By", "From", "Following",
             "Until", "Under", "With"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*$")
-_NUMBERISH = re.compile(r"\d")
 
 
 def _is_tokenized(text: str) -> bool:
@@ -88,6 +86,12 @@ def _suffix_class(word: str) -> str:
         if word.endswith(ending):
             return ending
     return ""
+
+
+def _trade(tokens: list[str], a: tuple[int, int], b: tuple[int, int], like: str) -> str:
+    """The text with token spans ``a`` and ``b`` (start, end; ``a`` first) traded."""
+    (a0, a1), (b0, b1) = a, b
+    return _join(tokens[:a0] + tokens[b0:b1] + tokens[a1:b0] + tokens[a0:a1] + tokens[b1:], like)
 
 
 def _conjunct_shape(span: list[str]) -> str | None:
@@ -139,8 +143,7 @@ def swap_conjuncts(text: str, rng: random.Random) -> str | None:
     if not spans:
         return None
     a0, a1, b0, b1 = rng.choice(spans)
-    swapped = tokens[:a0] + tokens[b0:b1] + tokens[a1:b0] + tokens[a0:a1] + tokens[b1:]
-    return _join(swapped, text)
+    return _trade(tokens, (a0, a1), (b0, b1), text)
 
 
 def move_leading_phrase(text: str, rng: random.Random) -> str | None:
@@ -181,9 +184,7 @@ def _swap_positions(tokens: list[str], picks: list[int], rng: random.Random, lik
     if not options:
         return None
     a, b = rng.choice(options)
-    swapped = list(tokens)
-    swapped[a], swapped[b] = tokens[b], tokens[a]
-    return _join(swapped, like)
+    return _trade(tokens, (a, a + 1), (b, b + 1), like)
 
 
 def swap_nouns(text: str, rng: random.Random) -> str | None:
@@ -225,9 +226,8 @@ def swap_names(text: str, rng: random.Random) -> str | None:
                if tokens[a[0]:a[1]] != tokens[b[0]:b[1]] and not _coordinated(tokens, a[1] - 1, b[0])]
     if not options:
         return None
-    (a0, a1), (b0, b1) = rng.choice(options)
-    swapped = tokens[:a0] + tokens[b0:b1] + tokens[a1:b0] + tokens[a0:a1] + tokens[b1:]
-    return _join(swapped, text)
+    a, b = rng.choice(options)
+    return _trade(tokens, a, b, text)
 
 
 #: Edits that keep the meaning (label 1) and edits that break it (label 0), by name.
@@ -240,10 +240,3 @@ BREAKING: dict[str, Callable[[str, random.Random], str | None]] = {
     "nouns": swap_nouns,
     "verbs": swap_verbs,
 }
-
-
-def first_edit(text: str, edits: dict[str, Callable[[str, random.Random], str | None]],
-               rng: random.Random) -> tuple[str, str] | None:
-    """``(kind, edited text)`` from the first of ``edits`` (in a random order) that changes the
-    text, or None."""
-    return perturb.first_change(text, edits, rng)

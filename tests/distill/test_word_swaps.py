@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from distill import word_swaps
+from distill.perturb import first_change
 from models.word_order import is_reordering
 
 
@@ -79,8 +80,8 @@ def test_untokenized_text_keeps_its_punctuation() -> None:
     assert word_swaps.swap_names('She said "Paris" to Jones .', rng) in (None, 'She said "Jones" to Paris .')
 
 
-def test_first_edit_is_deterministic() -> None:
+def test_first_change_over_the_swaps_is_deterministic() -> None:
     text = "In 1990 , Smith and Jones founded the firm in Boston and sold the shop in Denver ."
-    first = [word_swaps.first_edit(text, word_swaps.BREAKING, random.Random(s)) for s in range(10)]
-    assert first == [word_swaps.first_edit(text, word_swaps.BREAKING, random.Random(s)) for s in range(10)]
+    first = [first_change(text, word_swaps.BREAKING, random.Random(s)) for s in range(10)]
+    assert first == [first_change(text, word_swaps.BREAKING, random.Random(s)) for s in range(10)]
     assert all(result and _same_words(text, result[1]) for result in first)
