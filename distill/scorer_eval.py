@@ -212,6 +212,18 @@ def student_figures(logit_fn: LogitFn, files: Sequence[Path]) -> dict[str, Any]:
     return report
 
 
+def both_ways(logit_fn: LogitFn) -> LogitFn:
+    """``logit_fn`` read both ways, (source, candidate) and (candidate, source), the two logits
+    averaged: what a ``symmetric`` scorer gives at run time (:meth:`models.scorer.MeaningScorer.logits`),
+    so its calibration must be fitted on the same."""
+
+    def logits(sources: Sequence[str], candidates: Sequence[str]) -> np.ndarray:
+        forward = np.asarray(logit_fn(sources, candidates), dtype=float)
+        return (forward + np.asarray(logit_fn(candidates, sources), dtype=float)) / 2
+
+    return logits
+
+
 def torch_logits(run_dir: Path, num_hidden_layers: int = 4, max_length: int = 128,
                  batch_size: int = 64, threads: int = 2) -> LogitFn:
     """A LogitFn over a training run's weights (PyTorch; for evaluating before export)."""
@@ -254,10 +266,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="write the report here (JSON)")
     parser.add_argument("--candidates", type=Path, nargs="*", default=[],
                         help="student outputs (paraphrase --json lines or evaluate dumps) to score too")
+    parser.add_argument("--symmetric", action="store_true",
+                        help="read each pair both ways and average the logits (a scorer trained with --both-sides)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logit_fn = torch_logits(args.run, args.layers, threads=args.threads)
-    report = evaluate(logit_fn, args.data)
+    if args.symmetric:
+        logit_fn = both_ways(logit_fn)
+    report = {"symmetric": args.symmetric, **evaluate(logit_fn, args.data)}
     if args.candidates:
         report["student_candidates"] = student_figures(logit_fn, args.candidates)
     text = json.dumps(report, indent=2)

@@ -42,6 +42,8 @@ def publish(run_dir: Path, eval_file: Path, name: str, threshold: float, *,
         "frozen": ["bert.embeddings.word_embeddings.weight"],
         "calibration": {"scale": round(float(calibration["scale"]), 6), "bias": round(float(calibration["bias"]), 6)},
         "threshold": threshold,
+        # the calibration above was fitted on logits read both ways (distill.scorer_eval --symmetric)
+        "symmetric": bool(report.get("symmetric", False)),
         "description": description or (
             f"all-MiniLM-L6-v2 cut to {config['num_hidden_layers']} layers, cross-encoder trained on human "
             "paraphrase labels, teacher paraphrases with hard negatives"

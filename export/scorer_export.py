@@ -185,6 +185,7 @@ def build_scorer_bundle(request: ScorerExportRequest, *, if_stale: bool = False)
         shutil.copyfile(base_dir / TOKENIZER_FILE, bundle / TOKENIZER_FILE)
         stages.update()
         stages.set_postfix_str("quantize, parity check")
+        # one way even for a symmetric scorer: both ways run the same graph, so one is the check
         manifest = ScorerManifest(name=scorer.name, model_file=MODEL_FILE, tokenizer_file=TOKENIZER_FILE,
                                   max_length=scorer.max_length, calibration=Calibration(**scorer.calibration),
                                   threshold=scorer.threshold, files={}, raw={})
@@ -410,6 +411,7 @@ def _manifest(scorer: CommittedScorer, base_dir: Path, base_sha256: str, fingerp
         "max_length": scorer.max_length,
         "calibration": scorer.calibration,
         "candidate_calibration": scorer.candidate_calibration,
+        "symmetric": scorer.symmetric,
         "threshold": scorer.threshold,
         "quantization": {"variant": variant, **QUANTIZATIONS[variant], "tried": tried},
         "parity": parity,

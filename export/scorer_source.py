@@ -51,6 +51,9 @@ class CommittedScorer:
     #: ``{"scale", "bias"}`` for the confidence a student candidate is shown with (None: none
     #: fitted), plus what it was fitted on; see :mod:`distill.confidence_fit`.
     candidate_calibration: dict[str, Any] | None = None
+    #: Read both ways at run time, the logits averaged (trained with ``--both-sides`` and
+    #: calibrated on such means by ``distill.scorer_eval --symmetric``).
+    symmetric: bool = False
 
     @property
     def config_path(self) -> Path:
@@ -96,6 +99,9 @@ def read_committed_scorer(folder: Path) -> CommittedScorer:
     threshold = float(field("threshold", (int, float)))
     if not 0.0 <= threshold <= 1.0:
         raise ScorerSourceError(f"{path}: 'threshold' is {threshold}, outside 0..1")
+    symmetric = data.get("symmetric", False)
+    if not isinstance(symmetric, bool):
+        raise ScorerSourceError(f"{path}: 'symmetric' is {symmetric!r}, expected true or false")
     frozen = field("frozen", list) if "frozen" in data else []
     if not all(isinstance(key, str) for key in frozen):
         raise ScorerSourceError(f"{path}: 'frozen' must be a list of tensor names")
@@ -105,7 +111,7 @@ def read_committed_scorer(folder: Path) -> CommittedScorer:
         weights=field("weights", str), frozen=tuple(frozen),
         calibration={"scale": float(calibration["scale"]), "bias": float(calibration["bias"])},
         threshold=threshold, description=str(data.get("description", "")),
-        candidate_calibration=candidate_calibration)
+        candidate_calibration=candidate_calibration, symmetric=symmetric)
     if scorer.num_hidden_layers < 1 or scorer.max_length < 5:
         raise ScorerSourceError(f"{path}: 'num_hidden_layers' must be at least 1 and 'max_length' at least 5")
     if Path(scorer.weights).name != scorer.weights:

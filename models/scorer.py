@@ -67,6 +67,8 @@ class MeaningScorer:
         self.threshold = manifest.threshold
         self.calibration = manifest.calibration
         self.candidate_calibration = manifest.candidate_calibration
+        #: Each pair read both ways, the logits averaged (:meth:`logits`).
+        self.symmetric = manifest.symmetric
         if self.candidate_calibration is not None and (self.calibration.scale <= 0 or
                                                        self.candidate_calibration.scale <= 0):
             raise ScorerBundleError(
@@ -155,11 +157,23 @@ class MeaningScorer:
         return probabilities
 
     def logits(self, sources: Sequence[str], candidates: Sequence[str]) -> np.ndarray:
-        """The raw logits (float32) behind :meth:`score`, in the caller's order."""
+        """The raw logits (float32) behind :meth:`score`, in the caller's order.
+
+        A :attr:`symmetric` scorer reads each pair both ways in one pass of twice the rows
+        and gives the two logits' mean, which is what its calibration was fitted on. Why:
+        whether two sentences say the same does not depend on which comes first, and the
+        mean of two readings is a small ensemble for the price of one more row (the order
+        companion on held-out PAWS-Wiki: AUC 0.809 one way, 0.835 both).
+        """
         sources, candidates = _pairs(sources, candidates)
+        if self.symmetric:
+            sources, candidates = sources + candidates, candidates + sources
         out = np.empty(len(sources), dtype=np.float32)
         for rows, _, (logits,) in self._batches(sources, candidates, [OUTPUT_NAME]):
             out[rows] = np.asarray(logits, dtype=np.float32).reshape(-1)
+        if self.symmetric:
+            half = len(out) // 2
+            return ((out[:half] + out[half:]) / 2).astype(np.float32)
         return out
 
     def span_similarity(self, source: str, span: tuple[int, int], candidates: Sequence[str],

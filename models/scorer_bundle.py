@@ -90,6 +90,10 @@ class ScorerManifest:
     #: Maps the same logit to the confidence a *student candidate* is shown with (fitted on
     #: candidates read by eye, :mod:`distill.confidence_fit`); None: the pair probability is shown.
     candidate_calibration: CandidateCalibration | None = None
+    #: Read each pair both ways, ``(source, candidate)`` and ``(candidate, source)``, and use
+    #: the two logits' mean: what the scorer was trained and calibrated for (``symmetric`` in
+    #: its ``scorer.json``). Absent in older manifests: one way.
+    symmetric: bool = False
 
     @classmethod
     def from_dict(cls, data: object) -> ScorerManifest:
@@ -111,7 +115,14 @@ class ScorerManifest:
             raw=data,
             candidate_calibration=(None if data.get("candidate_calibration") is None
                                    else CandidateCalibration.from_dict(data["candidate_calibration"])),
+            symmetric=_flag(data.get("symmetric", False), "'symmetric'"),
         )
+
+
+def _flag(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{where} is {value!r}, expected true or false")
+    return value
 
 
 def _finite(value: object, where: str) -> float:

@@ -175,6 +175,46 @@ def test_repeat_shows_an_origin_k_times_and_refuses_an_unknown_one() -> None:
         repeated(pairs, {"qqp": 2})
 
 
+def test_both_sides_swaps_about_half_the_pairs_and_keeps_each_whole() -> None:
+    from distill.scorer_data import ScorerPair
+    from distill.scorer_train import sides
+
+    batch = [ScorerPair(f"s{i}", f"c{i}", i % 2, "paws") for i in range(400)]
+    assert sides(batch, None) == ([p.source for p in batch], [p.candidate for p in batch])
+    sources, candidates = sides(batch, random.Random(3))
+    swapped = [s.startswith("c") for s in sources]
+    assert 150 < sum(swapped) < 250
+    for pair, source, candidate in zip(batch, sources, candidates):
+        assert {source, candidate} == {pair.source, pair.candidate}  # the two sides of the same pair
+    assert sides(batch, random.Random(3)) == (sources, candidates)  # one draw per seed
+
+
+def test_both_ways_averages_the_two_readings() -> None:
+    from distill.scorer_eval import both_ways
+
+    def one_way(sources: list[str], candidates: list[str]) -> np.ndarray:
+        return np.array([len(s) - 0.5 * len(c) for s, c in zip(sources, candidates)], dtype=float)
+
+    logits = both_ways(one_way)(["abcd", "x"], ["ab", "xyz"])
+    np.testing.assert_allclose(logits, [(3 + 0) / 2, (-0.5 + 2.5) / 2])
+    np.testing.assert_allclose(both_ways(one_way)(["ab", "xyz"], ["abcd", "x"]), logits)  # order does not matter
+
+
+def test_publish_carries_the_symmetric_reading_into_scorer_json(tmp_path: Path) -> None:
+    from distill.scorer_publish import publish
+
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "weights.safetensors").write_bytes(b"w")
+    (run / "training.json").write_text(json.dumps({"config": {"num_hidden_layers": 4, "max_length": 128}}))
+    for symmetric in (False, True):
+        report = tmp_path / f"eval-{symmetric}.json"
+        report.write_text(json.dumps({"symmetric": symmetric, "calibration": {"scale": 0.7, "bias": -0.2}}))
+        folder = publish(run, report, f"s-{symmetric}", 0.5, out_root=tmp_path / "scorers")
+        written = json.loads((folder / "scorer.json").read_text())
+        assert written["symmetric"] is symmetric and written["calibration"] == {"scale": 0.7, "bias": -0.2}
+
+
 @pytest.mark.parametrize("argv, message", [(["--repeat", "paws"], "ORIGIN=K"), (["--repeat", "paws=0"], "ORIGIN=K"),
                                            (["--repeat", "=2"], "ORIGIN=K")])
 def test_repeat_usage_errors(argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

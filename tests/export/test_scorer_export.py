@@ -245,6 +245,12 @@ def test_an_up_to_date_bundle_is_reused_and_a_changed_scorer_rebuilt(tiny, tmp_p
     assert manifest["threshold"] == 0.7
     assert manifest["candidate_calibration"] == fitted  # provenance travels with it
     assert manifest["fingerprint"] != json.loads(before)["fingerprint"]
+    assert json.loads(before)["symmetric"] is False and manifest["symmetric"] is False
+
+    write_scorer_json(source, threshold=0.7, candidate_calibration=fitted, symmetric=True)  # trained both ways
+    build_scorer_bundle(request, if_stale=True)
+    manifest = json.loads((out / tiny.bundle.name / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["symmetric"] is True
 
 
 def test_a_damaged_bundle_is_not_up_to_date(tiny, tmp_path: Path) -> None:  # noqa: ANN001
@@ -324,6 +330,7 @@ def test_the_loaded_model_holds_the_committed_weights(tiny) -> None:  # noqa: AN
     ({"candidate_calibration": {"scale": -0.6, "bias": 0}}, "both calibration scales must be positive"),
     ({"candidate_calibration": {"scale": 0.6, "bias": 0, "source_scale": "low"}},
      "'candidate_calibration.source_scale' is 'low'"),
+    ({"symmetric": 1}, "'symmetric' is 1, expected true or false"),
 ])
 def test_a_bad_scorer_json_names_the_field(tiny, tmp_path: Path, changes: dict, message: str) -> None:  # noqa: ANN001
     from tiny_scorer import write_scorer_json

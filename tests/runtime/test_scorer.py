@@ -176,6 +176,39 @@ def with_candidate_calibration(bundle: Path, destination: Path, calibration: obj
     return folder
 
 
+def with_manifest_field(bundle: Path, destination: Path, key: str, value: object) -> Path:
+    """A copy of ``bundle`` whose manifest sets ``key`` (the manifest is not hashed)."""
+    from tiny_scorer import copy_bundle
+
+    folder = copy_bundle(bundle, destination)
+    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    data[key] = value
+    (folder / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    return folder
+
+
+def test_a_symmetric_scorer_averages_both_readings_of_each_pair(tiny, scorer: MeaningScorer,  # noqa: ANN001
+                                                                fp32_folder: Path, tmp_path: Path) -> None:
+    assert not scorer.symmetric  # older manifests have no field: one way
+    assert MeaningScorer.load(with_manifest_field(tiny.bundle, tmp_path, "symmetric", True)).symmetric
+    # the fp32 graph: int8 activation scales depend on the batch, and both ways make batches twice as large
+    one_way = fp32_scorer(fp32_folder, scorer, batch_size=4)
+    both = MeaningScorer(fp32_folder, replace(one_way.manifest, symmetric=True), threads=1, batch_size=4)
+    sources, candidates = split(PAIRS)
+    forward, backward = one_way.logits(sources, candidates), one_way.logits(candidates, sources)
+    assert np.abs(forward - backward).max() > 1e-3  # the graph reads the two ways differently
+    np.testing.assert_allclose(both.logits(sources, candidates), (forward + backward) / 2, atol=2e-5)
+    np.testing.assert_allclose(both.logits(candidates, sources), both.logits(sources, candidates), atol=2e-5)
+    np.testing.assert_allclose(both.score(sources, candidates),
+                               calibrate((forward + backward) / 2, both.calibration), atol=2e-5)
+    assert both.score([], []).shape == (0,)
+
+
+def test_a_symmetric_field_that_is_not_true_or_false_is_refused(tiny, tmp_path: Path) -> None:  # noqa: ANN001
+    with pytest.raises(ScorerBundleError, match="'symmetric' is 'yes', expected true or false"):
+        MeaningScorer.load(with_manifest_field(tiny.bundle, tmp_path, "symmetric", "yes"))
+
+
 def test_a_candidate_is_shown_with_the_candidate_calibration_of_the_same_logit(tiny, scorer: MeaningScorer,  # noqa: ANN001
                                                                               tmp_path: Path) -> None:
     assert scorer.candidate_calibration is None  # none fitted: the pair probability is shown
