@@ -189,7 +189,7 @@ def protected_sources(root: Path) -> set[str]:
 
 
 #: ``--only`` choices, with the same held-out split as the meaning scorer's: ``paws``, PAWS-Wiki
-#: alone; ``order``, the order scorer's data (``models/scorers/minilm-l4-order-v2``, see
+#: alone; ``order``, the order scorer's data (``models/scorers/minilm-l4-order-v3``, see
 #: :func:`order_pairs`).
 ONLY_CHOICES = ("paws", "order")
 
@@ -281,14 +281,45 @@ def swap_pairs(root: Path, rng: random.Random, *, positives: int = 3000) -> list
     return pairs
 
 
+#: The edits :func:`changed_pairs` makes: every kind but ``roles``, which the order data
+#: already makes from the teachers' pairs.
+CHANGES = ("number", "number_word", "name", "negation", "flip", "drop", "invent")
+
+
+def changed_pairs(labelled: list[tuple[bool, ScorerPair]], rng: random.Random, *,
+                  limit: int) -> list[tuple[bool, ScorerPair]]:
+    """Up to ``limit`` negatives made from reordered positives: the candidate with a number,
+    a name, a negation, a direction, a clause or an invented detail changed, kept where the
+    pair still reorders the source's words (only those reach the order scorer); each stays on
+    its positive's side of the hold-out.
+
+    Why: the order scorer's data taught word order alone, and a scorer read both ways gave
+    reordered candidates with "not" or "in secret" added 0.6-0.9 (held-out QQP made
+    negatives), though such a candidate is one the app must not show.
+    """
+    from models.word_order import is_reordering
+
+    positives = [(held, p) for held, p in labelled if p.label == 1]
+    rng.shuffle(positives)
+    made: list[tuple[bool, ScorerPair]] = []
+    for held, pair in positives:
+        if len(made) >= limit:
+            break
+        changed = perturb(pair.candidate, rng, kinds=CHANGES)
+        if changed and is_reordering(pair.source, changed[1]):
+            made.append((held, ScorerPair(pair.source, changed[1], 0, "changed", changed[0])))
+    return made
+
+
 def build(root: Path, out_dir: Path, *, seed: int = 13, qqp_limit: int = 4000,
           teacher_pairs: int = 5000, kd_sets: int = 600, only: str | None = None,
-          swaps: int = 0) -> dict[str, Any]:
+          swaps: int = 0, changed: int = 0) -> dict[str, Any]:
     """Write train.jsonl, holdout.jsonl, kd_train.jsonl and kd_holdout.jsonl; return counts.
 
     ``only="paws"``: PAWS-Wiki's pairs alone and no candidate sets (the KD files are empty);
     ``only="order"``: those and :func:`order_pairs`, plus ``swaps`` kept-meaning PAWS-style
-    pairs and as many broken ones (:func:`swap_pairs`).
+    pairs and as many broken ones (:func:`swap_pairs`), and ``changed`` negatives made from
+    the reordered positives (:func:`changed_pairs`).
     """
     rng = random.Random(seed)
     labelled: list[tuple[bool, ScorerPair]] = []
@@ -305,6 +336,11 @@ def build(root: Path, out_dir: Path, *, seed: int = 13, qqp_limit: int = 4000,
         labelled += order_pairs(root, rng)
         if swaps:
             labelled += swap_pairs(root, rng, positives=swaps)
+        if changed:
+            from models.word_order import is_reordering
+
+            reordered = [(held, p) for held, p in labelled if is_reordering(p.source, p.candidate)]
+            labelled += changed_pairs(reordered, rng, limit=changed)
     elif only not in ONLY_CHOICES:
         raise ValueError(f"only must be one of {', '.join(ONLY_CHOICES)}, got {only!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -356,11 +392,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--swaps", type=int, default=0,
                         help="with --only order: this many PAWS-style kept-meaning pairs made from "
                              "plain sentences, and as many broken ones")
+    parser.add_argument("--changed", type=int, default=0,
+                        help="with --only order: this many negatives made from the reordered positives "
+                             "(a number, name, negation, direction, clause or invented detail changed)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     counts = build(args.data or data_root(), args.out, seed=args.seed, qqp_limit=args.qqp,
                    teacher_pairs=args.teacher_pairs, kd_sets=args.kd_sets, only=args.only,
-                   swaps=args.swaps)
+                   swaps=args.swaps, changed=args.changed)
     print(json.dumps(counts, indent=2))
     return 0
 

@@ -20,7 +20,7 @@ from .errors import ParaphraseStudioError
 #: The scorer the candidate pipeline and ``paraphrase-studio score`` use when none is named.
 DEFAULT_SCORER = "minilm-l4-meaning-v1"
 #: The default scorer's companion for pairs that reorder the same words (:mod:`models.word_order`).
-ORDER_SCORER = "minilm-l4-order-v2"
+ORDER_SCORER = "minilm-l4-order-v3"
 #: ``none`` switches the order companion off (the meaning scorer then judges every pair).
 ORDER_SCORER_ENV = "PARAPHRASE_STUDIO_ORDER_SCORER"
 _OFF = frozenset({"none", "off", "0", "false", "no"})
@@ -68,9 +68,9 @@ SCORERS: dict[str, ScorerRecipe] = {
     ORDER_SCORER: ScorerRecipe(
         name=ORDER_SCORER,
         folder=SCORERS_DIR / ORDER_SCORER,
-        description=("The same cross-encoder trained on reordered pairs (PAWS-Wiki, MRPC, teacher rewrites, PAWS-style swaps): "
-                     "judges a candidate that reorders its source's words "
-                     "(models/scorers/minilm-l4-order-v2/README.md)."),
+        description=("The same cross-encoder trained on reordered pairs (PAWS-Wiki, MRPC, teacher rewrites, PAWS-style swaps, "
+                     "details changed), read both ways: judges a candidate that reorders its source's words "
+                     "(models/scorers/minilm-l4-order-v3/README.md)."),
     ),
 }
 

@@ -301,3 +301,25 @@ def test_swap_pairs_balance_kept_and_broken_and_skip_paws(tmp_path: Path) -> Non
     build(tmp_path / "data", tmp_path / "order", only="order", swaps=20)
     train = read_pairs(tmp_path / "order" / "train.jsonl") + read_pairs(tmp_path / "order" / "holdout.jsonl")
     assert Counter(p.label for p in train if p.origin == "swaps") == {1: 20, 0: 20}
+
+
+def test_changed_pairs_are_reordered_negatives_on_their_positives_side() -> None:
+    from distill.scorer_data import CHANGES, ScorerPair, changed_pairs
+    from models.word_order import is_reordering
+
+    moved = [(i % 3 == 0, ScorerPair(f"In {1990 + i} , Smith did not sell the 3 farms in Alton because of the rain .",
+                                     f"Smith did not sell the 3 farms in Alton in {1990 + i} because of the rain .",
+                                     1, "teacher_order"))
+             for i in range(30)]
+    negatives = [(False, ScorerPair("a b c", "c b a", 0, "paws"))]
+    made = changed_pairs(moved + negatives, random.Random(0), limit=12)
+    assert len(made) == 12
+    sides = {(p.source, p.candidate): held for held, p in moved}
+    for held, pair in made:
+        assert pair.label == 0 and pair.origin == "changed" and pair.kind in CHANGES
+        assert is_reordering(pair.source, pair.candidate)  # what reaches the order scorer
+        original = next(p for h, p in moved if p.source == pair.source)
+        assert pair.candidate != original.candidate and held == sides[(original.source, original.candidate)]
+    assert len({p.kind for _, p in made}) >= 3
+    assert changed_pairs(negatives, random.Random(0), limit=5) == []  # made from positives only
+    assert changed_pairs(moved, random.Random(0), limit=0) == []
