@@ -299,7 +299,7 @@ def changed_pairs(labelled: list[tuple[bool, ScorerPair]], rng: random.Random, *
     """
     from models.word_order import is_reordering
 
-    positives = [(held, p) for held, p in labelled if p.label == 1]
+    positives = [(held, p) for held, p in labelled if p.label == 1 and is_reordering(p.source, p.candidate)]
     rng.shuffle(positives)
     made: list[tuple[bool, ScorerPair]] = []
     for held, pair in positives:
@@ -337,10 +337,7 @@ def build(root: Path, out_dir: Path, *, seed: int = 13, qqp_limit: int = 4000,
         if swaps:
             labelled += swap_pairs(root, rng, positives=swaps)
         if changed:
-            from models.word_order import is_reordering
-
-            reordered = [(held, p) for held, p in labelled if is_reordering(p.source, p.candidate)]
-            labelled += changed_pairs(reordered, rng, limit=changed)
+            labelled += changed_pairs(labelled, rng, limit=changed)
     elif only not in ONLY_CHOICES:
         raise ValueError(f"only must be one of {', '.join(ONLY_CHOICES)}, got {only!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
