@@ -8,7 +8,8 @@ probability that the candidate keeps the source's meaning, 0..1, 4 decimals), ot
 relative date that points elsewhere) keeps 9 % of the scorer's probability and its JSON object says why in ``"reason"``
 (:mod:`models.changed_statement`). A pair that reorders the source's own words gets the
 default scorer's order companion's probability where that bundle is built
-(:mod:`models.word_order`; ``PARAPHRASE_STUDIO_ORDER_SCORER=none`` turns it off).
+(:mod:`models.word_order`; ``PARAPHRASE_STUDIO_ORDER_SCORER=none`` turns it off, a bundle
+name or folder there chooses another).
 
 The same contract as ``paraphrase`` (:mod:`models.cli`, whose line reader this uses): a line
 that cannot be scored (no tab, more than one tab, an empty side, bytes that are not UTF-8,

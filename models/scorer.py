@@ -28,7 +28,8 @@ import onnxruntime as ort
 from tokenizers import Tokenizer
 
 from .scorer_bundle import Calibration, ScorerBundleError, ScorerManifest, load_scorer_manifest
-from .scorer_recipes import DEFAULT_SCORER, order_scorer_for, resolve_scorer_bundle, scorer_rebuild_command
+from .scorer_recipes import (DEFAULT_SCORER, ORDER_SCORER_ENV, order_scorer_for, order_scorer_is_chosen,
+                             resolve_scorer_bundle, scorer_rebuild_command)
 from .word_order import is_reordering
 
 log = logging.getLogger(__name__)
@@ -111,18 +112,22 @@ class MeaningScorer:
         order_name = order_scorer_for(folder)
         if order_name is not None:
             scorer.order = cls._load_order(folder.parent / order_name, threads=threads, batch_size=batch_size,
-                                           verify=verify)
+                                           verify=verify, required=order_scorer_is_chosen())
         return scorer
 
     @classmethod
     def _load_order(cls, folder: Path, *, threads: int | None, batch_size: int,
-                    verify: bool) -> MeaningScorer | None:
+                    verify: bool, required: bool = False) -> MeaningScorer | None:
         """The order companion, or None with one log line when its bundle is not built.
 
         Optional on purpose: the installer leaves it out (its 250 MB budget), and a source
         install builds it with ``./studio build``. A bundle that is there but damaged is an
-        error like any other, so a broken file never passes unnoticed.
+        error like any other, so a broken file never passes unnoticed; so is a companion named
+        by :envvar:`PARAPHRASE_STUDIO_ORDER_SCORER` that is not there (``required``).
         """
+        if required and not (folder / "manifest.json").is_file():
+            raise ScorerBundleError(f"order scorer {folder} (named by {ORDER_SCORER_ENV}) has no bundle: build it "
+                                    f"with {scorer_rebuild_command(folder.name, folder)}, or unset {ORDER_SCORER_ENV}")
         if not (folder / "manifest.json").is_file():
             log.info("order scorer %s is not built (%s): the meaning scorer judges reordered pairs too",
                      folder.name, folder)

@@ -21,7 +21,8 @@ from .errors import ParaphraseStudioError
 DEFAULT_SCORER = "minilm-l4-meaning-v1"
 #: The default scorer's companion for pairs that reorder the same words (:mod:`models.word_order`).
 ORDER_SCORER = "minilm-l4-order-v3"
-#: ``none`` switches the order companion off (the meaning scorer then judges every pair).
+#: ``none`` switches the order companion off (the meaning scorer then judges every pair); a
+#: bundle name or folder puts that companion in its place (an A/B of a new one, no code edited).
 ORDER_SCORER_ENV = "PARAPHRASE_STUDIO_ORDER_SCORER"
 _OFF = frozenset({"none", "off", "0", "false", "no"})
 
@@ -90,13 +91,28 @@ def get_scorer(name: str) -> ScorerRecipe:
 def order_scorer_for(folder: Path) -> str | None:
     """The order companion to load beside the scorer bundle in ``folder`` (a catalog scorer's,
     found by the folder's name), or None: none in the catalog, or switched off by
-    :envvar:`PARAPHRASE_STUDIO_ORDER_SCORER` = ``none``."""
+    :envvar:`PARAPHRASE_STUDIO_ORDER_SCORER` = ``none``.
+
+    Any other value of that variable names the companion instead: a bundle name beside
+    ``folder`` or a folder path (an absolute path stays itself when joined to ``folder``'s
+    parent). Why: a newly trained companion is compared with the shipped one through the
+    real ``score`` and ``evaluate`` commands, not through a copy of their wiring."""
     recipe = SCORERS.get(Path(folder).name)
     if recipe is None or recipe.order_scorer is None:
         return None
-    if os.environ.get(ORDER_SCORER_ENV, "").strip().casefold() in _OFF:
+    chosen = os.environ.get(ORDER_SCORER_ENV, "").strip()
+    if chosen.casefold() in _OFF:
         return None
-    return recipe.order_scorer
+    return os.path.abspath(os.path.expanduser(chosen)) if ("/" in chosen or os.sep in chosen) else (
+        chosen or recipe.order_scorer)
+
+
+def order_scorer_is_chosen() -> bool:
+    """Whether :envvar:`PARAPHRASE_STUDIO_ORDER_SCORER` names a companion (not unset, not ``none``):
+    then a missing bundle is an error, not the installer's quiet fallback, so a typo never
+    measures the meaning scorer alone under the new companion's name."""
+    chosen = os.environ.get(ORDER_SCORER_ENV, "").strip()
+    return bool(chosen) and chosen.casefold() not in _OFF
 
 
 def resolve_scorer_bundle(name_or_folder: str | os.PathLike[str] | None) -> Path:

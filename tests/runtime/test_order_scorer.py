@@ -137,6 +137,32 @@ def test_a_companion_that_is_not_built_is_left_out_with_a_log_line(pair_of_bundl
     assert scorer.score(*split(PAIRS)).shape == (len(PAIRS),)
 
 
+def test_the_variable_can_name_another_companion_by_name_or_folder(pair_of_bundles: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    other = pair_of_bundles / "order-candidate"
+    shutil.copytree(pair_of_bundles / ORDER_SCORER, other)
+    monkeypatch.setenv(ORDER_SCORER_ENV, "order-candidate")
+    assert order_scorer_for(pair_of_bundles / DEFAULT_SCORER) == "order-candidate"
+    scorer = MeaningScorer.load(pair_of_bundles / DEFAULT_SCORER, threads=1)
+    assert scorer.order is not None and scorer.order.folder == other
+    elsewhere = shutil.move(other, pair_of_bundles.parent / "elsewhere")
+    monkeypatch.setenv(ORDER_SCORER_ENV, str(elsewhere))
+    scorer = MeaningScorer.load(pair_of_bundles / DEFAULT_SCORER, threads=1)
+    assert scorer.order is not None and scorer.order.folder == Path(elsewhere)
+    alone = MeaningScorer(scorer.folder, scorer.manifest, threads=1)
+    sources, candidates = split(PAIRS)
+    assert np.all(scorer.score(sources, candidates)[REORDERED] > alone.score(sources, candidates)[REORDERED])
+
+
+def test_a_named_companion_that_is_missing_is_an_error_not_a_quiet_fallback(pair_of_bundles: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ORDER_SCORER_ENV, "order-typo")
+    with pytest.raises(ScorerBundleError, match=f"order-typo.*{ORDER_SCORER_ENV}"):
+        MeaningScorer.load(pair_of_bundles / DEFAULT_SCORER, threads=1)
+
+
 def test_a_damaged_companion_is_an_error_that_names_it(pair_of_bundles: Path) -> None:
     model = pair_of_bundles / ORDER_SCORER / "model.onnx"
     model.write_bytes(model.read_bytes()[:1000])
