@@ -230,14 +230,11 @@ def torch_logits(run_dir: Path, num_hidden_layers: int = 4, max_length: int = 12
     from export.deps import require
 
     torch = require("torch")
-    safetensors_torch = require("safetensors.torch")
-    from .scorer_train import build_model, encode
+    from .scorer_train import build_model, encode, read_weights
 
     torch.set_num_threads(threads)
     model, tokenizer = build_model(num_hidden_layers)
-    missing, unexpected = model.load_state_dict(
-        {k: v.float() for k, v in safetensors_torch.load_file(str(run_dir / "weights.safetensors")).items()},
-        strict=False)
+    missing, unexpected = model.load_state_dict(read_weights(run_dir / "weights.safetensors"), strict=False)
     if unexpected or [m for m in missing if "word_embeddings" not in m]:
         raise ValueError(f"weights do not fit the model: missing {missing}, unexpected {unexpected}")
     model.eval()

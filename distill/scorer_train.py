@@ -192,10 +192,19 @@ def repeated(pairs: list[ScorerPair], repeat: dict[str, int] | None) -> list[Sco
     return [p for p in pairs for _ in range(max(1, repeat.get(p.origin, 1)))]
 
 
+def read_weights(path: Path) -> dict[str, Any]:
+    """A ``weights.safetensors`` (a run's fp16 one, or a committed one with 8-bit rows) as
+    float32 torch tensors by model name (:func:`models.scorer_weights.dequantize_rows`)."""
+    torch = require("torch")
+    safetensors_numpy = require("safetensors.numpy")
+    from models.scorer_weights import dequantize_rows
+
+    return {k: torch.from_numpy(v) for k, v in dequantize_rows(safetensors_numpy.load_file(str(path))).items()}
+
+
 def load_init_weights(model: Any, path: Path) -> None:
     """Start from a trained scorer (its committed ``weights.safetensors``), not the bare base."""
-    safetensors_torch = require("safetensors.torch")
-    state = {k: v.float() for k, v in safetensors_torch.load_file(str(path)).items()}
+    state = read_weights(path)
     missing, unexpected = model.load_state_dict(state, strict=False)
     if unexpected or set(missing) - set(FROZEN):
         raise ValueError(f"{path} does not fit this model: missing {sorted(set(missing) - set(FROZEN))[:3]}, "

@@ -1,6 +1,7 @@
 """A committed meaning scorer (``models/scorers/<name>/``) read back as a PyTorch model.
 
-Training commits ``scorer.json`` and an fp16 ``weights.safetensors`` of a
+Training commits ``scorer.json`` and a ``weights.safetensors`` (fp16, the encoder's matrices
+optionally as 8-bit rows: :mod:`models.scorer_weights`) of a
 ``BertForSequenceClassification`` (num_labels=1) cut to ``num_hidden_layers`` of its base,
 without the frozen tensors (the word embeddings, 45 MB), which come from the base package.
 Loading is strict: every tensor of the model must come from the file or be listed as frozen,
@@ -20,6 +21,7 @@ from typing import Any
 from models.bundle import sha256_file
 from models.errors import ParaphraseStudioError
 from models.scorer_recipes import SCORER_CONFIG
+from models.scorer_weights import ScorerWeightsError, dequantize_rows
 
 from .base_weights import MINILM_BASE, folder_digest, minilm_dir
 from .deps import require
@@ -149,7 +151,7 @@ def load_torch_scorer(scorer: CommittedScorer, base_dir: Path) -> Any:
     """The fp32 ``BertForSequenceClassification``: the base cut to N layers, the committed weights on top."""
     torch = require("torch")
     transformers = require("transformers")
-    safetensors_torch = require("safetensors.torch")
+    safetensors_numpy = require("safetensors.numpy")
     config = transformers.BertConfig.from_pretrained(
         base_dir, num_hidden_layers=scorer.num_hidden_layers, num_labels=1,
         attn_implementation="eager")  # plain ops: traces to a graph onnxruntime fuses
@@ -166,9 +168,13 @@ def load_torch_scorer(scorer: CommittedScorer, base_dir: Path) -> Any:
     model.eval()
     expected = model.state_dict()
     try:
-        trained = safetensors_torch.load_file(str(scorer.weights_path))
+        stored = safetensors_numpy.load_file(str(scorer.weights_path))
     except Exception as exc:  # safetensors raises its own error types on a damaged file
         raise ScorerSourceError(f"{scorer.weights_path} cannot be read ({exc})") from exc
+    try:
+        trained = {key: torch.from_numpy(value) for key, value in dequantize_rows(stored).items()}
+    except ScorerWeightsError as exc:
+        raise ScorerSourceError(f"{scorer.weights_path}: {exc}") from exc
     unknown_frozen = sorted(set(scorer.frozen) - set(expected))
     missing = sorted(set(expected) - set(trained) - set(scorer.frozen))
     unexpected = sorted(set(trained) - set(expected))

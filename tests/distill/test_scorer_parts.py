@@ -247,6 +247,38 @@ def test_init_weights_load_a_trained_scorer_and_refuse_a_foreign_file(tmp_path: 
         load_init_weights(fresh, tmp_path / "bad.safetensors")
 
 
+def test_publish_can_store_8_bit_rows_that_init_weights_reads_back(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    safetensors_torch = pytest.importorskip("safetensors.torch")
+    transformers = pytest.importorskip("transformers")
+    from distill.scorer_publish import publish
+    from distill.scorer_train import FROZEN, load_init_weights, trainable_state
+
+    config = transformers.BertConfig(vocab_size=50, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                                     intermediate_size=256, num_labels=1)
+    torch.manual_seed(0)
+    trained = transformers.BertForSequenceClassification(config)
+    run = tmp_path / "run"
+    run.mkdir()
+    safetensors_torch.save_file(trainable_state(trained), str(run / "weights.safetensors"))
+    (run / "training.json").write_text(json.dumps({"config": {"num_hidden_layers": 2, "max_length": 128}}))
+    report = tmp_path / "eval.json"
+    report.write_text(json.dumps({"calibration": {"scale": 0.7, "bias": -0.2}}))
+    folder = publish(run, report, "rows", 0.5, out_root=tmp_path / "scorers", int8_rows=True)
+    from safetensors.numpy import load_file
+
+    stored = load_file(str(folder / "weights.safetensors"))
+    matrices = [k for k in stored if ".encoder.layer." in k and k.endswith(".weight") and stored[k].ndim == 2]
+    assert len(matrices) == 12 and all(stored[k].dtype == np.int8 for k in matrices)  # 6 per layer
+    fresh = transformers.BertForSequenceClassification(config)
+    load_init_weights(fresh, folder / "weights.safetensors")
+    for name, value in trained.state_dict().items():
+        if name in FROZEN:
+            continue
+        step = value.abs().max() / 127 if ".encoder.layer." in name and value.dim() == 2 else 1e-3 * value.abs().max()
+        assert (fresh.state_dict()[name] - value).abs().max() <= step, name
+
+
 def test_only_builds_the_order_scorers_reordered_pairs(tmp_path: Path) -> None:
     from models.word_order import is_reordering, words
 

@@ -319,6 +319,28 @@ def test_the_loaded_model_holds_the_committed_weights(tiny) -> None:  # noqa: AN
     assert torch.equal(state["bert.embeddings.word_embeddings.weight"], base[base_key])  # frozen: from the base
 
 
+def test_a_scorer_committed_as_8_bit_rows_loads_their_values_and_exports(tiny, tmp_path: Path) -> None:  # noqa: ANN001
+    import torch
+    from safetensors.numpy import load_file, save_file
+
+    from export.scorer_export import ScorerExportRequest, build_scorer_bundle
+    from models.scorer_weights import SCALE_SUFFIX, dequantize_rows, quantize_rows
+
+    source = copy_source(tiny.source, tmp_path)
+    stored = quantize_rows(load_file(str(source / "weights.safetensors")))
+    assert any(key.endswith(SCALE_SUFFIX) for key in stored)
+    save_file(stored, str(source / "weights.safetensors"))
+    state = load_torch_scorer(read_committed_scorer(source), tiny.base).state_dict()
+    for key, value in dequantize_rows(stored).items():
+        assert torch.equal(state[key], torch.from_numpy(value)), key
+    bundle = build_scorer_bundle(ScorerExportRequest(source=source, out_root=tmp_path / "out", base=tiny.base))
+    assert (bundle / "model.onnx").is_file()
+    stored.pop(next(key for key in stored if key.endswith(SCALE_SUFFIX)))
+    save_file(stored, str(source / "weights.safetensors"))
+    with pytest.raises(ScorerSourceError, match=r"weights\.safetensors: .* stored in 8 bits without"):
+        load_torch_scorer(read_committed_scorer(source), tiny.base)
+
+
 @pytest.mark.parametrize(("changes", "message"), [
     ({"calibration": {"scale": "big", "bias": 0}}, "'calibration.scale' is 'big'"),
     ({"threshold": 1.5}, "'threshold' is 1.5, outside 0..1"),
