@@ -25,6 +25,7 @@ import json
 import logging
 import math
 import random
+import re
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -65,6 +66,8 @@ class ScorerTrainConfig:
     max_minutes: float | None = None
     save_every: int = 200
     init_weights: str | None = None
+    #: ``init_weights`` may hold fewer layers than the model; the rest start from the base.
+    grow: bool = False
     repeat: dict[str, int] | None = None
     #: Show each labelled pair with its sides swapped half the time (a fresh draw per epoch):
     #: for a scorer read both ways at run time (``symmetric`` in its ``scorer.json``).
@@ -202,13 +205,28 @@ def read_weights(path: Path) -> dict[str, Any]:
     return {k: torch.from_numpy(v) for k, v in dequantize_rows(safetensors_numpy.load_file(str(path))).items()}
 
 
-def load_init_weights(model: Any, path: Path) -> None:
-    """Start from a trained scorer (its committed ``weights.safetensors``), not the bare base."""
+_LAYER_KEY = re.compile(r"^bert\.encoder\.layer\.(\d+)\.")
+
+
+def load_init_weights(model: Any, path: Path, *, grow: bool = False) -> None:
+    """Start from a trained scorer (its committed ``weights.safetensors``), not the bare base.
+
+    ``grow``: the model may be deeper than the scorer; its layers past the scorer's last keep
+    the base's pretrained weights (``build_model`` loaded them), so a trained 4-layer scorer
+    starts a 6-layer one with everything it learnt, the G2R move of a bigger judge for the
+    same data. Anything else missing is still an error.
+    """
     state = read_weights(path)
     missing, unexpected = model.load_state_dict(state, strict=False)
-    if unexpected or set(missing) - set(FROZEN):
-        raise ValueError(f"{path} does not fit this model: missing {sorted(set(missing) - set(FROZEN))[:3]}, "
+    depth = 1 + max((int(m.group(1)) for key in state if (m := _LAYER_KEY.match(key))), default=-1)
+    grown = sorted(key for key in missing if grow and (m := _LAYER_KEY.match(key)) and int(m.group(1)) >= depth)
+    left = set(missing) - set(FROZEN) - set(grown)
+    if unexpected or left:
+        raise ValueError(f"{path} does not fit this model: missing {sorted(left)[:3]}, "
                          f"unexpected {sorted(unexpected)[:3]}")
+    if grown:
+        log.info("init from %s: layers 0-%d trained, %d tensors of the deeper layers from the base",
+                 path, depth - 1, len(grown))
 
 
 def train(config: ScorerTrainConfig) -> dict[str, Any]:
@@ -231,7 +249,7 @@ def train(config: ScorerTrainConfig) -> dict[str, Any]:
              scored, "on" if config.kd else "off")
     model, tokenizer = build_model(config.num_hidden_layers)
     if config.init_weights:
-        load_init_weights(model, Path(config.init_weights))
+        load_init_weights(model, Path(config.init_weights), grow=config.grow)
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(_param_groups(model, config), weight_decay=config.weight_decay)
@@ -305,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--init-weights", default=None,
                         help="continue from a trained scorer's weights.safetensors")
+    parser.add_argument("--grow", action="store_true",
+                        help="with --init-weights: a scorer with fewer layers than --layers; the deeper "
+                             "layers start from the base model's")
     parser.add_argument("--repeat", action="append", default=[], metavar="ORIGIN=K",
                         help="show an origin's pairs K times per epoch (repeatable), e.g. paws=3")
     parser.add_argument("--both-sides", action="store_true",
@@ -321,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
                             epochs=args.epochs, lr=args.lr, head_lr=args.head_lr, kd=not args.no_kd, alpha=args.alpha,
                             teacher_form=args.teacher_form, threads=args.threads,
                             max_minutes=args.max_minutes, seed=args.seed,
-                            init_weights=args.init_weights, repeat=repeat or None,
+                            init_weights=args.init_weights, grow=args.grow, repeat=repeat or None,
                             both_sides=args.both_sides))
     return 0
 

@@ -247,6 +247,36 @@ def test_init_weights_load_a_trained_scorer_and_refuse_a_foreign_file(tmp_path: 
         load_init_weights(fresh, tmp_path / "bad.safetensors")
 
 
+def test_grow_starts_a_deeper_scorer_from_a_shallower_one_and_only_with_grow(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    safetensors_torch = pytest.importorskip("safetensors.torch")
+    transformers = pytest.importorskip("transformers")
+    from distill.scorer_train import load_init_weights, trainable_state
+
+    def bert(layers: int, seed: int):  # noqa: ANN202
+        torch.manual_seed(seed)
+        return transformers.BertForSequenceClassification(transformers.BertConfig(
+            vocab_size=50, hidden_size=32, num_hidden_layers=layers, num_attention_heads=2, intermediate_size=64,
+            num_labels=1))
+
+    shallow = bert(1, 0)
+    safetensors_torch.save_file(trainable_state(shallow), str(tmp_path / "w.safetensors"))
+    deep = bert(2, 1)
+    base_layer_1 = {k: v.clone() for k, v in deep.state_dict().items() if ".layer.1." in k}
+    with pytest.raises(ValueError, match=r"missing \['bert\.encoder\.layer\.1\."):
+        load_init_weights(deep, tmp_path / "w.safetensors")
+    load_init_weights(deep, tmp_path / "w.safetensors", grow=True)
+    state = deep.state_dict()
+    for name, value in shallow.state_dict().items():
+        if "word_embeddings" not in name:
+            assert torch.equal(state[name], value.half().float()), name  # layer 0, embeddings, head: trained
+    assert base_layer_1 and all(torch.equal(state[k], v) for k, v in base_layer_1.items())  # layer 1: as it was
+    safetensors_torch.save_file({k: v for k, v in trainable_state(shallow).items() if "classifier" not in k},
+                                str(tmp_path / "headless.safetensors"))
+    with pytest.raises(ValueError, match="missing \\['classifier"):
+        load_init_weights(bert(2, 1), tmp_path / "headless.safetensors", grow=True)  # grow adds layers only
+
+
 def test_publish_can_store_8_bit_rows_that_init_weights_reads_back(tmp_path: Path) -> None:
     torch = pytest.importorskip("torch")
     safetensors_torch = pytest.importorskip("safetensors.torch")
