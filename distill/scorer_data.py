@@ -189,7 +189,7 @@ def protected_sources(root: Path) -> set[str]:
 
 
 #: ``--only`` choices, with the same held-out split as the meaning scorer's: ``paws``, PAWS-Wiki
-#: alone; ``order``, the order scorer's data (``models/scorers/minilm-l4-order-v3``, see
+#: alone; ``order``, the order scorer's data (``models/scorers/minilm-l6-order-v4``, see
 #: :func:`order_pairs`).
 ONLY_CHOICES = ("paws", "order")
 

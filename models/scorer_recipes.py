@@ -20,7 +20,7 @@ from .errors import ParaphraseStudioError
 #: The scorer the candidate pipeline and ``paraphrase-studio score`` use when none is named.
 DEFAULT_SCORER = "minilm-l4-meaning-v1"
 #: The default scorer's companion for pairs that reorder the same words (:mod:`models.word_order`).
-ORDER_SCORER = "minilm-l4-order-v3"
+ORDER_SCORER = "minilm-l6-order-v4"
 #: ``none`` switches the order companion off (the meaning scorer then judges every pair); a
 #: bundle name or folder puts that companion in its place (an A/B of a new one, no code edited).
 ORDER_SCORER_ENV = "PARAPHRASE_STUDIO_ORDER_SCORER"
@@ -69,9 +69,9 @@ SCORERS: dict[str, ScorerRecipe] = {
     ORDER_SCORER: ScorerRecipe(
         name=ORDER_SCORER,
         folder=SCORERS_DIR / ORDER_SCORER,
-        description=("The same cross-encoder trained on reordered pairs (PAWS-Wiki, MRPC, teacher rewrites, PAWS-style swaps, "
-                     "details changed), read both ways: judges a candidate that reorders its source's words "
-                     "(models/scorers/minilm-l4-order-v3/README.md)."),
+        description=("All six layers of all-MiniLM-L6-v2 as a cross-encoder trained on reordered pairs (PAWS-Wiki, "
+                     "MRPC, teacher rewrites, PAWS-style swaps, details changed), read both ways: judges a "
+                     "candidate that reorders its source's words (models/scorers/minilm-l6-order-v4/README.md)."),
     ),
 }
 

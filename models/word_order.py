@@ -3,8 +3,8 @@
 "The union sued the city" and "The city sued the union" share every word. The meaning scorer
 learnt lexical evidence well (an invented detail, a changed name, a negation: held-out AUC
 0.97-0.999) and word order hardly at all: on PAWS-Wiki's word-swap pairs it ranks paraphrases
-above non-paraphrases 62 % of the time. A second cross-encoder of the same size, trained on
-such pairs only (``models/scorers/minilm-l4-order-v3``), judges them instead.
+above non-paraphrases 62 % of the time. A second cross-encoder, trained on such pairs only
+(``models/scorers/minilm-l6-order-v4``), judges them instead.
 
 Which pairs go to it: those whose words are nearly the same (:data:`SAME_WORDS_AT`, the Dice
 share of their word multisets) and where at least one shared word moved (shared words minus

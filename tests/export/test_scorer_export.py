@@ -411,7 +411,7 @@ def test_export_scorer_builds_or_reuses_a_bundle(tiny, tmp_path: Path, capsys: p
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--scorer", "no-such-scorer"], "unknown scorer 'no-such-scorer' (known: minilm-l4-meaning-v1, minilm-l4-order-v3)"),
+    (["--scorer", "no-such-scorer"], "unknown scorer 'no-such-scorer' (known: minilm-l4-meaning-v1, minilm-l6-order-v4)"),
     (["--scorer", "minilm-l4-meaning-v1", "--recipe", "smollm2-135m-fewshot"], "--recipe describe a paraphrase"),
     (["--scorer", "minilm-l4-meaning-v1", "--adapter", "x"], "--adapter describe a paraphrase bundle"),
 ])
