@@ -18,6 +18,8 @@ Four degrees, each with the words that say it:
 :func:`changed_certainty` compares a text with another the way
 :func:`models.quantifiers.changed_amounts` does: a degree given in place of one the first text
 gave (one new, one gone) is a change; a degree dropped or added beside the first's is not.
+:func:`dropped_hedge` reads the other way a hedge goes: a statement the source hedged ("may",
+"likely", "unlikely") that the candidate makes with no hedge at all.
 """
 
 from __future__ import annotations
@@ -60,6 +62,57 @@ def _cased_may(text: str) -> str:
     """``text`` lower-cased except "May", which is read as the month (a sentence opening with the
     verb, "May I ask", is rare in the prose this reads)."""
     return "".join(piece if piece == "May" else piece.lower() for piece in re.split(r"(\bMay\b)", text))
+
+
+#: A hedge the candidate may keep in other words than the degrees above: a modal, a verb of
+#: seeming or expecting, a word of chance, a condition, a report. Any of them in the candidate
+#: and a source's hedge counts as kept (the check is for a hedge gone, not for its strength);
+#: "may", "might", "perhaps" are degrees already, read by :func:`certainty` (which knows the month).
+_HEDGE_KEPT = re.compile(
+    r"\b(?:could|can|cannot|can't|would|should|seems?|seemed|appears?|appeared|suggests?|suggested"
+    r"|chances?|risks?|if|whether|expects?|expected|expecting|anticipated|possibilit(?:y|ies)|likelihood|potential"
+    r"|tends?|tended|probability|odds|hopes?|plans?|planned|aims?|intends?|estimated?|estimates"
+    r"|predicted|forecasts?|projected|believed?|thought|thinks?|suspected|alleged(?:ly)?|reportedly|apparently"
+    r"|unclear|uncertain|doubts?|set|scheduled|due|poised|slated|arguably|argu(?:e|es|ed|ing)|going"
+    r"|speculat\w*|rumou?r\w*"
+    r"|necessarily)\b", re.IGNORECASE)
+#: Where "may" or "possible" hedges nothing: a month before a day ("may seventh", "may 7"),
+#: politeness ("whom you may know", "may I ask"), what something enabled ("made it possible to
+#: establish" -> "enabled us to create", held-out news) and "as soon as possible".
+_NOT_A_HEDGE = re.compile(
+    r"\b(?:mak\w*|made)\s+(?:it\s+)?possible\b|\bas\s+\w+\s+as\s+possible\b|\b(?:when|wher|how)ever\s+possible\b|"
+    r"\bmay\s+(?=\d|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|thirteenth|\w+teenth|twentieth|twenty|thirtieth|thirty)\b)|\byou\s+may\b|\bmay\s+i\b", re.IGNORECASE)
+#: A concession, not a hedge: "It may not be Shrek, but it's not that bad", "While she may have died
+#: in 1982, …", "I might sound insane, but …" grant a point; "Not quite Shrek, but …" keeps it.
+_CONCEDED = re.compile(r"\b(?:may|might)\b(?=[^.;!?]*\b(?:but|yet)\b)"
+                       r"|\b(?P<lead>while|though|although)\b(?P<clause>[^,.;!?]*?)\b(?:may|might)\b", re.IGNORECASE)
+#: "expected" says what is foreseen, often of a date ("is expected to attend"); the writers of
+#: MRPC and the LLM teachers write "will" and "is set to" for it, so a hedge made of it alone is
+#: not required to stay.
+_EXPECTED = re.compile(r"\bexpected\b", re.IGNORECASE)
+
+
+def hedges(text: str) -> set[str]:
+    """The degrees short of certain that ``text`` hedges a statement with ("may", "likely",
+    "unlikely"); none for a question, which asks rather than states."""
+    if text.rstrip().endswith("?"):
+        return set()
+    stated = _NOT_A_HEDGE.sub(" ", _CONCEDED.sub(lambda m: f"{m.group('lead') or ''}{m.group('clause') or ''} ", text))
+    return certainty(_EXPECTED.sub(" ", stated)) - {CERTAIN}
+
+
+def dropped_hedge(said: set[str], text: str) -> str | None:
+    """The degree ``said`` (:func:`hedges` of the source) that ``text`` states flat, or None.
+
+    "Commodities trading may be reduced or stopped completely." -> "Commodities trading will
+    stop completely." gives no degree in place of the source's, so :func:`changed_certainty`
+    passes it; here a candidate with no degree and no other hedging word at all
+    (:data:`_HEDGE_KEPT`) has dropped the hedge and asserts what the writer only allowed for.
+    """
+    if not said or certainty(text) or _HEDGE_KEPT.search(text):
+        return None
+    return sorted(said)[0]
 
 
 def changed_certainty(said: set[str], text: str) -> tuple[str, str] | None:

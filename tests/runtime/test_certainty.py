@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.certainty import certainty, changed_certainty
+from models.certainty import certainty, changed_certainty, dropped_hedge, hedges
 
 
 @pytest.mark.parametrize("text, degrees", [
@@ -40,3 +40,51 @@ def test_degrees_are_read(text: str, degrees: set[str]) -> None:
 ])
 def test_a_degree_given_in_place_of_another_is_a_change(source: str, text: str, changed: bool) -> None:
     assert (changed_certainty(certainty(source), text) is not None) == changed
+
+
+@pytest.mark.parametrize("text, said", [
+    ("Commodities trading may be reduced or stopped completely.", {"possible"}),
+    ("The problem likely will mean corrective changes.", {"probable"}),
+    ("An appeal is unlikely.", {"unlikely"}),
+    ("Is it possible to delete a question?", set()),  # a question asks, it states nothing
+    ("Troy is expected to be sentenced on July 3.", set()),  # foreseen: "will", "is set to" say it too
+    ("It may not be Shrek, but it's not that bad either.", set()),  # a concession, not a hedge
+    ("While she may have died in 1982, she is the new cover star.", set()),
+    ("I am to dress Miranda Kerr whom you may know from the campaigns.", set()),  # politeness
+    ("what flights arrive may seventh", set()),  # the month, lower-cased
+    ("She is certainly right.", set()),  # certain is no hedge
+    # held-out news: what the policy enabled, not a hedge ("enabled us to create" was refused)
+    ("The energy policy made it possible to establish 125 000 jobs.", set()),
+    ("Reply as soon as possible.", set()),
+    ("Now the Senate may be ready to act.", {"possible"}),
+])
+def test_hedges_are_the_degrees_a_statement_is_hedged_with(text: str, said: set[str]) -> None:
+    assert hedges(text) == said
+
+
+@pytest.mark.parametrize("source, text, dropped", [
+    # student v2 on held-out news, shown before the check
+    ("Commodities trading may be reduced or stopped completely.", "Commodities trading will stop completely.", True),
+    ("Commodities trading may be reduced or stopped completely.", "Commodities trading is halted or stopped completely.",
+     True),
+    # MRPC pairs labelled paraphrases that a writer would not take
+    ("Patients with IBS may also be infected with MAP.", "Patients with IBS were also infected with MAP.", True),
+    ("The island reported another 35 probable cases yesterday.", "Taiwan reported 35 new infections yesterday.", True),
+    ("An appeal is unlikely.", "An appeal will come.", True),
+    ("The deal will likely close in May.", "The deal closes in May.", True),  # "May" is the month, no hedge
+    # kept, in the same or other words
+    ("Commodities trading may be reduced or stopped completely.", "Trading in commodities might be cut or halted.",
+     False),
+    ("Commodities trading may be reduced or stopped completely.", "Commodities trading could shrink or stop.", False),
+    ("The deal will likely close in May.", "The deal is set to close in May.", False),
+    ("The case may mark the first time.", "Experts think the case marks the first time.", False),
+    ("It is possible to sail to her birthplace.", "You can sail to her birthplace.", False),
+    ("Results were likely to be in the spotlight.", "Results were able to be in the spotlight.", True),
+    ("Prices are expected to rise.", "Prices will rise.", False),  # not a hedge this check asks for
+    # held-out news, student v2: the three flat cards the check refuses, and one it keeps
+    ("Now the Senate may be ready to act.", "The Senate is now ready to take action.", True),
+    ("Now the Senate may be ready to act.", "The Senate may soon be in position to act.", False),
+    ("Possible attack on Iran has been discussed.", "In Israel, there is speculation about an attack on Iran.", False),
+])
+def test_a_hedge_the_candidate_drops_altogether_is_found(source: str, text: str, dropped: bool) -> None:
+    assert (dropped_hedge(hedges(source), text) is not None) == dropped

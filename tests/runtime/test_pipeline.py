@@ -93,6 +93,17 @@ def test_how_sure_the_sentence_is_is_kept() -> None:
                                     "years.", welds, [])
 
 
+def test_a_hedge_is_not_dropped_except_where_the_mode_may_drop_a_detail() -> None:
+    """Student v2 on held-out news at the default slider, shown before the check."""
+    commodities = Source("Commodities trading may be reduced or stopped completely.")
+    flat = "Commodities trading will stop completely."
+    assert not KeepsCertainty().accepts(flat, commodities, [])
+    assert default_pipeline().refusal(flat, commodities, []).name == "certainty"  # type: ignore[union-attr]
+    assert KeepsCertainty().accepts("Trading in commodities could be cut or halted entirely.", commodities, [])
+    shorter = Source(commodities.text, omission_allowed=True)
+    assert KeepsCertainty().accepts(flat, shorter, [])
+
+
 def test_a_contrast_inside_the_sentence_is_kept() -> None:
     bank = Source("The most risk-taking bank in Europe is not in Italy or France, but in Switzerland.")
     lost = "The most risky bank in Europe is not situated on Italy, France or Switzerland."
