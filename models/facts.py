@@ -48,7 +48,9 @@ with it. Matching is by set, not by count or order ("10 to 10" needs one 10).
 * Dates: ``2024-05-22`` gives the numbers 2024 and 22 (its month is a month, not the
   number 5), so it is kept by "May 22, 2024". In "May 22", "22nd of May", "Dec. 10",
   "March 2027" the day and year are numbers like any other: "May 22" → "May 21" is a
-  missing 22 and a new 21. ``5/22/2024`` is three numbers.
+  missing 22 and a new 21. ``5/22/2024`` is three numbers. A weekday or month in lower case
+  ("flights on wednesday", "until july seventh") is kept like a capitalised one; "may" and
+  "march" only next to a day ("arriving may seventh", "the 7th of may"), verbs elsewhere.
 * Spelled numbers count: "three" = ``3``, "twenty-five" = ``25``, "two hundred" = ``200``,
   "a million" = ``1000000``, "three percent" = ``3%``, "ten dollars" = ``$10``, "third" =
   ``3rd``. Fractions: "one-third" = "a third of" (1/3), "two-thirds" (2/3); "a third time"
@@ -1970,9 +1972,24 @@ _LOWER_CALENDAR_RE = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|sa
 _LOWER_MAY_MARCH_RE = re.compile(r"\b(?:may|march)\b")
 
 
+#: Lower-case "may" and "march" next to a day ("arriving may seventh", "march 5th", "the 7th of
+#: may", "the seventh day of may") are the month: no verb stands there. "first" and "second"
+#: are left out ("we may first ask"). Student v2 showed "… arriving may seventh" -> "… arriving
+#: on the seventh" on held-out dev.
+_DAY_NUMBER = (r"(?:\d{1,2}(?:st|nd|rd|th)?|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+               r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty"
+               r"|thirtieth|thirty)")
+_LOWER_MAY_MARCH_DAY_RE = re.compile(rf"\b(?P<before>may|march)(?=\s+{_DAY_NUMBER}\b)"
+                                     rf"|\b(?:{_DAY_NUMBER}|first|second)(?:\s+day)?\s+of\s+(?P<after>may|march)\b")
+
+
 def _lower_calendar_words(text: str) -> dict[str, str]:
     """The capitalised form of each lower-case weekday or month of ``text``, as written there."""
-    return {m.group(1).capitalize(): m.group(0) for m in _LOWER_CALENDAR_RE.finditer(text)}
+    found = {m.group(1).capitalize(): m.group(0) for m in _LOWER_CALENDAR_RE.finditer(text)}
+    for m in _LOWER_MAY_MARCH_DAY_RE.finditer(text):
+        month = m.group("before") or m.group("after")
+        found[month.capitalize()] = month
+    return found
 
 
 def _lower_month_keys(words: Iterable[str]) -> set[str]:

@@ -462,6 +462,11 @@ def test_days_and_months_the_source_names_are_no_violation(source: str, candidat
     ("what flights leave on july seventh", "which flights depart on july 7"),
     ("we meet on mondays", "We meet every Monday."),
     ("i may go in march", "I might go in March."),  # lower-case "march" is not protected, but no new month
+    # "may" or "march" next to a day is the month, and kept in any of its forms (teacher seeds)
+    ("what is the smallest aircraft arriving may seventh", "What is the smallest plane arriving on May 7th?"),
+    ("what is the smallest aircraft arriving may seventh", "which is the tiniest plane arriving on the 7th of may"),
+    ("what is the smallest aircraft arriving may seventh", "what plane lands on the seventh day of may"),
+    ("flights on march 5th from denver", "Flights from Denver on March 5."),
 ])
 def test_a_lower_case_day_or_month_may_be_capitalised(source: str, candidate: str) -> None:
     from models.facts import check_candidate
@@ -478,6 +483,12 @@ def test_a_lower_case_day_or_month_may_be_capitalised(source: str, candidate: st
     ("the shop opens on mondays", "The shop opens on Tuesdays.", ["day mondays missing", "new day Tuesday"]),
     # "may" and "march" in lower case are verbs far more often: not protected
     ("you may march on", "You can walk on.", []),
+    ("we may first ask them", "We could ask them first.", []),
+    # ... but not before a day (student v2 on held-out dev dropped it)
+    ("what is the smallest aircraft that flies from pittsburgh to baltimore arriving may seventh",
+     "What is the smallest aircraft that operates from Pittsburgh to Baltimore, arriving seventh?",
+     ["month may missing"]),
+    ("flights on march 5th from denver", "Flights from Denver on the 5th.", ["month march missing"]),
 ])
 def test_a_lower_case_day_or_month_is_kept(source: str, candidate: str, violations: list[str]) -> None:
     from models.facts import check_candidate
