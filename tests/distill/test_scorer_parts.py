@@ -225,19 +225,24 @@ def test_repeat_usage_errors(argv: list[str], message: str, tmp_path: Path, caps
     assert exit_info.value.code == 2 and message in capsys.readouterr().err
 
 
+def tiny_bert(layers: int, seed: int, intermediate_size: int = 64):  # noqa: ANN201 - a BertForSequenceClassification
+    """A random one-logit BERT small enough to train-load in milliseconds."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    torch.manual_seed(seed)
+    return transformers.BertForSequenceClassification(transformers.BertConfig(
+        vocab_size=50, hidden_size=32, num_hidden_layers=layers, num_attention_heads=2,
+        intermediate_size=intermediate_size, num_labels=1))
+
+
 def test_init_weights_load_a_trained_scorer_and_refuse_a_foreign_file(tmp_path: Path) -> None:
     torch = pytest.importorskip("torch")
     safetensors_torch = pytest.importorskip("safetensors.torch")
-    transformers = pytest.importorskip("transformers")
     from distill.scorer_train import FROZEN, load_init_weights, trainable_state
 
-    config = transformers.BertConfig(vocab_size=50, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                                     intermediate_size=64, num_labels=1)
-    torch.manual_seed(0)
-    trained = transformers.BertForSequenceClassification(config)
+    trained = tiny_bert(1, 0)
     safetensors_torch.save_file(trainable_state(trained), str(tmp_path / "w.safetensors"))
-    torch.manual_seed(1)
-    fresh = transformers.BertForSequenceClassification(config)
+    fresh = tiny_bert(1, 1)
     load_init_weights(fresh, tmp_path / "w.safetensors")
     for name, value in trained.state_dict().items():
         if name not in FROZEN:
@@ -250,18 +255,11 @@ def test_init_weights_load_a_trained_scorer_and_refuse_a_foreign_file(tmp_path: 
 def test_grow_starts_a_deeper_scorer_from_a_shallower_one_and_only_with_grow(tmp_path: Path) -> None:
     torch = pytest.importorskip("torch")
     safetensors_torch = pytest.importorskip("safetensors.torch")
-    transformers = pytest.importorskip("transformers")
     from distill.scorer_train import load_init_weights, trainable_state
 
-    def bert(layers: int, seed: int):  # noqa: ANN202
-        torch.manual_seed(seed)
-        return transformers.BertForSequenceClassification(transformers.BertConfig(
-            vocab_size=50, hidden_size=32, num_hidden_layers=layers, num_attention_heads=2, intermediate_size=64,
-            num_labels=1))
-
-    shallow = bert(1, 0)
+    shallow = tiny_bert(1, 0)
     safetensors_torch.save_file(trainable_state(shallow), str(tmp_path / "w.safetensors"))
-    deep = bert(2, 1)
+    deep = tiny_bert(2, 1)
     base_layer_1 = {k: v.clone() for k, v in deep.state_dict().items() if ".layer.1." in k}
     with pytest.raises(ValueError, match=r"missing \['bert\.encoder\.layer\.1\."):
         load_init_weights(deep, tmp_path / "w.safetensors")
@@ -274,20 +272,15 @@ def test_grow_starts_a_deeper_scorer_from_a_shallower_one_and_only_with_grow(tmp
     safetensors_torch.save_file({k: v for k, v in trainable_state(shallow).items() if "classifier" not in k},
                                 str(tmp_path / "headless.safetensors"))
     with pytest.raises(ValueError, match="missing \\['classifier"):
-        load_init_weights(bert(2, 1), tmp_path / "headless.safetensors", grow=True)  # grow adds layers only
+        load_init_weights(tiny_bert(2, 1), tmp_path / "headless.safetensors", grow=True)  # grow adds layers only
 
 
 def test_publish_can_store_8_bit_rows_that_init_weights_reads_back(tmp_path: Path) -> None:
-    torch = pytest.importorskip("torch")
     safetensors_torch = pytest.importorskip("safetensors.torch")
-    transformers = pytest.importorskip("transformers")
     from distill.scorer_publish import publish
     from distill.scorer_train import FROZEN, load_init_weights, trainable_state
 
-    config = transformers.BertConfig(vocab_size=50, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                                     intermediate_size=256, num_labels=1)
-    torch.manual_seed(0)
-    trained = transformers.BertForSequenceClassification(config)
+    trained = tiny_bert(2, 0, intermediate_size=256)
     run = tmp_path / "run"
     run.mkdir()
     safetensors_torch.save_file(trainable_state(trained), str(run / "weights.safetensors"))
@@ -300,7 +293,7 @@ def test_publish_can_store_8_bit_rows_that_init_weights_reads_back(tmp_path: Pat
     stored = load_file(str(folder / "weights.safetensors"))
     matrices = [k for k in stored if ".encoder.layer." in k and k.endswith(".weight") and stored[k].ndim == 2]
     assert len(matrices) == 12 and all(stored[k].dtype == np.int8 for k in matrices)  # 6 per layer
-    fresh = transformers.BertForSequenceClassification(config)
+    fresh = tiny_bert(2, 1, intermediate_size=256)
     load_init_weights(fresh, folder / "weights.safetensors")
     for name, value in trained.state_dict().items():
         if name in FROZEN:
