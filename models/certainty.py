@@ -78,9 +78,12 @@ _HEDGE_KEPT = re.compile(
     r"|necessarily)\b", re.IGNORECASE)
 #: Where "may" or "possible" hedges nothing: a month before a day ("may seventh", "may 7"),
 #: politeness ("whom you may know", "may I ask"), what something enabled ("made it possible to
-#: establish" -> "enabled us to create", held-out news) and "as soon as possible".
+#: establish" -> "enabled us to create", held-out news), "as soon as possible", "where possible",
+#: and "possible" after a superlative, which stresses it ("the best possible outcome").
 _NOT_A_HEDGE = re.compile(
-    r"\b(?:mak\w*|made)\s+(?:it\s+)?possible\b|\bas\s+\w+\s+as\s+possible\b|\b(?:when|wher|how)ever\s+possible\b|"
+    r"\b(?:mak\w*|made)\s+(?:it\s+)?possible\b|\bas\s+\w+\s+as\s+possible\b"
+    r"|\b(?:if|when|where|how|whenever|wherever|however)\s+possible\b"
+    r"|\b(?:\w+est|best|worst|most|least|only|every|all)\s+possible\b|"
     r"\bmay\s+(?=\d|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
     r"|thirteenth|\w+teenth|twentieth|twenty|thirtieth|thirty)\b)|\byou\s+may\b|\bmay\s+i\b", re.IGNORECASE)
 #: A concession, not a hedge: "It may not be Shrek, but it's not that bad", "While she may have died
