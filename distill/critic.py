@@ -15,7 +15,8 @@ Teacher outputs include copies, partial paraphrases of long seeds, chatbot answe
 6. ``sense`` (on with ``facts``): the target turns the source around in a way the app refuses
    too (:mod:`models.pipeline`'s sentence checks): a question answered or a statement asked, a
    contrast the source draws dropped, a cause it never draws made up, a word turned into its
-   opposite ("defeated" → "passed");
+   opposite ("defeated" → "passed"), a hedge turned or dropped ("may be steeped in history" →
+   "is steeped in history");
 7. ``details`` (opt-in): the target leaves more than ``max_missing_details`` of the source's
    content words without any counterpart (:class:`models.details.DetailMatcher`, the count
    the app's confidence weighs): GPT-3.5 leaves two or more out in 59 % of its cased pairs,
@@ -171,11 +172,16 @@ def sense_rule(pair: Pair) -> bool:
     :class:`~models.pipeline.AddsNoCause`, :class:`~models.pipeline.KeepsDirection` and
     :class:`~models.pipeline.KeepsRoles`): a student trained on "X and Y" → "X, causing Y"
     learns to write it. The GPT teachers do so in 0.7 % of their pairs, about half of them
-    inventing a cause ("we had to shut down our operations due to financial difficulties")."""
-    from models.pipeline import AddsNoCause, KeepsContrast, KeepsDirection, KeepsQuestion, KeepsRoles, Source
+    inventing a cause ("we had to shut down our operations due to financial difficulties").
+    It also keeps how sure the source is (:class:`~models.pipeline.KeepsCertainty`): of the
+    default teachers' 117,564 seed pairs, 1,318 more are removed, mostly a hedge dropped
+    ("she may have mental health issues" left out, "may be steeped in history" → "is steeped
+    in history"), a student that learns it states as fact what the writer only allowed for."""
+    from models.pipeline import (AddsNoCause, KeepsCertainty, KeepsContrast, KeepsDirection, KeepsQuestion,
+                                 KeepsRoles, Source)
 
     source = Source(pair.source)
-    checks = (KeepsQuestion(), KeepsContrast(), AddsNoCause(), KeepsDirection(), KeepsRoles())
+    checks = (KeepsQuestion(), KeepsContrast(), AddsNoCause(), KeepsDirection(), KeepsRoles(), KeepsCertainty())
     return all(check.accepts(pair.target, source, []) for check in checks)
 
 

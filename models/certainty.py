@@ -72,7 +72,7 @@ _HEDGE_KEPT = re.compile(
     r"\b(?:could|can|cannot|can't|would|should|seems?|seemed|appears?|appeared|suggests?|suggested"
     r"|chances?|risks?|if|whether|expects?|expected|expecting|anticipated|possibilit(?:y|ies)|likelihood|potential"
     r"|tends?|tended|probability|odds|hopes?|plans?|planned|aims?|intends?|estimated?|estimates"
-    r"|predicted|forecasts?|projected|believed?|thought|thinks?|suspected|alleged(?:ly)?|reportedly|apparently"
+    r"|predicted|forecast(?:s|ed)?|projected|believed?|thought|thinks?|suspected|alleged(?:ly)?|reportedly|apparently"
     r"|unclear|uncertain|doubts?|set|scheduled|due|poised|slated|arguably|argu(?:e|es|ed|ing)|going"
     r"|speculat\w*|rumou?r\w*"
     r"|necessarily)\b", re.IGNORECASE)

@@ -84,12 +84,14 @@ def test_the_sense_rule_drops_targets_the_app_would_refuse_only_with_facts_on() 
     caused = pair("In recent days, Italy's borrowing costs have soared and the prime ministers of Italy and Greece "
                   "have resigned.", "Italy's borrowing costs have soared, causing the prime ministers of Italy and "
                   "Greece to resign.", "g4")
-    everything = [GOOD, asked, contrast, turned, caused]
+    flat = pair("The section of the highway leading up to the lookout may be steeped in history.",
+                "The stretch of road up to the lookout is steeped in history.", "g5")  # a kinit teacher pair
+    everything = [GOOD, asked, contrast, turned, caused, flat]
     kept, report = filter_pairs(everything, CriticThresholds(min_diversity=0.0), facts=True)
     assert kept == [GOOD]
-    assert report.removed["sense"] == 4 and report.removed["facts"] == 0
+    assert report.removed["sense"] == 5 and report.removed["facts"] == 0
     kept, report = filter_pairs(everything, CriticThresholds(min_diversity=0.0))
-    assert report.removed["sense"] == 0 and len(kept) == 5  # off with the facts rule
+    assert report.removed["sense"] == 0 and len(kept) == 6  # off with the facts rule
 
 
 def test_details_rule_removes_targets_that_leave_words_out() -> None:
