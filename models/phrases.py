@@ -224,7 +224,8 @@ class PhraseIndex:
         if len(tokens) <= MAX_PHRASE_WORDS and not is_function_phrase(tokens):
             found = self._candidates(tokens)
         context = _Context.around(text, start, end)
-        kept = _keeping_facts(tokens, _fitting(tokens, found, context, self._blocked, self._vocabulary), context)
+        kept = _same_modal(tokens, _keeping_facts(
+            tokens, _fitting(tokens, found, context, self._blocked, self._vocabulary), context))
         written = [(case_like(phrase, alt), score) for alt, score in kept[:max(k, 0)]]
         if scorer is not None and written:
             written = _rerank(scorer, context, written)
@@ -469,6 +470,28 @@ def _adds_a_word(word: str, alt_words: list[str], singles: set[str]) -> bool:
             if not is_function_phrase(rest):
                 return True
     return False
+
+
+#: A negated modal or auxiliary and the one it negates: "cannot" says what is impossible,
+#: "won't", "shouldn't" and "don't" say something else. The index offered all three for
+#: "we cannot imagine" (held-out news) and the scorer passed them; a phrase here is offered
+#: only the other spellings of its own modal ("can't", "can not", "unable to").
+_NEGATED_MODALS = {
+    "cannot": "can", "can't": "can", "can not": "can", "unable to": "can", "not able to": "can",
+    "couldn't": "could", "could not": "could", "won't": "will", "will not": "will",
+    "wouldn't": "would", "would not": "would", "shouldn't": "should", "should not": "should",
+    "mustn't": "must", "must not": "must", "don't": "do", "do not": "do", "doesn't": "does", "does not": "does",
+    "didn't": "did", "did not": "did", "mightn't": "might", "might not": "might", "may not": "may",
+    "needn't": "need", "need not": "need", "shan't": "shall", "shall not": "shall",
+}
+
+
+def _same_modal(tokens: list[str], kept: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """``kept`` without another modal for a negated one (:data:`_NEGATED_MODALS`)."""
+    modal = _NEGATED_MODALS.get(" ".join(norm_word(t) for t in tokens))
+    if modal is None:
+        return kept
+    return [(alt, score) for alt, score in kept if _NEGATED_MODALS.get(norm_word(alt)) == modal]
 
 
 def _keeping_facts(tokens: list[str], kept: list[tuple[str, float]], context: _Context) -> list[tuple[str, float]]:

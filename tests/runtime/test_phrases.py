@@ -577,6 +577,29 @@ def test_no_alternative_changes_how_sure_the_sentence_is(tmp_path: Path) -> None
     assert texts(ask(index, "An appeal is likely soon.", "likely")) == ["probably", "expected"]
 
 
+def test_a_hedge_is_not_taken_out_of_the_sentence(tmp_path: Path) -> None:
+    """The index had "sure" and "almost guaranteed" for "likely", which leave no hedge at all."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "hedge", {
+        "likely": [("sure", 6, 0.4, 0.4), ("probably", 4, 0.3, 0.3), ("set", 3, 0.2, 0.2)],
+    }))
+    assert texts(ask(index, "Results were likely to be in the spotlight.", "likely")) == ["probably", "set"]
+
+
+def test_a_negated_modal_is_offered_only_its_own_spellings(tmp_path: Path) -> None:
+    """The index had "won't", "shouldn't" and "don't" for "cannot" ("an order we cannot imagine",
+    held-out news): each says something else than that it is impossible."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "modal", {
+        "cannot": [("can't", 8, 0.5, 0.5), ("won't", 6, 0.3, 0.3), ("shouldn't", 5, 0.2, 0.2),
+                   ("don't", 4, 0.2, 0.2), ("unable to", 3, 0.1, 0.1)],
+    }))
+    assert texts(ask(index, "Libya will be in an order we cannot imagine.", "cannot")) == ["can't"]
+    assert texts(ask(index, "Libya will be in an order we can't imagine.", "can't")) == []  # none listed for it
+
+
 def test_steps_of_the_law_or_a_role_are_not_offered_for_each_other() -> None:
     """The committed index had "charged" for "arrested", "convicted" for "accused", "killing"
     for "death", "suspects" for "men" and "babies" for "children": each says something else."""
