@@ -125,10 +125,11 @@ class MeaningScorer:
         error like any other, so a broken file never passes unnoticed; so is a companion named
         by :envvar:`PARAPHRASE_STUDIO_ORDER_SCORER` that is not there (``required``).
         """
-        if required and not (folder / "manifest.json").is_file():
-            raise ScorerBundleError(f"order scorer {folder} (named by {ORDER_SCORER_ENV}) has no bundle: build it "
-                                    f"with {scorer_rebuild_command(folder.name, folder)}, or unset {ORDER_SCORER_ENV}")
         if not (folder / "manifest.json").is_file():
+            if required:
+                raise ScorerBundleError(f"order scorer {folder} (named by {ORDER_SCORER_ENV}) has no bundle: build "
+                                        f"it with {scorer_rebuild_command(folder.name, folder)}, or unset "
+                                        f"{ORDER_SCORER_ENV}")
             log.info("order scorer %s is not built (%s): the meaning scorer judges reordered pairs too",
                      folder.name, folder)
             return None

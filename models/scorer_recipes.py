@@ -100,7 +100,7 @@ def order_scorer_for(folder: Path) -> str | None:
     recipe = SCORERS.get(Path(folder).name)
     if recipe is None or recipe.order_scorer is None:
         return None
-    chosen = os.environ.get(ORDER_SCORER_ENV, "").strip()
+    chosen = _order_setting()
     if chosen.casefold() in _OFF:
         return None
     return os.path.abspath(os.path.expanduser(chosen)) if ("/" in chosen or os.sep in chosen) else (
@@ -111,8 +111,13 @@ def order_scorer_is_chosen() -> bool:
     """Whether :envvar:`PARAPHRASE_STUDIO_ORDER_SCORER` names a companion (not unset, not ``none``):
     then a missing bundle is an error, not the installer's quiet fallback, so a typo never
     measures the meaning scorer alone under the new companion's name."""
-    chosen = os.environ.get(ORDER_SCORER_ENV, "").strip()
+    chosen = _order_setting()
     return bool(chosen) and chosen.casefold() not in _OFF
+
+
+def _order_setting() -> str:
+    """:envvar:`PARAPHRASE_STUDIO_ORDER_SCORER` as set, trimmed ("" when unset)."""
+    return os.environ.get(ORDER_SCORER_ENV, "").strip()
 
 
 def resolve_scorer_bundle(name_or_folder: str | os.PathLike[str] | None) -> Path:
