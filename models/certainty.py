@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from .facts import LOWER_MAY_MARCH_DAY_RE
 from .quantifiers import replaced_values
 
 CERTAIN, PROBABLE, POSSIBLE, UNLIKELY = "certain", "probable", "possible", "unlikely"
@@ -76,16 +77,14 @@ _HEDGE_KEPT = re.compile(
     r"|unclear|uncertain|doubts?|set|scheduled|due|poised|slated|arguably|argu(?:e|es|ed|ing)|going"
     r"|speculat\w*|rumou?r\w*"
     r"|necessarily)\b", re.IGNORECASE)
-#: Where "may" or "possible" hedges nothing: a month before a day ("may seventh", "may 7"),
-#: politeness ("whom you may know", "may I ask"), what something enabled ("made it possible to
+#: Where "may" or "possible" hedges nothing: politeness ("whom you may know", "may I ask"), what
+#: something enabled ("made it possible to
 #: establish" -> "enabled us to create", held-out news), "as soon as possible", "where possible",
 #: and "possible" after a superlative, which stresses it ("the best possible outcome").
 _NOT_A_HEDGE = re.compile(
     r"\b(?:mak\w*|made)\s+(?:it\s+)?possible\b|\bas\s+\w+\s+as\s+possible\b"
     r"|\b(?:if|when|where|how|whenever|wherever|however)\s+possible\b"
-    r"|\b(?:\w+est|best|worst|most|least|only|every|all)\s+possible\b|"
-    r"\bmay\s+(?=\d|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
-    r"|thirteenth|\w+teenth|twentieth|twenty|thirtieth|thirty)\b)|\byou\s+may\b|\bmay\s+i\b", re.IGNORECASE)
+    r"|\b(?:\w+est|best|worst|most|least|only|every|all)\s+possible\b|\byou\s+may\b|\bmay\s+i\b", re.IGNORECASE)
 #: A concession, not a hedge: "It may not be Shrek, but it's not that bad", "While she may have died
 #: in 1982, …", "I might sound insane, but …" grant a point; "Not quite Shrek, but …" keeps it.
 _CONCEDED = re.compile(r"\b(?:may|might)\b(?=[^.;!?]*\b(?:but|yet)\b)"
@@ -102,6 +101,7 @@ def hedges(text: str) -> set[str]:
     if text.rstrip().endswith("?"):
         return set()
     stated = _NOT_A_HEDGE.sub(" ", _CONCEDED.sub(lambda m: f"{m.group('lead') or ''}{m.group('clause') or ''} ", text))
+    stated = LOWER_MAY_MARCH_DAY_RE.sub(" ", stated)  # the month, as the facts check reads it ("arriving may seventh")
     return certainty(_EXPECTED.sub(" ", stated)) - {CERTAIN}
 
 

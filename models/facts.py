@@ -1975,18 +1975,18 @@ _LOWER_MAY_MARCH_RE = re.compile(r"\b(?:may|march)\b")
 #: Lower-case "may" and "march" next to a day ("arriving may seventh", "march 5th", "the 7th of
 #: may", "the seventh day of may") are the month: no verb stands there. "first" and "second"
 #: are left out ("we may first ask"). Student v2 showed "… arriving may seventh" -> "… arriving
-#: on the seventh" on held-out dev.
+#: on the seventh" on held-out dev. Public: :func:`models.certainty.hedges` reads no hedge there.
 _DAY_NUMBER = (r"(?:\d{1,2}(?:st|nd|rd|th)?|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
                r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty"
                r"|thirtieth|thirty)")
-_LOWER_MAY_MARCH_DAY_RE = re.compile(rf"\b(?P<before>may|march)(?=\s+{_DAY_NUMBER}\b)"
+LOWER_MAY_MARCH_DAY_RE = re.compile(rf"\b(?P<before>may|march)(?=\s+{_DAY_NUMBER}\b)"
                                      rf"|\b(?:{_DAY_NUMBER}|first|second)(?:\s+day)?\s+of\s+(?P<after>may|march)\b")
 
 
 def _lower_calendar_words(text: str) -> dict[str, str]:
     """The capitalised form of each lower-case weekday or month of ``text``, as written there."""
     found = {m.group(1).capitalize(): m.group(0) for m in _LOWER_CALENDAR_RE.finditer(text)}
-    for m in _LOWER_MAY_MARCH_DAY_RE.finditer(text):
+    for m in LOWER_MAY_MARCH_DAY_RE.finditer(text):
         month = m.group("before") or m.group("after")
         found[month.capitalize()] = month
     return found

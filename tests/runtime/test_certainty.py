@@ -52,6 +52,8 @@ def test_a_degree_given_in_place_of_another_is_a_change(source: str, text: str, 
     ("While she may have died in 1982, she is the new cover star.", set()),
     ("I am to dress Miranda Kerr whom you may know from the campaigns.", set()),  # politeness
     ("what flights arrive may seventh", set()),  # the month, lower-cased
+    ("what flights arrive on the 7th of may", set()),  # the month, as the facts check reads it
+    ("We may first ask them.", {"possible"}),  # a verb: "first" after "may" is no day
     ("She is certainly right.", set()),  # certain is no hedge
     # held-out news: what the policy enabled, not a hedge ("enabled us to create" was refused)
     ("The energy policy made it possible to establish 125 000 jobs.", set()),
