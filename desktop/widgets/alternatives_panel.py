@@ -30,6 +30,9 @@ class AlternativesPanel(QWidget):
         self.cards_status = QLabel("")
         self.cards_status.setObjectName("mutedLabel")
         self.cards_status.setAccessibleName("Generation status")
+        # the runtime's note may run to two lines (a long sentence: why, and that splitting it helps);
+        # unwrapped, it would set the window's minimum width
+        self.cards_status.setWordWrap(True)
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)
         self.busy_bar.setMaximumWidth(120)

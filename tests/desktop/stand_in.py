@@ -79,8 +79,9 @@ class StandInParaphraser:
             if cancel is not None and cancel.cancelled:
                 return ParaphraseResult(input=sentence, candidates=candidates[:number], model=self.name,
                                         elapsed_ms=0.1, cancelled=True)
+        refused = {"rejected_facts": n - len(candidates)} if self.passing is not None else {}
         return ParaphraseResult(input=sentence, candidates=candidates, model=self.name, elapsed_ms=0.1,
-                                requested=n)
+                                requested=n, stats=refused)
 
     def paraphrase(self, text: str, *, n: int = 5, diversity: float = 0.5, seed: int | None = None,
                    keep: Sequence[str] = (), on_candidate: Callable[[Candidate], None] | None = None,

@@ -14,12 +14,13 @@ from desktop.widgets.main_window import MainWindow
 from stand_in import QuietDialogs, StandInParaphraser
 
 
-def _run(qtbot, data_dir: Path, passing: int) -> MainWindow:  # noqa: ANN001
+def _run(qtbot, data_dir: Path, passing: int,  # noqa: ANN001
+         text: str = "Revenue rose 12% to $4.3 million in 2027.") -> MainWindow:
     window = MainWindow(Storage(data_dir), paraphraser=StandInParaphraser(passing=passing),  # type: ignore[arg-type]
                         dialog_factory=QuietDialogs())
     qtbot.addWidget(window)
     window.show()
-    window.editor.setPlainText("Revenue rose 12% to $4.3 million in 2027.")
+    window.editor.setPlainText(text)
     with qtbot.waitSignal(window.run_finished, timeout=10_000):
         window.paraphrase()
     return window
@@ -42,3 +43,14 @@ def test_all_alternatives_leave_the_status_empty(qtbot, data_dir: Path) -> None:
     window = _run(qtbot, data_dir, passing=5)
     assert len(window.cards.candidates()) == 5
     assert window.cards_status.text() == ""
+
+
+def test_a_long_sentence_with_few_alternatives_is_told_that_splitting_it_helps(qtbot, data_dir: Path) -> None:  # noqa: ANN001
+    long_sentence = ("Because the delivery company had lost two of the boxes on the way, the new restaurant opened a "
+                     "week late, and the chef spent the extra days training the staff and testing every dish twice.")
+    window = _run(qtbot, data_dir, passing=1, text=long_sentence)
+    status = window.cards_status
+    assert status.text() == window.last_result.note
+    assert "splitting this sentence (35 words) in two usually helps" in status.text()
+    assert status.wordWrap()  # two lines rather than a window as wide as the note
+    assert status.minimumSizeHint().width() < status.fontMetrics().horizontalAdvance(status.text())

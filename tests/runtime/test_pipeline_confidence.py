@@ -20,7 +20,7 @@ from models import Paraphraser, confidence
 from models.cli import _print_plain, json_line
 from models.confidence import SCORER_ENV, default_scorer, doubt, percent
 from models.batch_decode import MAX_EXTRA_ROUNDS
-from models.paraphraser import ROUNDS_WITH_A_CARD, ParaphraseResult
+from models.paraphraser import LONG_SENTENCE_WORDS, ROUNDS_WITH_A_CARD, ParaphraseResult
 from models.pipeline import (DEFAULT_OVERSAMPLE, ByConfidence, ByMeanLogProb, Candidate, CandidatePipeline,
                              KeepsMeaning, NonEmpty, Source, Verdict, default_pipeline)
 
@@ -168,6 +168,23 @@ def test_a_short_result_names_the_meaning_check_when_it_refused_most() -> None:
         "the meaning closely enough"
     assert "protected fact" in (note(rejected_meaning=2, rejected_facts=3) or "")
     assert "protected fact" in (note(rejected_meaning=2, rejected_facts=2) or "")
+
+
+def test_a_short_result_for_a_long_sentence_suggests_splitting_it() -> None:
+    def note(text: str, **stats: int) -> str | None:
+        return ParaphraseResult(text, [Candidate("c", -1.0)], "m", 1.0, stats=stats, requested=5).note
+
+    long_sentence = "Every " + " ".join(["word"] * (LONG_SENTENCE_WORDS - 2)) + " ends."
+    assert note(long_sentence, rejected_meaning=4) == (
+        "1 of 5 paraphrases: the other samples did not keep the meaning closely enough. Long sentences often lose "
+        f"a detail: splitting this sentence ({LONG_SENTENCE_WORDS} words) in two usually helps")
+    assert note(f"Short one. {long_sentence} Another short one.", rejected_facts=3).endswith(
+        f"splitting the longest sentence ({LONG_SENTENCE_WORDS} words) in two usually helps")
+    shorter = "Every " + " ".join(["word"] * (LONG_SENTENCE_WORDS - 3)) + " ends."
+    assert note(shorter, rejected_meaning=4) == "1 of 5 paraphrases: the other samples did not keep the meaning " \
+        "closely enough"
+    # copies and duplicates are not what a long sentence causes: no advice then
+    assert note(long_sentence, rejected_copy=4) == "1 of 5 paraphrases: the other samples repeated the input or each other"
 
 
 def test_plain_output_shows_the_confidence_and_reason(capsys: pytest.CaptureFixture[str]) -> None:
