@@ -176,7 +176,11 @@ def sense_rule(pair: Pair) -> bool:
     It also keeps how sure the source is (:class:`~models.pipeline.KeepsCertainty`): of the
     default teachers' 117,564 seed pairs, 1,318 more are removed, mostly a hedge dropped
     ("she may have mental health issues" left out, "may be steeped in history" → "is steeped
-    in history"), a student that learns it states as fact what the writer only allowed for."""
+    in history"), a student that learns it states as fact what the writer only allowed for. And
+    since 2026-12-04 it keeps what the source states as done done (:func:`models.certainty.unrealized`):
+    968 more of those pairs go (``runs/s48/critic_realis.py``), many a lower-cased request or
+    question rewritten as "im trying to find …", others "here are the shows joining amazon" →
+    "amazon is set to bolster its catalog"."""
     from models.pipeline import (AddsNoCause, KeepsCertainty, KeepsContrast, KeepsDirection, KeepsQuestion,
                                  KeepsRoles, Source)
 

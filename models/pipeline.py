@@ -47,7 +47,7 @@ from typing import Literal, Protocol, runtime_checkable
 import numpy as np
 
 from . import dedupe
-from .certainty import certainty, changed_certainty, dropped_hedge, hedges
+from .certainty import certainty, changed_certainty, dropped_hedge, hedges, states_what_is, unrealized
 from .confidence import EXPLAIN_BELOW, Scorer, candidate_confidence, doubt, student_confidence
 from .details import DEFAULT_DETAILS, DetailMatcher, detail_reason
 from .connectives import dropped_link, invented_cause, keeps_contrast
@@ -143,6 +143,12 @@ class Source:
     def degrees(self) -> set[str]:
         """How sure it is (:func:`models.certainty.certainty`), read once for all of its rows."""
         return certainty(self.text)
+
+    @cached_property
+    def states_what_is(self) -> bool:
+        """Whether it states what happened or happens, with no modal, plan or condition
+        (:func:`models.certainty.states_what_is`), read once for all of its rows."""
+        return states_what_is(self.text)
 
     @cached_property
     def hedges(self) -> set[str]:
@@ -351,12 +357,14 @@ class KeepsCertainty:
     beside the source's passes, but a hedge may not go altogether
     (:func:`models.certainty.dropped_hedge`): "Commodities trading may be reduced or stopped
     completely." → "Commodities trading will stop completely." was shown on held-out news.
-    Where the mode may drop a detail, a hedge may go with the clause it hedged."""
+    Where the mode may drop a detail, a hedge may go with the clause it hedged. Nor may what the
+    source states as done become only imminent, meant or likely (:func:`models.certainty.unrealized`,
+    in every mode): "the prime ministers … have resigned" → "… are now on the verge of resigning"."""
 
     name = "certainty"
 
     def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
-        if changed_certainty(source.degrees, text) is not None:
+        if changed_certainty(source.degrees, text) is not None or unrealized(source.states_what_is, text):
             return False
         return source.omission_allowed or dropped_hedge(source.hedges, text) is None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.certainty import certainty, changed_certainty, dropped_hedge, hedges
+from models.certainty import certainty, changed_certainty, dropped_hedge, hedges, states_what_is, unrealized
 
 
 @pytest.mark.parametrize("text, degrees", [
@@ -93,3 +93,29 @@ def test_hedges_are_the_degrees_a_statement_is_hedged_with(text: str, said: set[
 ])
 def test_a_hedge_the_candidate_drops_altogether_is_found(source: str, text: str, dropped: bool) -> None:
     assert (dropped_hedge(hedges(source), text) is not None) == dropped
+
+
+@pytest.mark.parametrize("source, text, words", [
+    # shown on held-out news, student v2: what happened made imminent, likely, intended or attempted
+    ("In recent days, Italy's borrowing costs have soared dangerously and the prime ministers of both Italy and "
+     "Greece have resigned.", "In recent days, Italy's borrowing rates have risen sharply and the Prime Ministers of "
+     "both Italy and Greece are now on the verge of resigning.", "on the verge of"),
+    ("6,000 young people at risk of exclusion have been helped.", "6,000 young people at risk are likely to be helped.",
+     "likely to"),
+    ("Hungry Labrador turns on hotplate - apartment fire", "Hungry Labrador is set to burn hotplate - apartment fire.",
+     "is set to"),
+    ("Damjanovic took a shot that just missed Cech's goal.", "Damjanovic's attempt to take a shot was thwarted by Cech.",
+     "attempt to"),
+    ("The company was acquiring the assets.", "The company intends to acquire the assets.", "intends to"),
+    # the same event, stated as done
+    ("The committee postponed the vote.", "The committee decided to put off the vote.", None),
+    ("She fixed the roof last week.", "Last week she repaired the roof.", None),
+    ("He went to the store.", "He walked over to the shop.", None),
+    # a source that already speaks of a plan, the future or a condition may say it another way
+    ("The national band will open the show in Costa Rica.", "The national band is set to open the show.", None),
+    ("SAP plans to double its workforce in China.", "SAP is set to double its workforce in China.", None),
+    ("If it rains, the match is cancelled.", "The match is likely to be cancelled if it rains.", None),
+    ("Did the committee postpone the vote?", "Is the committee about to postpone the vote?", None),
+])
+def test_what_the_source_states_as_done_stays_done(source: str, text: str, words: str | None) -> None:
+    assert unrealized(states_what_is(source), text) == words

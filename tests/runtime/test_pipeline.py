@@ -104,6 +104,17 @@ def test_a_hedge_is_not_dropped_except_where_the_mode_may_drop_a_detail() -> Non
     assert KeepsCertainty().accepts(flat, shorter, [])
 
 
+def test_what_the_source_states_as_done_is_not_made_imminent_in_any_mode() -> None:
+    """Student v2 at Creative on held-out news, shown before the check."""
+    resigned = "In recent days, Italy's borrowing costs have soared and the prime ministers of Italy and Greece have resigned."
+    imminent = "Italy's borrowing rates have risen and the Prime Ministers of Italy and Greece are on the verge of resigning."
+    for source in (Source(resigned), Source(resigned, omission_allowed=True)):
+        assert not KeepsCertainty().accepts(imminent, source, [])
+    assert default_pipeline().refusal(imminent, Source(resigned), []).name == "certainty"  # type: ignore[union-attr]
+    assert KeepsCertainty().accepts("Italy's borrowing costs have climbed and the prime ministers of Italy and Greece "
+                                    "have stepped down.", Source(resigned), [])
+
+
 def test_a_contrast_inside_the_sentence_is_kept() -> None:
     bank = Source("The most risk-taking bank in Europe is not in Italy or France, but in Switzerland.")
     lost = "The most risky bank in Europe is not situated on Italy, France or Switzerland."
