@@ -127,28 +127,28 @@ def changed_certainty(said: set[str], text: str) -> tuple[str, str] | None:
     return replaced_values(said, certainty(text)) if said else None
 
 
-#: What makes a sentence speak of what is not (yet) real: a modal, a plan, an attempt, a
-#: condition, a schedule. A source with any of them is left to the checks above (its "will" may
-#: fairly become "is set to"); one without states what happened or happens.
-_IRREALIS = re.compile(
-    r"\bon\s+the\s+(?:verge|brink)\s+of\b|\babout\s+to\b|\bpoised\s+to\b|\bset\s+to\b|\bgoing\s+to\b"
-    r"|\b(?:attempt|attempts|attempted|attempting|try|tries|tried|trying|seek|seeks|sought|seeking|fight|fights|fought"
-    r"|fighting|struggle|struggles|struggled|struggling|strive|strives|strove|striving)\s+to\b"
-    r"|\b(?:expected|likely|unlikely|due|scheduled|slated|bound|ready|eager|willing)\s+to\b"
-    r"|\b(?:plan|plans|planned|planning|intend|intends|intended|intending|aim|aims|aimed|aiming|hope|hopes|hoped"
-    r"|hoping|want|wants|wanted|wanting|wish|wishes|wished|wishing|desire|desires|desired|need|needs|needed|needing"
-    r"|threaten|threatens|threatened|threatening|prepare|prepares|prepared|preparing|promise|promises|promised"
-    r"|vow|vows|vowed|pledge|pledges|pledged|propose|proposes|proposed|ask|asks|asked|urge|urges|urged)\s+to\b"
-    r"|\b(?:will|would|shall|should|may|might|could|can|cannot|must|won't|wouldn't|couldn't|shouldn't|can't|mustn't)\b"
-    r"|\b(?:if|whether|unless|until|soon|next|future|tomorrow|later|upcoming|expects?|expected|plans?)\b", re.IGNORECASE)
-#: What the candidate may not bring to such a source: the event made imminent, intended,
-#: attempted, probable or scheduled instead of done.
-_UNREALIZED = re.compile(
+#: What a candidate may not bring to a source that states what happened or happens: the event
+#: made imminent, attempted, probable, scheduled or intended instead of done.
+_UNREALIZED_WORDS = (
     r"\bon\s+the\s+(?:verge|brink)\s+of\b|\babout\s+to\b|\bpoised\s+to\b|\b(?:is|are|was|were|be|been|being)\s+set\s+to\b"
     r"|\b(?:attempt|attempts|attempted|attempting|try|tries|tried|trying)\s+to\b"
     r"|\b(?:expected|likely|scheduled|slated)\s+to\b|\b(?:is|are|am|was|were|be|been)\s+going\s+to\b"
     r"|\b(?:plan|plans|planned|planning|intend|intends|intended|intending|aim|aims|aimed|aiming|hope|hopes|hoped|hoping"
-    r"|threaten|threatens|threatened|threatening)\s+to\b", re.IGNORECASE)
+    r"|threaten|threatens|threatened|threatening)\s+to\b")
+_UNREALIZED = re.compile(_UNREALIZED_WORDS, re.IGNORECASE)
+#: What makes a source speak of what is not (yet) real: any of the above, or a modal, another
+#: verb of wanting or striving, a condition, a time to come. A source with one is left to the
+#: checks above (its "will" may fairly become "is set to"); one without states what happened or
+#: happens.
+_IRREALIS = re.compile(
+    _UNREALIZED_WORDS + r"|\bset\s+to\b|\bgoing\s+to\b"
+    r"|\b(?:seek|seeks|sought|seeking|fight|fights|fought|fighting|struggle|struggles|struggled|struggling|strive"
+    r"|strives|strove|striving|want|wants|wanted|wanting|wish|wishes|wished|wishing|desire|desires|desired|need|needs"
+    r"|needed|needing|prepare|prepares|prepared|preparing|promise|promises|promised|vow|vows|vowed|pledge|pledges"
+    r"|pledged|propose|proposes|proposed|ask|asks|asked|urge|urges|urged)\s+to\b"
+    r"|\b(?:unlikely|due|bound|ready|eager|willing)\s+to\b"
+    r"|\b(?:will|would|shall|should|may|might|could|can|cannot|must|won't|wouldn't|couldn't|shouldn't|can't|mustn't)\b"
+    r"|\b(?:if|whether|unless|until|soon|next|future|tomorrow|later|upcoming|expects?|expected|plans?)\b", re.IGNORECASE)
 
 
 def states_what_is(text: str) -> bool:
