@@ -49,7 +49,7 @@ from typing import Protocol
 import numpy as np
 
 from .catalog import is_frozen
-from .certainty import certainty, changed_certainty, dropped_hedge, hedges
+from .certainty import certainty, changed_certainty, dropped_hedge, hedges, states_what_is, unrealized
 from .facts import DATE, NUMBER, SourceFacts
 from .phrase_store import PhraseIndexError, PhraseManifest, PhraseTable, read_arrays, read_manifest
 from .phrase_words import EXTRA_ANTONYMS, MAX_PHRASE_WORDS, WORD, case_like, degree, has_number, inflect, \
@@ -503,7 +503,9 @@ def _keeping_facts(tokens: list[str], kept: list[tuple[str, float]], context: _C
     or an office ("president" for "chairman": :mod:`models.titles`), or that give an amount or a
     frequency another strength ("most" for "many", "usually" for "often": :mod:`models.quantifiers`;
     "several" for "multiple" is no change, the sentence having none), or how sure the sentence is
-    ("possibly" or "almost certain" for "likely", or no hedge left at all: :mod:`models.certainty`). A span right after a number
+    ("possibly" or "almost certain" for "likely", or no hedge left at all: :mod:`models.certainty`),
+    or whether it happened ("expected" for "according", "plan" for "conspiracy" in a sentence
+    that states what was done: :func:`models.certainty.unrealized`). A span right after a number
     is its unit, checked the same way ("5 miles" never becomes "5 kilometers": :mod:`models.units`).
 
     A span that is only a weak number the sentence does not state ("At first", "wait a
@@ -527,6 +529,7 @@ def _keeping_facts(tokens: list[str], kept: list[tuple[str, float]], context: _C
     said_amounts = amounts(context.sentence)
     said_certainty = certainty(context.sentence)
     said_hedges = hedges(context.sentence)
+    said_real = states_what_is(context.sentence)
     out = []
     for alt, score in kept:
         rewritten = context.replaced(alt)
@@ -536,8 +539,9 @@ def _keeping_facts(tokens: list[str], kept: list[tuple[str, float]], context: _C
             continue  # "chairman" -> "president", "leadership" -> "president": another office
         if changed_amounts(said_amounts, rewritten):
             continue  # "many" -> "most", "often" -> "usually", "several" -> "few"
-        if changed_certainty(said_certainty, rewritten) or dropped_hedge(said_hedges, rewritten):
-            continue  # "likely" -> "possibly", "likely" -> "almost certain", "may be" -> "is"
+        if changed_certainty(said_certainty, rewritten) or dropped_hedge(said_hedges, rewritten) \
+                or unrealized(said_real, rewritten):
+            continue  # "likely" -> "possibly", "likely" -> "almost certain", "may be" -> "is", "left" -> "tried to leave"
         if (spans or measured or has_number(alt.split(" "))) and \
                 changes_number(context.sentence, rewritten, phrase, alt, said_facts=source):
             continue

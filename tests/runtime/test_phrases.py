@@ -587,6 +587,21 @@ def test_a_hedge_is_not_taken_out_of_the_sentence(tmp_path: Path) -> None:
     assert texts(ask(index, "Results were likely to be in the spotlight.", "likely")) == ["probably", "set"]
 
 
+def test_what_the_sentence_states_as_done_is_not_made_intended(tmp_path: Path) -> None:
+    """The index had "expected" for "according" and "plan" for "conspiracy" (held-out sets): in a
+    sentence that states what happened, "expected to" and "plan to" make it not yet real."""
+    from tiny_phrases import write_tiny_index
+
+    index = PhraseIndex.load(write_tiny_index(tmp_path / "realis", {
+        "resigned": [("tried", 6, 0.4, 0.4), ("quit", 5, 0.3, 0.3), ("stepped down", 4, 0.3, 0.3)],
+        "conspiracy": [("plan", 6, 0.4, 0.4), ("plot", 5, 0.3, 0.3)],
+    }))
+    assert texts(ask(index, "Both prime ministers resigned to avoid a vote.", "resigned")) == ["quit", "stepped down"]
+    assert texts(ask(index, "They pleaded guilty to one count of conspiracy to commit fraud.", "conspiracy")) == ["plot"]
+    # a sentence that already speaks of a plan may say it another way
+    assert "plan" in texts(ask(index, "They will face a count of conspiracy to commit fraud.", "conspiracy"))
+
+
 def test_a_negated_modal_is_offered_only_its_own_spellings(tmp_path: Path) -> None:
     """The index had "won't", "shouldn't" and "don't" for "cannot" ("an order we cannot imagine",
     held-out news): each says something else than that it is impossible."""
