@@ -28,6 +28,7 @@ resigning").
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .facts import LOWER_MAY_MARCH_DAY_RE
 from .quantifiers import replaced_values
@@ -177,3 +178,27 @@ def unrealized(source_states_what_is: bool, text: str) -> str | None:
         return None
     found = _UNREALIZED.search(text)
     return found.group(0) if found else None
+
+
+@dataclass(frozen=True)
+class Sureness:
+    """How sure a source is, read once for all of its candidates: the degrees it gives
+    (:func:`certainty`), the hedges it states something with (:func:`hedges`) and whether it
+    states what happened (:func:`states_what_is`). The candidate checks and the phrase look-up
+    both ask :meth:`changed_by` of it, so the two read a sentence's certainty alike."""
+
+    degrees: frozenset[str]
+    hedges: frozenset[str]
+    states_what_is: bool
+
+    @classmethod
+    def of(cls, text: str) -> Sureness:
+        return cls(frozenset(certainty(text)), frozenset(hedges(text)), states_what_is(text))
+
+    def changed_by(self, text: str, *, hedge_may_go: bool = False) -> bool:
+        """Whether ``text`` says it another way sure: another degree (:func:`changed_certainty`),
+        what was done made only meant or likely (:func:`unrealized`), or, unless ``hedge_may_go``
+        (a mode that may drop the clause it hedged), no hedge left at all (:func:`dropped_hedge`)."""
+        if changed_certainty(set(self.degrees), text) is not None or unrealized(self.states_what_is, text):
+            return True
+        return not hedge_may_go and dropped_hedge(set(self.hedges), text) is not None

@@ -49,7 +49,7 @@ from typing import Protocol
 import numpy as np
 
 from .catalog import is_frozen
-from .certainty import certainty, changed_certainty, dropped_hedge, hedges, states_what_is, unrealized
+from .certainty import Sureness
 from .facts import DATE, NUMBER, SourceFacts
 from .phrase_store import PhraseIndexError, PhraseManifest, PhraseTable, read_arrays, read_manifest
 from .phrase_words import EXTRA_ANTONYMS, MAX_PHRASE_WORDS, WORD, case_like, degree, has_number, inflect, \
@@ -527,9 +527,7 @@ def _keeping_facts(tokens: list[str], kept: list[tuple[str, float]], context: _C
     said_times = time_values(context.sentence)
     said_offices = title_offices(context.sentence)
     said_amounts = amounts(context.sentence)
-    said_certainty = certainty(context.sentence)
-    said_hedges = hedges(context.sentence)
-    said_real = states_what_is(context.sentence)
+    said_sureness = Sureness.of(context.sentence)
     out = []
     for alt, score in kept:
         rewritten = context.replaced(alt)
@@ -539,8 +537,7 @@ def _keeping_facts(tokens: list[str], kept: list[tuple[str, float]], context: _C
             continue  # "chairman" -> "president", "leadership" -> "president": another office
         if changed_amounts(said_amounts, rewritten):
             continue  # "many" -> "most", "often" -> "usually", "several" -> "few"
-        if changed_certainty(said_certainty, rewritten) or dropped_hedge(said_hedges, rewritten) \
-                or unrealized(said_real, rewritten):
+        if said_sureness.changed_by(rewritten):
             continue  # "likely" -> "possibly", "likely" -> "almost certain", "may be" -> "is", "left" -> "tried to leave"
         if (spans or measured or has_number(alt.split(" "))) and \
                 changes_number(context.sentence, rewritten, phrase, alt, said_facts=source):

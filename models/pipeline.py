@@ -47,7 +47,7 @@ from typing import Literal, Protocol, runtime_checkable
 import numpy as np
 
 from . import dedupe
-from .certainty import certainty, changed_certainty, dropped_hedge, hedges, states_what_is, unrealized
+from .certainty import Sureness
 from .confidence import EXPLAIN_BELOW, Scorer, candidate_confidence, doubt, student_confidence
 from .details import DEFAULT_DETAILS, DetailMatcher, detail_reason
 from .connectives import dropped_link, invented_cause, keeps_contrast
@@ -140,20 +140,10 @@ class Source:
         return SourceFacts(self.text, self.keep)
 
     @cached_property
-    def degrees(self) -> set[str]:
-        """How sure it is (:func:`models.certainty.certainty`), read once for all of its rows."""
-        return certainty(self.text)
-
-    @cached_property
-    def states_what_is(self) -> bool:
-        """Whether it states what happened or happens, with no modal, plan or condition
-        (:func:`models.certainty.states_what_is`), read once for all of its rows."""
-        return states_what_is(self.text)
-
-    @cached_property
-    def hedges(self) -> set[str]:
-        """The degrees short of certain it hedges a statement with (:func:`models.certainty.hedges`)."""
-        return hedges(self.text)
+    def sureness(self) -> Sureness:
+        """How sure it is and whether it states what happened (:class:`models.certainty.Sureness`),
+        read once for all of its rows."""
+        return Sureness.of(self.text)
 
     @cached_property
     def protected(self) -> tuple[str, ...]:
@@ -364,9 +354,7 @@ class KeepsCertainty:
     name = "certainty"
 
     def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
-        if changed_certainty(source.degrees, text) is not None or unrealized(source.states_what_is, text):
-            return False
-        return source.omission_allowed or dropped_hedge(source.hedges, text) is None
+        return not source.sureness.changed_by(text, hedge_may_go=source.omission_allowed)
 
 
 class KeepsRoles:
