@@ -59,6 +59,8 @@ from .quantifiers import amounts, changed_amounts
 from .reversals import TEACHER_KEPT_ANTONYMS
 from .time_words import new_times, time_values
 from .titles import title_offices
+from .word_forms import changes_number as changes_grammatical_number
+from .word_forms import changes_tense
 
 log = logging.getLogger(__name__)
 
@@ -443,6 +445,10 @@ def _fitting(tokens: list[str], found: list[tuple[str, float]], context: _Contex
             continue
         if suffix and len(alt_words) == 1 and not _suffix_fits(suffix, alt):
             continue
+        if len(phrase) == 1 and len(alt_words) == 1 and (
+                changes_tense(phrase[0], alt, context.previous, vocabulary)
+                or changes_grammatical_number(phrase[0], alt, context.previous, context.following, vocabulary)):
+            continue  # "said" -> "says", "took" -> "takes", "this time" -> "this hours", "teeth" -> "tooths"
         if grade and len(alt_words) == 1 and degree(alt, vocabulary) not in ("", grade):
             continue  # "better" -> "best", "most" -> "more", "larger" -> "biggest"
         if context.previous in ("a", "an") and (context.previous == "an") != wants_an(alt_words[0]):

@@ -41,8 +41,10 @@ def score(count: int, p_alt: float, p_phrase: float) -> float:
     return p_alt ** 0.75 * p_phrase ** 0.25 * count / (count + 1.0)
 
 
-def write_tiny_index(folder: Path, entries: dict[str, list[Entry]] | None = None) -> Path:
-    """Write the index to ``folder`` (its name is the index name) and return the folder."""
+def write_tiny_index(folder: Path, entries: dict[str, list[Entry]] | None = None,
+                     vocabulary: list[str] | None = None) -> Path:
+    """Write the index to ``folder`` (its name is the index name) and return the folder;
+    ``vocabulary``: words the index knows besides :data:`VOCABULARY`."""
     entries = ENTRIES if entries is None else entries
     strings: dict[str, int] = {}
 
@@ -63,5 +65,6 @@ def write_tiny_index(folder: Path, entries: dict[str, list[Entry]] | None = None
                         offsets=np.array(offsets, dtype=np.int64), alt_ids=np.array(alt_ids, dtype=np.int32),
                         counts=np.array(counts, dtype=np.int32), p_alt=np.array(p_alt, dtype=np.float32),
                         p_phrase=np.array(p_phrase, dtype=np.float32), similarity=np.ones(len(alt_ids), np.float32),
-                        score=np.array(scores, dtype=np.float32), blocked=BLOCKED, vocabulary=VOCABULARY)
+                        score=np.array(scores, dtype=np.float32), blocked=BLOCKED,
+                       vocabulary=sorted({*VOCABULARY, *(vocabulary or [])}))
     return write_index(folder, table, {"name": folder.name, "description": "tiny test index"})
