@@ -41,8 +41,10 @@ with it. Matching is by set, not by count or order ("10 to 10" needs one 10).
   differ from 1990 ("Russell 2000's" is a possessive).
 * Times: ``15:30``, ``3:30 p.m.``, ``3pm``, ``3 PM``, "8 in the morning", "3 in the
   afternoon", "noon"/"midday" (12:00), "midnight" (0:00) are clock times: ``3 p.m.`` =
-  ``15:00``. ``3:30`` and "3 o'clock" without a half of the day are kept by either. A bare
-  ``3`` is not a time, so "3 p.m." → "3" is a violation.
+  ``15:00``. ``3:30`` and "3 o'clock" without a half of the day in the source are kept by
+  either; a candidate that drops the source's half of the day ("9:00 a.m." → "9:00", "15:30" →
+  "3:30") changed the time. Tokenized ``9 : 00`` is a time too. A bare ``3`` is not a time, so
+  "3 p.m." → "3" is a violation.
 * Versions: ``v2.1.3``, ``V2.1``, and ``2.1.3`` (two dots or more, not dot thousands) compare
   as written. ``Python 3.11`` is the decimal 3.11 (so ``3.10`` = ``3.1``).
 * Dates: ``2024-05-22`` gives the numbers 2024 and 22 (its month is a month, not the
@@ -486,7 +488,7 @@ _AMPM = (r"\s?(?:[ap]\.m\.?|[ap]m\b|[AP]\.M\.?|[AP]M\b)|\s(?:in\sthe\s(?:morning
 _TIME_RE = re.compile(rf"""
     (?<![\d.:,])
     (?:
-        (?P<h>\d{{1,2}}):(?P<m>\d{{2}})(?::\d{{2}})?(?P<ampm1>{_AMPM})?
+        (?P<h>\d{{1,2}})\s?:\s?(?P<m>\d{{2}})(?::\d{{2}})?(?P<ampm1>{_AMPM})?
       | (?P<h2>\d{{1,2}})(?P<ampm2>{_AMPM})
       | (?P<word>\b(?:noon|midday|midnight)\b)
     )(?![\d:])""", re.X | re.I)
@@ -1028,6 +1030,40 @@ def _bound(text: str, start: int, end: int) -> str:
     return ""
 
 
+#: Words before a clock time that put it before or after the moment named, or make it a deadline.
+_TIME_BOUND_RE = {
+    "before": re.compile(r"(?<![\w-])(?:before|prior\s+to|earlier\s+than|ahead\s+of)\s+(?:the\s+)?$"
+                         r"|(?<![\w-])pre-$", re.I),
+    "after": re.compile(r"(?<![\w-])(?:after|later\s+than|past|post|beyond|no\s+earlier\s+than)\s+(?:the\s+)?$"
+                        r"|(?<![\w-])post-$", re.I),
+    "by": re.compile(r"(?<![\w-])(?:by|no\s+later\s+than|in\s+time\s+for)\s+(?:the\s+)?$", re.I),
+    "until": re.compile(r"(?<![\w-])(?:until|till|up\s+until)\s+(?:the\s+)?$", re.I),
+}
+#: After a clock time: "7 pm or later" is "after 7 pm", "or earlier" "before".
+_TIME_BOUND_AFTER_RE = {"after": re.compile(r"^\s+or\s+(?:later|after)\b", re.I),
+                        "before": re.compile(r"^\s+or\s+(?:earlier|before|sooner)\b", re.I)}
+
+
+def _time_bound(text: str, start: int, end: int) -> str:
+    """"before", "after", "by" or "until" when the clock time at ``start``..``end`` is written
+    with such a word ("7 pm or later" is "after"), "approx" after "about", "around"…, else "".
+
+    Why: "if I leave home at 9 am" -> "… after 9 am" (student v2 on dev) kept the time's keys and
+    passed, though it names another moment. Only "after" must stay "after" (and come from
+    nowhere else): the teachers write "at", "by", "before" and "until" for one another around
+    a deadline ("to be at work at 8 am" -> "at work by 8 am", "the buffet is available until
+    2:30 pm" -> "grab the buffet before 2:30 pm"); reading those strictly flagged 3,800 of the
+    66,950 GPT teacher pairs with a clock time, this reading 0.3 % of them (``runs/s50/time_fp.py``)."""
+    before, after = text[max(0, start - 28):start], text[end:end + 16]
+    for bound, pattern in _TIME_BOUND_RE.items():
+        if pattern.search(before):
+            return bound
+    for bound, pattern in _TIME_BOUND_AFTER_RE.items():
+        if pattern.match(after):
+            return bound
+    return "approx" if _APPROX_BEFORE_RE.search(before) else ""
+
+
 #: Bounds a candidate may write for a source's: an approximation is as good as the exact value
 #: (the teachers write "about 600" for "600" and back) and as a "nearly" (both ways: "about
 #: 29 people" ↔ "nearly 29 people"); "nearly 500" is also kept by "less than 500", but not by
@@ -1037,6 +1073,9 @@ def _bound(text: str, start: int, end: int) -> str:
 #: minutes" and "almost double its workforce" → "double its workforce".
 _AGREEING_BOUNDS = frozenset({("", "approx"), ("approx", ""), ("near", "approx"), ("approx", "near"),
                               ("near", "less")})
+#: A clock time's bounds (:func:`_time_bound`) other than "after": all agree with each other and
+#: with none ("reach the concert at 6 pm" / "by 6 pm" / "before 6 pm" are one deadline).
+_TIME_BOUNDS_NOT_AFTER = frozenset({"before", "by", "until"})
 
 
 #: "over" may be a span of time ("rose 10% over 5 years"), so it agrees with any bound but these:
@@ -1048,6 +1087,8 @@ def _bounds_agree(source: str, candidate: str) -> bool:
     """Whether a candidate's number with bound ``candidate`` keeps a source's with bound ``source``."""
     if "either" in (source, candidate):
         return not {source, candidate} & _NOT_OVER
+    if "after" in (source, candidate) or {source, candidate} & _TIME_BOUNDS_NOT_AFTER:
+        return (source == "after") == (candidate == "after")
     return source == candidate or (source, candidate) in _AGREEING_BOUNDS
 
 
@@ -1062,7 +1103,7 @@ def _to_span(text: str, num: _Num) -> Span:
     if num.unit == "t":
         return Span(NUMBER, shown, num.start, num.end, value=num.time_keys[-1] if len(num.time_keys) == 1
                     else num.time_keys[0], keys=frozenset("t" + k for k in num.time_keys),
-                    forms=(num.literal.strip(),), bare=num.time_keys[0])
+                    forms=(num.literal.strip(),), bare=num.time_keys[0], bound=_time_bound(text, num.start, num.end))
     if num.unit == "v":
         return Span(NUMBER, shown, num.start, num.end, value="v" + num.version,
                     keys=frozenset({"v" + num.version}), forms=(num.version,), bare=num.version)
@@ -1694,7 +1735,7 @@ def _changed_bounds(source: Sequence[Span], cand: Sequence[Span]) -> list[Violat
 
 
 _BOUND_WORDS = {"": "", "more": "more than ", "less": "less than ", "either": "over ", "near": "nearly ",
-                "approx": "about "}
+                "approx": "about ", "before": "before ", "after": "after ", "by": "by "}
 
 
 # --------------------------------------------------------------------------- public API
@@ -1864,7 +1905,14 @@ class SourceFacts:
         changed: set[int] = set()
         seen_new: set[str] = set()
         for c in cand:
-            if c.weak or c.keys & src_keys:
+            if c.weak:
+                continue
+            if c.keys & src_keys:
+                vaguer = _vaguer_time(c, source)
+                if vaguer is not None and id(vaguer) not in changed:  # "9:00 a.m." -> "9:00"
+                    changed.add(id(vaguer))
+                    out.append(Violation(CHANGED_NUMBER, c.text,
+                                         f"time {vaguer.text} changed to {c.text}: morning or evening no longer said"))
                 continue
             twin = next((s for s in source if s.bare and s.bare == c.bare and not s.keys & cand_keys), None)
             if twin is not None:
@@ -1907,6 +1955,25 @@ class SourceFacts:
         for kind, said, written in changed_times(self._times, candidate):  # "yesterday" -> "today"
             out.append(Violation(DATE, said, f"{kind} changed: {said} -> {written}"))
         return out
+
+
+def _is_time(span: Span) -> bool:
+    return bool(span.keys) and all(key.startswith("t") for key in span.keys)
+
+
+def _vaguer_time(candidate: Span, source: Sequence[Span]) -> Span | None:
+    """The source's clock time that ``candidate`` writes without its half of the day, or None.
+
+    Why: "9:00" matches both "9:00 a.m." and "9:00 p.m.", so the keys alone call "my 9:00 a.m.
+    meeting" -> "my 9:00 meeting" kept (the student wrote it on dev); the reader can no longer
+    tell which nine o'clock. A candidate time with one key (a.m., p.m., "noon", 24-hour) is as
+    exact as the source's."""
+    if not _is_time(candidate) or len(candidate.keys) < 2:
+        return None
+    matches = [s for s in source if _is_time(s) and s.keys & candidate.keys]
+    if matches and all(len(s.keys) == 1 for s in matches):
+        return matches[0]
+    return None
 
 
 def _number_units(text: str, numbers: Sequence[Span], *, signs: bool = False) -> list[tuple[str, str]]:

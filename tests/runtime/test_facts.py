@@ -327,6 +327,8 @@ def test_violations(source: str, candidate: str, reasons: list[str]) -> None:
     ("We met on Dec. 10.", "We met on December 10."),
     ("They left at 3 p.m.", "At 15:00 they left."),
     ("They left at midday.", "They left at 12 pm."),
+    ("The shop opens at 9:00.", "The shop opens at 9:00 a.m."),  # more exact than the source is fine
+    ("my 9 : 00 a.m . meeting", "my 9:00 a.m. meeting"),  # a tokenized time is still a time
     ("It weighs 30 pounds.", "It weighs 30 lbs."),
     ("Prices fell 10-20%.", "Prices fell 10% to 20%."),
     ("It fell -5%.", "It fell 5%."),
@@ -336,6 +338,34 @@ def test_violations(source: str, candidate: str, reasons: list[str]) -> None:
 ])
 def test_paraphrases_that_keep_the_facts_pass(source: str, candidate: str) -> None:
     assert _reasons(source, candidate) == []
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    ("What time should I leave for my 9:00 a.m. meeting?", "When should I leave for my 9:00 meeting?"),
+    ("what time should i leave to make it to my 9 : 00 a.m . meeting", "When do I leave for my 9 : 00 meeting?"),
+    ("We met at 15:30.", "We met at 3:30."),
+])
+def test_a_time_that_loses_its_half_of_the_day_is_changed(source: str, candidate: str) -> None:
+    """Student v2 on dev wrote "my 9 : 00 meeting" for "my 9 : 00 a.m . meeting", and the keys
+    alone kept it: "9:00" is either nine o'clock."""
+    assert [v.kind for v in check_candidate(source, candidate)] == [CHANGED_NUMBER]
+
+
+@pytest.mark.parametrize(("source", "candidate", "changed"), [
+    ("If I leave home at 9 am, when will I reach school?", "If I leave home after 9 am, when do I reach school?", True),
+    ("Can I get home before 2 pm?", "Can I get home after 2 pm?", True),
+    ("Which flights leave at 7 pm?", "Which flights leave at 7 pm or later?", True),
+    ("Flights around 7 pm, please.", "Flights later than 7 pm, please.", True),
+    # a deadline written with "at", "by", "before" or "until" is one deadline
+    ("How do I get to work at 8 am?", "How do I get to work by 8 am?", False),
+    ("The buffet is available until 2:30 pm.", "Grab the buffet before 2:30 pm.", False),
+    ("Which flights leave at 7 pm or later?", "Which flights leave after 7 pm?", False),
+    ("They are open post-5pm.", "They are open after 5pm.", False),
+])
+def test_a_time_put_after_another_moment_is_changed(source: str, candidate: str, changed: bool) -> None:
+    """Student v2 on dev wrote "… from home after 9 am" for "… from home at 9 am"."""
+    assert ([v.kind for v in check_candidate(source, candidate)] == [CHANGED_NUMBER]) is changed
+    assert changed or check_candidate(source, candidate) == []
 
 
 def test_violation_kinds_tell_missing_changed_and_invented_numbers_apart() -> None:
