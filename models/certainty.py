@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 
 from .facts import LOWER_MAY_MARCH_DAY_RE
+from .near_miss import near_misses, says_near_miss
 from .quantifiers import replaced_values
 
 CERTAIN, PROBABLE, POSSIBLE, UNLIKELY = "certain", "probable", "possible", "unlikely"
@@ -190,15 +191,21 @@ class Sureness:
     degrees: frozenset[str]
     hedges: frozenset[str]
     states_what_is: bool
+    near_misses: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, text: str) -> Sureness:
-        return cls(frozenset(certainty(text)), frozenset(hedges(text)), states_what_is(text))
+        missed = tuple(near_misses(text))  # "he almost died" states what did not happen
+        return cls(frozenset(certainty(text)), frozenset(hedges(text)), states_what_is(text) and not missed, missed)
 
     def changed_by(self, text: str, *, hedge_may_go: bool = False) -> bool:
         """Whether ``text`` says it another way sure: another degree (:func:`changed_certainty`),
-        what was done made only meant or likely (:func:`unrealized`), or, unless ``hedge_may_go``
-        (a mode that may drop the clause it hedged), no hedge left at all (:func:`dropped_hedge`)."""
+        what was done made only meant or likely (:func:`unrealized`), what almost happened made
+        to happen (:mod:`models.near_miss`: "He almost died" -> "He lost his life", in every
+        mode), or, unless ``hedge_may_go`` (a mode that may drop the clause it hedged), no hedge
+        left at all (:func:`dropped_hedge`)."""
         if changed_certainty(set(self.degrees), text) is not None or unrealized(self.states_what_is, text):
+            return True
+        if self.near_misses and not says_near_miss(text):
             return True
         return not hedge_may_go and dropped_hedge(set(self.hedges), text) is not None

@@ -51,7 +51,12 @@ Alternatives = Callable[[str], Sequence[str]]
 #: no alternatives for function words).
 _FUNCTION_DETAILS = {"only": ("just", "merely", "solely", "sole", "alone", "exclusively", "single", "lone", "but"),
                      "very": ("really", "extremely", "highly", "truly", "incredibly", "so", "quite", "most",
-                              "exceptionally", "remarkably", "deeply", "greatly", "particularly", "immensely")}
+                              "exceptionally", "remarkably", "deeply", "greatly", "particularly", "immensely"),
+                     # a near miss said another way (models.near_miss): "almost died" -> "came close to dying"
+                     **dict.fromkeys(("almost", "nearly"), (
+                         "almost", "nearly", "virtually", "practically", "narrowly", "barely", "close to",
+                         "came close", "come close", "comes close", "verge", "brink", "cusp", "just about",
+                         "not quite", "short of"))}
 #: Words never counted as a detail (see the module docstring).
 _NOT_DETAILS = (FUNCTION_WORDS | PARTICLES | NUMBER_WORDS | NEGATIONS) - set(_FUNCTION_DETAILS)
 #: Two words count as one when they share this many first letters, or when the shorter one,
