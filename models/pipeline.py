@@ -349,7 +349,10 @@ class KeepsCertainty:
     completely." → "Commodities trading will stop completely." was shown on held-out news.
     Where the mode may drop a detail, a hedge may go with the clause it hedged. Nor may what the
     source states as done become only imminent, meant or likely (:func:`models.certainty.unrealized`,
-    in every mode): "the prime ministers … have resigned" → "… are now on the verge of resigning"."""
+    in every mode): "the prime ministers … have resigned" → "… are now on the verge of resigning";
+    nor what almost happened happen ("He almost died" → "He lost his life": :mod:`models.near_miss`),
+    nor what is alleged or reported become fact ("the alleged killer" → "the killer":
+    :func:`models.certainty.dropped_attribution`), in every mode."""
 
     name = "certainty"
 

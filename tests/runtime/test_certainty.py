@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.certainty import certainty, changed_certainty, dropped_hedge, hedges, states_what_is, unrealized
+from models.certainty import Sureness, certainty, changed_certainty, dropped_hedge, hedges, states_what_is, unrealized
 
 
 @pytest.mark.parametrize("text, degrees", [
@@ -119,3 +119,37 @@ def test_a_hedge_the_candidate_drops_altogether_is_found(source: str, text: str,
 ])
 def test_what_the_source_states_as_done_stays_done(source: str, text: str, words: str | None) -> None:
     assert unrealized(states_what_is(source), text) == words
+
+
+@pytest.mark.parametrize(("source", "candidate", "changed"), [
+    ("Critics say the plan could raise taxes for the middle class.", "The plan will raise taxes for the middle class.",
+     True),
+    ("Critics say the plan could raise taxes for the middle class.", "The plan may push up middle-class taxes.", False),
+    ("He could not find the keys anywhere.", "He was unable to find the keys anywhere.", False),
+    ("Malvo was brought in so a witness could identify him.", "Malvo was brought in to let a witness identify him.",
+     False),
+    ("I would be glad if you could send the details.", "Please send the details.", False),
+])
+def test_could_is_a_hedge(source: str, candidate: str, changed: bool) -> None:
+    assert Sureness.of(source).changed_by(candidate) is changed
+
+
+@pytest.mark.parametrize(("source", "candidate", "changed"), [
+    ("Police arrested the alleged killer at his home on Friday.", "On Friday, police arrested the killer at his home.",
+     True),
+    ("The suspected gunman was taken into custody late on Tuesday.", "Late on Tuesday, authorities detained the gunman.",
+     True),
+    ("The company reportedly plans to close its factory in Ohio.", "The firm intends to shut down its Ohio plant.", True),
+    ("Police arrested the alleged killer at his home on Friday.", "On Friday, police arrested the man accused of the "
+     "killing at his home.", False),
+    ("The company reportedly plans to close its factory in Ohio.", "According to reports, the firm will shut its Ohio "
+     "plant.", False),
+])
+def test_what_is_alleged_is_not_stated_as_fact(source: str, candidate: str, changed: bool) -> None:
+    assert Sureness.of(source).changed_by(candidate) is changed
+
+
+def test_a_plan_the_noun_keeps_no_hedge() -> None:
+    """"plan" the noun kept "could" before: _HEDGE_KEPT read it as "plans to"."""
+    assert Sureness.of("The plan could fail.").changed_by("The plan will fail.")
+    assert not Sureness.of("The firm may close.").changed_by("The firm plans to close.")
