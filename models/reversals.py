@@ -129,6 +129,23 @@ CLASS_PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
       "rescheduled"),
      ("cancelled", "canceled", "cancel", "cancels", "cancelling", "canceling", "cancellation", "called off",
       "scrapped")),
+    # a direction of change said with another verb: "The drug reduced the risk of heart attacks" ->
+    # "the medication raised the likelihood of heart attacks" passed every check (0.16); only the
+    # verb forms ("lower", "cut", "drop" and "raise" alone have other senses; "rose"/"fell" are a pair
+    # above). 0 of 5,506 MRPC, 3,539 PAWS-Wiki and 483 APTY paraphrase pairs flagged with the denial
+    # class below, 13 of 40,000 cased teacher pairs (``runs/s50/rev_diff.py``)
+    (("reduced", "reduces", "reducing", "reduce", "decreased", "decreases", "decreasing", "lowered", "lowers",
+      "lowering", "lessened", "lessens", "diminished", "diminishes", "curbed", "curbs", "slashed", "slashes",
+      "shrank", "shrunk", "shrinks", "declined", "declines", "declining", "dwindled", "dwindling"),
+     ("increased", "increases", "increasing", "increase", "raised", "raises", "raising", "boosted", "boosts",
+      "boosting", "heightened", "heightens", "elevated", "grew", "grows", "growing", "soared", "soaring",
+      "surged", "surging", "surge", "climbed", "climbing", "jumped")),
+    # a denial made an admission ("The minister denied that the government had misled parliament"
+    # -> "… acknowledged that parliament had been misled", refused by the scorer; "… she conceded"
+    # passed at 0.27)
+    (("denied", "denies", "deny", "denying", "disputed", "disputes", "rejected claims"),
+     ("admitted", "admits", "admit", "admitting", "acknowledged", "acknowledges", "acknowledging", "conceded",
+      "concedes", "confessed", "confesses", "confirmed", "confirms")),
 )
 #: Phrases read as a unit so that their words count for no class: "after all" and "one
 #: setback after another" say no time.

@@ -34,6 +34,11 @@ from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shif
      "The House defeated the bill by a narrow margin.", [("wide", "narrow")]),
     ("Mohammed Yusuf, arrested alive, was killed in prison.", "Mohammed Yusuf, convicted and dead in prison.",
      [("alive", "dead")]),
+    # passed every check before the classes of 2026-12-04 (0.16 and 0.27 on their cards)
+    ("The drug reduced the risk of heart attacks in older patients.",
+     "In elderly patients, the medication raised the likelihood of heart attacks.", [("reduced", "raised")]),
+    ("The minister denied that the government had misled parliament.",
+     "According to the minister, the government misled parliament, she conceded.", [("denied", "conceded")]),
 ])
 def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, turned: list[tuple[str, str]]) -> None:
     assert reversed_words(source, candidate) == turned
@@ -53,6 +58,8 @@ def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, t
     ("Few people came.", "Just a few people came."),
     ("Few came, but a few stayed.", "A few people came."),                              # both readings: unchecked
     ("They are having fun after all.", "They are having fun during the trip."),          # "after all" is no time
+    ("Costs were reduced while revenue increased.", "Revenue grew and costs fell."),       # both directions said
+    ("The minister denied the report.", "The minister rejected the report."),             # a denial kept
     ("One setback after another hit the team.", "Setbacks hit the team throughout the season."),
     ("The launch was delayed until June.", "The launch was put off until June."),       # same class
     ("Prices fell during the storm.", "Prices dropped while the storm lasted."),
