@@ -203,7 +203,7 @@ from .facts_words import COMMON_WORDS, NAME_PART_WORDS
 from .period_parts import MONTH_ABBREVIATIONS, MONTH_NAMES, changed_parts, period_parts, places_in_time, relative_date
 from .quantifiers import amounts, changed_amounts, made_the_top, top_groups
 from .time_words import changed_times, time_values
-from .titles import changed_titles, title_offices
+from .titles import changed_titles, made_current, title_offices
 from .units import changed_units, unit_after
 
 log = logging.getLogger(__name__)
@@ -1834,6 +1834,9 @@ class SourceFacts:
         office = changed_titles(self._offices, candidate)  # "the chairman said" -> "the president said"
         if office:
             out.append(Violation(NAME, office[0], f"title changed: {office[0]} -> {office[1]}"))
+        past_role = made_current(self.source, candidate)  # "former chief executive" -> "chief executive"
+        if past_role:
+            out.append(Violation(NAME, past_role, f"{past_role}: no longer said to be past"))
         for span in self.of_kind(QUOTE):
             if not _quote_kept(span.text, candidate):
                 out.append(Violation(QUOTE, span.text, f"quote \u201c{span.text}\u201d missing"))

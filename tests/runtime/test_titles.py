@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from models.facts import SourceFacts
-from models.titles import changed_titles, title_offices
+from models.facts import SourceFacts, check_candidate
+from models.titles import changed_titles, made_current, title_offices
 
 
 @pytest.mark.parametrize("text, offices", [
@@ -51,3 +51,23 @@ def test_another_office_is_a_violation(source: str, candidate: str) -> None:
 ])
 def test_the_same_office_or_a_wider_word_passes(source: str, candidate: str) -> None:
     assert changed_titles(title_offices(source), candidate) is None
+
+
+@pytest.mark.parametrize(("source", "candidate", "past"), [
+    ("Former chief executive John Smith spoke at the annual meeting.",
+     "At the yearly gathering, chief executive John Smith gave a speech.", "Former chief"),
+    ("He was inspired after his former Australian boss revealed it.", "He was inspired after his Australian boss "
+     "said so.", "former Australian boss"),
+    ("Congress passed the bill, but then-President Clinton vetoed it.", "President Clinton vetoed the bill.",
+     "then-President"),
+    # the role still past, or not named at all
+    ("Former chief executive John Smith spoke at the meeting.", "John Smith, the ex-CEO, spoke at the meeting.", None),
+    ("Former chief executive John Smith spoke at the meeting.", "John Smith, who used to run the firm, spoke.", None),
+    ("Gregory Parseghian, a former investment banker, was appointed chief executive.",
+     "Greg Parseghian was appointed the new chief executive.", None),
+    ("A former candidate for governor, he spoke.", "He, who once ran for governor, spoke.", None),
+    ("Oil is important in the former Texas oilman's plans.", "Oil matters in U.S. plans.", None),
+])
+def test_a_former_role_is_not_made_current(source: str, candidate: str, past: str | None) -> None:
+    assert made_current(source, candidate) == past
+    assert any("no longer said to be past" in v.reason for v in check_candidate(source, candidate)) is (past is not None)
