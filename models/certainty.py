@@ -32,7 +32,9 @@ from dataclasses import dataclass
 
 from .facts import LOWER_MAY_MARCH_DAY_RE
 from .near_miss import near_misses, says_near_miss
+from .phrase_words import inflect, suffix_of
 from .quantifiers import replaced_values
+from .word_forms import is_past_form, past_forms
 
 CERTAIN, PROBABLE, POSSIBLE, UNLIKELY = "certain", "probable", "possible", "unlikely"
 
@@ -142,6 +144,50 @@ _ATTRIBUTION_KEPT = re.compile(
     r"|say|claim(?:s|ed|ing)?|according)\b", re.IGNORECASE)
 
 
+#: "will" the noun, not a time to come ("free will", "the will of the people").
+_NOT_FUTURE_WILL = re.compile(r"\b(?:free|good|ill|own|his|her|their|the|a|political|popular)\s+will\b", re.IGNORECASE)
+#: Words that keep a time to come in a candidate besides :data:`_IRREALIS`'s modals and plans
+#: ("was to be launched" is a future seen from the past, "are to be deployed" one from now).
+_FUTURE_KEPT = re.compile(r"\b(?:next|tomorrow|upcoming|coming|soon|later|future|forthcoming|tonight"
+                          r"|(?:is|are|am|was|were)\s+to)\b|\w'll\b", re.IGNORECASE)
+#: The verb "will" governs: "will reopen" -> "reopen", "will be formally launched" -> "launched".
+_WILL_VERB = re.compile(r"(?:\b(?:will|shall)|\w'll)\s+(?:(?:not|also|now|soon|still|then|only|never|\w+ly)\s+)*"
+                        r"(?:(?P<be>be)\s+(?:\w+ly\s+)?)?(?P<verb>[a-z][a-z-]+)", re.IGNORECASE)
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def future_pasts(text: str) -> frozenset[str]:
+    """The past forms of the verbs ``text`` says will happen: "will reopen" -> "reopened";
+    "will be launched" -> "launched"; "will take" -> "took", "taken"."""
+    forms: set[str] = set()
+    for m in _WILL_VERB.finditer(_NOT_FUTURE_WILL.sub(" ", text)):
+        verb = m.group("verb").lower()
+        if m.group("be"):
+            if suffix_of(verb) == "ed" or is_past_form(verb):
+                forms.add(verb)
+            continue
+        if verb in ("be", "have", "not"):
+            continue
+        forms.add(inflect(verb, "ed"))
+        forms.update(past_forms(verb))
+    return frozenset(forms)
+
+
+def future_made_past(source_future: frozenset[str], text: str) -> str | None:
+    """The word by which ``text`` tells as done what its source says will happen, or None.
+    ``source_future``: :func:`future_pasts` of the source, the past forms of its future verbs.
+
+    "The museum will reopen to the public after the renovation." -> "The museum reopened to the
+    public after the renovation." passed every check (0.32). A candidate with no modal, plan or
+    time to come (:data:`_IRREALIS`, :data:`_FUTURE_KEPT`) that writes one of those verbs in the
+    past ("reopened") has moved it (another verb in the past may be another event). MRPC's
+    paraphrases, written from other days' reports, do it too ("will impose a 44.71 percent
+    tariff" -> "imposed a 44.71 percent tariff", "will be sent to Iraq" -> "were dispatched")."""
+    if not source_future or _IRREALIS.search(text) or _FUTURE_KEPT.search(text):
+        return None
+    return next((token for token in _TOKEN.findall(text) if token.lower() in source_future), None)
+
+
 def dropped_attribution(attributed: bool, text: str) -> bool:
     """Whether a source that only reports or alleges something (``attributed``: :data:`_ATTRIBUTED`
     found in it) became ``text`` stating it as fact.
@@ -236,24 +282,26 @@ class Sureness:
     states_what_is: bool
     near_misses: tuple[str, ...] = ()
     attributed: bool = False
+    future: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, text: str) -> Sureness:
         missed = tuple(near_misses(text))  # "he almost died" states what did not happen
         return cls(frozenset(certainty(text)), frozenset(hedges(text)), states_what_is(text) and not missed, missed,
-                   _ATTRIBUTED.search(text) is not None)
+                   _ATTRIBUTED.search(text) is not None,
+                   frozenset() if text.rstrip().endswith("?") else future_pasts(text))
 
     def changed_by(self, text: str, *, hedge_may_go: bool = False) -> bool:
         """Whether ``text`` says it another way sure: another degree (:func:`changed_certainty`),
         what was done made only meant or likely (:func:`unrealized`), what almost happened made
         to happen (:mod:`models.near_miss`: "He almost died" -> "He lost his life", in every
         mode), what was alleged or reported stated as fact (:func:`dropped_attribution`, in every
-        mode), or, unless ``hedge_may_go`` (a mode that may drop the clause it hedged), no hedge
+        mode), what will happen told as done (:func:`future_made_past`), or, unless ``hedge_may_go`` (a mode that may drop the clause it hedged), no hedge
         left at all (:func:`dropped_hedge`)."""
         if changed_certainty(set(self.degrees), text) is not None or unrealized(self.states_what_is, text):
             return True
         if self.near_misses and not says_near_miss(text):
             return True
-        if dropped_attribution(self.attributed, text):
+        if dropped_attribution(self.attributed, text) or future_made_past(self.future, text):
             return True
         return not hedge_may_go and dropped_hedge(set(self.hedges), text) is not None

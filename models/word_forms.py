@@ -16,7 +16,7 @@ import functools
 from .phrase_words import inflect, lemma_variants, suffix_of
 
 __all__ = ["IRREGULAR_PLURALS", "IRREGULAR_VERBS", "changes_number", "changes_tense", "is_irregular_plural",
-           "is_past_form", "is_present_form", "singular_of_irregular"]
+           "is_past_form", "is_present_form", "past_forms", "singular_of_irregular"]
 
 #: (base, simple past, past participle); several pasts or participles separated by "/".
 IRREGULAR_VERBS: tuple[tuple[str, str, str], ...] = (
@@ -189,3 +189,12 @@ def changes_number(word: str, alternative: str, previous: str, following: str, v
     if alternative in EITHER_NUMBER or not is_plural(alternative, vocabulary):
         return False
     return previous in SINGULAR_BEFORE or following in SINGULAR_AFTER
+
+
+def past_forms(base: str) -> tuple[str, ...]:
+    """An irregular verb's simple pasts and participles other than its base ("take": "took",
+    "taken"); () for a verb the table does not have."""
+    for verb, past, participle in IRREGULAR_VERBS:
+        if verb == base:
+            return tuple(dict.fromkeys(f for f in (*past.split("/"), *participle.split("/")) if f != base))
+    return ()

@@ -153,3 +153,20 @@ def test_a_plan_the_noun_keeps_no_hedge() -> None:
     """"plan" the noun kept "could" before: _HEDGE_KEPT read it as "plans to"."""
     assert Sureness.of("The plan could fail.").changed_by("The plan will fail.")
     assert not Sureness.of("The firm may close.").changed_by("The firm plans to close.")
+
+
+@pytest.mark.parametrize(("source", "candidate", "changed"), [
+    ("The museum will reopen to the public after the renovation.",
+     "The museum reopened to the public after the renovation.", True),
+    ("It will also unveil a version of its server software.", "It also unveiled an update to its server software.", True),
+    ("The campaign will be formally launched on Wednesday.", "The campaign was launched on Wednesday.", True),
+    ("It will take two years to finish.", "Finishing took two years.", True),
+    # the future kept, or another verb in the past
+    ("The museum will reopen after the renovation.", "After the renovation the museum is set to reopen.", False),
+    ("About 1,500 police will be deployed for the visit.", "Around 1,500 police are to be deployed for the visit.",
+     False),
+    ("The museum, which closed in May, will reopen in June.", "Closed since May, the museum reopens in June.", False),
+    ("It is a matter of free will.", "It was a matter of free choice.", False),
+])
+def test_what_will_happen_is_not_told_as_done(source: str, candidate: str, changed: bool) -> None:
+    assert Sureness.of(source).changed_by(candidate) is changed
