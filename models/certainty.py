@@ -140,8 +140,8 @@ _ATTRIBUTED = re.compile(r"\b(?:alleged(?:ly)?|reportedly|purportedly|supposedly
 #: plans to close" -> "intends to shut down" states the plan as fact).
 _ATTRIBUTION_KEPT = re.compile(
     r"\b(?:alleged(?:ly)?|allegations?|reportedly|purportedly|supposedly|suspected|suspects?|rumou?red|presumed"
-    r"|seemingly|ostensibly|apparently|believed|thought|perceived|appears?|seems?|accus\w*|charged|report(?:s|ed)?|said|says"
-    r"|say|claim(?:s|ed|ing)?|according)\b", re.IGNORECASE)
+    r"|seemingly|ostensibly|apparently|believed|thought|perceived|appears?|seems?|accus\w*|charged"
+    r"|report(?:s|ed)?|said|says|say|claim(?:s|ed|ing)?|according)\b", re.IGNORECASE)
 
 
 #: "will" the noun, not a time to come ("free will", "the will of the people").
@@ -296,8 +296,9 @@ class Sureness:
         what was done made only meant or likely (:func:`unrealized`), what almost happened made
         to happen (:mod:`models.near_miss`: "He almost died" -> "He lost his life", in every
         mode), what was alleged or reported stated as fact (:func:`dropped_attribution`, in every
-        mode), what will happen told as done (:func:`future_made_past`), or, unless ``hedge_may_go`` (a mode that may drop the clause it hedged), no hedge
-        left at all (:func:`dropped_hedge`)."""
+        mode), what will happen told as done (:func:`future_made_past`), or, unless
+        ``hedge_may_go`` (a mode that may drop the clause it hedged), no hedge left at all
+        (:func:`dropped_hedge`)."""
         if changed_certainty(set(self.degrees), text) is not None or unrealized(self.states_what_is, text):
             return True
         if self.near_misses and not says_near_miss(text):

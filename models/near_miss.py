@@ -34,7 +34,8 @@ _OWNED = frozenset({"all", "every", "everyone", "everybody", "everything", "ever
                     "exclusively", "entirely", "invariably", "unanimously"}) | NUMBER_WORDS
 #: A copula right before the near miss: an "-ing" word after it is an adjective ("was almost boring").
 _COPULA_BEFORE_RE = re.compile(r"\b(?:is|are|was|were|be|been|being|am|seems?|seemed|feels?|felt|looks?|looked|"
-                               r"sounds?|sounded|becomes?|became|remains?|remained|gets?|got|it's|its|that's|thats)\s+$", re.I)
+                               r"sounds?|sounded|becomes?|became|remains?|remained|gets?|got|it's|its|that's|thats)"
+                               r"\s+$", re.I)
 #: Words in a candidate that keep a near miss.
 _KEPT_RE = re.compile(r"\b(?:almost|nearly|all\s+but|close\s+to|came\s+close|come\s+close|comes\s+close|"
                       r"coming\s+close|on\s+the\s+verge|on\s+the\s+brink|verge\s+of|brink\s+of|cusp\s+of|virtually|"
