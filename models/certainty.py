@@ -188,6 +188,45 @@ def future_made_past(source_future: frozenset[str], text: str) -> str | None:
     return next((token for token in _TOKEN.findall(text) if token.lower() in source_future), None)
 
 
+#: A condition a statement holds under: "if", "unless", "provided that", "as long as", "in case".
+_CONDITION = re.compile(r"\b(?:if|unless|provided\s+that|providing\s+that|in\s+case|as\s+long\s+as"
+                        r"|on\s+condition\s+that)\b(?!\s+(?:any|not|so|only|anything|possible|necessary|needed|ever"
+                        r"|at\s+all)\b)", re.IGNORECASE)
+#: "if" that is no condition: "whether" ("unsure if", "ask if"), politeness ("grateful if you
+#: could"), a manner ("as if"), a concession ("even if"), or a generic "if you" (reviews and advice
+#: rewrite "If you care about your time, avoid it" as "Value your time: avoid it").
+_NOT_A_CONDITION = re.compile(
+    r"\b(?:even|as)\s+if\b|\bif\s+(?:any|not|you)\b|\b(?:unsure|sure|certain|wonder\w*|ask\w*|know\w*|see|check\w*"
+    r"|decide\w*|doubt\w*|determine\w*|inquir\w*|question\w*|find\s+out|tell\s+me|curious)\s+(?:about\s+)?if\b"
+    r"|\b(?:appreciate\s+it|grateful|glad|thankful|happy)\s+if\b", re.IGNORECASE)
+#: What keeps a condition in a candidate (a condition word, a modal, "depends", "assuming" …).
+_CONDITION_KEPT = re.compile(
+    r"\b(?:if|unless|provided|providing|in\s+case|as\s+long\s+as|conditions?|conditional|assuming|suppos\w+|should"
+    r"|were|whether|when|whenever|once|in\s+the\s+event|otherwise|would|could|might|may|depend\w*|without|only\s+with"
+    r"|given|subject\s+to|permitting)\b", re.IGNORECASE)
+
+
+def states_condition(text: str) -> bool:
+    """Whether ``text`` (not a question) makes a statement under a condition ("If the talks fail, …")."""
+    return (not text.rstrip().endswith("?") and _CONDITION.search(text) is not None
+            and _NOT_A_CONDITION.search(text) is None)
+
+
+def dropped_condition(conditional: bool, text: str) -> bool:
+    """Whether ``text`` states flat what its source (``conditional``: :func:`states_condition`)
+    said holds only under a condition.
+
+    "If the talks fail, oil prices will rise sharply next month." -> "Oil prices will rise
+    sharply next month because the talks failed." passed every check (0.39): the condition became
+    a fact and a cause. Flags 2 of 5,506 MRPC paraphrase directions ("If accepted by the judge,
+    Grass' plea will leave …" -> "Grass' plea will leave …"), none of PAWS-Wiki's or APTY's
+    paraphrases, and 49 of 40,000 cased teacher pairs, about half of them real ("possibly sell
+    off the division if stock performance lags" -> "… due to its stock performance"; "as long as
+    your closest companions support you" -> "the important thing is that …" is one that is not:
+    ``runs/s50/cond_probe.py``)."""
+    return conditional and _CONDITION_KEPT.search(text) is None
+
+
 def dropped_attribution(attributed: bool, text: str) -> bool:
     """Whether a source that only reports or alleges something (``attributed``: :data:`_ATTRIBUTED`
     found in it) became ``text`` stating it as fact.
@@ -283,26 +322,29 @@ class Sureness:
     near_misses: tuple[str, ...] = ()
     attributed: bool = False
     future: frozenset[str] = frozenset()
+    conditional: bool = False
 
     @classmethod
     def of(cls, text: str) -> Sureness:
         missed = tuple(near_misses(text))  # "he almost died" states what did not happen
         return cls(frozenset(certainty(text)), frozenset(hedges(text)), states_what_is(text) and not missed, missed,
                    _ATTRIBUTED.search(text) is not None,
-                   frozenset() if text.rstrip().endswith("?") else future_pasts(text))
+                   frozenset() if text.rstrip().endswith("?") else future_pasts(text), states_condition(text))
 
     def changed_by(self, text: str, *, hedge_may_go: bool = False) -> bool:
         """Whether ``text`` says it another way sure: another degree (:func:`changed_certainty`),
         what was done made only meant or likely (:func:`unrealized`), what almost happened made
         to happen (:mod:`models.near_miss`: "He almost died" -> "He lost his life", in every
         mode), what was alleged or reported stated as fact (:func:`dropped_attribution`, in every
-        mode), what will happen told as done (:func:`future_made_past`), or, unless
+        mode), what will happen told as done (:func:`future_made_past`), what holds under a
+        condition stated flat (:func:`dropped_condition`), or, unless
         ``hedge_may_go`` (a mode that may drop the clause it hedged), no hedge left at all
         (:func:`dropped_hedge`)."""
         if changed_certainty(set(self.degrees), text) is not None or unrealized(self.states_what_is, text):
             return True
         if self.near_misses and not says_near_miss(text):
             return True
-        if dropped_attribution(self.attributed, text) or future_made_past(self.future, text):
+        if (dropped_attribution(self.attributed, text) or future_made_past(self.future, text)
+                or dropped_condition(self.conditional, text)):
             return True
         return not hedge_may_go and dropped_hedge(set(self.hedges), text) is not None

@@ -170,3 +170,21 @@ def test_a_plan_the_noun_keeps_no_hedge() -> None:
 ])
 def test_what_will_happen_is_not_told_as_done(source: str, candidate: str, changed: bool) -> None:
     assert Sureness.of(source).changed_by(candidate) is changed
+
+
+@pytest.mark.parametrize(("source", "candidate", "changed"), [
+    ("If the talks fail, oil prices will rise sharply next month.",
+     "Oil prices will rise sharply next month because the talks failed.", True),
+    ("If accepted by the judge, the plea will leave Brown to stand trial alone.",
+     "The plea will leave Brown to stand trial alone.", True),
+    ("If the talks fail, oil prices will rise sharply next month.",
+     "Should the talks fail, oil prices are set to rise sharply next month.", False),
+    ("Prices will rise unless the talks succeed.", "Without a deal at the talks, prices will rise.", False),
+    # no condition: "whether", politeness, a generic "if you", a concession
+    ("Taxpayers unsure if they are owed refunds can use the site.", "You can use the site to track refunds.", False),
+    ("I would appreciate it if you could show me the flights.", "Please show me the flights.", False),
+    ("If you care about your time, avoid this film.", "Value your time and avoid this film.", False),
+    ("Even if it rains, the game goes on.", "The game goes on in the rain.", False),
+])
+def test_a_condition_is_not_dropped(source: str, candidate: str, changed: bool) -> None:
+    assert Sureness.of(source).changed_by(candidate) is changed
