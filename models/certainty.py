@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from .facts import LOWER_MAY_MARCH_DAY_RE
 from .near_miss import near_misses, says_near_miss
-from .phrase_words import inflect, suffix_of
+from .phrase_words import inflect, suffix_of, words
 from .quantifiers import replaced_values
 from .word_forms import is_past_form, past_forms
 
@@ -153,12 +153,13 @@ _FUTURE_KEPT = re.compile(r"\b(?:next|tomorrow|upcoming|coming|soon|later|future
 #: The verb "will" governs: "will reopen" -> "reopen", "will be formally launched" -> "launched".
 _WILL_VERB = re.compile(r"(?:\b(?:will|shall)|\w'll)\s+(?:(?:not|also|now|soon|still|then|only|never|\w+ly)\s+)*"
                         r"(?:(?P<be>be)\s+(?:\w+ly\s+)?)?(?P<verb>[a-z][a-z-]+)", re.IGNORECASE)
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
 def future_pasts(text: str) -> frozenset[str]:
     """The past forms of the verbs ``text`` says will happen: "will reopen" -> "reopened";
-    "will be launched" -> "launched"; "will take" -> "took", "taken"."""
+    "will be launched" -> "launched"; "will take" -> "took", "taken". None for a question."""
+    if text.rstrip().endswith("?"):
+        return frozenset()
     forms: set[str] = set()
     for m in _WILL_VERB.finditer(_NOT_FUTURE_WILL.sub(" ", text)):
         verb = m.group("verb").lower()
@@ -185,7 +186,7 @@ def future_made_past(source_future: frozenset[str], text: str) -> str | None:
     tariff" -> "imposed a 44.71 percent tariff", "will be sent to Iraq" -> "were dispatched")."""
     if not source_future or _IRREALIS.search(text) or _FUTURE_KEPT.search(text):
         return None
-    return next((token for token in _TOKEN.findall(text) if token.lower() in source_future), None)
+    return next((word for word in words(text) if word.lower() in source_future), None)
 
 
 #: A condition a statement holds under: "if", "unless", "provided that", "as long as", "in case".
@@ -328,8 +329,7 @@ class Sureness:
     def of(cls, text: str) -> Sureness:
         missed = tuple(near_misses(text))  # "he almost died" states what did not happen
         return cls(frozenset(certainty(text)), frozenset(hedges(text)), states_what_is(text) and not missed, missed,
-                   _ATTRIBUTED.search(text) is not None,
-                   frozenset() if text.rstrip().endswith("?") else future_pasts(text), states_condition(text))
+                   _ATTRIBUTED.search(text) is not None, future_pasts(text), states_condition(text))
 
     def changed_by(self, text: str, *, hedge_may_go: bool = False) -> bool:
         """Whether ``text`` says it another way sure: another degree (:func:`changed_certainty`),

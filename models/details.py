@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import ParaphraseStudioError
+from .near_miss import NEAR_MISS_WORDS
 from .phrase_words import FUNCTION_WORDS, MAX_PHRASE_WORDS, NEGATIONS, NUMBER_WORDS, PARTICLES, inflect, match_key, \
     norm_word, phrase_key, spelling_variants, words
 
@@ -53,10 +54,7 @@ _FUNCTION_DETAILS = {"only": ("just", "merely", "solely", "sole", "alone", "excl
                      "very": ("really", "extremely", "highly", "truly", "incredibly", "so", "quite", "most",
                               "exceptionally", "remarkably", "deeply", "greatly", "particularly", "immensely"),
                      # a near miss said another way (models.near_miss): "almost died" -> "came close to dying"
-                     **dict.fromkeys(("almost", "nearly"), (
-                         "almost", "nearly", "virtually", "practically", "narrowly", "barely", "close to",
-                         "came close", "come close", "comes close", "verge", "brink", "cusp", "just about",
-                         "not quite", "short of"))}
+                     **dict.fromkeys(("almost", "nearly"), (*NEAR_MISS_WORDS, "verge", "brink", "cusp"))}
 #: Words never counted as a detail (see the module docstring).
 _NOT_DETAILS = (FUNCTION_WORDS | PARTICLES | NUMBER_WORDS | NEGATIONS) - set(_FUNCTION_DETAILS)
 #: Two words count as one when they share this many first letters, or when the shorter one,

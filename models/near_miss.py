@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 
 from .phrase_words import NUMBER_WORDS, suffix_of
-from .word_forms import is_past_form
+from .word_forms import is_past
 
-__all__ = ["dropped_near_miss", "near_misses", "says_near_miss"]
+__all__ = ["NEAR_MISS_WORDS", "dropped_near_miss", "near_misses", "says_near_miss"]
 
 _NEAR_MISS_RE = re.compile(r"\b(almost|nearly|all\s+but)\s+(?:(?:been|got|gotten|become|really|completely|entirely|"
                            r"totally|as)\s+)?([A-Za-z][\w'-]*)", re.I)
@@ -36,11 +36,15 @@ _OWNED = frozenset({"all", "every", "everyone", "everybody", "everything", "ever
 _COPULA_BEFORE_RE = re.compile(r"\b(?:is|are|was|were|be|been|being|am|seems?|seemed|feels?|felt|looks?|looked|"
                                r"sounds?|sounded|becomes?|became|remains?|remained|gets?|got|it's|its|that's|thats)"
                                r"\s+$", re.I)
-#: Words in a candidate that keep a near miss.
-_KEPT_RE = re.compile(r"\b(?:almost|nearly|all\s+but|close\s+to|came\s+close|come\s+close|comes\s+close|"
-                      r"coming\s+close|on\s+the\s+verge|on\s+the\s+brink|verge\s+of|brink\s+of|cusp\s+of|virtually|"
-                      r"practically|just\s+about|not\s+quite|narrowly|barely|just\s+short|short\s+of|"
-                      r"within\s+a\s+whisker|very\s+nearly|near(?:ly)?\s+(?:total|complete|fatal))\b", re.I)
+#: Words and phrases that say a thing fell short or only just happened; the details count
+#: (:mod:`models.details`) takes them, with "verge", "brink" and "cusp", as keeping "almost".
+NEAR_MISS_WORDS: tuple[str, ...] = ("almost", "nearly", "virtually", "practically", "narrowly", "barely", "close to",
+                                    "came close", "come close", "comes close", "just about", "not quite", "short of")
+#: Words in a candidate that keep a near miss: the above, and phrases read only here.
+_KEPT_RE = re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in NEAR_MISS_WORDS)
+                      + r"|all\s+but|coming\s+close|on\s+the\s+verge|on\s+the\s+brink|verge\s+of|brink\s+of|cusp\s+of"
+                      r"|just\s+short|within\s+a\s+whisker|very\s+nearly|near(?:ly)?\s+(?:total|complete|fatal))\b",
+                      re.I)
 
 
 def near_misses(text: str) -> list[str]:
@@ -61,7 +65,7 @@ def near_misses(text: str) -> list[str]:
 
 def _is_verb_form(word: str) -> bool:
     """A past, participle or "-ing" form: regular by its ending, irregular by the table."""
-    return suffix_of(word) in ("ed", "ing") or is_past_form(word)
+    return suffix_of(word) == "ing" or is_past(word)
 
 
 def says_near_miss(text: str) -> bool:

@@ -352,7 +352,10 @@ class KeepsCertainty:
     in every mode): "the prime ministers … have resigned" → "… are now on the verge of resigning";
     nor what almost happened happen ("He almost died" → "He lost his life": :mod:`models.near_miss`),
     nor what is alleged or reported become fact ("the alleged killer" → "the killer":
-    :func:`models.certainty.dropped_attribution`), in every mode."""
+    :func:`models.certainty.dropped_attribution`), nor what will happen be told as done ("will
+    reopen" → "reopened": :func:`models.certainty.future_made_past`), nor what holds under a
+    condition be stated flat (:func:`models.certainty.dropped_condition`), in every mode; "could"
+    is a hedge like "may" (:func:`models.certainty.hedges`)."""
 
     name = "certainty"
 

@@ -5,9 +5,9 @@ Why a table: the look-up's suffix rules (:func:`models.phrase_words.suffix_of`) 
 "said", "takes" for "took", "stands" for "stood" and "tooths" for "teeth" (held-out news and
 MRPC words, ``runs/s50``). A changed tense moves what the writer reported into the present; a
 changed number changes how many. The verbs are the common irregular ones (base, simple past,
-past participle); forms that are also everyday words of another kind ("left", "saw", "found",
-"felt", "lay", "bound", "ground", "wound", "rose", "fell") are left out, since the table cannot
-tell which one a sentence uses.
+past participle); forms that are also everyday words of another kind ("left", "saw" as a tool,
+"found", "felt", "lay", "bound", "ground", "wound", "fell") are left out, since the table cannot
+tell which one a sentence uses ("rose" stays: "Prices rose" is far commoner than the flower).
 """
 from __future__ import annotations
 
@@ -75,16 +75,24 @@ IRREGULAR_PLURALS: tuple[tuple[str, str], ...] = (
 @functools.cache
 def _verb_forms() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """(simple pasts, past participles, present forms: base and "-s") of :data:`IRREGULAR_VERBS`;
-    a form that is also its verb's base ("beat", "bet", "come") counts as present only."""
-    pasts, participles, presents = set(), set(), set()
+    a form that is also its verb's base ("beat", "bet", "come", "become") is none of them: the
+    table cannot tell which it is."""
+    pasts, participles, presents, ambiguous = set(), set(), set(), set()
     for base, past, participle in IRREGULAR_VERBS:
-        presents.update({base, base + ("es" if base.endswith(("o", "ch", "sh", "ss")) else "s")})
-        pasts.update(form for form in past.split("/") if form != base)
-        participles.update(form for form in participle.split("/") if form != base)
+        presents.update({base, inflect(base, "s")})
+        for forms, kind in ((past, pasts), (participle, participles)):
+            for form in forms.split("/"):
+                (ambiguous if form == base else kind).add(form)
     presents.update({"has", "does", "goes", "says", "is", "are", "am"})
-    ambiguous = {form for base, past, participle in IRREGULAR_VERBS for form in (*past.split("/"), *participle.split("/")) if form == base}
     pasts.update({"was", "were"})
     return frozenset(pasts), frozenset(participles), frozenset(presents - pasts - participles - ambiguous)
+
+
+@functools.cache
+def _pasts_of() -> dict[str, tuple[str, ...]]:
+    """Each irregular verb's simple pasts and participles other than its base, by base form."""
+    return {base: tuple(dict.fromkeys(f for f in (*past.split("/"), *participle.split("/")) if f != base))
+            for base, past, participle in IRREGULAR_VERBS}
 
 
 def is_past_form(word: str) -> bool:
@@ -194,7 +202,4 @@ def changes_number(word: str, alternative: str, previous: str, following: str, v
 def past_forms(base: str) -> tuple[str, ...]:
     """An irregular verb's simple pasts and participles other than its base ("take": "took",
     "taken"); () for a verb the table does not have."""
-    for verb, past, participle in IRREGULAR_VERBS:
-        if verb == base:
-            return tuple(dict.fromkeys(f for f in (*past.split("/"), *participle.split("/")) if f != base))
-    return ()
+    return _pasts_of().get(base, ())
