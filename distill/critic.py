@@ -167,9 +167,9 @@ def facts_rule(pair: Pair) -> bool:
 
 def sense_rule(pair: Pair) -> bool:
     """True when the target keeps the source's kind of sentence, its contrast, its direction and
-    who did what, and makes up no cause (the candidate pipeline's
+    who did what, and makes up or leaves out no cause (the candidate pipeline's
     :class:`~models.pipeline.KeepsQuestion`, :class:`~models.pipeline.KeepsContrast`,
-    :class:`~models.pipeline.AddsNoCause`, :class:`~models.pipeline.KeepsDirection` and
+    :class:`~models.pipeline.KeepsCause`, :class:`~models.pipeline.KeepsDirection` and
     :class:`~models.pipeline.KeepsRoles`): a student trained on "X and Y" → "X, causing Y"
     learns to write it. The GPT teachers do so in 0.7 % of their pairs, about half of them
     inventing a cause ("we had to shut down our operations due to financial difficulties").
@@ -180,12 +180,15 @@ def sense_rule(pair: Pair) -> bool:
     since 2026-12-04 it keeps what the source states as done done (:func:`models.certainty.unrealized`):
     968 more of those pairs go (``runs/s48/critic_realis.py``), many a lower-cased request or
     question rewritten as "im trying to find …", others "here are the shows joining amazon" →
-    "amazon is set to bolster its catalog"."""
-    from models.pipeline import (AddsNoCause, KeepsCertainty, KeepsContrast, KeepsDirection, KeepsQuestion,
+    "amazon is set to bolster its catalog". Since 2026-12-04 (later) a cause the source states
+    and the target no longer links is a change too (:func:`models.connectives.dropped_cause`:
+    258 of 40,000 cased teacher pairs, "My experience was fantastic due to the delicious food"
+    → "The food and service were exceptional, and I thoroughly enjoyed my visit")."""
+    from models.pipeline import (KeepsCause, KeepsCertainty, KeepsContrast, KeepsDirection, KeepsQuestion,
                                  KeepsRoles, Source)
 
     source = Source(pair.source)
-    checks = (KeepsQuestion(), KeepsContrast(), AddsNoCause(), KeepsDirection(), KeepsRoles(), KeepsCertainty())
+    checks = (KeepsQuestion(), KeepsContrast(), KeepsCause(), KeepsDirection(), KeepsRoles(), KeepsCertainty())
     return all(check.accepts(pair.target, source, []) for check in checks)
 
 

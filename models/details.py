@@ -27,7 +27,8 @@ dropped "very" its strength. On the blind-read cards of sessions 40-41 it is new
 on 17 (all a dropped "only"): none was faithful, and a reader's own reason names "only" on 12.
 Words that carry no detail of their own are not counted: function words, particles, number
 words (the facts check owns numbers), negations ("without", "failed": the negation check owns
-them), words under three letters, and capitalised words (names, which the facts check owns; a
+them), the words of a cause the source states when the candidate still says something causal
+("driven by" → "as a result of": the cause check owns them), words under three letters, and capitalised words (names, which the facts check owns; a
 sentence's first word too, at the price of missing a dropped first word).
 """
 
@@ -38,6 +39,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
+from .connectives import cause_words, keeps_a_cause
 from .errors import ParaphraseStudioError
 from .near_miss import NEAR_MISS_WORDS
 from .phrase_words import FUNCTION_WORDS, MAX_PHRASE_WORDS, NEGATIONS, NUMBER_WORDS, PARTICLES, inflect, match_key, \
@@ -153,6 +155,9 @@ class DetailMatcher:
         for word in self._plan(source):
             if not word.kept_in(seen):
                 out.append(word.key)
+        if out and keeps_a_cause(candidate):  # "driven by" said as "as a result of": the cause check's
+            owned = cause_words(source)
+            out = [key for key in out if key not in owned]
         return out
 
     def _plan(self, source: str) -> list[_Word]:

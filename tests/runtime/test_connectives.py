@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from models.connectives import draws_contrast, dropped_link, invented_cause, keeps_contrast, restore_link
+from models.connectives import (cause_words, draws_contrast, dropped_cause, dropped_link, invented_cause, keeps_contrast,
+                                restore_link, stated_causes)
 
 
 @pytest.mark.parametrize(("sentence", "draws"), [
@@ -153,3 +154,46 @@ def test_a_cause_the_source_does_not_draw_is_found(source: str, candidate: str, 
 ])
 def test_a_cause_the_source_hints_at_or_none_at_all_passes(source: str, candidate: str) -> None:
     assert invented_cause(source, candidate) == ""
+
+
+@pytest.mark.parametrize(("source", "candidate", "dropped"), [
+    # a cause left out while both halves stay
+    ("The match was cancelled because of the heavy rain.", "The match was cancelled during the heavy rain.",
+     "because"),
+    ("Sales fell because prices rose sharply.", "Sales fell and prices rose sharply.", "because"),
+    ("Sales fell because prices rose sharply.", "Sales fell while prices rose sharply.", "because"),
+    ("Revenue rose 12%, driven by strong sales in Germany.", "Revenue rose 12%, indicating strong sales in Germany.",
+     "driven by"),
+    ("The museum was closed for renovations, so we spent the afternoon in the park.",
+     "The museum was closed for renovations and we spent the afternoon in the park.", "so"),
+    ("The storm cut power to 5,000 homes, forcing schools to close.",
+     "The storm cut power to 5,000 homes and schools were closed.", "forcing"),
+    ("Heavy snow led to the cancellation of 200 flights.", "200 flights were cancelled during heavy snow.", "led to"),
+    # the same cause said another way is kept
+    ("The match was cancelled because of the heavy rain.", "Heavy rain forced the cancellation of the match.", ""),
+    ("The match was cancelled because of the heavy rain.", "The match was called off due to the heavy rain.", ""),
+    ("Sales fell because prices rose sharply.", "Sales dropped since prices went up sharply.", ""),
+    ("Between 50 and 100 people die a year due to these allergies.",
+     "Between 50 and 100 persons die annually from these allergies.", ""),
+    ("Two ships resurfaced due to low water levels.", "Two ships resurfaced as water levels fell.", ""),
+    ("Revenue rose 12%, driven by strong sales in Germany.", "Strong sales in Germany boosted revenue by 12%.", ""),
+    # no cause stated: nothing to keep
+    ("The report is due to be released on Monday.", "The report will come out on Monday.", ""),
+    ("She is due to appear in court.", "She will appear in court.", ""),
+    ("So far, so good.", "Until now it has gone well.", ""),
+    ("I like it, so do I.", "We both like it.", ""),
+    ("Which road leads to the station?", "How do I get to the station?", ""),
+    ("The path that leads to my house is muddy.", "The path to my house is muddy.", ""),
+    ("It was raining and we stayed in.", "We stayed inside while it rained.", ""),
+])
+def test_a_stated_cause_is_refused_only_when_nothing_causal_is_left(source: str, candidate: str,
+                                                                    dropped: str) -> None:
+    assert dropped_cause(source, candidate) == dropped
+
+
+def test_cause_words_are_those_of_the_stated_causes() -> None:
+    assert cause_words("Revenue rose 12%, driven by strong sales in Germany.") == {"driven", "by"}
+    assert cause_words("The river\u2019s level fell because it didn\u2019t rain.") == {"because"}
+    assert cause_words("The path that leads to my house is muddy.") == frozenset()
+    assert [found.group(0) for found in stated_causes("Due to the strike, flights were cancelled, so we drove.")] == [
+        "Due to", ", so "]

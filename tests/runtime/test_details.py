@@ -153,6 +153,16 @@ def test_a_dropped_only_or_very_counts_and_its_rewordings_keep_it() -> None:
     assert m.missing("They were too tired.", "They were tired.") == []  # other function words still are no details
 
 
+def test_the_words_of_a_stated_cause_count_only_when_nothing_causal_is_left() -> None:
+    """The cause check owns them: "driven by" said as "as a result of" leaves nothing out."""
+    m = DetailMatcher(lambda key: [])
+    source = "Revenue rose 12%, driven by strong sales in Germany."
+    assert m.missing(source, "Revenue rose 12% as a result of strong sales in Germany.") == []
+    assert m.missing(source, "Revenue rose 12%, indicating strong sales in Germany.") == ["driven"]
+    # a word that is no part of the cause still counts
+    assert m.missing(source, "Revenue went up 12% because of sales in Germany.") == ["rose", "strong"]
+
+
 def test_the_detail_count_and_the_phrase_look_up_share_one_loaded_index(tmp_path, monkeypatch) -> None:  # noqa: ANN001
     from models import phrases
 
