@@ -155,13 +155,31 @@ _WILL_VERB = re.compile(r"(?:\b(?:will|shall)|\w'll)\s+(?:(?:not|also|now|soon|s
                         r"(?:(?P<be>be)\s+(?:\w+ly\s+)?)?(?P<verb>[a-z][a-z-]+)", re.IGNORECASE)
 
 
+#: The verb an attempt, plan, wish or schedule governs: "tried to escape" -> "escape", "plans to
+#: hire" -> "hire", "is expected to be approved" -> "approved". Such a verb has not happened
+#: (yet) either, so it joins "will"'s in :func:`future_pasts`.
+_MEANT_VERB = re.compile(
+    r"\b(?:tried|tries|try|trying|attempted|attempts|attempt|attempting|sought|seeks|seek|seeking|plans?|planned"
+    r"|planning|intends?|intended|intending|aims?|aimed|aiming|hopes?|hoped|hoping|wants?|wanted|wanting|expects?"
+    r"|(?:is|are|was|were|be|been)\s+(?:set|scheduled|slated|due|expected|going|about))\s+to\s+(?:\w+ly\s+)?"
+    r"(?:(?P<be>be)\s+(?:\w+ly\s+)?)?(?P<verb>[a-z][a-z-]+)", re.IGNORECASE)
+
+
 def future_pasts(text: str) -> frozenset[str]:
     """The past forms of the verbs ``text`` says will happen: "will reopen" -> "reopened";
-    "will be launched" -> "launched"; "will take" -> "took", "taken". None for a question."""
+    "will be launched" -> "launched"; "will take" -> "took", "taken"; and of those it says
+    were only tried, planned, wanted or scheduled ("tried to escape" -> "escaped", "plans to
+    hire" -> "hired"). None for a question; a form the text also writes outside those phrases
+    (it says the thing happened too) is left out."""
     if text.rstrip().endswith("?"):
         return frozenset()
     forms: set[str] = set()
-    for m in _WILL_VERB.finditer(_NOT_FUTURE_WILL.sub(" ", text)):
+    cleaned = _NOT_FUTURE_WILL.sub(" ", text)
+    found = [*_WILL_VERB.finditer(cleaned), *_MEANT_VERB.finditer(cleaned)]
+    elsewhere = cleaned
+    for m in found:
+        elsewhere = elsewhere[:m.start()] + " " * (m.end() - m.start()) + elsewhere[m.end():]
+    for m in found:
         verb = m.group("verb").lower()
         if m.group("be"):
             if suffix_of(verb) == "ed" or is_past_form(verb):
@@ -171,7 +189,7 @@ def future_pasts(text: str) -> frozenset[str]:
             continue
         forms.add(inflect(verb, "ed"))
         forms.update(past_forms(verb))
-    return frozenset(forms)
+    return frozenset(forms - {word.lower() for word in words(elsewhere)})
 
 
 def future_made_past(source_future: frozenset[str], text: str) -> str | None:
@@ -226,6 +244,29 @@ def dropped_condition(conditional: bool, text: str) -> bool:
     your closest companions support you" -> "the important thing is that …" is one that is not:
     ``runs/s50/cond_probe.py``)."""
     return conditional and _CONDITION_KEPT.search(text) is None
+
+
+#: "unless" kept, or said as a condition with a negation ("if no buyer is found", "if it fails").
+_UNLESS_KEPT = re.compile(r"\b(?:unless|except\s+(?:if|when|where)|only\s+if|otherwise|not|no|never|without|fail\w*"
+                          r"|lack\w*|absence|nobody|nothing|none)\b|n't\b", re.IGNORECASE)
+#: A condition word a candidate may have written "unless" as.
+_CONDITION_WORD = re.compile(r"\b(?:if|when|whenever|once|provided|providing|as\s+long\s+as|in\s+case)\b",
+                             re.IGNORECASE)
+
+
+def states_unless(text: str) -> bool:
+    """Whether ``text`` (not a question) holds something unless a condition is met."""
+    return not text.rstrip().endswith("?") and re.search(r"\bunless\b", text, re.IGNORECASE) is not None
+
+
+def unless_made_if(says_unless: bool, text: str) -> bool:
+    """Whether ``text`` turns its source's "unless" (``says_unless``: :func:`states_unless`) into
+    a plain condition: "The factory will close unless a buyer is found." -> "The factory will
+    close if a buyer is found." passed every check at 0.53, the opposite claim. A candidate
+    that keeps "unless", says "only if" or "otherwise", or has any negation ("if no buyer is
+    found", "if it fails to find a buyer") is left alone; one with no condition at all is
+    :func:`dropped_condition`'s."""
+    return says_unless and _CONDITION_WORD.search(text) is not None and _UNLESS_KEPT.search(text) is None
 
 
 def dropped_attribution(attributed: bool, text: str) -> bool:
@@ -324,20 +365,23 @@ class Sureness:
     attributed: bool = False
     future: frozenset[str] = frozenset()
     conditional: bool = False
+    unless: bool = False
 
     @classmethod
     def of(cls, text: str) -> Sureness:
         missed = tuple(near_misses(text))  # "he almost died" states what did not happen
         return cls(frozenset(certainty(text)), frozenset(hedges(text)), states_what_is(text) and not missed, missed,
-                   _ATTRIBUTED.search(text) is not None, future_pasts(text), states_condition(text))
+                   _ATTRIBUTED.search(text) is not None, future_pasts(text), states_condition(text),
+                   states_unless(text))
 
     def changed_by(self, text: str, *, hedge_may_go: bool = False) -> bool:
         """Whether ``text`` says it another way sure: another degree (:func:`changed_certainty`),
         what was done made only meant or likely (:func:`unrealized`), what almost happened made
         to happen (:mod:`models.near_miss`: "He almost died" -> "He lost his life", in every
         mode), what was alleged or reported stated as fact (:func:`dropped_attribution`, in every
-        mode), what will happen told as done (:func:`future_made_past`), what holds under a
-        condition stated flat (:func:`dropped_condition`), or, unless
+        mode), what will happen or was only tried, planned or wanted told as done
+        (:func:`future_made_past`), what holds under a condition stated flat
+        (:func:`dropped_condition`), "unless" made "if" (:func:`unless_made_if`), or, unless
         ``hedge_may_go`` (a mode that may drop the clause it hedged), no hedge left at all
         (:func:`dropped_hedge`)."""
         if changed_certainty(set(self.degrees), text) is not None or unrealized(self.states_what_is, text):
@@ -345,6 +389,6 @@ class Sureness:
         if self.near_misses and not says_near_miss(text):
             return True
         if (dropped_attribution(self.attributed, text) or future_made_past(self.future, text)
-                or dropped_condition(self.conditional, text)):
+                or dropped_condition(self.conditional, text) or unless_made_if(self.unless, text)):
             return True
         return not hedge_may_go and dropped_hedge(set(self.hedges), text) is not None

@@ -114,7 +114,14 @@ _NEGATIVE_PREFIX = re.compile(
 #: candidate), since here a match refuses one. "in"/"im" make ordinary words of short ones
 #: ("inform", "intense", "improve", "insight"); "dis", "mis" and "anti" mostly do ("display",
 #: "misbehavior" for "unruly behavior", "antispam").
-_FLIP_PREFIXES = {"un": 4, "non": 4, "in": 6, "im": 6, "il": 5, "ir": 6}
+_FLIP_PREFIXES = {"un": 4, "non": 4, "in": 6, "im": 6, "il": 5, "ir": 6, "dis": 3}
+#: The only bases "dis" turns round here: its common opposites ("agreed" / "disagreed",
+#: "satisfied" / "dissatisfied"); "They agreed to the terms" → "They disagreed with the terms"
+#: passed every check at 0.10 (``runs/s51/flip_probe2.py``). Elsewhere "dis" makes ordinary
+#: words ("display", "discover", "dismiss").
+_DIS_BASES = ("agree", "approv", "appear", "honest", "satisf", "obey", "continu", "allow", "qualif", "trust",
+              "connect", "advantage", "comfort", "prove", "loyal", "organi", "respect", "belief", "believ", "like",
+              "able", "arm", "order", "orient", "own", "please", "pleasing")
 #: How many words before a mention a negation or a negative-sense word turns it round ("not
 #: exactly the most inspiring", "failing to carry it out successfully").
 _PREFIX_WINDOW = 5
@@ -268,6 +275,8 @@ def _flipped_prefix(said: list[str], written: list[str]) -> str:
         for prefix, shortest in _FLIP_PREFIXES.items():
             base = word[len(prefix):]
             if not word.startswith(prefix) or len(base) < shortest or base in _NOT_A_BASE:
+                continue
+            if prefix == "dis" and not base.startswith(_DIS_BASES):
                 continue
             if not (base in said_words or base in written_words):
                 continue

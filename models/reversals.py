@@ -146,6 +146,46 @@ CLASS_PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("denied", "denies", "deny", "denying", "disputed", "disputes", "rejected claims"),
      ("admitted", "admits", "admit", "admitting", "acknowledged", "acknowledges", "acknowledging", "conceded",
       "concedes", "confessed", "confesses", "confirmed", "confirms")),
+    # a side taken the other way with another verb: "The senator opposed the bill" -> "The
+    # senator backed the bill" (0.15) and "criticised by the unions" -> "supported by the unions"
+    # (0.25) passed every check (probe of 2026-12-04, ``runs/s51/flip_probe.py``)
+    (("opposed", "opposes", "oppose", "opposing", "criticised", "criticized", "criticises", "criticizes",
+      "criticising", "criticizing", "condemned", "condemns", "condemning", "objected to", "objects to", "rejected",
+      "rejects", "resisted", "resists", "resisting", "resist"),
+     ("supported", "supports", "supporting", "backed", "backs", "backing", "endorsed", "endorses", "endorsing",
+      "praised", "praises", "praising", "praise", "lauded", "lauds", "laud", "hailed", "hails", "applauded",
+      "commended", "commends", "commend", "endorse", "welcomed",
+      "welcomes", "championed", "champions", "favoured", "favored", "favours", "favors")),
+    # ahead of schedule made late: "The train arrived ahead of schedule" -> "… behind schedule" (0.51)
+    (("ahead of schedule", "ahead of time", "early"), ("behind schedule", "behind time", "late", "overdue")),
+    # a price the other way: "more expensive than the old one" -> "cheaper than the old one" (0.48)
+    (("cheaper", "cheapest", "less expensive", "inexpensive", "cheaply"),
+     ("more expensive", "most expensive", "pricier", "priciest", "costlier", "dearer")),
+    # what is left out put in: "open every day except Monday" -> "every day, including Monday" (0.28)
+    (("except", "excluding", "except for", "with the exception of"), ("including", "inclusive of")),
+    # verbs and adjectives turned round that passed every check in the same probes
+    # (``runs/s51/flip_probe2.py``; the meaning scorer's probability on the card in brackets)
+    (("confirmed", "confirms", "corroborated", "corroborates", "verified", "verifies", "proved", "proves"),
+     ("contradicted", "contradicts", "refuted", "refutes", "disproved", "disproves", "debunked", "debunks")),  # 0.33
+    (("upheld", "upholds", "upholding", "uphold"),
+     ("overturned", "overturns", "overturning", "overturn", "quashed", "quashes", "struck down", "overruled",
+      "overrules", "annulled", "annuls")),  # 0.45
+    (("extended", "extends", "extending", "lengthened", "lengthens", "prolonged", "prolongs"),
+     ("shortened", "shortens", "shortening", "curtailed", "curtails", "truncated")),  # 0.31
+    (("borrowed", "borrows", "borrowing", "borrow"), ("lent", "lends", "lending", "lend", "loaned", "loans")),  # 0.34
+    (("slowed", "slows", "slowing", "decelerated", "decelerates"),
+     ("accelerated", "accelerates", "accelerating", "sped up", "speeds up", "quickened", "quickens")),  # 0.48
+    (("mandatory", "compulsory", "obligatory"), ("optional", "voluntary")),  # 0.13
+    (("wide margin", "large margin", "big margin", "comfortable margin", "landslide"),
+     ("narrow", "narrowly", "slim margin", "small margin", "thin margin", "razor-thin margin")),  # 0.11
+    (("reopened", "reopens", "reopening", "reopen"), ("closed", "closes", "closing", "shut", "shuts", "shut down")),
+    # 0.51
+    (("hired", "hires", "hiring", "recruited", "recruits", "recruiting"),
+     ("fired", "fires", "firing", "dismissed", "dismisses", "laid off", "lays off", "sacked", "sacks")),
+    (("promoted", "promotes", "promotion"), ("demoted", "demotes", "demotion")),
+    (("included", "includes", "include", "inclusion"), ("excluded", "excludes", "exclude", "exclusion", "omitted")),
+    (("ahead of",), ("behind",)),  # "finished ahead of the competition" -> "behind" (0.48)
+    (("attended", "attends", "attending"), ("missed", "misses", "skipped", "skips")),
 )
 #: Phrases read as a unit so that their words count for no class: "after all" and "one
 #: setback after another" say no time.

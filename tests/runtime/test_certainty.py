@@ -188,3 +188,31 @@ def test_what_will_happen_is_not_told_as_done(source: str, candidate: str, chang
 ])
 def test_a_condition_is_not_dropped(source: str, candidate: str, changed: bool) -> None:
     assert Sureness.of(source).changed_by(candidate) is changed
+
+
+@pytest.mark.parametrize(("source", "candidate", "changed"), [
+    # passed every check before 2026-12-04's rules (0.28 and 0.41 on their cards)
+    ("He tried to escape from the prison.", "He escaped from the prison.", True),
+    ("The company plans to hire 200 workers.", "The company has hired 200 workers.", True),
+    ("The bill is expected to be approved on Friday.", "The bill was approved on Friday.", True),
+    # the attempt or plan kept, another verb in the past, or the source says it happened too
+    ("He tried to escape from the prison.", "He attempted an escape from the prison.", False),
+    ("The company plans to hire 200 workers.", "The company intends to hire 200 workers.", False),
+    ("She tried to call him and then left.", "She left after trying to call him.", False),
+    ("She tried to escape twice and finally escaped in 1990.", "She escaped in 1990 after two attempts.", False),
+])
+def test_what_was_only_tried_or_planned_is_not_told_as_done(source: str, candidate: str, changed: bool) -> None:
+    assert Sureness.of(source).changed_by(candidate) is changed
+
+
+@pytest.mark.parametrize(("source", "candidate", "changed"), [
+    ("The factory will close unless a buyer is found.", "The factory will close if a buyer is found.", True),
+    ("The factory will close unless a buyer is found.", "The factory will close if no buyer is found.", False),
+    ("The factory will close unless a buyer is found.", "Unless a buyer is found, the factory will close.", False),
+    ("The factory will close unless a buyer is found.", "The factory will close if it fails to find a buyer.",
+     False),
+    ("The factory will close unless a buyer is found.", "The factory stays open only if a buyer is found.", False),
+    ("Will the factory close unless a buyer is found?", "Will the factory close if a buyer is found?", False),
+])
+def test_unless_is_not_made_if(source: str, candidate: str, changed: bool) -> None:
+    assert Sureness.of(source).changed_by(candidate) is changed

@@ -68,6 +68,9 @@ def test_phrases_that_negate_nothing_are_not_counted(source: str, candidate: str
     ("Units would be raised from non-German foreign nationals.", "Units would be raised from German citizens.", "lost"),
     ("It is likely to rain tomorrow.", "It is unlikely to rain tomorrow.", "added"),
     ("The reports were accurate.", "The reports were inaccurate.", "added"),
+    # "dis" for its common opposites only (passed every check at 0.10 before)
+    ("They agreed to the terms.", "They disagreed with the terms.", "added"),
+    ("She disliked the film.", "She liked the film.", "lost"),
 ])
 def test_a_word_turned_by_its_negative_prefix_is_seen(source: str, candidate: str, change: str) -> None:
     assert flipped_prefix(source, candidate) == change
@@ -89,6 +92,9 @@ def test_a_word_turned_by_its_negative_prefix_is_seen(source: str, candidate: st
      "They avoid injuries and do not get embarrassed. It is an uninspiring scenario."),
     ("We grow like butterflies.", "Unlike butterflies, we grow."),           # "like" is no base ("-like", a verb)
     ("The form was sent.", "They were informed."),                            # "in" on a short word is no prefix
+    ("I am not satisfied and won't be returning.", "I am dissatisfied and unlikely to come back."),
+    ("The item was discounted.", "The item was counted."),                    # "dis" of an ordinary word
+    ("They displayed the play.", "They showed the play."),
 ])
 def test_a_prefix_turned_back_by_a_negation_or_no_prefix_at_all_passes(source: str, candidate: str) -> None:
     assert flipped_prefix(source, candidate) == ""

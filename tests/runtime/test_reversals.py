@@ -39,6 +39,29 @@ from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shif
      "In elderly patients, the medication raised the likelihood of heart attacks.", [("reduced", "raised")]),
     ("The minister denied that the government had misled parliament.",
      "According to the minister, the government misled parliament, she conceded.", [("denied", "conceded")]),
+    # passed every check before the classes of 2026-12-04 (``runs/s51/flip_probe.py``)
+    ("The senator opposed the bill.", "The senator backed the bill.", [("opposed", "backed")]),
+    ("The plan was criticised by the unions.", "The plan was supported by the unions.",
+     [("criticised", "supported")]),
+    ("The train arrived ahead of schedule.", "The train arrived behind schedule.",
+     [("ahead of schedule", "behind schedule")]),
+    ("The new phone is more expensive than the old one.", "The new phone is cheaper than the old one.",
+     [("more expensive", "cheaper")]),
+    ("The museum is open every day except Monday.", "The museum is open every day, including Monday.",
+     [("except", "including")]),
+    ("The court upheld the ruling.", "The court overturned the ruling.", [("upheld", "overturned")]),
+    ("The evidence confirmed his story.", "The evidence contradicted his story.", [("confirmed", "contradicted")]),
+    ("The deadline was extended by a week.", "The deadline was shortened by a week.", [("extended", "shortened")]),
+    ("He borrowed money from his sister.", "He lent money to his sister.", [("borrowed", "lent")]),
+    ("Inflation slowed in March.", "Inflation accelerated in March.", [("slowed", "accelerated")]),
+    ("Attendance is mandatory.", "Attendance is optional.", [("mandatory", "optional")]),
+    ("The team won by a large margin.", "The team won by a narrow margin.", [("large margin", "narrow")]),
+    ("The road was reopened to traffic.", "The road was closed to traffic.", [("reopened", "closed")]),
+    ("We hired three engineers.", "We fired three engineers.", [("hired", "fired")]),
+    ("Most of the staff supported the proposal.", "Most of the staff rejected the proposal.",
+     [("supported", "rejected")]),
+    ("Our team finished ahead of the competition.", "Our team finished behind the competition.",
+     [("ahead of", "behind")]),
 ])
 def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, turned: list[tuple[str, str]]) -> None:
     assert reversed_words(source, candidate) == turned
@@ -65,6 +88,15 @@ def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, t
     ("Prices fell during the storm.", "Prices dropped while the storm lasted."),
     ("It was a wide road.", "It was a broad road."),                                    # a synonym
     ("The road is wide here but narrow in town.", "The road narrows in town and is wide here."),  # both kept
+    ("The senator opposed the bill.", "The senator voted against the bill."),
+    ("The unions praised the plan.", "The plan was welcomed by the unions."),          # same class
+    ("The museum is open every day except Monday.", "The museum is open daily apart from Mondays."),
+    ("The new phone is cheaper than the old one.", "The new phone costs less than the old one."),
+    ("They agreed to the terms.", "They accepted the terms."),
+    ("The discovery was displayed in the museum.", "The find was shown in the museum."),  # "dis" words
+    ("The court upheld the ruling.", "The court confirmed the ruling."),
+    ("The deadline was extended by a week.", "The deadline was pushed back by a week."),
+    ("Our team finished ahead of the competition.", "Our team beat the competition."),
 ])
 def test_faithful_rewordings_pass(source: str, candidate: str) -> None:
     assert reversed_words(source, candidate) == []
