@@ -108,6 +108,11 @@ _AMBIGUOUS = frozenset({
 #: "because" → "due to" … "despite" elsewhere (the
 #: GPT teachers' long reviews) is no reversal; "never had a problem" → "always had good
 #: experiences" is none either, so "always"/"never" are not checked at all.
+#: What a deadline or a start is set by: a day, a month, "the end of …", "tomorrow", "next week".
+_DATES = (*(day for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")),
+          *("january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
+            "december"), "the end of", "tomorrow", "tonight", "next week", "next month", "next year", "noon",
+          "midnight")
 _BEFORE = ("before", "prior to", "ahead of", "earlier than")
 _AFTER = ("after", "aftermath", "afterwards", "later than")
 _DURING = ("during", "throughout")
@@ -136,7 +141,8 @@ CLASS_PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     # class below, 13 of 40,000 cased teacher pairs (``runs/s50/rev_diff.py``)
     (("reduced", "reduces", "reducing", "reduce", "decreased", "decreases", "decreasing", "lowered", "lowers",
       "lowering", "lessened", "lessens", "diminished", "diminishes", "curbed", "curbs", "slashed", "slashes",
-      "shrank", "shrunk", "shrinks", "declined", "declines", "declining", "dwindled", "dwindling"),
+      "shrank", "shrunk", "shrinks", "declined", "declines", "declining", "dwindled", "dwindling", "plunged", "plunges",
+      "plummeted", "plummets", "tumbled", "tumbles", "slumped", "slumps", "sank", "sinks", "dived", "crashed"),
      ("increased", "increases", "increasing", "increase", "raised", "raises", "raising", "boosted", "boosts",
       "boosting", "heightened", "heightens", "elevated", "grew", "grows", "growing", "soared", "soaring",
       "surged", "surging", "surge", "climbed", "climbing", "jumped")),
@@ -186,6 +192,26 @@ CLASS_PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("included", "includes", "include", "inclusion"), ("excluded", "excludes", "exclude", "exclusion", "omitted")),
     (("ahead of",), ("behind",)),  # "finished ahead of the competition" -> "behind" (0.48)
     (("attended", "attends", "attending"), ("missed", "misses", "skipped", "skips")),
+    # a third probe (``runs/s51/flip_probe3.py``), each passed every check before
+    (("discharged", "discharges"), ("admitted", "admits", "hospitalised", "hospitalized")),  # 0.47
+    (("succeeded", "succeeds", "succeeding", "managed to"), ("failed", "fails", "failing", "failure", "failures")),
+    # 0.47
+    (("stepped down", "steps down", "stepping down", "resigned", "resigns", "quit"),
+     ("took over", "takes over", "taking over", "took office", "was appointed", "were appointed")),  # 0.28
+    (("flat", "unchanged", "stagnant"),
+     ("grew", "rose", "fell", "dropped", "increased", "decreased", "declined", "jumped", "surged", "soared",
+      "plunged", "slumped")),  # 0.32
+    (("easier", "easiest"), ("harder", "hardest", "more difficult", "most difficult", "tougher", "toughest")),  # 0.48
+    (("brief", "briefly"), ("lengthy", "long-winded", "protracted")),  # 0.26
+    (("conceded defeat", "admitted defeat", "suffered defeat", "suffered a defeat"), ("victory",)),  # 0.24
+    (("moved out", "moves out", "moving out"), ("moved in", "moves in", "moving in")),
+    (("under budget", "below budget"), ("over budget", "above budget")),  # 0.53
+    (("within walking distance", "a short walk", "nearby", "close to"), ("far from", "far away", "a long way")),
+    # 0.26
+    # a deadline made a start: "Please submit the report by Friday" -> "after Friday" (0.45), "valid
+    # until the end of May" -> "valid from the end of May" (0.47)
+    (tuple(f"{bound} {when}" for bound in ("by", "until", "till", "no later than") for when in _DATES),
+     tuple(f"{start} {when}" for start in ("after", "from", "starting", "beginning") for when in _DATES)),
 )
 #: Phrases read as a unit so that their words count for no class: "after all" and "one
 #: setback after another" say no time.

@@ -62,6 +62,18 @@ from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shif
      [("supported", "rejected")]),
     ("Our team finished ahead of the competition.", "Our team finished behind the competition.",
      [("ahead of", "behind")]),
+    ("Please submit the report by Friday.", "Please submit the report after Friday.",
+     [("by friday", "after friday")]),
+    ("The offer is valid until the end of May.", "The offer is valid from the end of May.",
+     [("until the end of", "from the end of")]),
+    ("The patient was discharged from hospital.", "The patient was admitted to hospital.",
+     [("discharged", "admitted")]),
+    ("The experiment succeeded on the second attempt.", "The experiment failed on the second attempt.",
+     [("succeeded", "failed")]),
+    ("The CEO stepped down in March.", "The CEO took over in March.", [("stepped down", "took over")]),
+    ("Sales were flat in the third quarter.", "Sales grew in the third quarter.", [("flat", "grew")]),
+    ("Shares plunged after the announcement.", "Shares soared after the announcement.", [("plunged", "soared")]),
+    ("The project is under budget.", "The project is over budget.", [("under budget", "over budget")]),
 ])
 def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, turned: list[tuple[str, str]]) -> None:
     assert reversed_words(source, candidate) == turned
@@ -97,6 +109,10 @@ def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, t
     ("The court upheld the ruling.", "The court confirmed the ruling."),
     ("The deadline was extended by a week.", "The deadline was pushed back by a week."),
     ("Our team finished ahead of the competition.", "Our team beat the competition."),
+    ("Please submit the report by Friday.", "Please hand in the report no later than Friday."),
+    ("Over 78 million subscriptions were reported by June 30th.", "As of June 30th, subscribers passed 78 million."),
+    ("They succeeded despite failure.", "They kept failing upwards."),                   # both in the source
+    ("The experiment succeeded on the second attempt.", "The second attempt worked."),
 ])
 def test_faithful_rewordings_pass(source: str, candidate: str) -> None:
     assert reversed_words(source, candidate) == []
