@@ -269,6 +269,51 @@ def unless_made_if(says_unless: bool, text: str) -> bool:
     return says_unless and _CONDITION_WORD.search(text) is not None and _UNLESS_KEPT.search(text) is None
 
 
+#: What a statement obliges someone to do: "must", "have to", "is required to", "mandatory".
+_OBLIGATION = re.compile(r"\b(?:must|have\s+to|has\s+to|(?:is|are|am|be|being|been|was|were)\s+required\s+to"
+                         r"|obliged\s+to|obligated\s+to|mandatory|compulsory)\b", re.IGNORECASE)
+#: Those words where they oblige no one: a "must-see", "don't have to", "what it has to offer",
+#: "I must admit", "you have to hand it to them", and the "must be" of a guess (how sure a
+#: guess is, :func:`certainty` reads).
+_NOT_AN_OBLIGATION = re.compile(
+    r"\bmust-\w+|\b(?:do|does|did)(?:n't|\s+not)\s+have\s+to\b|\b(?:has|have)\s+to\s+offer\b"
+    r"|\b(?:i|we|you|one)\s+(?:must|have\s+to)\s+(?:admit|say|confess|acknowledge|add|agree|give|hand|point\s+out"
+    r"|stress|emphasi[sz]e|note|tell|mention|warn|ask)\b|\bmust\s+(?:have\s+been|have\s+\w+ed|be)\b", re.IGNORECASE)
+#: What keeps an obligation in a candidate: any word of duty, need or prohibition.
+_OBLIGATION_KEPT = re.compile(
+    r"\b(?:must|mustn't|have\s+to|has\s+to|had\s+to|having\s+to|need(?:s|ed)?\s+to|needs?|required?|requires"
+    r"|requiring|requirement|obliged|obligated|obligations?|obligatory|mandatory|compulsory|necessary|necessity"
+    r"|essential|should|shouldn't|ought|shall|got\s+to|duty|forced|compelled|no\s+choice|cannot|can't|not\s+allowed"
+    r"|not\s+permitted|prohibited|forbidden|banned|never|only\s+if|imperative|demand\w*|insist\w*|make\s+sure"
+    r"|ensure|always|expected\s+to|responsib\w*|crucial|vital|call(?:s|ed)?\s+for)\b", re.IGNORECASE)
+#: What makes an obligation a permission, a suggestion or a choice ("can you", "could you", "may
+#: I" are polite requests, left out).
+_PERMISSION = re.compile(
+    r"\b(?:may|might|can|could|encouraged|recommended|suggested|advised|advisable|optional(?:ly)?|free\s+to"
+    r"|welcome\s+to|allowed|permitted|invited|option|choose|prefer\w*"
+    r"|if\s+(?:you|they|he|she|we)\s+(?:want|wish|like))\b", re.IGNORECASE)
+_POLITE = re.compile(r"\b(?:can|could|may|might)\s+(?:you|i|we)\b", re.IGNORECASE)
+
+
+def obliges(text: str) -> bool:
+    """Whether ``text`` (not a question) tells someone they must do something (:data:`_OBLIGATION`)."""
+    return (not text.rstrip().endswith("?")
+            and _OBLIGATION.search(_NOT_AN_OBLIGATION.sub(" ", text)) is not None)
+
+
+def weakened_obligation(obliging: bool, text: str) -> bool:
+    """Whether ``text`` makes its source's obligation (``obliging``: :func:`obliges`) a permission,
+    a suggestion or a choice: "Employees must wear a badge at all times." -> "Employees may wear
+    a badge …" passed every check at 0.21, "… are encouraged to wear a badge …" at 0.50. Only a
+    candidate with such a word and no word of duty, need or prohibition left is refused (one
+    that just drops the "must" is not: "We must come together" -> "Our responsibility is …").
+    Flags no paraphrase of MRPC (38 with an obligation), PAWS-Wiki or APTY and none of 40,000
+    cased teacher pairs (``runs/s51/oblig_probe.py``)."""
+    if not obliging or _OBLIGATION_KEPT.search(text):
+        return False
+    return _PERMISSION.search(_POLITE.sub(" ", text)) is not None
+
+
 def dropped_attribution(attributed: bool, text: str) -> bool:
     """Whether a source that only reports or alleges something (``attributed``: :data:`_ATTRIBUTED`
     found in it) became ``text`` stating it as fact.
@@ -366,13 +411,14 @@ class Sureness:
     future: frozenset[str] = frozenset()
     conditional: bool = False
     unless: bool = False
+    obliging: bool = False
 
     @classmethod
     def of(cls, text: str) -> Sureness:
         missed = tuple(near_misses(text))  # "he almost died" states what did not happen
         return cls(frozenset(certainty(text)), frozenset(hedges(text)), states_what_is(text) and not missed, missed,
                    _ATTRIBUTED.search(text) is not None, future_pasts(text), states_condition(text),
-                   states_unless(text))
+                   states_unless(text), obliges(text))
 
     def changed_by(self, text: str, *, hedge_may_go: bool = False) -> bool:
         """Whether ``text`` says it another way sure: another degree (:func:`changed_certainty`),
@@ -381,7 +427,8 @@ class Sureness:
         mode), what was alleged or reported stated as fact (:func:`dropped_attribution`, in every
         mode), what will happen or was only tried, planned or wanted told as done
         (:func:`future_made_past`), what holds under a condition stated flat
-        (:func:`dropped_condition`), "unless" made "if" (:func:`unless_made_if`), or, unless
+        (:func:`dropped_condition`), "unless" made "if" (:func:`unless_made_if`), "must" made
+        "may" (:func:`weakened_obligation`), or, unless
         ``hedge_may_go`` (a mode that may drop the clause it hedged), no hedge left at all
         (:func:`dropped_hedge`)."""
         if changed_certainty(set(self.degrees), text) is not None or unrealized(self.states_what_is, text):
@@ -389,6 +436,7 @@ class Sureness:
         if self.near_misses and not says_near_miss(text):
             return True
         if (dropped_attribution(self.attributed, text) or future_made_past(self.future, text)
-                or dropped_condition(self.conditional, text) or unless_made_if(self.unless, text)):
+                or dropped_condition(self.conditional, text) or unless_made_if(self.unless, text)
+                or weakened_obligation(self.obliging, text)):
             return True
         return not hedge_may_go and dropped_hedge(set(self.hedges), text) is not None

@@ -216,3 +216,21 @@ def test_what_was_only_tried_or_planned_is_not_told_as_done(source: str, candida
 ])
 def test_unless_is_not_made_if(source: str, candidate: str, changed: bool) -> None:
     assert Sureness.of(source).changed_by(candidate) is changed
+
+
+@pytest.mark.parametrize(("source", "candidate", "changed"), [
+    # passed every check before (0.21 and 0.50 on their cards)
+    ("Employees must wear a badge at all times.", "Employees may wear a badge at all times.", True),
+    ("Employees must wear a badge at all times.", "Employees are encouraged to wear a badge at all times.", True),
+    ("Visitors are required to sign in.", "Visitors can sign in if they want.", True),
+    # the duty kept, dropped without a permission, or no duty at all
+    ("Employees must wear a badge at all times.", "Staff have to wear a badge at all times.", False),
+    ("Employees must wear a badge at all times.", "A badge is required at all times.", False),
+    ("We must come together as parents.", "As parents, our responsibility is to stay united.", False),
+    ("This salon is a must-visit.", "You may want to visit this salon.", False),
+    ("He must be tired after the trip.", "He may be tired after the trip.", False),   # a guess: how sure, not a duty
+    ("I have to travel far to get home.", "Can you tell me how far my trip home is?", False),
+    ("You don't have to pay for the rooms.", "You may stay in the rooms for free.", False),
+])
+def test_an_obligation_is_not_made_a_permission(source: str, candidate: str, changed: bool) -> None:
+    assert Sureness.of(source).changed_by(candidate) is changed
