@@ -107,6 +107,9 @@ def test_a_hedge_the_candidate_drops_altogether_is_found(source: str, text: str,
     ("Damjanovic took a shot that just missed Cech's goal.", "Damjanovic's attempt to take a shot was thwarted by Cech.",
      "attempt to"),
     ("The company was acquiring the assets.", "The company intends to acquire the assets.", "intends to"),
+    # harm made a threat, shown on held-out news (2026-12-04)
+    ("Fear of recession in Europe depresses US stock exchange",
+     "Fear of recession in Europe poses a significant threat to the US stock market.", "poses a significant threat to"),
     # the same event, stated as done
     ("The committee postponed the vote.", "The committee decided to put off the vote.", None),
     ("She fixed the roof last week.", "Last week she repaired the roof.", None),
@@ -115,6 +118,7 @@ def test_a_hedge_the_candidate_drops_altogether_is_found(source: str, text: str,
     ("The national band will open the show in Costa Rica.", "The national band is set to open the show.", None),
     ("SAP plans to double its workforce in China.", "SAP is set to double its workforce in China.", None),
     ("If it rains, the match is cancelled.", "The match is likely to be cancelled if it rains.", None),
+    ("He said the chemical was a cancer risk to humans.", "He said the chemical poses a cancer risk to humans.", None),
     ("Did the committee postpone the vote?", "Is the committee about to postpone the vote?", None),
 ])
 def test_what_the_source_states_as_done_stays_done(source: str, text: str, words: str | None) -> None:
