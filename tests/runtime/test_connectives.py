@@ -169,6 +169,10 @@ def test_a_cause_the_source_hints_at_or_none_at_all_passes(source: str, candidat
     ("The storm cut power to 5,000 homes, forcing schools to close.",
      "The storm cut power to 5,000 homes and schools were closed.", "forcing"),
     ("Heavy snow led to the cancellation of 200 flights.", "200 flights were cancelled during heavy snow.", "led to"),
+    # "by" of an amount and "as" of a comparison keep no cause (student v2 wrote this one for the demo)
+    ("Our quarterly revenue rose 12% to $4.3 million, driven by strong sales in Germany.",
+     "The quarterly revenues increased by 12% to $4.3 million, the highest in Germany.", "driven by"),
+    ("Sales fell because prices rose.", "Sales fell as well as prices.", "because"),
     # the same cause said another way is kept
     ("The match was cancelled because of the heavy rain.", "Heavy rain forced the cancellation of the match.", ""),
     ("The match was cancelled because of the heavy rain.", "The match was called off due to the heavy rain.", ""),
@@ -177,6 +181,8 @@ def test_a_cause_the_source_hints_at_or_none_at_all_passes(source: str, candidat
      "Between 50 and 100 persons die annually from these allergies.", ""),
     ("Two ships resurfaced due to low water levels.", "Two ships resurfaced as water levels fell.", ""),
     ("Revenue rose 12%, driven by strong sales in Germany.", "Strong sales in Germany boosted revenue by 12%.", ""),
+    ("Revenue rose 12%, driven by strong sales in Germany.", "Strong sales in Germany lifted revenue by 12%.", ""),
+    ("He lost his job because of the merger.", "He was let go as the firms merged.", ""),
     # no cause stated: nothing to keep
     ("The report is due to be released on Monday.", "The report will come out on Monday.", ""),
     ("She is due to appear in court.", "She will appear in court.", ""),
