@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 
 from .facts import LOWER_MAY_MARCH_DAY_RE
-from .near_miss import near_misses, says_near_miss
+from .near_miss import barely, dropped_barely, near_misses, says_near_miss
 from .phrase_words import inflect, suffix_of, words
 from .quantifiers import replaced_values
 from .word_forms import is_past_form, past_forms
@@ -416,19 +416,20 @@ class Sureness:
     conditional: bool = False
     unless: bool = False
     obliging: bool = False
+    barely: bool = False
 
     @classmethod
     def of(cls, text: str) -> Sureness:
         missed = tuple(near_misses(text))  # "he almost died" states what did not happen
         return cls(frozenset(certainty(text)), frozenset(hedges(text)), states_what_is(text) and not missed, missed,
                    _ATTRIBUTED.search(text) is not None, future_pasts(text), states_condition(text),
-                   states_unless(text), obliges(text))
+                   states_unless(text), obliges(text), barely(text))
 
     def changed_by(self, text: str, *, hedge_may_go: bool = False) -> bool:
         """Whether ``text`` says it another way sure: another degree (:func:`changed_certainty`),
         what was done made only meant or likely (:func:`unrealized`), what almost happened made
         to happen (:mod:`models.near_miss`: "He almost died" -> "He lost his life", in every
-        mode), what was alleged or reported stated as fact (:func:`dropped_attribution`, in every
+        mode), what was only just so stated plainly ("can hardly hear" -> "can hear clearly"), what was alleged or reported stated as fact (:func:`dropped_attribution`, in every
         mode), what will happen or was only tried, planned or wanted told as done
         (:func:`future_made_past`), what holds under a condition stated flat
         (:func:`dropped_condition`), "unless" made "if" (:func:`unless_made_if`), "must" made
@@ -437,7 +438,7 @@ class Sureness:
         (:func:`dropped_hedge`)."""
         if changed_certainty(set(self.degrees), text) is not None or unrealized(self.states_what_is, text):
             return True
-        if self.near_misses and not says_near_miss(text):
+        if (self.near_misses and not says_near_miss(text)) or dropped_barely(self.barely, text):
             return True
         if (dropped_attribution(self.attributed, text) or future_made_past(self.future, text)
                 or dropped_condition(self.conditional, text) or unless_made_if(self.unless, text)

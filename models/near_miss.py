@@ -23,7 +23,7 @@ import re
 from .phrase_words import NUMBER_WORDS, suffix_of
 from .word_forms import is_past
 
-__all__ = ["NEAR_MISS_WORDS", "dropped_near_miss", "near_misses", "says_near_miss"]
+__all__ = ["NEAR_MISS_WORDS", "barely", "dropped_barely", "dropped_near_miss", "near_misses", "says_near_miss"]
 
 _NEAR_MISS_RE = re.compile(r"\b(almost|nearly|all\s+but)\s+(?:(?:been|got|gotten|become|really|completely|entirely|"
                            r"totally|as)\s+)?([A-Za-z][\w'-]*)", re.I)
@@ -79,3 +79,28 @@ def dropped_near_miss(source: str, candidate: str) -> str | None:
     if not said or says_near_miss(candidate):
         return None
     return said[0]
+
+
+#: "hardly", "barely", "scarcely": a thing only just done, or almost not ("I can hardly hear you"),
+#: not "hardly any" or "hardly ever" (an amount and a frequency, :mod:`models.quantifiers`), nor
+#: "can hardly wait" (eager).
+_BARELY_RE = re.compile(r"\b(?:hardly|barely|scarcely)\b(?!\s+(?:any|anyone|anybody|anything|ever|a|wait)\b)",
+                        re.I)
+#: What keeps it: the same words, a negation, a near miss, or a word of difficulty or smallness.
+_BARELY_KEPT_RE = re.compile(
+    r"\b(?:hardly|barely|scarcely|not|no|never|little|few|rarely|seldom|almost|nearly|only\s+just|just\s+about"
+    r"|struggl\w*|difficult\w*|hard|faint\w*|slight\w*|minimal\w*|virtually|practically|marginal\w*|narrowly"
+    r"|close\s+to|unable|cannot|strain\w*|effort|short|challeng\w*|tough|trouble\w*|un\w{4,})\b|n't\b", re.I)
+
+
+def barely(text: str) -> bool:
+    """Whether ``text`` says something was only just done, or almost not (:data:`_BARELY_RE`)."""
+    return _BARELY_RE.search(text) is not None
+
+
+def dropped_barely(says_barely: bool, candidate: str) -> bool:
+    """Whether ``candidate`` states plainly what its source (``says_barely``: :func:`barely`)
+    said was only just so: "I can hardly hear you." -> "I can hear you clearly." passed every
+    check at 0.18 (``runs/s51/flip_probe.py``). Any negation, near miss or word of difficulty
+    or smallness keeps it ("I can barely hear you" -> "I'm struggling to hear you")."""
+    return says_barely and _BARELY_KEPT_RE.search(candidate) is None

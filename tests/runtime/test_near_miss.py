@@ -43,3 +43,16 @@ def test_a_near_miss_does_not_state_what_happened() -> None:
     assert not Sureness.of("He almost died in the crash.").states_what_is
     assert Sureness.of("He died in the crash.").states_what_is
     assert not Sureness.of("He almost died in the crash.").changed_by("He was on the verge of dying in the crash.")
+
+
+@pytest.mark.parametrize(("source", "candidate", "changed"), [
+    ("I can hardly hear you.", "I can hear you clearly.", True),          # passed every check at 0.18 before
+    ("The company barely made a profit.", "The company made a profit.", True),
+    ("I can hardly hear you.", "I can barely hear you.", False),
+    ("I can hardly hear you.", "I'm struggling to hear you.", False),
+    ("We can barely stand.", "We find it challenging to stay on our feet.", False),
+    ("There is hardly any milk left.", "There is little milk left.", False),   # an amount: the quantifier check's
+    ("I can hardly wait for them to reopen.", "I'm counting the days until they reopen.", False),  # eager
+])
+def test_what_was_only_just_so_is_not_stated_plainly(source: str, candidate: str, changed: bool) -> None:
+    assert Sureness.of(source).changed_by(candidate) is changed
