@@ -208,6 +208,12 @@ CLASS_PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("under budget", "below budget"), ("over budget", "above budget")),  # 0.53
     (("within walking distance", "a short walk", "nearby", "close to"), ("far from", "far away", "a long way")),
     # 0.26
+    (("expanded into", "expands into", "expanding into", "moved into", "entered"),
+     ("withdrew from", "withdraws from", "withdrawing from", "pulled out of", "pulls out of", "exited", "left")),  # 0.13
+    (("raised interest rates", "raises interest rates", "raised rates", "raises rates", "hiked rates",
+      "hiked interest rates", "raise interest rates", "raise rates"),
+     ("cut interest rates", "cuts interest rates", "cut rates", "cuts rates", "lowered interest rates",
+      "lowers interest rates", "lowered rates", "lower interest rates", "lower rates")),  # 0.24
     # a deadline made a start: "Please submit the report by Friday" -> "after Friday" (0.45), "valid
     # until the end of May" -> "valid from the end of May" (0.47)
     (tuple(f"{bound} {when}" for bound in ("by", "until", "till", "no later than") for when in _DATES),

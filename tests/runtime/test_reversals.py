@@ -74,6 +74,8 @@ from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shif
     ("Sales were flat in the third quarter.", "Sales grew in the third quarter.", [("flat", "grew")]),
     ("Shares plunged after the announcement.", "Shares soared after the announcement.", [("plunged", "soared")]),
     ("The project is under budget.", "The project is over budget.", [("under budget", "over budget")]),
+    ("The company expanded into Asia.", "The company withdrew from Asia.", [("expanded into", "withdrew from")]),
+    ("The bank raised interest rates.", "The bank cut interest rates.", [("raised interest rates", "cut interest rates")]),
 ])
 def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, turned: list[tuple[str, str]]) -> None:
     assert reversed_words(source, candidate) == turned
@@ -113,6 +115,8 @@ def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, t
     ("Over 78 million subscriptions were reported by June 30th.", "As of June 30th, subscribers passed 78 million."),
     ("They succeeded despite failure.", "They kept failing upwards."),                   # both in the source
     ("The experiment succeeded on the second attempt.", "The second attempt worked."),
+    ("The bank raised interest rates.", "The bank increased its rates."),
+    ("The company expanded into Asia.", "The company entered the Asian market."),          # same class
 ])
 def test_faithful_rewordings_pass(source: str, candidate: str) -> None:
     assert reversed_words(source, candidate) == []
