@@ -429,7 +429,8 @@ class Sureness:
         """Whether ``text`` says it another way sure: another degree (:func:`changed_certainty`),
         what was done made only meant or likely (:func:`unrealized`), what almost happened made
         to happen (:mod:`models.near_miss`: "He almost died" -> "He lost his life", in every
-        mode), what was only just so stated plainly ("can hardly hear" -> "can hear clearly"), what was alleged or reported stated as fact (:func:`dropped_attribution`, in every
+        mode), what was only just so stated plainly ("can hardly hear" -> "can hear clearly"),
+        what was alleged or reported stated as fact (:func:`dropped_attribution`, in every
         mode), what will happen or was only tried, planned or wanted told as done
         (:func:`future_made_past`), what holds under a condition stated flat
         (:func:`dropped_condition`), "unless" made "if" (:func:`unless_made_if`), "must" made

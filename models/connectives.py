@@ -230,8 +230,9 @@ _CAUSE_KEPT = re.compile(
     r"brought|bring\w*|attribut\w*|stem\w*|contribut\w*|spur\w*|prompt\w*|trigger\w*|spark\w*|propel\w*|powered|"
     r"boost\w*|push\w*|help\w*|credit\w*|behind|account|responsib\w*|produc\w*|yield\w*|generat\w*|creat\w*|made|"
     r"make|makes|making|given|out of|in light of|in view of|cit(?:e|es|ed|ing)|in response|mean|means|meant|"
-    r"claim\w*|link\w*|connected|tied to|in the wake of|amid|through|with|after|following|from|lift\w*|rais(?:e|es|ed|ing)"
-    r"|sent|hit|hurt|dragg\w*|weigh\w*|dampen\w*|dent\w*|lower(?:s|ed|ing)|fostered|fosters|spark\w*)\b"
+    r"claim\w*|link\w*|connected|tied to|in the wake of|amid|through|with|after|following|from|lift\w*"
+    r"|rais(?:e|es|ed|ing)|sent|hit|hurt|dragg\w*|weigh\w*|dampen\w*|dent\w*|lower(?:s|ed|ing)|fostered|fosters"
+    r"|spark\w*)\b"
     # "as" and "by" of a reason or an agent, not of a comparison, a list or an amount ("as well as",
     # "such as", "rose by 12%": "The quarterly revenues increased by 12% to $4.3 million, the
     # highest in Germany." kept its cause by "by" alone)

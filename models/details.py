@@ -28,8 +28,9 @@ on 17 (all a dropped "only"): none was faithful, and a reader's own reason names
 Words that carry no detail of their own are not counted: function words, particles, number
 words (the facts check owns numbers), negations ("without", "failed": the negation check owns
 them), the words of a cause the source states when the candidate still says something causal
-("driven by" → "as a result of": the cause check owns them), words under three letters, and capitalised words (names, which the facts check owns; a
-sentence's first word too, at the price of missing a dropped first word).
+("driven by" → "as a result of": the cause check owns them), words under three letters, and
+capitalised words (names, which the facts check owns; a sentence's first word too, at the price
+of missing a dropped first word).
 """
 
 from __future__ import annotations

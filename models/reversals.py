@@ -209,7 +209,8 @@ CLASS_PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("within walking distance", "a short walk", "nearby", "close to"), ("far from", "far away", "a long way")),
     # 0.26
     (("expanded into", "expands into", "expanding into", "moved into", "entered"),
-     ("withdrew from", "withdraws from", "withdrawing from", "pulled out of", "pulls out of", "exited", "left")),  # 0.13
+     ("withdrew from", "withdraws from", "withdrawing from", "pulled out of", "pulls out of", "exited",
+      "left")),  # 0.13
     (("raised interest rates", "raises interest rates", "raised rates", "raises rates", "hiked rates",
       "hiked interest rates", "raise interest rates", "raise rates"),
      ("cut interest rates", "cuts interest rates", "cut rates", "cuts rates", "lowered interest rates",

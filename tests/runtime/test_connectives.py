@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from models.connectives import (cause_words, draws_contrast, dropped_cause, dropped_link, invented_cause, keeps_contrast,
-                                restore_link, stated_causes)
+from models.connectives import (cause_words, draws_contrast, dropped_cause, dropped_link, invented_cause,
+                                keeps_contrast, restore_link, stated_causes)
 
 
 @pytest.mark.parametrize(("sentence", "draws"), [

@@ -75,7 +75,8 @@ from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shif
     ("Shares plunged after the announcement.", "Shares soared after the announcement.", [("plunged", "soared")]),
     ("The project is under budget.", "The project is over budget.", [("under budget", "over budget")]),
     ("The company expanded into Asia.", "The company withdrew from Asia.", [("expanded into", "withdrew from")]),
-    ("The bank raised interest rates.", "The bank cut interest rates.", [("raised interest rates", "cut interest rates")]),
+    ("The bank raised interest rates.", "The bank cut interest rates.",
+     [("raised interest rates", "cut interest rates")]),
 ])
 def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, turned: list[tuple[str, str]]) -> None:
     assert reversed_words(source, candidate) == turned
