@@ -151,16 +151,19 @@ def restore_link(source: str, candidate: str) -> str:
     return f"{link} {candidate}"
 
 
+#: "due to" of a cause, not of a date after a form of "be" ("they are due to appear in court").
+_DUE_TO = r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bbe )(?<!\bbeen )(?<!'s )(?<!'re )\bdue to\b"
+#: A consequence hung on a comma: "…, causing …", "…, leading to …".
+_COMMA_CONSEQUENCE = r",\s*(?:causing|leading to|resulting in|prompting|triggering|sparking|forcing)\b"
 #: How a candidate says that one thing caused another: a causal conjunction or adverb, or a
 #: participle or relative clause hung on a comma ("…, causing …", "…, which led to …"), or
 #: a clause-linking ", so". A verb that only replaces the source's own ("produced a culture" →
 #: "has led to a culture") is left alone: it links nothing new, and so is "due to" after a
 #: form of "be" ("they are due to appear in court" is a date; "is due to Rao et al." is missed).
 _CAUSE_LINK = re.compile(
-    r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bbe )(?<!\bbeen )(?<!'s )(?<!'re )\bdue to\b"
-    r"|\b(?:because|owing to|thanks to|as a result|as a consequence|consequently|therefore|hence|"
+    _DUE_TO + r"|\b(?:because|owing to|thanks to|as a result|as a consequence|consequently|therefore|hence|"
     r"thus(?!\s+far\b))\b"
-    r"|,\s*(?:causing|leading to|resulting in|prompting|triggering|sparking|forcing)\b"
+    r"|" + _COMMA_CONSEQUENCE +
     r"|,\s*which\s+(?:led|leads|caused|causes|resulted|results|prompted|triggered|sparked|forced)\b"
     r"|,\s*so\s+(?!far\b|much\b|many\b|long\b|to\b|as\b)", re.IGNORECASE)
 #: Anything in the source that lets a reader take one thing as the cause of another: causal
@@ -206,13 +209,12 @@ def invented_cause(source: str, candidate: str) -> str:
 #: I"); "leads to" after a road, door or path is a way. A consequence link that opens the
 #: sentence ("As a result, …") is :func:`dropped_link`'s.
 _STATED_CAUSE = re.compile(
-    r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bbe )(?<!\bbeen )(?<!'s )(?<!'re )\bdue to\b"
-    r"(?!\s+(?:be|begin|start|arrive|open|close|end|expire|take|retire|appear|return|launch|meet|go|come|run|"
+    _DUE_TO + r"(?!\s+(?:be|begin|start|arrive|open|close|end|expire|take|retire|appear|return|launch|meet|go|come|run|"
     r"finish|complete|leave|release|report|announce|visit)\b)"
     r"|\b(?:because|owing to|thanks to|as a result|as a consequence|in consequence|on account of|consequently|"
     r"therefore|hence|for this reason|for that reason|that is why|which is why|this is why|that's why|which was why)\b"
     r"|\b(?:caused|driven|fu?ell?ed|spurred|prompted|triggered|sparked|propelled) by\b"
-    r"|,\s*(?:causing|leading to|resulting in|prompting|triggering|sparking|forcing)\b"
+    r"|" + _COMMA_CONSEQUENCE +
     r"|\b(?:led|leads|leading|lead) to\b|\b(?:result|resulted|resulting) in\b"
     r"|,\s*so\s+(?=(?:i|we|you|he|she|it|they|the|a|an|this|these|those|my|our|your|his|her|its|their|there|"
     r"many|most|some|all|no|people|everyone|nobody)\b)", re.IGNORECASE)

@@ -152,20 +152,17 @@ class DetailMatcher:
         present = (set(written) | {match_key(part) for w in tokens if "-" in w for part in w.split("-")}
                    | {match_key(w)[:-1] for w in tokens if norm_word(w).endswith("'s")})  # "NYC's" keeps "nyc"
         seen = _Seen(present, f" {' '.join(written)} ")
-        out: list[str] = []
-        for word in self._plan(source):
-            if not word.kept_in(seen):
-                out.append(word.key)
-        if out and keeps_a_cause(candidate):  # "driven by" said as "as a result of": the cause check's
-            owned = cause_words(source)
-            out = [key for key in out if key not in owned]
-        return out
+        missed = [word for word in self._plan(source) if not word.kept_in(seen)]
+        if missed and keeps_a_cause(candidate):  # "driven by" said as "as a result of": the cause check's
+            missed = [word for word in missed if not word.in_cause]
+        return [word.key for word in missed]
 
     def _plan(self, source: str) -> list[_Word]:
         plan = self._plans.get(source)
         if plan is None:
             plan, seen = [], set()
             parts_of_source = [part for w in words(source) for part in w.split("-") if part]  # "six-hour": "six", "hour"
+            in_cause = cause_words(source)
             keys = [match_key(part) for part in parts_of_source]
             in_phrases = self._phrase_alternatives(parts_of_source, keys)
             for position, (written, key) in enumerate(zip(parts_of_source, keys)):
@@ -185,7 +182,7 @@ class DetailMatcher:
                 # matched whole too ("new" -> "news" must not match "Newsweek" by its first letters)
                 inflected = {inflect(form, suffix) for form in forms if len(form) <= _MIN_STEM
                              for suffix in _SUFFIXES} - forms
-                plan.append(_Word(key, frozenset(forms), tuple(phrases), frozenset(inflected)))
+                plan.append(_Word(key, frozenset(forms), tuple(phrases), frozenset(inflected), key in in_cause))
             if len(self._plans) >= _PLANS_KEPT:
                 self._plans.pop(next(iter(self._plans)))
             self._plans[source] = plan
@@ -242,11 +239,13 @@ class _Seen:
 class _Word:
     """A source's content word and the forms that keep it: its own and its alternatives'."""
 
-    __slots__ = ("key", "forms", "phrases", "exact", "_stems", "_heads", "_short")
+    __slots__ = ("key", "forms", "phrases", "exact", "in_cause", "_stems", "_heads", "_short")
 
     def __init__(self, key: str, forms: frozenset[str], phrases: tuple[str, ...],
-                 exact: frozenset[str] = frozenset()) -> None:
+                 exact: frozenset[str] = frozenset(), in_cause: bool = False) -> None:
         self.key = key
+        #: A word of a cause the source states (:func:`models.connectives.cause_words`).
+        self.in_cause = in_cause
         self.forms = forms
         self.phrases = phrases
         #: Forms that keep the word only as a whole candidate word (a short form's inflections).

@@ -109,19 +109,22 @@ _NEGATIVE_SENSE = re.compile(
 #: it counts where the rest of the word is in the other text ("able" → "unable").
 _NEGATIVE_PREFIX = re.compile(
     "^(" + "|".join(sorted(map(re.escape, NEGATIVE_PREFIXES), key=len, reverse=True)) + r")(\w{3,})$")
-#: Negative prefixes whose removal or addition turns a word round, each with the shortest
-#: word it may stand on: stricter than :data:`_NEGATIVE_PREFIX` (which only ever excuses a
-#: candidate), since here a match refuses one. "in"/"im" make ordinary words of short ones
-#: ("inform", "intense", "improve", "insight"); "dis", "mis" and "anti" mostly do ("display",
-#: "misbehavior" for "unruly behavior", "antispam").
-_FLIP_PREFIXES = {"un": 4, "non": 4, "in": 6, "im": 6, "il": 5, "ir": 6, "dis": 3}
-#: The only bases "dis" turns round here: its common opposites ("agreed" / "disagreed",
-#: "satisfied" / "dissatisfied"); "They agreed to the terms" → "They disagreed with the terms"
-#: passed every check at 0.10 (``runs/s51/flip_probe2.py``). Elsewhere "dis" makes ordinary
-#: words ("display", "discover", "dismiss").
+#: The only bases "dis" turns round (how they start): its common opposites ("agreed" / "disagreed",
+#: "satisfied" / "dissatisfied"; "They agreed to the terms" → "They disagreed with the terms"
+#: passed every check at 0.10, ``runs/s51/flip_probe2.py``); elsewhere it makes ordinary words
+#: ("display", "discover", "dismiss").
 _DIS_BASES = ("agree", "approv", "appear", "honest", "satisf", "obey", "continu", "allow", "qualif", "trust",
               "connect", "advantage", "comfort", "prove", "loyal", "organi", "respect", "belief", "believ", "like",
               "able", "arm", "order", "orient", "own", "please", "pleasing")
+#: Negative prefixes whose removal or addition turns a word round, each with the shortest
+#: word it may stand on and the starts its base must have (None: any): stricter than
+#: :data:`_NEGATIVE_PREFIX` (which only ever excuses a candidate), since here a match refuses
+#: one. "in"/"im" make ordinary words of short ones ("inform", "intense", "improve",
+#: "insight"); "mis" and "anti" mostly do ("misbehavior" for "unruly behavior", "antispam"),
+#: and "dis" does but for :data:`_DIS_BASES`.
+_FLIP_PREFIXES: dict[str, tuple[int, tuple[str, ...] | None]] = {
+    "un": (4, None), "non": (4, None), "in": (6, None), "im": (6, None), "il": (5, None), "ir": (6, None),
+    "dis": (3, _DIS_BASES)}
 #: How many words before a mention a negation or a negative-sense word turns it round ("not
 #: exactly the most inspiring", "failing to carry it out successfully").
 _PREFIX_WINDOW = 5
@@ -272,11 +275,10 @@ def _flipped_prefix(said: list[str], written: list[str]) -> str:
     hyphenated = {"non" + after for words in (said, written) for before, after in zip(words, words[1:])
                   if before == "non" and after in said_words and after in written_words}
     for word in sorted((said_words ^ written_words) | hyphenated):
-        for prefix, shortest in _FLIP_PREFIXES.items():
+        for prefix, (shortest, starts) in _FLIP_PREFIXES.items():
             base = word[len(prefix):]
-            if not word.startswith(prefix) or len(base) < shortest or base in _NOT_A_BASE:
-                continue
-            if prefix == "dis" and not base.startswith(_DIS_BASES):
+            if (not word.startswith(prefix) or len(base) < shortest or base in _NOT_A_BASE
+                    or (starts is not None and not base.startswith(starts))):
                 continue
             if not (base in said_words or base in written_words):
                 continue
