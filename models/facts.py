@@ -202,7 +202,7 @@ from fractions import Fraction
 from .facts_words import COMMON_WORDS, NAME_PART_WORDS
 from .period_parts import MONTH_ABBREVIATIONS, MONTH_NAMES, changed_parts, period_parts, places_in_time, relative_date
 from .quantifiers import amounts, changed_amounts, made_the_top, top_groups
-from .time_words import changed_times, time_values
+from .time_words import changed_times, dropped_relative_date, time_values
 from .titles import changed_titles, made_current, title_offices
 from .units import changed_units, unit_after
 
@@ -1958,6 +1958,9 @@ class SourceFacts:
             out.append(Violation(DATE, relative, f"new date {relative}"))
         for kind, said, written in changed_times(self._times, candidate):  # "yesterday" -> "today"
             out.append(Violation(DATE, said, f"{kind} changed: {said} -> {written}"))
+        lost = dropped_relative_date(self._times, candidate)  # "will play today" -> "will face"
+        if lost:
+            out.append(Violation(DATE, lost, f"{lost} missing"))
         return out
 
 

@@ -22,9 +22,10 @@ Four kinds of time word, each with the values a sentence can give it:
 
 :func:`changed_times` compares a candidate with its source kind by kind: a value the candidate
 gives that the source does not, where the source gave that kind another value, is a change
-("yesterday" -> "today"). A value dropped is not reported here (a paraphrase may say "last
+("yesterday" -> "today"). A value reworded is not reported there (a paraphrase may say "last
 week" as "recently": less precise, not false), and nor is one added to a kind the source left
 empty (:func:`models.period_parts.invented_relative_date` covers a source with no time at all).
+A relative date left out with nothing in its place is :func:`dropped_relative_date`'s.
 """
 
 from __future__ import annotations
@@ -154,3 +155,39 @@ def _same_or_wider(value: str, said: set[str]) -> bool:
     if period == "year":
         return any(f"{direction} {within}" in said for within in _WITHIN_YEAR)
     return period == "season" and f"{direction} year" in said
+
+
+#: What still places a statement in time when a paraphrase rewords its relative date: "now" or
+#: "currently" for "today", "recently" or "ago" for "last week", "soon" for "next month", "the
+#: day before" for "yesterday", or a calendar word, a year or a clock time instead. Lenient on
+#: purpose: the rule below refuses only a time left out altogether.
+_STILL_TIMED = re.compile(
+    r"\b(?:now|nowadays|currently|current|presently|at\s+present|present[-\s]day|recent|recently|lately|soon|"
+    r"shortly|ago|earlier|later|previously|previous|prior|(?:in|the)\s+past|upcoming|these\s+days|this\s+day|"
+    r"modern|contemporary|so\s+far|to\s+date|(?:day|night)\s+(?:before|after)|"
+    r"(?:next|previous|following|same)\s+(?:day|night|morning|evening)|at\s+the\s+moment|morrow|"
+    r"(?:1[89]|20)\d\d|\d{1,2}(?::\d\d)?\s*[ap]\.?m\b|"
+    r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December))",
+    re.IGNORECASE)
+
+
+def dropped_relative_date(source_values: dict[str, set[str]], candidate: str) -> str:
+    """The source's relative date ("today", "last week") when ``candidate`` leaves it out with no
+    time in its place (:data:`_STILL_TIMED`), else "".
+
+    Why: a relative date says when, like the calendar date the facts check already keeps, and
+    dropping it turns news into a timeless claim. Held-out news showed "Casillas will play today
+    against the Tricolor" as "Casillas will face the Tricolor" (six cards of one sentence) and
+    "donald trump claimed last week that ..." as "The claim was made by Donald Trump that ..."
+    (two). GPT-3.5 leaves out 248 of the 1,236 relative dates of 40,000 cased teacher pairs
+    ("The sentencing ... is scheduled for today" -> "The verdict ... was given"), and MRPC's
+    human pairs 190 of 495: their writers drop "yesterday" as freely as "on Monday", which the
+    facts check refuses too.
+
+    ``source_values``: :func:`time_values` of the source (parsed once per source).
+    """
+    said = source_values.get(RELATIVE)
+    if not said or time_values(candidate).get(RELATIVE) or _STILL_TIMED.search(candidate):
+        return ""
+    return ", ".join(sorted(said))

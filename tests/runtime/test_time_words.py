@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from models.facts import SourceFacts
-from models.time_words import DAY_PART, FREQUENCY, RELATIVE, SEASON, changed_times, new_times, time_values
+from models.time_words import DAY_PART, FREQUENCY, RELATIVE, SEASON, changed_times, dropped_relative_date, \
+    new_times, time_values
 
 
 @pytest.mark.parametrize("text, kind, value", [
@@ -70,3 +71,36 @@ def test_a_swapped_word_may_not_bring_in_a_time() -> None:
     assert new_times(said, "The shop is open every morning.")     # a time of day the sentence never gave
     assert changed_times(said, "The shop is open every morning.") == []  # a paraphrase may add detail elsewhere
     assert new_times(said, "The shop is open each day.") == []
+
+
+@pytest.mark.parametrize("source, candidate, lost", [
+    # held-out news: six cards of one sentence, and two of another, passed every check
+    ("Casillas will play today against the Tricolor and will set a record.",
+     "Casillas will face the Tricolor and set a record.", "today"),
+    ("Donald Trump claimed last week that thousands celebrated.", "The claim was made by Donald Trump that thousands "
+     "celebrated.", "last week"),
+    ("The sentencing of the soldier is scheduled for tomorrow.", "The soldier will be sentenced.", "tomorrow"),
+    ("Shares rose more than 8 per cent yesterday.", "Shares rose by more than 8 per cent.", "yesterday"),
+])
+def test_a_relative_date_left_out_is_a_date_violation(source: str, candidate: str, lost: str) -> None:
+    assert dropped_relative_date(time_values(source), candidate) == lost
+    violations = SourceFacts(source).check(candidate)
+    assert [v.reason for v in violations if v.kind == "date"] == [f"{lost} missing"], violations
+
+
+@pytest.mark.parametrize("source, candidate", [
+    ("Today, many people work from home.", "Nowadays, a lot of people work remotely."),
+    ("What is the traffic like on my street today?", "Could you tell me about the current traffic on my street?"),
+    ("Sales rose last week.", "Sales went up recently."),
+    ("The minister resigned yesterday.", "The minister stepped down on Monday."),   # the dates check's to judge
+    ("The shop opens tomorrow.", "The shop opens the next day."),
+    ("The plant closed last year.", "The plant shut down in 2011."),
+    ("The vote is tonight.", "The vote takes place this evening."),
+    ("It was the last week of March.", "It was the final week of March."),    # no relative date to keep
+])
+def test_a_relative_date_reworded_or_absent_passes(source: str, candidate: str) -> None:
+    assert dropped_relative_date(time_values(source), candidate) == ""
+
+
+def test_may_the_modal_is_no_month_that_keeps_the_time() -> None:
+    assert dropped_relative_date(time_values("Prices rose last year."), "Prices may have risen.") == "last year"
