@@ -133,15 +133,29 @@ def hedges(text: str) -> set[str]:
 
 
 #: A statement the writer only reports or that is only alleged: "the alleged killer", "reportedly".
-_ATTRIBUTED = re.compile(r"\b(?:alleged(?:ly)?|reportedly|purportedly|supposedly|suspected|rumou?red)\b",
-                         re.IGNORECASE)
+_ATTRIBUTED = re.compile(
+    r"\b(?:alleged(?:ly)?|reportedly|purportedly|supposedly|suspected|rumou?red)\b"
+    # what is only believed, said or seen of it: "is believed to have resigned", "appear to control"
+    r"|\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?(?:believed|said|thought|reported|understood|presumed"
+    r"|feared|claimed|rumou?red|alleged)\s+to\b|(?<!\bi\s)(?<!\bwe\s)\b(?:appears?|appeared|seems?|seemed)\s+to\b(?!\s+me\b)"
+    # what evidence only points to: "Early results suggest the treatment works"
+    r"|\b(?:results?|stud(?:y|ies)|research|evidence|data|findings|polls?|surveys?|figures|signs|analys[ie]s|tests?)"
+    r"\s+(?:\w+\s+)?(?:suggest|suggests|suggested|indicate|indicates|indicated)\b"
+    # what others only foresee: "Analysts predict that sales will fall"
+    r"|\b(?:analysts?|experts?|economists?|forecasters?|observers?|scientists?|officials?|investors?|traders?)"
+    r"\s+(?:\w+\s+)?(?:predict|predicts|predicted|forecast|forecasts|fear|fears|feared|estimate|estimates)\b",
+    re.IGNORECASE)
 #: What keeps it: the same words, or the report made explicit ("according to police", "accused
 #: of", "charged with", "said to"), or a degree of certainty; not a plan or a modal ("reportedly
 #: plans to close" -> "intends to shut down" states the plan as fact).
 _ATTRIBUTION_KEPT = re.compile(
     r"\b(?:alleged(?:ly)?|allegations?|reportedly|purportedly|supposedly|suspected|suspects?|rumou?red|presumed"
-    r"|seemingly|ostensibly|apparently|believed|thought|perceived|appears?|seems?|accus\w*|charged"
-    r"|report(?:s|ed)?|said|says|say|claim(?:s|ed|ing)?|according)\b", re.IGNORECASE)
+    r"|seemingly|ostensibly|apparently|believed?|believes|thought|thinks?|perceived|appears?|appeared|seems?|seemed"
+    r"|accus\w*|charged|report(?:s|ed)?|said|says|say|claim(?:s|ed|ing)?|according|understood|suggest\w*|indicat\w*"
+    r"|point(?:s|ed)?\s+to|evidence|predict\w*|forecast\w*|expect\w*|anticipat\w*|project(?:s|ed|ions?)|estimat\w*"
+    r"|fear\w*|worr\w*|concern\w*|warn\w*|could|would|might|may|possibl[ey]|perhaps|reckon\w*|view\w*|opinion"
+    r"|evidently|looks?|looked|looking|comes?\s+across|came\s+across|feels?|felt|appearing|apparent|impressions?"
+    r"|sounds?|seemingly)\b", re.IGNORECASE)
 
 
 #: "will" the noun, not a time to come ("free will", "the will of the people").
@@ -161,7 +175,10 @@ _WILL_VERB = re.compile(r"(?:\b(?:will|shall)|\w'll)\s+(?:(?:not|also|now|soon|s
 _MEANT_VERB = re.compile(
     r"\b(?:tried|tries|try|trying|attempted|attempts|attempt|attempting|sought|seeks|seek|seeking|plans?|planned"
     r"|planning|intends?|intended|intending|aims?|aimed|aiming|hopes?|hoped|hoping|wants?|wanted|wanting|expects?"
-    r"|(?:is|are|was|were|be|been)\s+(?:set|scheduled|slated|due|expected|going|about))\s+to\s+(?:\w+ly\s+)?"
+    r"|promised?|promises|pledged?|pledges|vowed?|vows|agreed?|agrees|offered|offers?|threaten(?:s|ed)?"
+    r"|refused?|refuses|urged?|urges"
+    r"|(?:is|are|was|were|be|been)\s+(?:set|scheduled|slated|due|expected|going|about|asked|told|ordered|urged"
+    r"|intended|designed|meant|supposed))\s+to\s+(?:\w+ly\s+)?"
     r"(?:(?P<be>be)\s+(?:\w+ly\s+)?)?(?P<verb>[a-z][a-z-]+)", re.IGNORECASE)
 
 
@@ -325,6 +342,51 @@ def dropped_attribution(attributed: bool, text: str) -> bool:
     return attributed and not (_ATTRIBUTION_KEPT.search(text) or certainty(text))
 
 
+#: What a subject only means, wants or is meant to do: "aims to double its sales", "hopes to win",
+#: "is intended to protect", "promised to lower". Not a writer's own wish ("I want to know", "we
+#: hope to see you") or advice ("Aim to visit early"): requests and greetings are rewritten
+#: freely (:data:`_OWN_WISH`). Nor "intends to" or "plans to": news writes "will" for them.
+_INTENTION = re.compile(
+    r"\b(?:aims?|aimed|aiming|hopes?|hoped|hoping|wants?|wanted|wishes|wished"
+    r"|seeks?|sought|seeking|strives?|strove|striving|promised?|promises|pledged?|pledges|vowed?|vows"
+    r"|(?:is|are|was|were|be|been)\s+(?:\w+ly\s+)?(?:intended|designed|meant|determined|eager|keen|looking))\s+to\b",
+    re.IGNORECASE)
+_OWN_WISH = re.compile(r"\b(?:i|we|you|i'm|we're|you're|i'd|we'd|you'd)\s+(?:\S+\s+)?"
+                       r"(?:aim|hope|want|wish|seek|striv|promis|pledg|vow|am|are|was|were)\w*\s+to\b"
+                       r"|(?:^|[.;:!?]\s*)(?:aim|hope|try|seek|strive|plan|want)\s+to\b", re.IGNORECASE)
+#: What keeps an intention in a candidate: a word of aim, wish, effort, plan or promise, or a hedge.
+_INTENTION_KEPT = re.compile(
+    r"\b(?:aim\w*|hop(?:e|es|ed|ing)|intend\w*|intent\w*|want\w*|wish\w*|seek\w*|sought|striv\w*|strove|promis\w*"
+    r"|pledg\w*|vow\w*|design\w*|meant|determin\w*|eager\w*|keen|looking|goals?|target\w*|objectives?|purposes?"
+    r"|direct(?:s|ed)?\s+(?:at|to|towards?)"
+    r"|ambitions?|ambitious|bid|efforts?|mission|in\s+order\s+to|so\s+as\s+to|would\s+like|desir\w*|plan\w*"
+    r"|tr(?:y|ies|ied|ying)|attempt\w*|endeavou?r\w*|push\w*|commit\w*|resolv\w*|set\s+out|set\s+to|going\s+to"
+    r"|about\s+to|expect\w*|propos\w*|pursu\w*|search\w*|work\w*\s+(?:to|on|towards?)|fight\w*|campaign\w*"
+    r"|strategy|agenda|prepar\w*|ready|willing|dream\w*|long\w*|yearn\w*|aspir\w*|could|might|may|would|should"
+    r"|hopeful|optimistic|focus\w*|intention\w*|idea|seeks|vision|wants|struggl\w*|assur\w*|guarantee\w*"
+    r"|tailor\w*|geared|(?:built|made|developed|created|engineered|crafted)\s+to|bent\s+on|set\s+on|keen|can"
+    r"|able|enabl\w*|allow\w*|capable)\b", re.IGNORECASE)
+
+
+def intends(text: str) -> bool:
+    """Whether ``text`` (not a question) says what someone only means, wants or promises to do
+    (:data:`_INTENTION`), the writer's own wishes left out."""
+    return not text.rstrip().endswith("?") and _INTENTION.search(_OWN_WISH.sub(" ", text)) is not None
+
+
+def dropped_intention(intending: bool, text: str) -> bool:
+    """Whether ``text`` states as what will happen or happens what its source (``intending``:
+    :func:`intends`) said someone only aims, hopes, wants or is meant to do.
+
+    "The firm aims to double its sales." -> "The firm will double its sales." (0.45), "She hopes
+    to win the election." -> "She will win the election." (0.41) and "The bill is intended to
+    protect children." -> "The bill protects children." (0.36) passed every check: a writer who
+    pastes them predicts or asserts what the source only reports as a wish. One told as done
+    ("hopes to win" -> "won") is :func:`future_made_past`'s; any word of aim, wish, effort,
+    plan or promise, or a hedge, keeps it."""
+    return intending and not text.rstrip().endswith("?") and _INTENTION_KEPT.search(text) is None
+
+
 def dropped_hedge(said: set[str], text: str) -> str | None:
     """The degree ``said`` (:func:`hedges` of the source) that ``text`` states flat, or None.
 
@@ -417,13 +479,14 @@ class Sureness:
     unless: bool = False
     obliging: bool = False
     barely: bool = False
+    intending: bool = False
 
     @classmethod
     def of(cls, text: str) -> Sureness:
         missed = tuple(near_misses(text))  # "he almost died" states what did not happen
         return cls(frozenset(certainty(text)), frozenset(hedges(text)), states_what_is(text) and not missed, missed,
                    _ATTRIBUTED.search(text) is not None, future_pasts(text), states_condition(text),
-                   states_unless(text), obliges(text), barely(text))
+                   states_unless(text), obliges(text), barely(text), intends(text))
 
     def changed_by(self, text: str, *, hedge_may_go: bool = False) -> bool:
         """Whether ``text`` says it another way sure: another degree (:func:`changed_certainty`),
@@ -434,7 +497,8 @@ class Sureness:
         mode), what will happen or was only tried, planned or wanted told as done
         (:func:`future_made_past`), what holds under a condition stated flat
         (:func:`dropped_condition`), "unless" made "if" (:func:`unless_made_if`), "must" made
-        "may" (:func:`weakened_obligation`), or, unless
+        "may" (:func:`weakened_obligation`), what was only meant or wished stated as what will be
+        (:func:`dropped_intention`), or, unless
         ``hedge_may_go`` (a mode that may drop the clause it hedged), no hedge left at all
         (:func:`dropped_hedge`)."""
         if changed_certainty(set(self.degrees), text) is not None or unrealized(self.states_what_is, text):
@@ -443,6 +507,6 @@ class Sureness:
             return True
         if (dropped_attribution(self.attributed, text) or future_made_past(self.future, text)
                 or dropped_condition(self.conditional, text) or unless_made_if(self.unless, text)
-                or weakened_obligation(self.obliging, text)):
+                or weakened_obligation(self.obliging, text) or dropped_intention(self.intending, text)):
             return True
         return not hedge_may_go and dropped_hedge(set(self.hedges), text) is not None

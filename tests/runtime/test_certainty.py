@@ -238,3 +238,50 @@ def test_unless_is_not_made_if(source: str, candidate: str, changed: bool) -> No
 ])
 def test_an_obligation_is_not_made_a_permission(source: str, candidate: str, changed: bool) -> None:
     assert Sureness.of(source).changed_by(candidate) is changed
+
+
+@pytest.mark.parametrize(("source", "candidate", "changed"), [
+    # each passed every check before (0.27-0.55 on their cards)
+    ("The minister is believed to have resigned.", "The minister has resigned.", True),
+    ("The rebels appear to control the city.", "The rebels control the city.", True),
+    ("The new drug seems to reduce pain.", "The new drug reduces pain.", True),
+    ("He is said to be the richest man in town.", "He is the richest man in town.", True),
+    ("Early results suggest the treatment works.", "The treatment works.", True),
+    ("Analysts predict that sales will fall.", "Sales will fall.", True),
+    # the report, the look of it or a hedge kept
+    ("The minister is believed to have resigned.", "The minister has reportedly resigned.", False),
+    ("The rebels appear to control the city.", "The rebels look to be in control of the city.", False),
+    ("The new drug seems to reduce pain.", "The new drug may reduce pain.", False),
+    ("Early results suggest the treatment works.", "Early findings indicate that the treatment is effective.", False),
+    ("Analysts predict that sales will fall.", "Sales are forecast to drop, analysts say.", False),
+    # an opinion, not a report: the writer's own "it seems to me" may be said another way
+    ("It seems to me that this place has closed for good.", "I feel this venue is no longer open.", False),
+    ("I seem to have lost my keys again.", "I have lost my keys again.", False),
+])
+def test_what_is_only_believed_or_seen_is_not_stated_as_fact(source: str, candidate: str, changed: bool) -> None:
+    assert Sureness.of(source).changed_by(candidate) is changed
+
+
+@pytest.mark.parametrize(("source", "candidate", "changed"), [
+    # each passed every check before (0.21-0.45 on their cards)
+    ("The firm aims to double its sales.", "The firm will double its sales.", True),
+    ("She hopes to win the election.", "She will win the election.", True),
+    ("The bill is intended to protect children.", "The bill protects children.", True),
+    ("The government promised to lower taxes.", "The government lowered taxes.", True),
+    ("He was asked to leave the meeting.", "He left the meeting.", True),
+    # the aim, the wish or the design kept in other words
+    ("The firm aims to double its sales.", "The firm's goal is to double its sales.", False),
+    ("She hopes to win the election.", "She is hoping for an election victory.", False),
+    ("The bill is intended to protect children.", "The bill is designed to protect children.", False),
+    ("The government promised to lower taxes.", "The government pledged a tax cut.", False),
+    ("The handset is designed to offer free calls.", "The handset can make free calls.", False),
+    # the writer's own wish or advice, and news's "intends to" for "will"
+    ("I want to know the fastest way to the airport.", "What is the fastest route to the airport?", False),
+    ("If you don't want to waste money, avoid it.", "Avoid it to save money.", False),
+    ("Aim to visit early, before the queue.", "Visit early, before the queue forms.", False),
+    ("The government intends to introduce the bill later this year.", "The government will introduce the bill "
+     "later this year.", False),
+])
+def test_what_is_only_meant_or_wished_is_not_stated_as_what_will_be(source: str, candidate: str,
+                                                                     changed: bool) -> None:
+    assert Sureness.of(source).changed_by(candidate) is changed
