@@ -200,6 +200,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from .facts_words import COMMON_WORDS, NAME_PART_WORDS
+from .number_roles import changed_readings, number_readings
 from .period_parts import MONTH_ABBREVIATIONS, MONTH_NAMES, changed_parts, period_parts, places_in_time, relative_date
 from .quantifiers import amounts, changed_amounts, made_the_top, top_groups
 from .time_words import changed_times, dropped_relative_date, time_values
@@ -1770,6 +1771,7 @@ class SourceFacts:
     _parts: dict[str, set[str]] = field(init=False, repr=False)
     _in_time: bool = field(init=False, repr=False)
     _times: dict[str, set[str]] = field(init=False, repr=False)
+    _number_readings: tuple[dict[str, set[str]], dict[str, set[str]]] = field(init=False, repr=False)
     _offices: set[str] = field(init=False, repr=False)
     _units: list[tuple[str, str]] = field(init=False, repr=False)
     _amounts: set[str] = field(init=False, repr=False)
@@ -1797,6 +1799,7 @@ class SourceFacts:
         self._times = time_values(self.source)
         self._offices = title_offices(self.source)
         self._units = _number_units(self.source, numbers)
+        self._number_readings = number_readings(self.source)
         self._amounts = amounts(self.source)
         self._top_groups = top_groups(self.source)
         # "on wednesday", "in july": the candidate may capitalise them and must keep them
@@ -1816,6 +1819,10 @@ class SourceFacts:
         out = self._check_numbers(cand_numbers, candidate)
         for _, said, written in changed_units(self._units, _number_units(candidate, cand_numbers, signs=True)):
             out.append(Violation(CHANGED_NUMBER, written, f"unit changed: {said} -> {written}"))  # "5 miles" -> "5 km"
+        for number, said, written in changed_readings(self._number_readings, candidate):
+            # "rose by 5%" -> "rose to 5%", "jumped 8%" -> "dropped 8%"
+            how = "changed {} it" if said in ("by", "to") else "went {}"
+            out.append(Violation(CHANGED_NUMBER, number, f"{number}: {how.format(said)} -> {how.format(written)}"))
         amount = changed_amounts(self._amounts, candidate)  # "All the students" -> "Most of the students"
         if amount:
             out.append(Violation(CHANGED_NUMBER, amount[1], f"amount changed: {amount[0]} -> {amount[1]}"))
