@@ -1736,8 +1736,11 @@ def _changed_bounds(source: Sequence[Span], cand: Sequence[Span]) -> list[Violat
     return out
 
 
+#: How each bound (:func:`_bound`, :func:`_time_bound`) is written in a violation's reason; every
+#: bound those return needs one ("until" had none: "valid until 5 p.m." -> "valid after 5 p.m."
+#: raised a KeyError inside the facts check, which ended the whole paraphrase job).
 _BOUND_WORDS = {"": "", "more": "more than ", "less": "less than ", "either": "over ", "near": "nearly ",
-                "approx": "about ", "before": "before ", "after": "after ", "by": "by "}
+                "approx": "about ", "before": "before ", "after": "after ", "by": "by ", "until": "until "}
 
 
 # --------------------------------------------------------------------------- public API
