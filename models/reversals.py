@@ -113,6 +113,9 @@ _AMBIGUOUS = frozenset({
 _DATES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
           "april", "june", "july", "august", "september", "october", "november", "december", "the end of",
           "tomorrow", "tonight", "next week", "next month", "next year", "noon", "midnight")
+#: The verbs a place's state follows ("is closed", "remains open").
+_STATE_VERBS = ("is", "are", "was", "were", "be", "been", "remains", "remain", "remained", "stays", "stay", "stayed",
+                "will be", "is now", "are now", "was now")
 _BEFORE = ("before", "prior to", "ahead of", "earlier than")
 _AFTER = ("after", "aftermath", "afterwards", "later than")
 _DURING = ("during", "throughout")
@@ -215,6 +218,12 @@ CLASS_PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
       "hiked interest rates", "raise interest rates", "raise rates"),
      ("cut interest rates", "cuts interest rates", "cut rates", "cuts rates", "lowered interest rates",
       "lowers interest rates", "lowered rates", "lower interest rates", "lower rates")),  # 0.24
+    # a place's state turned: "The museum is closed on Mondays" -> "… is open on Mondays" (0.41), "The border
+    # is closed to tourists" -> "… is open to tourists" (0.52), "stays open" -> "is closed" (0.46): "open"
+    # and "closed" alone are too often faithful ("opened a branch" is another sense), a state after "be",
+    # "remain" or "stay" is not
+    (tuple(f"{verb} {state}" for verb in _STATE_VERBS for state in ("closed", "shut", "shut down")),
+     tuple(f"{verb} {state}" for verb in _STATE_VERBS for state in ("open", "opened", "reopened"))),
     # a deadline made a start: "Please submit the report by Friday" -> "after Friday" (0.45), "valid
     # until the end of May" -> "valid from the end of May" (0.47)
     (tuple(f"{bound} {when}" for bound in ("by", "until", "till", "no later than") for when in _DATES),

@@ -56,7 +56,7 @@ from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shif
     ("Inflation slowed in March.", "Inflation accelerated in March.", [("slowed", "accelerated")]),
     ("Attendance is mandatory.", "Attendance is optional.", [("mandatory", "optional")]),
     ("The team won by a large margin.", "The team won by a narrow margin.", [("large margin", "narrow")]),
-    ("The road was reopened to traffic.", "The road was closed to traffic.", [("reopened", "closed")]),
+    ("The road was reopened to traffic.", "The road was closed to traffic.", [("was reopened", "was closed")]),
     ("We hired three engineers.", "We fired three engineers.", [("hired", "fired")]),
     ("Most of the staff supported the proposal.", "Most of the staff rejected the proposal.",
      [("supported", "rejected")]),
@@ -77,6 +77,8 @@ from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shif
     ("The company expanded into Asia.", "The company withdrew from Asia.", [("expanded into", "withdrew from")]),
     ("The bank raised interest rates.", "The bank cut interest rates.",
      [("raised interest rates", "cut interest rates")]),
+    ("The museum is closed on Mondays.", "The museum is open on Mondays.", [("is closed", "is open")]),
+    ("The shop stays open on Sundays.", "The shop is closed on Sundays.", [("stays open", "is closed")]),
 ])
 def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, turned: list[tuple[str, str]]) -> None:
     assert reversed_words(source, candidate) == turned
@@ -106,6 +108,8 @@ def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, t
     ("The senator opposed the bill.", "The senator voted against the bill."),
     ("The unions praised the plan.", "The plan was welcomed by the unions."),          # same class
     ("The museum is open every day except Monday.", "The museum is open daily apart from Mondays."),
+    ("The store opened a branch in Leeds.", "The store is open in Leeds now."),          # another sense of "opened"
+    ("The road was closed but is open again.", "The road is open again after being closed."),  # both states said
     ("The new phone is cheaper than the old one.", "The new phone costs less than the old one."),
     ("They agreed to the terms.", "They accepted the terms."),
     ("The discovery was displayed in the museum.", "The find was shown in the museum."),  # "dis" words
