@@ -349,10 +349,10 @@ def dropped_attribution(attributed: bool, text: str) -> bool:
 _INTENTION = re.compile(
     r"\b(?:aims?|aimed|aiming|hopes?|hoped|hoping|wants?|wanted|wishes|wished"
     r"|seeks?|sought|seeking|strives?|strove|striving|promised?|promises|pledged?|pledges|vowed?|vows"
-    r"|(?:is|are|was|were|be|been)\s+(?:\w+ly\s+)?(?:intended|designed|meant|determined|eager|keen|looking))\s+to\b",
-    re.IGNORECASE)
+    r"|(?:is|are|was|were|be|been)\s+(?:\w+ly\s+)?(?:intended|designed|meant|determined|eager|keen|looking)"
+    r"|(?:would|'d)\s+(?:like|love|prefer))\s+to\b", re.IGNORECASE)
 _OWN_WISH = re.compile(r"\b(?:i|we|you|i'm|we're|you're|i'd|we'd|you'd)\s+(?:\S+\s+)?"
-                       r"(?:aim|hope|want|wish|seek|striv|promis|pledg|vow|am|are|was|were)\w*\s+to\b"
+                       r"(?:aim|hope|want|wish|seek|striv|promis|pledg|vow|am|are|was|were|like|love|prefer)\w*\s+to\b"
                        r"|(?:^|[.;:!?]\s*)(?:aim|hope|try|seek|strive|plan|want)\s+to\b", re.IGNORECASE)
 #: What keeps an intention in a candidate: a word of aim, wish, effort, plan or promise, or a hedge.
 _INTENTION_KEPT = re.compile(
@@ -365,7 +365,7 @@ _INTENTION_KEPT = re.compile(
     r"|strategy|agenda|prepar\w*|ready|willing|dream\w*|long\w*|yearn\w*|aspir\w*|could|might|may|would|should"
     r"|hopeful|optimistic|focus\w*|intention\w*|idea|seeks|vision|wants|struggl\w*|assur\w*|guarantee\w*"
     r"|tailor\w*|geared|(?:built|made|developed|created|engineered|crafted)\s+to|bent\s+on|set\s+on|keen|can"
-    r"|able|enabl\w*|allow\w*|capable)\b", re.IGNORECASE)
+    r"|able|enabl\w*|allow\w*|capable|like|love|prefer\w*|rather|keen|wishes)\b", re.IGNORECASE)
 
 
 def intends(text: str) -> bool:

@@ -275,6 +275,12 @@ def test_what_is_only_believed_or_seen_is_not_stated_as_fact(source: str, candid
     ("The bill is intended to protect children.", "The bill is designed to protect children.", False),
     ("The government promised to lower taxes.", "The government pledged a tax cut.", False),
     ("The handset is designed to offer free calls.", "The handset can make free calls.", False),
+    # a wish with "would like": read on a fresh news card ("believes it is best to avoid")
+    ("President Napolitano would like to avoid an early election.", "President Napolitano believes it is best to "
+     "avoid an early election.", True),
+    ("President Napolitano would like to avoid an early election.", "President Napolitano is keen to avoid an "
+     "early election.", False),
+    ("I would like to know the way to the station.", "Tell me the way to the station.", False),
     # the writer's own wish or advice, and news's "intends to" for "will"
     ("I want to know the fastest way to the airport.", "What is the fastest route to the airport?", False),
     ("If you don't want to waste money, avoid it.", "Avoid it to save money.", False),
