@@ -243,9 +243,23 @@ class KeepsFacts:
         return not source.facts.check(text)
 
 
-#: A sentence that asks for something: it may be paraphrased as a polite question.
-_REQUEST = re.compile(r"(?:^\W*|[,;:]\s+)(?:please|kindly|(?:tell|show|give|send|find|help|remind|let) me|let us|"
-                      r"let's)\b", re.IGNORECASE)
+#: A sentence that asks for something: it may be paraphrased as a polite question, and a question
+#: as it ("Could you show me the fare code?" -> "Please let me see the fare code."). Besides
+#: "please" and "tell me", the ways of asking without a question mark that the GPT teachers write
+#: for a question and back: "I'm curious about …", "I would like to know …", "I'm looking for …",
+#: "Seeking details on …", "I need information on …".
+_REQUEST = re.compile(
+    r"(?:^\W*|[,;:]\s+)(?:(?:please|kindly)(?!\s+(?:note|be\s+aware|remember|keep\s+in\s+mind|know|understand"
+    r"|be\s+advised)\b)|(?:tell|show|give|send|find|help|remind|let|get|provide|list) me|let us"
+    r"|let's|(?:list|name|identify|describe|explain|provide|share|give|find|show|display|clarify|suggest|recommend)\b"
+    r"|(?:i|we)(?:'m|'re|\s+am|\s+are)\s+(?:really\s+|just\s+|also\s+)?(?:curious|wondering|interested"
+    r"|seeking|searching|looking\s+for|hoping\s+to\s+(?:find|learn|know|get))"
+    r"|(?:i|we)\s+(?:would|'d)\s+(?:like|love|appreciate)|(?:i|we)'d\s+(?:like|love|appreciate)"
+    r"|(?:i|we)\s+(?:want|need|wish|hope)\s+to\s+(?:know|find|learn|see|get|ask|understand|check|confirm|book|go)"
+    r"|(?:i|we)\s+(?:need|want|require|seek)\b|(?:i|we)\s+wonder|(?:seeking|searching|looking\s+for|requesting"
+    r"|inquiring|wondering|curious)\b|(?:any|some)\s+(?:info|information|details|suggestions|ideas|recommendations)"
+    r"|(?:info|information|details|directions|guidance|help|assistance)\s+(?:on|about|regarding|for|to|needed))",
+    re.IGNORECASE)
 
 
 class KeepsQuestion:
@@ -258,7 +272,9 @@ class KeepsQuestion:
     source or a candidate without a final mark constrains nothing (the GPT teachers' "could
     you help me locate a way to the history museum" for "Can you get me a route …?"), and a
     request ("Tell me the fastest way to Savannah.", "Please …") may become a polite question
-    ("Can you tell me …?"), as the GPT teachers often write it.
+    ("Can you tell me …?"), as the GPT teachers often write it, and a question may become a
+    request ("Please let me see …", "I'm looking for …"): 1,213 of 40,000 cased teacher pairs were
+    refused before these two, nearly all of them such a request and question.
     """
 
     name = "question"
@@ -268,7 +284,7 @@ class KeepsQuestion:
         if wanted is None or (wanted == STATEMENT and _REQUEST.search(source.text)):
             return True
         kind = sentence_kind(text)
-        return kind == wanted or kind is None
+        return kind == wanted or kind is None or (kind == STATEMENT and _REQUEST.search(text) is not None)
 
 
 class KeepsContrast:

@@ -64,6 +64,14 @@ def test_a_question_stays_a_question_and_a_statement_a_statement() -> None:
     assert check.accepts("Can you tell me the quickest route to Savannah?", Source("Tell me the way to Savannah."), [])
     assert not check.accepts("Did they tell me the way?", Source("They told me the way."), [])
     assert check.accepts("Please tell me the fastest way to Savannah.", Source("Please, tell me the way."), [])
+    # and a question a request: 1,213 of 40,000 cased teacher pairs were refused, nearly all of them these
+    fare = Source("Could you show me the fare code again?")
+    assert check.accepts("Please let me see the fare code once more.", fare, [])
+    assert check.accepts("I'm looking for the fare code again.", fare, [])
+    assert check.accepts("What is the traffic like on the 290?", Source("I'm curious about the traffic on the 290."), [])
+    assert check.accepts("How do I get to the station?", Source("I would like to know the way to the station."), [])
+    assert not check.accepts("Please note that the museum is open on Mondays.", Source("Is the museum open on Mondays?"),
+                             [])  # an answer, however polite
     untold = Source("what time should i leave to make it to my meeting")  # no final mark: either way
     assert check.accepts("What time should I set off to reach my meeting?", untold, [])
     assert check.accepts("Tell me when to leave for my meeting.", untold, [])
