@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.pipeline import KeepsRoles, Source, app_checks, default_pipeline
-from models.roles import swapped, swapped_names, swapped_numbers, swapped_words
+from models.roles import flipped_voice, swapped, swapped_names, swapped_numbers, swapped_words
 
 SOURCE = "Maria sent the contract to Tom after the lawyers had approved it."
 
@@ -144,3 +144,27 @@ def test_the_pipeline_refuses_the_swap_and_keeps_the_faithful_row() -> None:
     faithful = "After the lawyers had approved it, Maria sent the contract to Tom."
     assert pipeline.judge(swapped, source, []).refused_by.name == "roles"
     assert pipeline.judge(faithful, source, []).accepted
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    # each passed every check before (0.31-0.42)
+    ("The company was acquired by Google last year.", "The company acquired Google last year."),
+    ("He was replaced by Smith as chief executive.", "He replaced Smith as chief executive."),
+    ("Tom was beaten by Ana in the final.", "Tom beat Ana in the final."),
+    ("The startup was bought by a rival firm.", "The startup bought a rival firm."),
+    ("The senator was criticised by her own party.", "The senator criticised her own party."),
+])
+def test_a_passive_turned_active_with_its_agent_as_object_is_found(source: str, candidate: str) -> None:
+    assert flipped_voice(source, candidate)
+    assert not KeepsRoles().accepts(candidate, Source(source), [])
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    ("The company was acquired by Google last year.", "Google acquired the company last year."),
+    ("The company was acquired by Google last year.", "Last year the company was bought by Google."),
+    ("Tom was beaten by Ana in the final.", "Ana beat Tom in the final."),
+    ("The NVIDIA TITAN V was announced by Nvidia in 2017.", "Nvidia announced the Nvidia TITAN V in 2017."),
+    ("The profit was reported by Kmart on Monday.", "In its latest report Kmart showed a profit on Monday."),
+])
+def test_a_passive_said_the_right_way_round_passes(source: str, candidate: str) -> None:
+    assert flipped_voice(source, candidate) == []
