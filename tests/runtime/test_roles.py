@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.pipeline import KeepsRoles, Source, app_checks, default_pipeline
-from models.roles import flipped_voice, swapped, swapped_names, swapped_numbers, swapped_words
+from models.roles import flipped_voice, swapped, swapped_comparison, swapped_names, swapped_numbers, swapped_words
 
 SOURCE = "Maria sent the contract to Tom after the lawyers had approved it."
 
@@ -168,3 +168,26 @@ def test_a_passive_turned_active_with_its_agent_as_object_is_found(source: str, 
 ])
 def test_a_passive_said_the_right_way_round_passes(source: str, candidate: str) -> None:
     assert flipped_voice(source, candidate) == []
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    # each passed every check before (0.14-0.60)
+    ("She earns more than her manager.", "Her manager earns more than she does."),
+    ("Women live longer than men.", "Men live longer than women."),
+    ("Our team scored twice as many goals as theirs.", "Their team scored twice as many goals as ours."),
+    ("The new model is cheaper than the old one.", "The old model is cheaper than the new one."),
+])
+def test_a_comparison_turned_round_is_found(source: str, candidate: str) -> None:
+    assert swapped_comparison(source, candidate)
+    assert not KeepsRoles().accepts(candidate, Source(source), [])
+
+
+@pytest.mark.parametrize(("source", "candidate"), [
+    ("She earns more than her manager.", "She earns more than her manager does."),
+    ("She earns more than her manager.", "Her manager earns less than she does."),       # said the other way, right
+    ("Our team scored twice as many goals as theirs.", "We scored twice as many goals as they did."),
+    ("The new model is cheaper than the old one.", "The new version costs less than the old one."),
+    ("Women live longer than men.", "On average, women outlive men."),
+])
+def test_a_comparison_kept_passes(source: str, candidate: str) -> None:
+    assert swapped_comparison(source, candidate) == []
