@@ -218,6 +218,26 @@ CLASS_PAIRS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
       "hiked interest rates", "raise interest rates", "raise rates"),
      ("cut interest rates", "cuts interest rates", "cut rates", "cuts rates", "lowered interest rates",
       "lowers interest rates", "lowered rates", "lower interest rates", "lower rates")),  # 0.24
+    # the other side of a ledger, a vote, a contract or a case: "The budget showed a surplus of $2 billion" ->
+    # "… a deficit of $2 billion" (0.57), "A majority of voters" -> "A minority" (0.47), "The employer must pay
+    # the tax" -> "The employee …" (0.49), "The landlord is responsible" -> "The tenant …" (0.49), "The
+    # plaintiff appealed" -> "The defendant appealed" (0.35), "permitted" -> "prohibited" (0.34), "a narrow
+    # victory" -> "a narrow defeat" (0.16), "The sender pays" -> "The recipient pays" (0.46), "allies" ->
+    # "enemies" (0.38), "a profit" -> "a loss" (0.10): each passed every check (``runs/s52/noun_pairs.tsv``).
+    # Not "defeated" (a verb of winning: "defeated the Dolphins" is "a victory over the Dolphins") or
+    # "legal" ("legal proceedings"): 18 of 40,000 teacher pairs flagged with them, none without
+    (("surplus", "surpluses"), ("deficit", "deficits")),
+    (("profit", "profits", "profitable"), ("loss", "losses", "loss-making", "unprofitable")),
+    (("majority",), ("minority",)),
+    (("employer", "employers"), ("employee", "employees")),
+    (("landlord", "landlords", "landlady"), ("tenant", "tenants")),
+    (("plaintiff", "plaintiffs", "claimant", "claimants"), ("defendant", "defendants")),
+    (("permitted", "allowed", "authorised", "authorized"), ("prohibited", "forbidden", "banned", "outlawed")),
+    (("victory", "victories", "victorious"), ("a defeat", "narrow defeat", "heavy defeat", "crushing defeat")),
+    (("sender", "senders"), ("recipient", "recipients", "receiver", "receivers")),
+    (("ally", "allies", "allied"), ("enemy", "enemies", "foe", "foes", "adversary", "adversaries")),
+    (("winner", "winners"), ("loser", "losers")),
+    (("lender", "lenders", "creditor", "creditors"), ("borrower", "borrowers", "debtor", "debtors")),
     # a place's state turned: "The museum is closed on Mondays" -> "… is open on Mondays" (0.41), "The border
     # is closed to tourists" -> "… is open to tourists" (0.52), "stays open" -> "is closed" (0.46): "open"
     # and "closed" alone are too often faithful ("opened a branch" is another sense), a state after "be",

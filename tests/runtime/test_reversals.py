@@ -79,6 +79,16 @@ from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shif
      [("raised interest rates", "cut interest rates")]),
     ("The museum is closed on Mondays.", "The museum is open on Mondays.", [("is closed", "is open")]),
     ("The shop stays open on Sundays.", "The shop is closed on Sundays.", [("stays open", "is closed")]),
+    ("The budget showed a surplus of $2 billion.", "The budget showed a deficit of $2 billion.",
+     [("surplus", "deficit")]),
+    ("A majority of voters backed the plan.", "A minority of voters backed the plan.", [("majority", "minority")]),
+    ("The employer must pay the tax.", "The employee must pay the tax.", [("employer", "employee")]),
+    ("The landlord is responsible for repairs.", "The tenant is responsible for repairs.", [("landlord", "tenant")]),
+    ("The plaintiff appealed the ruling.", "The defendant appealed the ruling.", [("plaintiff", "defendant")]),
+    ("Smoking is permitted in the lobby.", "Smoking is prohibited in the lobby.", [("permitted", "prohibited")]),
+    ("The sender pays the postage.", "The recipient pays the postage.", [("sender", "recipient")]),
+    ("The treaty made them allies.", "The treaty made them enemies.", [("allies", "enemies")]),
+    ("The company reported a profit.", "The company reported a loss.", [("profit", "loss")]),
 ])
 def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, turned: list[tuple[str, str]]) -> None:
     assert reversed_words(source, candidate) == turned
@@ -109,6 +119,8 @@ def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, t
     ("The unions praised the plan.", "The plan was welcomed by the unions."),          # same class
     ("The museum is open every day except Monday.", "The museum is open daily apart from Mondays."),
     ("The store opened a branch in Leeds.", "The store is open in Leeds now."),          # another sense of "opened"
+    ("The Bengals defeated the Dolphins 16-13.", "The Bengals won a 16-13 victory over the Dolphins."),  # a win both
+    ("Legal proceedings against the poachers collapsed.", "The case over the illegal fishing fell apart."),
     ("The road was closed but is open again.", "The road is open again after being closed."),  # both states said
     ("The new phone is cheaper than the old one.", "The new phone costs less than the old one."),
     ("They agreed to the terms.", "They accepted the terms."),
