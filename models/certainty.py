@@ -331,6 +331,26 @@ def weakened_obligation(obliging: bool, text: str) -> bool:
     return _PERMISSION.search(_POLITE.sub(" ", text)) is not None
 
 
+#: What leaves a choice: "can", "may", "allowed to", "free to", "optional" (not "cannot", "may not").
+_PERMITS = re.compile(r"\b(?:can|may|allowed\s+to|permitted\s+to|free\s+to|optional(?:ly)?|welcome\s+to)\b"
+                      r"(?!\s*not\b)", re.IGNORECASE)
+
+
+def permits(text: str) -> bool:
+    """Whether ``text`` (not a question) leaves someone a choice and obliges no one ("You can park
+    here after 6 p.m."); a polite request ("can you") is no permission."""
+    return (not text.rstrip().endswith("?") and not obliges(text) and _OBLIGATION_KEPT.search(text) is None
+            and _PERMITS.search(_POLITE.sub(" ", text)) is not None)
+
+
+def made_obligation(permitting: bool, text: str) -> bool:
+    """Whether ``text`` makes its source's permission (``permitting``: :func:`permits`) a duty:
+    "You can park here after 6 p.m." -> "You must park here after 6 p.m." passed every check
+    (0.46), the other way round from :func:`weakened_obligation`. Flags no pair of PAWS-Wiki,
+    MRPC, APTY or 40,000 cased teacher pairs (``runs/s52/perm_flags.py``)."""
+    return permitting and obliges(text)
+
+
 def dropped_attribution(attributed: bool, text: str) -> bool:
     """Whether a source that only reports or alleges something (``attributed``: :data:`_ATTRIBUTED`
     found in it) became ``text`` stating it as fact.
@@ -480,13 +500,14 @@ class Sureness:
     obliging: bool = False
     barely: bool = False
     intending: bool = False
+    permitting: bool = False
 
     @classmethod
     def of(cls, text: str) -> Sureness:
         missed = tuple(near_misses(text))  # "he almost died" states what did not happen
         return cls(frozenset(certainty(text)), frozenset(hedges(text)), states_what_is(text) and not missed, missed,
                    _ATTRIBUTED.search(text) is not None, future_pasts(text), states_condition(text),
-                   states_unless(text), obliges(text), barely(text), intends(text))
+                   states_unless(text), obliges(text), barely(text), intends(text), permits(text))
 
     def changed_by(self, text: str, *, hedge_may_go: bool = False) -> bool:
         """Whether ``text`` says it another way sure: another degree (:func:`changed_certainty`),
@@ -497,7 +518,8 @@ class Sureness:
         mode), what will happen or was only tried, planned or wanted told as done
         (:func:`future_made_past`), what holds under a condition stated flat
         (:func:`dropped_condition`), "unless" made "if" (:func:`unless_made_if`), "must" made
-        "may" (:func:`weakened_obligation`), what was only meant or wished stated as what will be
+        "may" (:func:`weakened_obligation`) or "can" made "must" (:func:`made_obligation`), what
+        was only meant or wished stated as what will be
         (:func:`dropped_intention`), or, unless
         ``hedge_may_go`` (a mode that may drop the clause it hedged), no hedge left at all
         (:func:`dropped_hedge`)."""
@@ -507,6 +529,7 @@ class Sureness:
             return True
         if (dropped_attribution(self.attributed, text) or future_made_past(self.future, text)
                 or dropped_condition(self.conditional, text) or unless_made_if(self.unless, text)
-                or weakened_obligation(self.obliging, text) or dropped_intention(self.intending, text)):
+                or weakened_obligation(self.obliging, text) or made_obligation(self.permitting, text)
+                or dropped_intention(self.intending, text)):
             return True
         return not hedge_may_go and dropped_hedge(set(self.hedges), text) is not None
