@@ -89,6 +89,14 @@ from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shif
     ("The sender pays the postage.", "The recipient pays the postage.", [("sender", "recipient")]),
     ("The treaty made them allies.", "The treaty made them enemies.", [("allies", "enemies")]),
     ("The company reported a profit.", "The company reported a loss.", [("profit", "loss")]),
+    ("The plan was abandoned last year.", "The plan was adopted last year.", [("abandoned", "adopted")]),
+    ("Unlike his brother, he studied law.", "Like his brother, he studied law.", [("unlike", "like")]),
+    ("Rather than raise taxes, the government cut spending.", "The government raised taxes and cut spending.",
+     [("rather than raise", "raised")]),
+    ("Instead of flying, they took the train to Paris.", "They flew to Paris and took the train.",
+     [("instead of flying", "flew")]),
+    ("The talks ended without an agreement.", "The talks ended with an agreement.",
+     [("without an agreement", "with an agreement")]),
 ])
 def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, turned: list[tuple[str, str]]) -> None:
     assert reversed_words(source, candidate) == turned
@@ -120,6 +128,12 @@ def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, t
     ("The museum is open every day except Monday.", "The museum is open daily apart from Mondays."),
     ("The store opened a branch in Leeds.", "The store is open in Leeds now."),          # another sense of "opened"
     ("The Bengals defeated the Dolphins 16-13.", "The Bengals won a 16-13 victory over the Dolphins."),  # a win both
+    ("Rather than raise taxes, the government cut spending.", "The government cut spending instead of raising taxes."),
+    ("Cox stresses madness rather than the individual.", "Cox is more interested in madness than the man."),
+    ("It's common to associate airports with shopping rather than flying, as flying comes after.",
+     "Airports mean shopping first, with flying afterwards."),                      # flying said in the source too
+    ("Nelson now faces up to 10 years instead of life.", "Nelson had faced life in prison; now it is 10 years."),
+    ("The staff were rude and without manners.", "The staff were rude, with no manners."),
     ("Legal proceedings against the poachers collapsed.", "The case over the illegal fishing fell apart."),
     ("The road was closed but is open again.", "The road is open again after being closed."),  # both states said
     ("The new phone is cheaper than the old one.", "The new phone costs less than the old one."),
