@@ -97,6 +97,13 @@ from models.reversals import CHECKED_PAIRS, REVERSAL_PAIRS, reversed_words, shif
      [("instead of flying", "flew")]),
     ("The talks ended without an agreement.", "The talks ended with an agreement.",
      [("without an agreement", "with an agreement")]),
+    ("Only two passengers survived the crash.", "Only two passengers died in the crash.", [("survived", "died")]),
+    ("The suspect was arrested on Friday.", "The suspect was released on Friday.", [("arrested", "released")]),
+    ("The governor signed the bill on Monday.", "The governor vetoed the bill on Monday.", [("signed", "vetoed")]),
+    ("The minister resigned after the scandal.", "The minister was fired after the scandal.",
+     [("resigned", "was fired")]),
+    ("The suspect was charged with theft.", "The suspect was cleared of theft.", [("charged with", "cleared of")]),
+    ("The new law takes effect in January.", "The new law expires in January.", [("takes effect", "expires")]),
 ])
 def test_a_word_turned_into_its_opposite_is_found(source: str, candidate: str, turned: list[tuple[str, str]]) -> None:
     assert reversed_words(source, candidate) == turned

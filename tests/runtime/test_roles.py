@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.pipeline import KeepsRoles, Source, app_checks, default_pipeline
-from models.roles import flipped_voice, swapped, swapped_comparison, swapped_names, swapped_numbers, swapped_words
+from models.roles import changed_sex, flipped_voice, swapped, swapped_comparison, swapped_names, swapped_numbers, swapped_words
 
 SOURCE = "Maria sent the contract to Tom after the lawyers had approved it."
 
@@ -191,3 +191,17 @@ def test_a_comparison_turned_round_is_found(source: str, candidate: str) -> None
 ])
 def test_a_comparison_kept_passes(source: str, candidate: str) -> None:
     assert swapped_comparison(source, candidate) == []
+
+
+@pytest.mark.parametrize(("source", "candidate", "changed"), [
+    ("The CEO said she would resign in March.", "The CEO said he would resign in March.", True),   # passed at 0.54
+    ("The coach said he was proud of the team.", "The coach said she was proud of the team.", True),
+    ("The CEO said she would resign in March.", "The CEO announced a March resignation.", False),
+    ("Mrs. Boncyk's husband took the car, so she caught a ride.", "Her husband took the car, so his wife got a "
+     "ride.", False),                                                       # "his wife": a woman still
+    ("Mary told John she was leaving.", "John heard from Mary that she was going.", False),
+    ("Tom said his sister would come.", "Tom said she would come.", False),   # both sexes in the source
+])
+def test_a_persons_sex_is_kept(source: str, candidate: str, changed: bool) -> None:
+    assert bool(changed_sex(source, candidate)) is changed
+    assert KeepsRoles().accepts(candidate, Source(source), []) is not changed
