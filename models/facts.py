@@ -1823,8 +1823,8 @@ class SourceFacts:
         for _, said, written in changed_units(self._units, _number_units(candidate, cand_numbers, signs=True)):
             out.append(Violation(CHANGED_NUMBER, written, f"unit changed: {said} -> {written}"))  # "5 miles" -> "5 km"
         for number, said, written in changed_readings(self._number_readings, candidate):
-            # "rose by 5%" -> "rose to 5%", "jumped 8%" -> "dropped 8%"
-            how = "changed {} it" if said in ("by", "to") else "went {}"
+            # "rose by 5%" -> "rose to 5%", "jumped 8%" -> "dropped 8%", "for 10 years" -> "10 years ago"
+            how = "went {}" if said in ("up", "down") else "read as '{}'"
             out.append(Violation(CHANGED_NUMBER, number, f"{number}: {how.format(said)} -> {how.format(written)}"))
         amount = changed_amounts(self._amounts, candidate)  # "All the students" -> "Most of the students"
         if amount:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from models.facts import SourceFacts
-from models.number_roles import changed_roles, number_directions, number_roles, turned_directions
+from models.number_roles import changed_readings, changed_roles, number_directions, number_readings, number_roles, \
+    turned_directions
 
 
 @pytest.mark.parametrize("text, roles", [
@@ -57,6 +58,17 @@ def test_a_number_keeps_its_direction(source: str, candidate: str, turned: list[
 
 def test_the_facts_check_refuses_both() -> None:
     reasons = [v.reason for v in SourceFacts("Shares jumped 8% to 120 pence.").check("Shares fell to 8% at 120 pence.")]
-    assert "8%: changed by it -> changed to it" in reasons
+    assert "8%: read as 'by' -> read as 'to'" in reasons
     assert "8%: went up -> went down" in reasons
     assert SourceFacts("Shares jumped 8% to 120 pence.").check("Shares climbed 8 percent to 120 pence.") == []
+
+
+@pytest.mark.parametrize("source, candidate, changed", [
+    ("About 30% of the staff work from home.", "About 30% more staff work from home.", [("30%", "of", "by")]),
+    ("He has lived in Berlin for 10 years.", "He lived in Berlin 10 years ago.", [("10", "for", "ago")]),
+    ("About 30% of the staff work from home.", "Roughly 30 percent of employees work remotely.", []),
+    ("He has lived in Berlin for 10 years.", "He has been living in Berlin for the past 10 years.", []),
+])
+def test_a_share_and_a_duration_keep_their_reading(source: str, candidate: str,
+                                                   changed: list[tuple[str, str, str]]) -> None:
+    assert changed_readings(number_readings(source), candidate) == changed
