@@ -202,7 +202,7 @@ from fractions import Fraction
 from .facts_words import COMMON_WORDS, NAME_PART_WORDS
 from .number_roles import changed_readings, number_readings
 from .period_parts import MONTH_ABBREVIATIONS, MONTH_NAMES, changed_parts, period_parts, places_in_time, relative_date
-from .quantifiers import amounts, changed_amounts, made_the_top, top_groups
+from .quantifiers import amounts, changed_amounts, made_none, made_the_top, top_groups
 from .time_words import changed_times, dropped_relative_date, time_values
 from .titles import changed_titles, made_current, title_offices
 from .units import changed_units, unit_after
@@ -1829,6 +1829,9 @@ class SourceFacts:
         amount = changed_amounts(self._amounts, candidate)  # "All the students" -> "Most of the students"
         if amount:
             out.append(Violation(CHANGED_NUMBER, amount[1], f"amount changed: {amount[0]} -> {amount[1]}"))
+        nobody = made_none(self.source, candidate)  # "Not every bank will survive" -> "No bank will survive"
+        if nobody:
+            out.append(Violation(CHANGED_NUMBER, nobody[1], f"amount changed: {nobody[0]} -> {nobody[1]}"))
         top = made_the_top(self._top_groups, candidate)  # "some of the best in Vegas" -> "the best in Vegas"
         if top:
             out.append(Violation(CHANGED_NUMBER, top[1], f"amount changed: {top[0]} -> {top[1]}"))

@@ -176,3 +176,21 @@ def made_the_top(source_groups: dict[str, str], candidate: str) -> tuple[str, st
         if top not in own_groups:
             return said, " ".join(bare.group(0).split())
     return None
+
+
+#: "Not all", "not every": some do not. Made "none" by a candidate that says no one does.
+_NOT_ALL = re.compile(r"\bnot\s+(?:all|every|everyone|everybody|everything|each)\b", re.IGNORECASE)
+_NONE = re.compile(r"\b(?:none|nobody|no\s+one|nothing|neither)\b|(?:^|[,;:]\s*)\W*no\s+(?:\w+\s+){0,2}?(?:will|would|can"
+                   r"|could|is|are|was|were|has|have|had|did|does|should|may|might)\b", re.IGNORECASE)
+
+
+def made_none(source: str, candidate: str) -> tuple[str, str] | None:
+    """(the source's "not every …", the candidate's "no …") when the candidate turns some not doing
+    a thing into none doing it: "Not every bank will survive the crisis." -> "No bank will survive
+    the crisis." passed every check (0.57): the negation check counts one negation each, and the
+    amounts above leave "no" to it. A candidate that keeps "not all", "some" or another amount passes."""
+    said = _NOT_ALL.search(source)
+    if said is None or _NOT_ALL.search(candidate) or amounts(candidate):
+        return None
+    written = _NONE.search(candidate)
+    return (said.group(0).lower(), written.group(0).strip(" ,;:").lower()) if written else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.facts import SourceFacts
-from models.quantifiers import amounts, changed_amounts, made_the_top, top_groups
+from models.quantifiers import amounts, changed_amounts, made_none, made_the_top, top_groups
 
 
 @pytest.mark.parametrize("text, strengths", [
@@ -120,3 +120,14 @@ def test_one_of_the_top_made_the_top_is_a_change(source: str, candidate: str, sa
 ])
 def test_the_top_group_kept_or_left_out_passes(source: str, candidate: str) -> None:
     assert made_the_top(top_groups(source), candidate) is None
+
+
+@pytest.mark.parametrize(("source", "candidate", "made"), [
+    ("Not every bank will survive the crisis.", "No bank will survive the crisis.", True),   # passed at 0.57
+    ("Not all of the claims were checked.", "None of the claims were checked.", True),
+    ("Not every bank will survive the crisis.", "Some banks will not survive the crisis.", False),
+    ("Not every bank will survive the crisis.", "Not all banks will make it through the crisis.", False),
+    ("No bank will survive the crisis.", "Not a single bank will survive.", False),     # no "not every" to keep
+])
+def test_some_not_is_not_made_none(source: str, candidate: str, made: bool) -> None:
+    assert bool(made_none(source, candidate)) is made
