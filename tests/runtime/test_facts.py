@@ -359,11 +359,16 @@ def test_a_time_that_loses_its_half_of_the_day_is_changed(source: str, candidate
     # "until" had no words for the reason: both raised a KeyError that ended the paraphrase job
     ("The offer is valid until 5 p.m. today.", "The offer is valid after 5 p.m. today.", True),
     ("The shop opens after 9 am.", "The shop is open until 9 am.", True),
+    # a deadline made a start (passed at 0.43), and back
+    ("The store is open until 9 p.m.", "The store is open from 9 p.m.", True),
+    ("Tickets are sold from 9 am.", "Tickets are sold until 9 am.", True),
     # a deadline written with "at", "by", "before" or "until" is one deadline
     ("How do I get to work at 8 am?", "How do I get to work by 8 am?", False),
     ("The buffet is available until 2:30 pm.", "Grab the buffet before 2:30 pm.", False),
     ("Which flights leave at 7 pm or later?", "Which flights leave after 7 pm?", False),
     ("They are open post-5pm.", "They are open after 5pm.", False),
+    ("The shop is open from 9 am.", "The shop opens at 9 am.", False),
+    ("The shop is open from 9 am.", "Starting at 9 am, the shop is open.", False),
 ])
 def test_a_time_put_after_another_moment_is_changed(source: str, candidate: str, changed: bool) -> None:
     """Student v2 on dev wrote "… from home after 9 am" for "… from home at 9 am"."""
