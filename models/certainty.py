@@ -155,7 +155,7 @@ _ATTRIBUTION_KEPT = re.compile(
     r"|point(?:s|ed)?\s+to|evidence|predict\w*|forecast\w*|expect\w*|anticipat\w*|project(?:s|ed|ions?)|estimat\w*"
     r"|fear\w*|worr\w*|concern\w*|warn\w*|could|would|might|may|possibl[ey]|perhaps|reckon\w*|view\w*|opinion"
     r"|evidently|looks?|looked|looking|comes?\s+across|came\s+across|feels?|felt|appearing|apparent|impressions?"
-    r"|sounds?|seemingly)\b", re.IGNORECASE)
+    r"|sounds?)\b", re.IGNORECASE)
 
 
 #: "will" the noun, not a time to come ("free will", "the will of the people").
@@ -382,10 +382,10 @@ _INTENTION_KEPT = re.compile(
     r"|ambitions?|ambitious|bid|efforts?|mission|in\s+order\s+to|so\s+as\s+to|would\s+like|desir\w*|plan\w*"
     r"|tr(?:y|ies|ied|ying)|attempt\w*|endeavou?r\w*|push\w*|commit\w*|resolv\w*|set\s+out|set\s+to|going\s+to"
     r"|about\s+to|expect\w*|propos\w*|pursu\w*|search\w*|work\w*\s+(?:to|on|towards?)|fight\w*|campaign\w*"
-    r"|strategy|agenda|prepar\w*|ready|willing|dream\w*|long\w*|yearn\w*|aspir\w*|could|might|may|would|should"
-    r"|hopeful|optimistic|focus\w*|intention\w*|idea|seeks|vision|wants|struggl\w*|assur\w*|guarantee\w*"
-    r"|tailor\w*|geared|(?:built|made|developed|created|engineered|crafted)\s+to|bent\s+on|set\s+on|keen|can"
-    r"|able|enabl\w*|allow\w*|capable|like|love|prefer\w*|rather|keen|wishes)\b", re.IGNORECASE)
+    r"|strategy|agenda|prepar\w*|ready|willing|dream\w*|long(?:s|ed|ing)\s+(?:to|for)|yearn\w*|aspir\w*|could|might"
+    r"|may|would|should|'d\s+(?:like|love|prefer)|hopeful|optimistic|focus\w*|idea|vision|struggl\w*|assur\w*"
+    r"|guarantee\w*|tailor\w*|geared|(?:built|made|developed|created|engineered|crafted)\s+to|bent\s+on|set\s+on"
+    r"|can|able|enabl\w*|allow\w*|capable|lov(?:e|es|ed|ing)\s+to|prefer\w*|rather)\b", re.IGNORECASE)
 
 
 def intends(text: str) -> bool:
