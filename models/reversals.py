@@ -23,6 +23,7 @@ import re
 
 from .facts import is_common_word
 from .text import STRAIGHT_APOSTROPHES
+from .word_forms import irregular_verb
 
 REVERSAL_PAIRS: tuple[tuple[str, str], ...] = (
     ("rose", "fell"), ("rises", "falls"), ("rising", "falling"), ("increased", "decreased"),
@@ -469,29 +470,24 @@ def _stem(word: str) -> str:
     return word
 
 
-_IRREGULAR_STEMS = {"fly": ("flew", "flown", "fli", "fly"), "go": ("went", "gone"), "buy": ("bought",),
-                    "sell": ("sold",), "take": ("took", "taken"), "give": ("gave", "given"),
-                    "leave": ("left",), "pay": ("paid",), "make": ("made",), "build": ("built",)}
-
-
 def taken_alternative(source: str, candidate: str) -> list[tuple[str, str]]:
     """(the source's "rather than X", the candidate's X) where the candidate does X with no word
     left that it was not done: "Rather than raise taxes, the government cut spending." -> "The
     government raised taxes and cut spending." (0.36), "Instead of flying, they took the train to
     Paris." -> "They flew to Paris and took the train." (0.24) passed every check."""
+    if _NOT_TAKEN_KEPT.search(candidate):
+        return []
     found = []
     for match in _NOT_TAKEN.finditer(source):
-        if _NOT_TAKEN_KEPT.search(candidate):
-            break
         verb = (match.group("verb") or match.group("doing")).lower()
         stem = _stem(verb)
         outside = source[:match.start()] + " " + source[match.end():]
         if any(_stem(word) == stem for word in re.findall(r"[a-z]+", outside.lower())):
             continue  # the source does it elsewhere too ("shopping rather than flying, as flying comes after")
         forms = {stem}
-        for base, irregular in _IRREGULAR_STEMS.items():
-            if stem in (base, _stem(base)) or verb in irregular:
-                forms |= {_stem(base), *irregular}
+        irregular = next(filter(None, map(irregular_verb, (verb, stem, stem + "e"))), None)  # flown, flying, taking
+        if irregular is not None:
+            forms |= {_stem(irregular.base), *irregular.forms}
         for word in re.findall(r"[a-z]+", candidate.lower()):
             if _stem(word) in forms or word in forms:
                 found.append((match.group(0).lower(), word))

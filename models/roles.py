@@ -67,7 +67,7 @@ from itertools import combinations
 from .facts import NAME, NAME_CONNECTORS, SourceFacts, extract_numbers
 from .phrase_words import FUNCTION_WORDS
 from .text import STRAIGHT_APOSTROPHES
-from .word_forms import IRREGULAR_VERBS
+from .word_forms import irregular_verb
 
 #: A word: letters and digits, with inner apostrophes ("O'Brien", "Tom's").
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
@@ -343,8 +343,6 @@ _PASSIVE = re.compile(
 #: Words skipped to reach the head of a phrase ("by a rival firm": "rival").
 _DETERMINERS = frozenset({"a", "an", "the", "his", "her", "its", "their", "our", "my", "your", "this", "that",
                           "these", "those", "own", "some", "several", "two", "three", "many"})
-_AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "gotten", "has",
-                          "have", "had", "not", "also", "then", "now", "just"})
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "gotten"})
 
 
@@ -352,24 +350,13 @@ def _head(words: list[str]) -> str:
     return next((w for w in words if w not in _DETERMINERS), "")
 
 
-@lru_cache(maxsize=1)
-def _participles() -> dict[str, frozenset[str]]:
-    """Irregular past participle -> the verb's other forms ("beaten": beat, beats, beating …)."""
-    out: dict[str, frozenset[str]] = {}
-    for base, past, participle in IRREGULAR_VERBS:
-        forms = {base, base + "s", *past.split("/"), *participle.split("/")}
-        for form in participle.split("/"):
-            out[form] = frozenset(forms - {base} if base not in past.split("/") else forms)
-    return out
-
-
 def _active_forms(participle: str) -> frozenset[str]:
     """The forms an active clause may write the passive's verb in: "acquired" -> "acquired",
     "acquires"; "beaten" -> "beat", "beats"; "bought" -> "bought", "buys". Not a regular verb's
     bare base, which is as often a noun ("the financial report Kmart issued")."""
-    irregular = _participles().get(participle)
-    if irregular is not None:
-        return irregular
+    verb = irregular_verb(participle)
+    if verb is not None:  # its bare base only where it is a past too ("beat")
+        return verb.forms if verb.base in verb.pasts else verb.forms - {verb.base}
     if not participle.endswith("ed"):
         return frozenset()
     stem = participle[:-2]
@@ -536,11 +523,5 @@ def changed_sex(source: str, candidate: str) -> list[tuple[str, str]]:
     if said_f and written_m and not (written_f or _FEMALE_NOUN.search(candidate)):
         return [(said_f.group(0).lower(), written_m.group(0).lower())]
     if said_m and written_f and not (written_m or _MALE_NOUN.search(candidate)):
-        return [(said_m.group(0).lower(), written_f.group(0).lower())]
-    return []
-    written_f, written_m = _FEMALE.search(candidate), _MALE.search(candidate)
-    if said_f and written_m and not written_f:
-        return [(said_f.group(0).lower(), written_m.group(0).lower())]
-    if said_m and written_f and not written_m:
         return [(said_m.group(0).lower(), written_f.group(0).lower())]
     return []

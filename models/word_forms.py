@@ -12,10 +12,11 @@ tell which one a sentence uses ("rose" stays: "Prices rose" is far commoner than
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
 from .phrase_words import inflect, lemma_variants, suffix_of
 
-__all__ = ["IRREGULAR_PLURALS", "IRREGULAR_VERBS", "changes_number", "changes_tense", "is_irregular_plural",
+__all__ = ["IRREGULAR_PLURALS", "IRREGULAR_VERBS", "changes_number", "changes_tense", "irregular_verb", "is_irregular_plural",
            "is_past_form", "is_present_form", "past_forms", "singular_of_irregular"]
 
 #: (base, simple past, past participle); several pasts or participles separated by "/".
@@ -198,6 +199,34 @@ def changes_number(word: str, alternative: str, previous: str, following: str, v
     if alternative in EITHER_NUMBER or not is_plural(alternative, vocabulary):
         return False
     return previous in SINGULAR_BEFORE or following in SINGULAR_AFTER
+
+
+class IrregularVerb(NamedTuple):
+    """One row of :data:`IRREGULAR_VERBS`, read: its base, simple pasts, participles and every form."""
+
+    base: str
+    pasts: frozenset[str]
+    participles: frozenset[str]
+    forms: frozenset[str]  # base, "-s", pasts and participles
+
+
+@functools.cache
+def _verbs_by_form() -> dict[str, IrregularVerb]:
+    """Every form of an irregular verb -> that verb (no form belongs to two verbs in the table)."""
+    out: dict[str, IrregularVerb] = {}
+    for base, past, participle in IRREGULAR_VERBS:
+        pasts, participles = frozenset(past.split("/")), frozenset(participle.split("/"))
+        verb = IrregularVerb(base, pasts, participles, frozenset({base, inflect(base, "s")}) | pasts | participles)
+        for form in verb.forms:
+            out[form] = verb
+    return out
+
+
+def irregular_verb(form: str) -> IrregularVerb | None:
+    """The irregular verb ``form`` is a form of ("beaten": beat), or None: one table for the checks
+    that must know a verb in any tense (:func:`models.roles.flipped_voice`,
+    :func:`models.reversals.taken_alternative`)."""
+    return _verbs_by_form().get(form)
 
 
 def past_forms(base: str) -> tuple[str, ...]:
