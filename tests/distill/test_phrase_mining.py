@@ -240,10 +240,44 @@ def test_mining_a_data_root_gives_an_index_that_answers(tmp_path: Path, monkeypa
 def test_the_readme_reports_the_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_root(tmp_path / "data")
     out = tmp_path / "index" / "test-phrases"
-    assert phrase_mining.main(["--data", str(root), "--out", str(out), "--no-similarity"]) == 0
+    assert phrase_mining.main(["--data", str(root), "--out", str(out), "--no-similarity", "--no-student-pool"]) == 0
     readme = (out / "README.md").read_text(encoding="utf-8")
     assert "pairs aligned" in readme and "significant" in readme and "--out" in readme and "--no-similarity" in readme
+    assert "not read (`--no-student-pool`)" in readme
     assert PhraseIndex.load(out).name == "test-phrases"
+
+
+def test_the_students_pool_tops_up_thin_words_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_root(tmp_path / "data")
+    monkeypatch.setattr(phrase_mining, "protected_sources", lambda _root: set())
+    pool = tmp_path / "pool.tsv"
+    pool.write_text("# {}\n"
+                    "growth\trevenue\t3\t-2.0\t-0.1\n"  # no pair swaps "growth": taken with "sales"
+                    "growth\tsales\t2\t-2.5\t-0.1\n"
+                    "growth\tstorm\t1\t-2.5\t-0.1\n"  # one sentence: not enough
+                    "damage\tsales\t2\t-2.2\t-0.2\n"  # one alternative alone: the list would stay thin
+                    "rose\tfell\t3\t-3.0\t-0.5\n"  # an antonym stays out
+                    "significant\trevenue\t4\t-1.0\t-0.1\n", encoding="utf-8")  # its list is long enough
+    monkeypatch.setattr(phrase_mining, "THIN_BELOW", 2)  # "significant" has two teacher alternatives
+    miner, report = mine(root, progress=False, student_pool=pool)
+    assert report.student["kept"] == 2 and report.student["antonym"] == 1
+    assert report.student["teachers gave enough"] == 1 and report.student["fewer votes than 2"] == 1
+    assert report.student["the word would stay under 2"] == 1
+    index = PhraseIndex.load(write_index(tmp_path / "index" / "t", miner.table(), {"name": "t"}))
+    assert [alt for alt, _ in index.lookup("growth")] == ["revenue", "sales"]
+    assert "damage" not in index
+    assert "growth" not in dict(index.lookup("revenue")) and "growth" not in dict(index.lookup("sales"))  # one way
+    assert "fell" not in dict(index.lookup("rose")) and "revenue" not in dict(index.lookup("significant"))
+    plain, _ = mine(root, progress=False)
+    before = PhraseIndex.load(write_index(tmp_path / "index" / "plain", plain.table(), {"name": "plain"}))
+    for phrase in ("significant", "revenue", "sales", "considerable"):  # every other list scores as before
+        assert index.lookup(phrase) == before.lookup(phrase)
+    out = tmp_path / "index" / "pooled"
+    assert phrase_mining.main(["--data", str(root), "--out", str(out), "--no-similarity",
+                               "--student-pool", str(pool)]) == 0
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert "kept 2" in readme and f"--student-pool {pool}" in readme
+    assert phrase_mining.main(["--data", str(root), "--out", str(out), "--student-pool", str(tmp_path / "no")]) == 2
 
 
 def test_main_without_data_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
