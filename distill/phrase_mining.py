@@ -108,7 +108,7 @@ MAX_UNIT_VOTES = 2
 #: Alternatives kept per phrase (the query offers up to 8 after its own checks).
 MAX_ALTERNATIVES = 24
 #: The student's in-context word choices (:mod:`distill.student_substitutes`), committed
-#: beside this module: asking the student takes about 40 minutes, so the mining reads its
+#: beside this module: asking the student takes about 47 minutes, so the mining reads its
 #: result (``--student-pool`` names another file, ``--no-student-pool`` mines teachers only).
 STUDENT_POOL = Path(__file__).resolve().parent / "pools" / "student-substitutes-v1.tsv"
 #: Sentences in which the student must have chosen an alternative for it to count.
@@ -312,7 +312,8 @@ class Miner:
         One direction only (the student was asked about ``word``, not about its alternative),
         after the same rejections as a mined substitution; a word counts as thin by the
         counts of the pairs alone. A word takes the student's alternatives only when they
-        bring it to :data:`THIN_BELOW` one-word alternatives: a list of one or two would send
+        bring it to :data:`THIN_BELOW` one-word alternatives (counted before the embedding
+        check, which can still drop one): a list of one or two would send
         the look-up on to those words' own alternatives (its pivot), and a one-word student
         list pivots badly ("jury" -> "court" -> "player", "luggage" -> "baggage" -> "burden").
         """

@@ -157,7 +157,8 @@ def pick_targets(sentences: Sequence[str], covered: set[str], limit: int,
             continue
         for match in WORD.finditer(sentence):
             word = match.group()
-            if match.start() == 0 or sentence[match.start() - 1] != " " or not word.isalpha() or not word.islower() or len(word) < MIN_LETTERS:
+            after_a_space = match.start() > 0 and sentence[match.start() - 1] == " "
+            if not after_a_space or not word.isalpha() or not word.islower() or len(word) < MIN_LETTERS:
                 continue
             if word in FUNCTION_WORDS or word in NUMBER_WORDS or word in covered:
                 continue
@@ -229,7 +230,7 @@ class StudentChooser:
         live = list(range(len(firsts)))
         back = [float("-inf")] * len(firsts)
         for piece in range(MAX_PIECES + 1):
-            step = _log_softmax_rows(self.decoder.forward(current[:, None], rows))
+            step = _log_softmax(self.decoder.forward(current[:, None], rows))
             going = []
             for r, row in enumerate(live):
                 best = int(np.argmax(step[r]))
@@ -251,15 +252,10 @@ class StudentChooser:
 
 
 def _log_softmax(x: np.ndarray) -> np.ndarray:
+    """log_softmax over the last axis, in float64 (a row of logits or a batch of them)."""
     x = np.asarray(x, dtype=np.float64)
-    peak = x.max()
-    return x - peak - np.log(np.exp(x - peak).sum())
-
-
-def _log_softmax_rows(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
-    peak = x.max(axis=1, keepdims=True)
-    return x - peak - np.log(np.exp(x - peak).sum(axis=1, keepdims=True))
+    peak = x.max(axis=-1, keepdims=True)
+    return x - peak - np.log(np.exp(x - peak).sum(axis=-1, keepdims=True))
 
 
 def collect(chooser: StudentChooser, targets: Sequence[tuple[str, int, int, str]], *,
