@@ -577,19 +577,29 @@ def mixset_units(root: Path) -> Iterator[Unit]:
             yield unit
 
 
-def plain_texts(root: Path) -> Iterator[str]:
-    """Cased English without pairs (Brown, Gutenberg, WikiSplit's complex side), for the vocabulary only."""
+def brown_sentences(root: Path) -> Iterator[str]:
+    """Brown's sentences as its file writes them (tokenized: "`` no evidence ''"); none if it is missing."""
     brown = root / BROWN_FILE
     if brown.is_file():
         with open(brown, encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
                 yield row.get("sentence") or ""
-    for path in sorted((root / GUTENBERG_DIR).glob("*.txt")):
-        yield from path.read_text(encoding="utf-8", errors="replace").splitlines()
+
+
+def wikisplit_sentences(root: Path) -> Iterator[str]:
+    """WikiSplit's complex side (tokenized), every file of its folder."""
     for path in sorted((root / WIKISPLIT_DIR).glob("*.tsv")):
         with open(path, encoding="utf-8", newline="") as fh:
             for line in fh:
                 yield line.split("\t", 1)[0]
+
+
+def plain_texts(root: Path) -> Iterator[str]:
+    """Cased English without pairs (Brown, Gutenberg, WikiSplit's complex side), for the vocabulary only."""
+    yield from brown_sentences(root)
+    for path in sorted((root / GUTENBERG_DIR).glob("*.txt")):
+        yield from path.read_text(encoding="utf-8", errors="replace").splitlines()
+    yield from wikisplit_sentences(root)
 
 
 def asset_units(root: Path) -> Iterator[Unit]:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import logging
 import random
@@ -47,7 +48,9 @@ import numpy as np
 
 from models.phrase_words import FUNCTION_WORDS, WORD, norm_word, same_lemma
 
+from .eval_data import MRPC_FILE
 from .paths import data_root
+from .phrase_mining import THIN_BELOW, brown_sentences, wikisplit_sentences
 from .scorer_data import protected_sources
 from .teacher_data import seed_key
 
@@ -81,9 +84,6 @@ seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninet
 million billion trillion first second third fourth fifth sixth seventh eighth ninth tenth half
 quarter percent cent cents dozen dozens hundreds thousands millions billions
 """.split())
-BROWN_FILE = Path("sources") / "brown" / "brown_sentences.tsv"
-WIKISPLIT_DIR = Path("sources") / "wikisplit"
-MRPC_FILE = Path("eval") / "mrpc" / "msr_paraphrase_train.txt"
 #: Brown's and WikiSplit's tokenisation, joined back to plain text.
 _DETOKENIZE = ((re.compile(r"``|''"), '"'), (re.compile(r" ([,.;:!?%)\]])"), r"\1"), (re.compile(r"([(\[$]) "), r"\1"),
                (re.compile(r" (n't|'s|'re|'ve|'ll|'d|'m)\b"), r"\1"), (re.compile(r'" (.*?) "'), r'"\1"'))
@@ -107,13 +107,8 @@ def detokenize(text: str) -> str:
 
 def context_sentences(root: Path) -> Iterator[str]:
     """Cased sentences the mining may read: Brown, WikiSplit's long side, MRPC pairs evaluation leaves alone."""
-    with open(root / BROWN_FILE, encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
-            yield detokenize(row.get("sentence") or "")
-    for path in sorted((root / WIKISPLIT_DIR).glob("*.tsv")):
-        with open(path, encoding="utf-8", newline="") as fh:
-            for line in fh:
-                yield detokenize(line.split("\t", 1)[0])
+    for sentence in itertools.chain(brown_sentences(root), wikisplit_sentences(root)):
+        yield detokenize(sentence)
     protected = protected_sources(root)
     with open(root / MRPC_FILE, encoding="utf-8-sig", newline="") as fh:
         for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -125,7 +120,7 @@ def context_sentences(root: Path) -> Iterator[str]:
                     yield text
 
 
-def covered_words(index_folder: Path, min_alternatives: int = 3) -> set[str]:
+def covered_words(index_folder: Path, min_alternatives: int = THIN_BELOW) -> set[str]:
     """Single words the index already gives ``min_alternatives`` or more one-word alternatives."""
     from models.phrase_store import read_arrays, read_manifest
 
@@ -203,9 +198,9 @@ class StudentChooser:
 
     def choices(self, sentence: str, start: int, end: int) -> list[Choice]:
         """What the student writes for ``sentence[start:end]`` there, best first (see the module doc)."""
-        prompt = self.prompt.render(sentence, self.mode, DIVERSITY)
         if start == 0 or sentence[start - 1] != " ":
             return []  # the copy's next token would not start with a space
+        prompt = self.prompt.render(sentence, self.mode, DIVERSITY)
         prefix_ids = self.tokenizer.encode(prompt + " " + sentence[:start - 1], add_special_tokens=False).ids
         whole = self.tokenizer.encode(prompt + " " + sentence, add_special_tokens=False)
         # The token after the word in the copy, from the whole copy's offsets.

@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 from .phrase_words import inflect, lemma_variants, suffix_of
 
-__all__ = ["IRREGULAR_PLURALS", "IRREGULAR_VERBS", "changes_number", "changes_tense", "irregular_verb", "is_irregular_plural",
-           "is_past_form", "is_present_form", "past_forms", "singular_of_irregular"]
+__all__ = ["IRREGULAR_PLURALS", "IRREGULAR_VERBS", "changes_number", "changes_tense", "irregular_verb",
+           "is_irregular_plural", "is_past_form", "is_present_form", "past_forms", "singular_of_irregular"]
 
 #: (base, simple past, past participle); several pasts or participles separated by "/".
 IRREGULAR_VERBS: tuple[tuple[str, str, str], ...] = (
