@@ -64,7 +64,7 @@ MIN_ACCEPT_RATE = 0.25
 #: :data:`models.batch_decode.MAX_EXTRA_ROUNDS` for what 12 against 8 bought).
 MAX_RETRY_ROWS = 12
 #: Checks that refuse a row for saying something else; the "fewer than asked" note counts them together.
-MEANING_CHECKS = ("meaning", "question", "contrast", "cause", "link", "reversal", "negation", "certainty")
+MEANING_CHECKS = ("meaning", "prompt", "question", "contrast", "cause", "link", "reversal", "negation", "certainty")
 #: Checks whose refusals mean a sentence's rows are often unusable, so a later round samples
 #: for the acceptance rate seen (a copy or a duplicate is rarer and replaced by the spares).
 SELECTIVE_CHECKS = ("facts", "length", *MEANING_CHECKS)

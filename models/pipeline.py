@@ -212,6 +212,28 @@ class NonEmpty:
         return bool(dedupe.words(text))
 
 
+#: The field names of the students' prompts and codes (``models.recipes``: "Sentence: …\nControls:
+#: task: paraphrase; length: same; change: mid\nParaphrase:"), singular or plural, before a colon.
+PROMPT_LABELS = re.compile(r"\b(sentences?|controls?|paraphrases?|tasks?|changes?|lengths?)\s*:", re.IGNORECASE)
+
+
+class NoPromptEcho:
+    """A row that writes one of the prompt's field names ("Controls: B02.") the source does not have.
+
+    Why: on a source with little to reword (a code such as "b02") student v2 writes the prompt's
+    next line instead of a paraphrase, and the meaning scorer passed "Controls: B02." at 13 %.
+    A writer's own "Change: …" in the source lets a row keep it.
+    """
+
+    name = "prompt"
+
+    def accepts(self, text: str, source: Source, accepted: Sequence[Candidate]) -> bool:
+        written = {m.group(1).lower().rstrip("s") for m in PROMPT_LABELS.finditer(text)}
+        if not written:
+            return True
+        return written <= {m.group(1).lower().rstrip("s") for m in PROMPT_LABELS.finditer(source.text)}
+
+
 class NotACopy:
     """The input again, up to case, punctuation and a word or so (:func:`dedupe.is_copy`)."""
 
@@ -577,14 +599,15 @@ class CandidatePipeline:
 def app_checks() -> tuple[Check, ...]:
     """The app's checks without the meaning scorer, in order (cheapest and surest first); the
     pipeline's default and :func:`default_pipeline` both start from them."""
-    return (NonEmpty(), NotACopy(), FitsLength(), KeepsFacts(), KeepsQuestion(), KeepsContrast(), KeepsCause(),
-            KeepsLink(), KeepsDirection(), KeepsNegation(), KeepsCertainty(), KeepsRoles(), NotANearDuplicate())
+    return (NonEmpty(), NotACopy(), NoPromptEcho(), FitsLength(), KeepsFacts(), KeepsQuestion(), KeepsContrast(),
+            KeepsCause(), KeepsLink(), KeepsDirection(), KeepsNegation(), KeepsCertainty(), KeepsRoles(),
+            NotANearDuplicate())
 
 
 def default_pipeline(scorer: Scorer | None = None, *, oversample: float = DEFAULT_OVERSAMPLE,
                      calibration: StudentCalibration | None = None,
                      details: DetailMatcher | None | Literal["default"] = DEFAULT_DETAILS) -> CandidatePipeline:
-    """The app's pipeline: non-empty, not a copy, within the mode's length, facts kept, a
+    """The app's pipeline: non-empty, not a copy, no line of the prompt, within the mode's length, facts kept, a
     question still a question, a contrast still drawn, no cause made up or (Standard) left out, a link to the
     sentence before still made (Standard), no word turned into its opposite, no
     negation lost or added, how sure it is kept, no two names, numbers or words that changed places, not a

@@ -8,8 +8,8 @@ import pytest
 from models.paraphraser import ParaphraseResult
 from models.pipeline import (ByMeanLogProb, Candidate, CandidatePipeline, FitsLength, KeepsCause, KeepsCertainty,
                              KeepsContrast, KeepsFacts, KeepsLink,
-                             KeepsQuestion, NonEmpty, NotACopy, NotANearDuplicate, Source, default_pipeline,
-                             mean_log_prob)
+                             KeepsQuestion, NonEmpty, NoPromptEcho, NotACopy, NotANearDuplicate, Source,
+                             default_pipeline, mean_log_prob)
 from models.text import sentence_kind
 
 SOURCE = Source("The train left without us.")
@@ -27,14 +27,45 @@ def test_each_check_refuses_what_it_names() -> None:
 
 def test_the_first_refusing_check_is_reported_in_order() -> None:
     pipeline = default_pipeline()
-    assert [check.name for check in pipeline.checks] == ["empty", "copy", "length", "facts", "question", "contrast",
-                                                         "cause", "link", "reversal", "negation", "certainty", "roles",
-                                                         "duplicate"]
+    assert [check.name for check in pipeline.checks] == ["empty", "copy", "prompt", "length", "facts", "question",
+                                                         "contrast", "cause", "link", "reversal", "negation",
+                                                         "certainty", "roles", "duplicate"]
     assert pipeline.refusal("", SOURCE, []).name == "empty"  # type: ignore[union-attr]
     assert pipeline.refusal("The train left without us!", SOURCE, []).name == "copy"  # type: ignore[union-attr]
     accepted = [Candidate("We missed the train.", -0.5)]
     assert pipeline.refusal("We missed the train", SOURCE, accepted).name == "duplicate"  # type: ignore[union-attr]
     assert pipeline.refusal("The train departed before we arrived.", SOURCE, accepted) is None
+
+
+@pytest.mark.parametrize(("source", "row", "kept"), [
+    ("b02", "Controls: B02.", False),  # student v2's row for this source
+    ("b02", "Control: B02.", False),
+    ("The sky is blue.", "Paraphrase: The sky looks blue.", False),
+    ("The sky is blue.", "The sky is blue; change: high", False),
+    ("The sky is blue.", "Sentence: the sky is blue", False),
+    ("The sky is blue.", "TASK : paraphrase", False),
+    ("The sky is blue.", "The sky looks blue.", True),
+    ("The sky is blue.", "The sky is blue: a change of colour.", True),  # a word, not a label
+    ("Change: the meeting is at noon.", "Change: the meeting starts at noon.", True),  # the writer's own label
+    ("Changes: the meeting is at noon.", "Change: the meeting starts at noon.", True),
+    ("Change: the meeting is at noon.", "Controls: the meeting starts at noon.", False),
+])
+def test_a_row_that_writes_the_prompts_field_names_is_refused(source: str, row: str, kept: bool) -> None:
+    assert NoPromptEcho().accepts(row, Source(source), []) is kept
+
+
+def test_the_prompt_labels_cover_every_students_template_and_code() -> None:
+    """A new field in a recipe's prompt must be added to the check's labels, or its echo would pass."""
+    import re
+
+    from models.pipeline import PROMPT_LABELS
+    from models.recipes import CHANGE_CODES, CONTROLLED_TEMPLATE, LENGTH_CODES, STUDENT_TEMPLATE, TASK_CODES
+
+    written = [CONTROLLED_TEMPLATE, STUDENT_TEMPLATE, *CHANGE_CODES, *LENGTH_CODES.values(), *TASK_CODES.values()]
+    labels = {label for text in written for label in re.findall(r"([A-Za-z]+):", text)}
+    assert labels == {"Sentence", "Controls", "Paraphrase", "change", "length", "task"}
+    for label in labels:
+        assert PROMPT_LABELS.search(f"{label}: x")
 
 
 @pytest.mark.parametrize(("text", "kind"), [
@@ -185,7 +216,7 @@ def test_evaluate_counts_copies_through_a_public_pipeline() -> None:
 
     counter = CopyCounter()
     app = counting_pipeline(counter, "app")
-    assert [c.name for c in app.checks] == ["empty", "copy-counter", "copy", "length", "facts", "question", "contrast",
+    assert [c.name for c in app.checks] == ["empty", "copy-counter", "copy", "prompt", "length", "facts", "question", "contrast",
                                             "cause", "link", "reversal", "negation", "certainty", "roles", "duplicate"]
     assert app.refusal("", SOURCE, []) is not None and counter.rows_checked == 0  # empty rows are not counted
     assert app.refusal("The train left without us.", SOURCE, []).name == "copy"  # type: ignore[union-attr]

@@ -45,12 +45,12 @@ def test_keeps_meaning_refuses_below_the_threshold_and_the_verdict_keeps_the_con
 
 def test_the_default_pipeline_scores_last_and_only_with_a_scorer() -> None:
     alone = default_pipeline()
-    assert [c.name for c in alone.checks] == ["empty", "copy", "length", "facts", "question", "contrast", "cause",
+    assert [c.name for c in alone.checks] == ["empty", "copy", "prompt", "length", "facts", "question", "contrast", "cause",
                                               "link", "reversal", "negation", "certainty", "roles", "duplicate"]
     assert isinstance(alone.ranking, ByMeanLogProb) and alone.oversample == 0 and alone.scorer is None
     scorer = StandInScorer()
     scored = default_pipeline(scorer)
-    assert [c.name for c in scored.checks] == ["empty", "copy", "length", "facts", "question", "contrast", "cause",
+    assert [c.name for c in scored.checks] == ["empty", "copy", "prompt", "length", "facts", "question", "contrast", "cause",
                                                "link", "reversal", "negation", "certainty", "roles", "duplicate",
                                                "meaning"]
     assert isinstance(scored.ranking, ByConfidence) and scored.scorer is scorer
@@ -313,7 +313,7 @@ def test_the_first_n_stream_and_the_ranking_may_prefer_a_later_one(tiny_bundle: 
 def test_without_a_scorer_nothing_changes(tiny_bundle: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     alone = Paraphraser.load(tiny_bundle, scorer=None)
     assert alone.scorer is None
-    assert [c.name for c in alone.pipeline.checks] == ["empty", "copy", "length", "facts", "question", "contrast",
+    assert [c.name for c in alone.pipeline.checks] == ["empty", "copy", "prompt", "length", "facts", "question", "contrast",
                                                        "cause", "link", "reversal", "negation", "certainty", "roles",
                                                        "duplicate"]
     streamed: list[Candidate] = []
