@@ -42,7 +42,7 @@ from .connectives import restore_link
 from .constraints import TokenTable, build_constraints
 from .controls import STANDARD_MODE
 from .errors import BundleError, InputError
-from .facts import missing_keeps
+from .facts import SourceFacts, missing_keeps
 from .language import not_english
 from .onnx_decoder import KVCache, OnnxDecoder
 from .pipeline import Candidate, CandidatePipeline, Source, default_pipeline, mean_log_prob
@@ -64,6 +64,9 @@ MIN_ACCEPT_RATE = 0.25
 #: :data:`models.batch_decode.MAX_EXTRA_ROUNDS` for what 12 against 8 bought).
 MAX_RETRY_ROWS = 12
 #: Checks that refuse a row for saying something else; the "fewer than asked" note counts them together.
+#: The message for a text whose every word is a name, a number, a date, a code or quoted (:func:`_rewordable`).
+NOTHING_TO_REWORD = ("There is nothing to reword: the text is only names, numbers, dates, codes or quotations, "
+                     "which every paraphrase keeps as written.")
 MEANING_CHECKS = ("meaning", "prompt", "question", "contrast", "cause", "link", "reversal", "negation", "certainty")
 #: Checks whose refusals mean a sentence's rows are often unusable, so a later round samples
 #: for the acceptance rate seen (a copy or a duplicate is rarer and replaced by the spares).
@@ -307,9 +310,13 @@ class Paraphraser:
         segments = split_sentences(cleaned)
         wordy = [i for i, s in enumerate(segments) if s.has_words]
         _check_keep_within_sentences([segments[i].text for i in wordy], request.keep)
-        if len(wordy) == 1:  # one sentence, perhaps with an emoji or a bullet kept beside it
-            return self._paraphrase_one(request, segments, wordy[0], on_candidate, cancel, started, on_progress)
-        return self._paraphrase_paragraph(request, segments, on_candidate, cancel, started, on_progress)
+        rewordable = [i for i in wordy if _rewordable(segments[i].text, request.keep)]
+        if wordy and not rewordable:
+            raise InputError(NOTHING_TO_REWORD)
+        if len(rewordable) == 1:  # one sentence, perhaps with an emoji, a bullet or a heading kept beside it
+            return self._paraphrase_one(request, segments, rewordable[0], on_candidate, cancel, started, on_progress)
+        return self._paraphrase_paragraph(request, segments, on_candidate, cancel, started, on_progress,
+                                          fixed=frozenset(wordy) - frozenset(rewordable))
 
     def paraphrase_sentence(self, sentence: str, *, n: int = 5, diversity: float = 0.5,
                             seed: int | None = None, keep: Sequence[str] = (),
@@ -405,6 +412,8 @@ class Paraphraser:
         _check_keep(source, request.keep)
         progress = _Progress(on_progress, 1)
         job = _SentenceRequest(self, replace(request, text=source), started, on_candidate, progress.on_finish)
+        if not job.source.facts.rewordable:
+            raise InputError(NOTHING_TO_REWORD)
         progress.start()
         decode(self.decoder, [job], self._stop_ids, cancel)
         cancelled = cancel is not None and cancel.cancelled
@@ -434,10 +443,12 @@ class Paraphraser:
 
     def _paraphrase_paragraph(self, request: ParaphraseRequest, segments: list[Segment],
                               on_candidate: CandidateCallback | None, cancel: CancelToken | None,
-                              started: float, on_progress: ProgressCallback | None) -> ParaphraseResult:
-        """Every sentence's candidates in one batched decode, then composed into paragraphs."""
+                              started: float, on_progress: ProgressCallback | None,
+                              fixed: frozenset[int] = frozenset()) -> ParaphraseResult:
+        """Every sentence's candidates in one batched decode, then composed into paragraphs;
+        the ``fixed`` segments (nothing to reword: :func:`_rewordable`) stay as written."""
         sentences = {index: check_input(segment.text, english=False).strip()
-                     for index, segment in enumerate(segments) if segment.has_words}
+                     for index, segment in enumerate(segments) if segment.has_words and index not in fixed}
         foreign = {index: verdict for index, sentence in sentences.items()
                    if (verdict := not_english(sentence)) is not None}
         if sentences and len(foreign) == len(sentences):  # each sentence foreign, yet the whole passed
@@ -451,6 +462,8 @@ class Paraphraser:
                 for index, sentence in sentences.items() if index not in foreign}
         if foreign:
             log.info("kept %d sentence(s) that are not English as typed", len(foreign))
+        if fixed:
+            log.info("kept %d segment(s) with nothing to reword (only names, numbers, codes...) as typed", len(fixed))
         progress.start()
         decode(self.decoder, list(jobs.values()), self._stop_ids, cancel,
                max_rows=self.max_batch_rows, capacity=max(job.capacity for job in jobs.values()))
@@ -754,6 +767,16 @@ def _check_keep(text: str, keep: Sequence[str]) -> None:
     if not phrase.strip():
         raise InputError("A phrase to keep is empty.")
     raise InputError(f"The phrase to keep \u201c{phrase}\u201d is not in the text.")
+
+
+def _rewordable(segment: str, keep: Sequence[str]) -> bool:
+    """Whether a segment has a word a paraphrase may change (:attr:`SourceFacts.rewordable`).
+
+    A heading, a label or a code ("Q3 2024", "Chapter 3" has a word; "42", "iPhone 15", "Paris"
+    have none) gets no decode: whatever the student writes around it is made up ("42 years.",
+    "The quarter for Q3 2024.").
+    """
+    return SourceFacts(check_input(segment, english=False).strip(), keep).rewordable
 
 
 def _check_keep_within_sentences(sentences: Sequence[str], keep: Sequence[str]) -> None:

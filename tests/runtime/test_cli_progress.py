@@ -46,6 +46,25 @@ def test_a_foreign_sentence_in_an_english_text_is_kept_as_typed(default_paraphra
     assert all(quote in candidate.text for candidate in result.candidates)
 
 
+def test_a_heading_with_nothing_to_reword_is_kept_as_typed(default_paraphraser: Paraphraser) -> None:
+    """Student v2 wrote "The quarter for Q3 2024." for this heading in all five cards."""
+    text = "Q3 2024. Sales rose 5% in the quarter because demand was strong. Acme Inc."
+    calls: list[tuple[int, int]] = []
+    result = default_paraphraser.paraphrase(text, n=2, seed=1, on_progress=lambda *a: calls.append(a))
+    assert calls[0] == (0, 1) and calls[-1] == (1, 1)  # only the sentence with words to reword is decoded
+    assert result.candidates
+    assert all(c.text.startswith("Q3 2024. ") and c.text.endswith(" Acme Inc.") for c in result.candidates)
+
+
+@pytest.mark.parametrize("text", ["42", "Q3 2024", "iPhone 15 🙂", "Paris", "b02", "March 5, 2024. $4.3 million."])
+def test_a_text_with_nothing_to_reword_is_an_input_error(default_paraphraser: Paraphraser, text: str) -> None:
+    """Student v2 answered "42" with "42 years." and "b02" with "Controls: B02.": made up, not reworded."""
+    with pytest.raises(InputError, match="nothing to reword"):
+        default_paraphraser.paraphrase(text, n=2, seed=1)
+    with pytest.raises(InputError, match="nothing to reword"):
+        default_paraphraser.paraphrase_sentence(text.split(". ")[0], n=2, seed=1)
+
+
 @pytest.mark.parametrize("seed", [-5, 2**32, True, 1.5, "7"])
 def test_a_bad_seed_is_an_input_error(default_paraphraser: Paraphraser, seed: object) -> None:
     """numpy raised a bare ValueError ("expected non-negative integer") for -5."""

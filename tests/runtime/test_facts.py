@@ -698,3 +698,20 @@ def test_and_a_half_is_part_of_the_number(source: str, candidate: str, violation
 ])
 def test_a_multiplier_is_a_number(source: str, candidate: str, violations: list[str]) -> None:
     assert sorted(str(v) for v in check_candidate(source, candidate)) == sorted(violations)
+
+
+@pytest.mark.parametrize(("text", "rewordable"), [
+    ("42", False), ("Q3 2024", False), ("b02", False), ("iPhone 15", False), ("Paris", False),
+    ("John Smith", False), ("March 5, 2024", False), ("$4.3 million", False), ("New York, USA", False),
+    ("@bob", False), ("www.example.com", False), ("U.S.", False),
+    ("ok", True), ("Chapter 3", True), ("Thanks, John.", True), ("Sales rose 5%.", True),
+    ("One.", True),  # a weak number may be reworded
+    ("Mr. and Mrs. Smith", True),
+])
+def test_a_text_of_only_names_numbers_and_codes_has_nothing_to_reword(text: str, rewordable: bool) -> None:
+    assert SourceFacts(text).rewordable is rewordable
+
+
+def test_a_frozen_phrase_leaves_nothing_to_reword_when_it_is_the_whole_text() -> None:
+    assert SourceFacts("Blue sky thinking", keep=("Blue sky thinking",)).rewordable is False
+    assert SourceFacts("Blue sky thinking", keep=("Blue sky",)).rewordable is True
