@@ -18,9 +18,11 @@ with it. Matching is by set, not by count or order ("10 to 10" needs one 10).
 * Literals: ``1234``, ``4.3``, ``.5``, ``1,000`` and ``1,234.5`` (comma thousands),
   ``1.000.000`` and ``1.000,5`` (dot thousands only where unambiguous: two or more 3-digit
   groups, or a decimal comma after them; ``1.000`` alone is the decimal 1), ``1 000``
-  (space, no-break or thin space before exactly three digits), ``1,2 million`` (a decimal
-  comma before a scale word). A comma before other than three digits separates numbers
-  ("1,5" is 1 and 5). Values compare as decimals: ``4.30`` = ``4.3``, ``007`` = ``7``,
+  (space, no-break or thin space before exactly three digits), ``1,2 million``, ``0,6``,
+  ``1,4%`` and ``0,125`` (a decimal comma: one or two digits after it, or a leading ``0,``;
+  "0,6" was read as 0 and 6, so a student's "0.six" kept both and a right "0.6" was refused).
+  A comma inside a list of digits separates them ("1,2,3"). Values compare as decimals:
+  ``4.30`` = ``4.3``, ``0,6`` = ``0.6``, ``007`` = ``7``,
   ``1,000`` = ``1 000`` = ``1000``.
 * The sign is shown but not compared: ``-5%`` is kept by "fell 5%".
 * Scale words multiply: ``4.3 million`` = ``4,300,000`` = ``$4.3m``; ``bn``/``mn``/``tn`` and
@@ -477,10 +479,10 @@ def _quote_kept(quote: str, candidate: str) -> bool:
 _LITERAL_RE = re.compile(r"""
     (?<![\d])(?<!\d\.)
     (?:
-        (?P<comma>\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?![\d])
+        (?P<comma>(?!0,)\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?![\d])
       | (?P<dots>\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,})(?![\d.])
       | (?P<ver>\d+(?:\.\d+){2,})(?![\d])
-      | (?P<euro>\d{1,3},\d{1,2})(?=\s(?:million|billion|trillion|mn|bn)\b)
+      | (?P<euro>(?<!\d,)(?:\d{1,3},\d{1,2}|0,\d+)(?![\d])(?!,\d))
       | (?P<space>\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+)(?![\d])(?!\.\d)
       | (?P<plain>\d+(?:\.\d+)?|(?<![\w.])\.\d+)(?![\d])
     )""", re.X)

@@ -51,6 +51,8 @@ def _reasons(source: str, candidate: str, keep: tuple[str, ...] = ()) -> list[st
     ("three-quarters of them, a quarter of it, three quarters; this quarter, the third quarter",
      ["3/4", "1/4", "3/4", "3"]),
     ("1,2 million women", ["1200000"]),
+    ("between 0,6 and 0,9% in 2,5 hours; 0,125 kg", ["%0.6", "%0.9", "2.5", "0.125"]),  # decimal commas
+    ("lost 1,4% to 3.064 points; 1,400 people; options 1,2,3", ["%1.4", "3.064", "1400", "1", "2", "3"]),
     ("the $54.9-million record", ["$54900000"]),
 ])
 def test_numbers_in_every_written_form(text: str, values: list[str]) -> None:
@@ -715,3 +717,12 @@ def test_a_text_of_only_names_numbers_and_codes_has_nothing_to_reword(text: str,
 def test_a_frozen_phrase_leaves_nothing_to_reword_when_it_is_the_whole_text() -> None:
     assert SourceFacts("Blue sky thinking", keep=("Blue sky thinking",)).rewordable is False
     assert SourceFacts("Blue sky thinking", keep=("Blue sky",)).rewordable is True
+
+
+def test_a_decimal_comma_is_the_number_a_decimal_point_writes() -> None:
+    """Student v2 wrote "between 0.six and 0,9" for "between 0,6 and 0,9%": "0,6" was read as 0 and 6,
+    so "0.six" kept both and a right "0.6" was refused as a new number."""
+    source = "A rise of 1% causes an increase of between 0,6 and 0,9% in real pay."
+    assert not _reasons(source, "A 1% rise causes an increase of between 0.6 and 0.9% in real pay.")
+    assert _reasons(source, "A 1% rise brings an increase of between 0.six and 0,9% in real pay.")
+    assert _reasons(source, "A 1% rise causes an increase of between 6 and 9% in real pay.")
