@@ -104,8 +104,13 @@ ING_SHARE = 0.3
 #: mined text; ``runs/s29/ph16``), 2 threads on an AVX2 host: query p50 48-51 ms -> 32-38 ms
 #: with 10 words, while the WordNet-related share of the top-3 one-word alternatives stayed
 #: 47.7 -> 48.0 % (mean of the sets) and words with 3 or more alternatives lost 2 of 529.
-#: 6 words: 27-29 ms, 4 more words under 3; 14 words: 44-47 ms.
-CONTEXT_WORDS = 10
+#: 6 words: 27-29 ms, 4 more words under 3; 14 words: 44-47 ms. Measured again on 2026-12-04
+#: (five sets: the three above plus news sets drawn with seeds 5 and 6, 896 words; today's host
+#: runs the scorer half again slower, and the bench's p50 was 50.0-50.7 ms with 10 words):
+#: 10 / 8 / 6 words give p50 48.4 / 42.6 / 37.6 ms (mean of the sets), covered 85.4 / 85.0 /
+#: 85.2 %, WordNet-related 49.5 / 49.6 / 49.5 %; of the 249 top-3 lists 6 words change, nearly
+#: all are reorders ("plans" -> "strategy" first instead of "intends"; ``runs/s54/ctx_ab.py``).
+CONTEXT_WORDS = 6
 #: Words after which a word starts a sentence (a capital there is the sentence's, not the word's).
 _SENTENCE_BREAK = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n")
 _ANTONYMS = EXTRA_ANTONYMS + TEACHER_KEPT_ANTONYMS
