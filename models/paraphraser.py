@@ -63,10 +63,10 @@ MIN_ACCEPT_RATE = 0.25
 #: ... but never more rows than this, or than its first round had (see
 #: :data:`models.batch_decode.MAX_EXTRA_ROUNDS` for what 12 against 8 bought).
 MAX_RETRY_ROWS = 12
-#: Checks that refuse a row for saying something else; the "fewer than asked" note counts them together.
 #: The message for a text whose every word is a name, a number, a date, a code or quoted (:func:`_rewordable`).
 NOTHING_TO_REWORD = ("There is nothing to reword: the text is only names, numbers, dates, codes or quotations, "
                      "which every paraphrase keeps as written.")
+#: Checks that refuse a row for saying something else; the "fewer than asked" note counts them together.
 MEANING_CHECKS = ("meaning", "prompt", "question", "contrast", "cause", "link", "reversal", "negation", "certainty")
 #: Checks whose refusals mean a sentence's rows are often unusable, so a later round samples
 #: for the acceptance rate seen (a copy or a duplicate is rarer and replaced by the spares).
@@ -772,9 +772,10 @@ def _check_keep(text: str, keep: Sequence[str]) -> None:
 def _rewordable(segment: str, keep: Sequence[str]) -> bool:
     """Whether a segment has a word a paraphrase may change (:attr:`SourceFacts.rewordable`).
 
-    A heading, a label or a code ("Q3 2024", "Chapter 3" has a word; "42", "iPhone 15", "Paris"
-    have none) gets no decode: whatever the student writes around it is made up ("42 years.",
-    "The quarter for Q3 2024.").
+    A heading, a label or a code with none ("Q3 2024", "42", "iPhone 15", "Paris"; "Chapter 3"
+    has one) gets no decode: whatever the student writes around it is made up ("42 years.",
+    "The quarter for Q3 2024."). The segment is parsed again by its job; a parse costs about a
+    millisecond a sentence, nothing beside the decode.
     """
     return SourceFacts(check_input(segment, english=False).strip(), keep).rewordable
 
