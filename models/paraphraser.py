@@ -774,8 +774,8 @@ def _rewordable(segment: str, keep: Sequence[str]) -> bool:
 
     A heading, a label or a code with none ("Q3 2024", "42", "iPhone 15", "Paris"; "Chapter 3"
     has one) gets no decode: whatever the student writes around it is made up ("42 years.",
-    "The quarter for Q3 2024."). The segment is parsed again by its job; a parse costs about a
-    millisecond a sentence, nothing beside the decode.
+    "The quarter for Q3 2024."). The segment is parsed again by its job; a parse costs about 2 ms
+    a news sentence (500 of them, this host), nothing beside the decode.
     """
     return SourceFacts(check_input(segment, english=False).strip(), keep).rewordable
 
