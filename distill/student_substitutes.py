@@ -35,7 +35,6 @@ import itertools
 import json
 import logging
 import random
-import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -52,6 +51,7 @@ from .eval_data import MRPC_FILE
 from .paths import data_root
 from .phrase_mining import THIN_BELOW, brown_sentences, wikisplit_sentences
 from .scorer_data import protected_sources
+from .source_text import detokenize
 from .teacher_data import seed_key
 
 log = logging.getLogger(__name__)
@@ -84,9 +84,6 @@ seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninet
 million billion trillion first second third fourth fifth sixth seventh eighth ninth tenth half
 quarter percent cent cents dozen dozens hundreds thousands millions billions
 """.split())
-#: Brown's and WikiSplit's tokenisation, joined back to plain text.
-_DETOKENIZE = ((re.compile(r"``|''"), '"'), (re.compile(r" ([,.;:!?%)\]])"), r"\1"), (re.compile(r"([(\[$]) "), r"\1"),
-               (re.compile(r" (n't|'s|'re|'ve|'ll|'d|'m)\b"), r"\1"), (re.compile(r'" (.*?) "'), r'"\1"'))
 
 
 @dataclass(frozen=True)
@@ -98,15 +95,9 @@ class Choice:
     back_logprob: float  # log P(the sentence's next token | ... alternative)
 
 
-def detokenize(text: str) -> str:
-    text = " ".join(text.split())
-    for pattern, replacement in _DETOKENIZE:
-        text = pattern.sub(replacement, text)
-    return text.strip()
-
-
 def context_sentences(root: Path) -> Iterator[str]:
-    """Cased sentences the mining may read: Brown, WikiSplit's long side, MRPC pairs evaluation leaves alone."""
+    """Cased sentences the mining may read: Brown, WikiSplit's long side (detokenized as teacher
+    prompts are, :func:`distill.source_text.detokenize`), MRPC pairs evaluation leaves alone."""
     for sentence in itertools.chain(brown_sentences(root), wikisplit_sentences(root)):
         yield detokenize(sentence)
     protected = protected_sources(root)
